@@ -1,0 +1,230 @@
+"""The command line: `python -m bot COMMAND`. Prints for people, or one JSON document with --json.
+
+Exit codes: 0 ok, 1 nothing found or user error, 2 bad usage, config or database, 3 feed
+unreachable or invalid. Discord is imported only by the commands that talk to Discord.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import __version__, render_text
+from .config import Config, ConfigError, load_config
+from .feed import FeedError, resolve_source
+from .search import Searcher
+from .store import Store, StoreError
+from .sync import Syncer
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_FEED = 0, 1, 2, 3
+log = logging.getLogger("bot")
+
+
+class UserError(Exception):
+    """Something the person asked for cannot be done; exits 1 with the message."""
+
+
+@dataclass
+class Services:
+    config: Config
+    store: Store
+    syncer: Syncer
+    searcher: Searcher
+
+
+@contextlib.asynccontextmanager
+async def open_services(config: Config, db_path: str | None, feed: str | None) -> AsyncIterator[Services]:
+    store = await Store.open(db_path or config.store.path)
+    try:
+        source = resolve_source(feed if feed is not None else config.feed.url)
+        yield Services(config, store, Syncer(store, config.feed, source), Searcher(store))
+    finally:
+        await store.close()
+
+
+async def ensure_loaded(services: Services) -> None:
+    """A fresh store loads its feed once, so the first search on a new machine just works."""
+    state = await services.store.feed_state(services.syncer.source)
+    if (state is None or state.last_success is None) and await services.store.episode_count() == 0:
+        log.info("store is empty; loading episodes from %s", services.syncer.source)
+        await services.syncer.sync()
+
+
+def emit_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+async def cmd_sync(services: Services, args: argparse.Namespace) -> int:
+    report = await services.syncer.sync(dry_run=args.dry_run)
+    if args.json:
+        emit_json(render_text.sync_json(report))
+    else:
+        print(render_text.sync_text(report))
+    return EXIT_OK
+
+
+async def cmd_search(services: Services, args: argparse.Namespace) -> int:
+    await ensure_loaded(services)
+    matches = await services.searcher.search(args.query, limit=args.limit)
+    if args.json:
+        emit_json({"query": args.query, "results": [render_text.match_json(m) for m in matches]})
+    else:
+        print(render_text.results_text(args.query, matches))
+    return EXIT_OK if matches else EXIT_NOT_FOUND
+
+
+async def cmd_episode(services: Services, args: argparse.Namespace) -> int:
+    await ensure_loaded(services)
+    match = await services.searcher.best(args.query)
+    if match is None:
+        raise UserError(f"no episode matches {args.query!r}")
+    if args.json:
+        emit_json(render_text.episode_match_json(match))
+    else:
+        print(render_text.episode_text(match))
+    return EXIT_OK
+
+
+async def cmd_latest(services: Services, args: argparse.Namespace) -> int:
+    await ensure_loaded(services)
+    episodes = await services.store.latest(args.count)
+    if args.json:
+        emit_json({"episodes": [render_text.episode_json(episode) for episode in episodes]})
+    else:
+        print(render_text.latest_text(episodes))
+    return EXIT_OK
+
+
+async def cmd_export(services: Services, args: argparse.Namespace) -> int:
+    await ensure_loaded(services)
+    document = render_text.export_json(await services.store.podcast(), await services.store.episodes())
+    if args.json:
+        emit_json(document)
+    else:
+        for episode in document["episodes"]:
+            print(f"{episode['number'] if episode['number'] is not None else '-':>4}  {episode['title']}  "
+                  f"({len(episode['chapters'])} chapters)")
+    return EXIT_OK
+
+
+async def cmd_console(services: Services, args: argparse.Namespace) -> int:
+    from .console import run_console
+
+    await ensure_loaded(services)
+    await run_console(services.searcher, services.store)
+    return EXIT_OK
+
+
+async def cmd_health(services: Services, args: argparse.Namespace) -> int:
+    """Healthy when the store opens and the last successful sync is within three refresh intervals."""
+    state = await services.store.feed_state(services.syncer.source)
+    limit = dt.timedelta(minutes=3 * services.config.refresh.interval_minutes)
+    episodes = await services.store.episode_count()
+    if state is None or state.last_success is None:
+        raise UserError(f"unhealthy: {services.syncer.source} has never synced ({episodes} episodes stored)")
+    age = dt.datetime.now(dt.timezone.utc) - state.last_success
+    if age > limit:
+        error = f"; last error: {state.last_error}" if state.last_error else ""
+        raise UserError(f"unhealthy: last successful sync {age.total_seconds() / 60:.0f} min ago{error}")
+    print(f"ok: {episodes} episodes, last sync {age.total_seconds() / 60:.0f} min ago")
+    return EXIT_OK
+
+
+def _global_options(suppress_defaults: bool) -> argparse.ArgumentParser:
+    """--config/--db/-v, accepted before or after the command; after it, only when given."""
+    options = argparse.ArgumentParser(add_help=False)
+    default = {"default": argparse.SUPPRESS} if suppress_defaults else {}
+    options.add_argument("--config", metavar="PATH", help="config file (default: ./config.toml if present)",
+                         **default)
+    options.add_argument("--db", metavar="PATH", help="SQLite database (default: store.path from the config)",
+                         **default)
+    options.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr", **default)
+    return options
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="Podcast episode search, on Discord and in the terminal.",
+        parents=[_global_options(suppress_defaults=False)],
+    )
+    common = _global_options(suppress_defaults=True)
+    parser.add_argument("--version", action="version", version=f"podbot {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable[..., Any], help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    sub = command("sync", cmd_sync, "fetch the feed and update the store")
+    sub.add_argument("--feed", metavar="URL|PATH", help="feed to read instead of the configured one")
+    sub.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    sub.add_argument("--json", action="store_true")
+    sub = command("search", cmd_search, "list the episodes matching a query")
+    sub.add_argument("query")
+    sub.add_argument("--limit", type=_positive_int, default=10)
+    sub.add_argument("--json", action="store_true")
+    sub = command("episode", cmd_episode, "show the best match with its chapters, like /episode")
+    sub.add_argument("query")
+    sub.add_argument("--json", action="store_true")
+    sub = command("latest", cmd_latest, "the newest episodes")
+    sub.add_argument("--count", type=_positive_int, default=5)
+    sub.add_argument("--json", action="store_true")
+    sub = command("export", cmd_export, "every stored episode with its chapters")
+    sub.add_argument("--json", action="store_true")
+    command("console", cmd_console, "interactive: type /episode caddy, /search rust, /latest, /help")
+    command("health", cmd_health, "exit 0 when the store opens and the last sync is recent")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper()),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        return _fail(f"config error: {error}", EXIT_USAGE)
+    configure_logging(config.logging.level if args.verbose else "WARNING")
+    return asyncio.run(_run(args, config))
+
+
+async def _run(args: argparse.Namespace, config: Config) -> int:
+    try:
+        async with open_services(config, args.db, getattr(args, "feed", None)) as services:
+            return await args.handler(services, args)
+    except StoreError as error:
+        return _fail(f"database error: {error}", EXIT_USAGE)
+    except FeedError as error:
+        return _fail(f"feed error: {error}", EXIT_FEED)
+    except UserError as error:
+        return _fail(str(error), EXIT_NOT_FOUND)
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"podbot: {message}\n")
+    return code

@@ -1,0 +1,154 @@
+"""Configuration: a TOML file read into frozen dataclasses, every key checked.
+
+An unknown key, a wrong type or a bad value is a ConfigError naming the key and the file, so a
+typo never silently falls back to a default. The Discord token is not configuration: it comes
+only from the DISCORD_TOKEN environment variable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_CONFIG_FILE = Path("config.toml")
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded for the person who has to fix the file."""
+
+
+@dataclass(frozen=True)
+class FeedConfig:
+    url: str = ""  # http(s) URL or local path; empty means the bundled snapshot
+    timeout_seconds: float = 30.0
+    max_bytes: int = 20_000_000
+    max_redirects: int = 5
+    # Refuse a sync whose feed lost more than this share of the stored episodes at once.
+    max_shrink_ratio: float = 0.5
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    path: str = "data/episodes.db"
+
+
+@dataclass(frozen=True)
+class RefreshConfig:
+    interval_minutes: int = 15
+    jitter_seconds: int = 60
+
+
+@dataclass(frozen=True)
+class DiscordConfig:
+    test_guild_id: int = 0
+    owner_ids: tuple[int, ...] = ()
+    resync_cooldown_seconds: int = 60
+
+
+@dataclass(frozen=True)
+class AnnounceConfig:
+    digest_after: int = 3
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    level: str = "INFO"
+
+
+@dataclass(frozen=True)
+class Config:
+    feed: FeedConfig = field(default_factory=FeedConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    refresh: RefreshConfig = field(default_factory=RefreshConfig)
+    discord: DiscordConfig = field(default_factory=DiscordConfig)
+    announce: AnnounceConfig = field(default_factory=AnnounceConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
+    source_file: str | None = None
+
+
+_POSITIVE = {
+    "feed.timeout_seconds",
+    "feed.max_bytes",
+    "refresh.interval_minutes",
+    "announce.digest_after",
+}
+_NON_NEGATIVE = {"feed.max_redirects", "refresh.jitter_seconds", "discord.test_guild_id", "discord.resync_cooldown_seconds"}
+_LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+
+
+def load_config(path: Path | str | None) -> Config:
+    """Read PATH; with None, read ./config.toml if present, else use the defaults."""
+    if path is None:
+        if not DEFAULT_CONFIG_FILE.exists():
+            return Config()
+        path = DEFAULT_CONFIG_FILE
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read config file ({error})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    return _build(raw, str(path))
+
+
+def _build(raw: dict[str, typing.Any], source: str) -> Config:
+    sections = {f.name: f for f in dataclasses.fields(Config) if f.name != "source_file"}
+    values: dict[str, typing.Any] = {"source_file": source}
+    for name, value in raw.items():
+        if name not in sections:
+            raise ConfigError(f"{source}: unknown section or key '{name}' (known: {', '.join(sections)})")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{source}: '{name}' must be a table ([{name}])")
+        section_type = typing.get_type_hints(Config)[name]
+        values[name] = _build_section(section_type, name, value, source)
+    return Config(**values)
+
+
+def _build_section(section_type: type, section: str, raw: dict[str, typing.Any], source: str) -> typing.Any:
+    hints = typing.get_type_hints(section_type)
+    known = {f.name for f in dataclasses.fields(section_type)}
+    values = {}
+    for key, value in raw.items():
+        dotted = f"{section}.{key}"
+        if key not in known:
+            raise ConfigError(f"{source}: unknown key '{dotted}' (known in [{section}]: {', '.join(sorted(known))})")
+        values[key] = _check_value(dotted, hints[key], value, source)
+    return section_type(**values)
+
+
+def _check_value(key: str, expected: typing.Any, value: typing.Any, source: str) -> typing.Any:
+    def fail(message: str) -> typing.NoReturn:
+        raise ConfigError(f"{source}: '{key}' {message}, got {value!r}")
+
+    if expected is bool:
+        if not isinstance(value, bool):
+            fail("must be true or false")
+    elif expected is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            fail("must be a whole number")
+    elif expected is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            fail("must be a number")
+        value = float(value)
+    elif expected is str:
+        if not isinstance(value, str):
+            fail("must be a string")
+    elif typing.get_origin(expected) is tuple:
+        if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
+            fail("must be a list of whole numbers")
+        value = tuple(value)
+    if key in _POSITIVE and value <= 0:
+        fail("must be greater than 0")
+    if key in _NON_NEGATIVE and value < 0:
+        fail("must not be negative")
+    if key == "feed.max_shrink_ratio" and not 0 <= value < 1:
+        fail("must be between 0 and 1")
+    if key == "logging.level" and value.upper() not in _LOG_LEVELS:
+        fail(f"must be one of {', '.join(sorted(_LOG_LEVELS))}")
+    return value

@@ -1,0 +1,261 @@
+"""Fetching a podcast feed (a URL or a local file) and parsing it into ParsedEpisodes."""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+import datetime as dt
+import hashlib
+import re
+import xml.sax
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import feedparser
+
+from . import __version__
+from .chapters import chapters_from_notes, chapters_from_psc, parse_duration
+from .config import FeedConfig
+from .formatting import shorten
+from .models import FeedState, ParsedEpisode, ParsedFeed, PodcastInfo
+from .notes import extract_guests, extract_links, html_to_text
+
+BUNDLED_SNAPSHOT = Path(__file__).parent / "data" / "meta-tech-podcast.rss"
+USER_AGENT = f"podbot/{__version__} (podcast episode bot; +feed reader)"
+_CHUNK = 64 * 1024
+_URL_RE = re.compile(r"https?://\S+")
+_MIN_DERIVED_TITLE = 12
+_NOTES_HEADINGS = frozenset({"links", "timestamps", "chapters", "show notes", "topics discussed"})
+
+
+class FeedError(Exception):
+    """The feed could not be fetched or is not a usable podcast feed. The message is one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    body: bytes | None  # None when the server answered 304 Not Modified
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.body is None
+
+
+def resolve_source(configured: str) -> str:
+    """The feed to read: the configured URL or path, else the snapshot bundled with the package."""
+    return configured.strip() or str(BUNDLED_SNAPSHOT)
+
+
+def is_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+async def fetch(
+    source: str,
+    config: FeedConfig,
+    session: aiohttp.ClientSession | None = None,
+    state: FeedState | None = None,
+) -> FetchResult:
+    """Download SOURCE (conditional GET when STATE has validators) or read it from disk."""
+    if not is_url(source):
+        return FetchResult(body=await asyncio.to_thread(_read_file, Path(source), config.max_bytes))
+    if session is None:
+        async with new_http_session() as own_session:
+            return await _fetch_url(source, config, own_session, state)
+    return await _fetch_url(source, config, session, state)
+
+
+def new_http_session() -> aiohttp.ClientSession:
+    return aiohttp.ClientSession(headers={"User-Agent": USER_AGENT})
+
+
+def _read_file(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FeedError(f"{path}: feed file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise FeedError(f"{path}: feed file not found") from None
+    except IsADirectoryError:
+        raise FeedError(f"{path}: is a directory, not a feed file") from None
+    except OSError as error:
+        raise FeedError(f"{path}: cannot read feed file ({error.strerror or error})") from None
+
+
+async def _fetch_url(
+    url: str, config: FeedConfig, session: aiohttp.ClientSession, state: FeedState | None
+) -> FetchResult:
+    headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/xml;q=0.9, */*;q=0.5"}
+    if state and state.etag:
+        headers["If-None-Match"] = state.etag
+    if state and state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    timeout = aiohttp.ClientTimeout(total=config.timeout_seconds)
+    try:
+        async with session.get(
+            url, headers=headers, timeout=timeout, max_redirects=config.max_redirects, allow_redirects=True
+        ) as response:
+            if response.status == 304:
+                return FetchResult(body=None, etag=state.etag if state else None,
+                                   last_modified=state.last_modified if state else None)
+            if response.status >= 400:
+                raise FeedError(f"{url}: HTTP {response.status} {response.reason or ''}".rstrip())
+            body = await _read_capped(response, config.max_bytes, url)
+            return FetchResult(
+                body=body,
+                etag=response.headers.get("ETag"),
+                last_modified=response.headers.get("Last-Modified"),
+            )
+    except TimeoutError:
+        raise FeedError(f"{url}: timed out after {config.timeout_seconds:g} s") from None
+    except aiohttp.TooManyRedirects:
+        raise FeedError(f"{url}: more than {config.max_redirects} redirects") from None
+    except aiohttp.InvalidURL:
+        raise FeedError(f"{url}: not a valid URL") from None
+    except aiohttp.ClientConnectorError as error:
+        raise FeedError(f"{url}: cannot connect ({error.os_error.strerror or error.os_error})") from None
+    except aiohttp.ClientError as error:
+        raise FeedError(f"{url}: download failed ({type(error).__name__}: {error})") from None
+
+
+async def _read_capped(response: aiohttp.ClientResponse, max_bytes: int, url: str) -> bytes:
+    too_big = FeedError(f"{url}: response is over the {max_bytes:,}-byte limit")
+    if response.content_length is not None and response.content_length > max_bytes:
+        raise too_big
+    chunks, size = [], 0
+    async for chunk in response.content.iter_chunked(_CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_big
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def body_digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+async def parse(body: bytes, source: str) -> ParsedFeed:
+    """Parse in a worker thread: feedparser is synchronous and a large feed takes a while."""
+    return await asyncio.to_thread(parse_sync, body, source)
+
+
+def parse_sync(body: bytes, source: str) -> ParsedFeed:
+    head = body[:2048].lstrip().lower()
+    if not head:
+        raise FeedError(f"{source}: empty response, not a feed")
+    if head[:1] in (b"{", b"["):
+        raise FeedError(f"{source}: response is JSON, not an RSS or Atom feed")
+    document = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=False)
+    if isinstance(document.get("bozo_exception"), xml.sax.SAXException):
+        line = getattr(document.bozo_exception, "getLineNumber", lambda: None)()
+        where = f" at line {line}" if line else ""
+        raise FeedError(f"{source}: malformed XML{where} ({document.bozo_exception.getMessage()})")
+    if not document.get("version"):
+        kind = "an HTML page" if b"<html" in head or b"<!doctype html" in head else "not an RSS or Atom feed"
+        raise FeedError(f"{source}: response is {kind}, not a podcast feed")
+    if not document.entries:
+        raise FeedError(f"{source}: feed has no episodes")
+    episodes, skipped, seen_guids = [], [], set()
+    for position, entry in enumerate(document.entries, start=1):
+        episode = _episode(entry)
+        if episode is None:
+            skipped.append(f"item {position}: no title, audio or description")
+        elif episode.guid in seen_guids:
+            skipped.append(f"item {position}: repeats guid {episode.guid}")
+        else:
+            seen_guids.add(episode.guid)
+            episodes.append(episode)
+    if not episodes:
+        raise FeedError(f"{source}: no usable episodes ({len(skipped)} items skipped)")
+    channel = document.feed
+    podcast = PodcastInfo(
+        title=_clean(channel.get("title")) or "Untitled podcast",
+        link=channel.get("link"),
+        description=html_to_text(channel.get("summary") or channel.get("subtitle") or "") or None,
+        image_url=(channel.get("image") or {}).get("href"),
+        language=channel.get("language"),
+    )
+    return ParsedFeed(podcast=podcast, episodes=tuple(episodes), skipped_items=tuple(skipped))
+
+
+def _clean(text: Any) -> str:
+    return re.sub(r"\s+", " ", html_to_text(str(text or ""))).strip()
+
+
+def _episode(entry: Any) -> ParsedEpisode | None:
+    description_html = _richest_description(entry)
+    audio_url = _audio_url(entry)
+    title = _clean(entry.get("title")) or _clean(entry.get("itunes_title"))
+    number = _number(entry.get("itunes_episode"))
+    description_text = html_to_text(description_html)
+    if not (title or audio_url or description_text):
+        return None
+    published = None
+    if entry.get("published_parsed"):
+        published = dt.datetime.fromtimestamp(calendar.timegm(entry.published_parsed), dt.timezone.utc)
+    chapters = chapters_from_psc((entry.get("psc_chapters") or {}).get("chapters")) or chapters_from_notes(
+        description_html
+    )
+    derived_title = not title
+    if derived_title:
+        title = _derived_title(number, description_text, published)
+    guid = str(entry.get("id") or "").strip() or audio_url or entry.get("link") or _fallback_guid(title, published)
+    links = tuple(link for link in extract_links(description_html) if link.url != audio_url)
+    return ParsedEpisode(
+        guid=guid,
+        title=title,
+        title_is_derived=derived_title,
+        number=number,
+        episode_type=(entry.get("itunes_episodetype") or None),
+        published=published,
+        duration_seconds=parse_duration(entry.get("itunes_duration")),
+        link=entry.get("link") or None,
+        audio_url=audio_url,
+        description_html=description_html,
+        description_text=description_text,
+        links=links,
+        chapters=chapters,
+        guests=extract_guests(title if not derived_title else "", chapters, description_text),
+        chapters_url=(entry.get("podcast_chapters") or {}).get("url"),
+    )
+
+
+def _richest_description(entry: Any) -> str:
+    candidates = [c.get("value", "") for c in entry.get("content") or []]
+    candidates.append(entry.get("summary") or "")
+    return max(candidates, key=len)
+
+
+def _audio_url(entry: Any) -> str | None:
+    enclosures = [e for e in entry.get("enclosures") or [] if e.get("href")]
+    audio = [e for e in enclosures if str(e.get("type", "")).startswith("audio/")]
+    chosen = (audio or enclosures or [None])[0]
+    return chosen.get("href") if chosen else None
+
+
+def _number(value: Any) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 6 else None
+
+
+def _derived_title(number: int | None, description_text: str, published: dt.datetime | None) -> str:
+    """A readable name for an item the feed left untitled."""
+    if number is not None:
+        return f"Episode {number}"
+    for line in description_text.split("\n"):
+        line = _URL_RE.sub("", line).strip(" :-–—")
+        if len(line) >= _MIN_DERIVED_TITLE and line.lower() not in _NOTES_HEADINGS:
+            return shorten(re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0], 80)
+    return f"Untitled episode of {published:%Y-%m-%d}" if published else "Untitled episode"
+
+
+def _fallback_guid(title: str, published: dt.datetime | None) -> str:
+    key = f"{title}|{published.isoformat() if published else ''}"
+    return "podbot:" + hashlib.sha256(key.encode()).hexdigest()[:32]
+

@@ -1,0 +1,44 @@
+"""Small formatting rules shared by the terminal and Discord renderings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def timestamp(seconds: int) -> str:
+    """Chapter start as a player shows it: 4:49, 12:34, 1:03:35."""
+    hours, rest = divmod(max(int(seconds), 0), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def duration(seconds: int | None) -> str | None:
+    if seconds is None:
+        return None
+    hours, rest = divmod(seconds, 3600)
+    minutes = rest // 60
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    return f"{minutes} min" if minutes else f"{seconds} s"
+
+
+def date(value: dt.datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%d") if value else None
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z, as the JSON output promises."""
+    if value is None:
+        return None
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def shorten(text: str, limit: int) -> str:
+    """TEXT cut to at most LIMIT characters on a word boundary, with an ellipsis when cut."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:-") + "…"

@@ -1,0 +1,126 @@
+"""Plain data passed between the feed, the store, search and the front ends (CLI, Discord)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    start_seconds: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class PodcastInfo:
+    title: str
+    link: str | None = None
+    description: str | None = None
+    image_url: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedEpisode:
+    """One feed item as the feed states it, before it is reconciled with the store."""
+
+    guid: str
+    title: str
+    title_is_derived: bool
+    number: int | None
+    episode_type: str | None
+    published: dt.datetime | None
+    duration_seconds: int | None
+    link: str | None
+    audio_url: str | None
+    description_html: str
+    description_text: str
+    links: tuple[Link, ...]
+    chapters: tuple[Chapter, ...]
+    guests: tuple[str, ...]
+    chapters_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    podcast: PodcastInfo
+    episodes: tuple[ParsedEpisode, ...]
+    skipped_items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    """An episode as the store holds it."""
+
+    id: int
+    guid: str
+    number: int | None
+    title: str
+    published: dt.datetime | None
+    duration_seconds: int | None
+    link: str | None
+    audio_url: str | None
+    description_text: str
+    links: tuple[Link, ...]
+    chapters: tuple[Chapter, ...]
+    guests: tuple[str, ...]
+    episode_type: str | None = None
+    title_is_derived: bool = False
+
+    @property
+    def display_title(self) -> str:
+        return f"{self.number}: {self.title}" if self.number is not None else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class MatchReason:
+    field: str  # title | number | guest | chapter | description
+    text: str
+    start_seconds: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    episode: Episode
+    score: float
+    matched: MatchReason
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    source: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_sha256: str | None = None
+    last_attempt: dt.datetime | None = None
+    last_success: dt.datetime | None = None
+    last_error: str | None = None
+    consecutive_failures: int = 0
+
+
+@dataclass(slots=True)
+class EpisodeChange:
+    guid: str
+    title: str
+    number: int | None
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class SyncReport:
+    source: str
+    new: list[EpisodeChange] = field(default_factory=list)
+    changed: list[EpisodeChange] = field(default_factory=list)
+    removed: list[EpisodeChange] = field(default_factory=list)
+    unchanged: int = 0
+    not_modified: bool = False
+    dry_run: bool = False
+    first_sync: bool = False
+    skipped_items: tuple[str, ...] = ()

@@ -1,0 +1,165 @@
+"""Reading show notes: HTML to clean text and lines, links, and the guests they name."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+from .models import Chapter, Link
+
+# Tags that end a visual line in show notes; everything else flows inline.
+_LINE_BREAKING_TAGS = frozenset(
+    {"br", "p", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr"}
+)
+_INVISIBLE_TAGS = frozenset({"script", "style", "head", "title", "template"})
+_WHITESPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_BARE_URL_RE = re.compile(r"https?://[^\s<>()\"']+[^\s<>()\"'.,;:!?]")
+
+
+class _NotesParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self.links: list[Link] = []
+        self._hidden_depth = 0
+        self._open_href: str | None = None
+        self._anchor_text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _INVISIBLE_TAGS:
+            self._hidden_depth += 1
+        elif tag in _LINE_BREAKING_TAGS:
+            self.chunks.append("\n")
+        elif tag == "a":
+            href = dict(attrs).get("href")
+            self._open_href = href.strip() if href else None
+            self._anchor_text = []
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _LINE_BREAKING_TAGS:
+            self.chunks.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _INVISIBLE_TAGS:
+            self._hidden_depth = max(0, self._hidden_depth - 1)
+        elif tag in _LINE_BREAKING_TAGS:
+            self.chunks.append("\n")
+        elif tag == "a" and self._open_href:
+            label = _WHITESPACE_RE.sub(" ", "".join(self._anchor_text)).strip()
+            self.links.append(Link(label=label or self._open_href, url=self._open_href))
+            self._open_href = None
+
+    def handle_data(self, data: str) -> None:
+        if self._hidden_depth:
+            return
+        self.chunks.append(data)
+        if self._open_href is not None:
+            self._anchor_text.append(data)
+
+
+def _parse(markup: str) -> _NotesParser:
+    parser = _NotesParser()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except (AssertionError, ValueError):
+        # HTMLParser raises on a few pathological inputs; fall back to dropping anything tag-like.
+        parser = _NotesParser()
+        parser.chunks = [html.unescape(re.sub(r"<[^>]*>?", "\n", markup))]
+    return parser
+
+
+def html_to_lines(markup: str) -> list[str]:
+    """Visible text of HTML show notes, one entry per visual line, blank lines dropped."""
+    text = "".join(_parse(markup or "").chunks)
+    lines = (_WHITESPACE_RE.sub(" ", line).strip() for line in text.split("\n"))
+    return [line for line in lines if line]
+
+
+def html_to_text(markup: str) -> str:
+    return "\n".join(html_to_lines(markup))
+
+
+def extract_links(markup: str) -> list[Link]:
+    """Links in the notes, anchors first, then bare URLs, each URL once."""
+    parsed = _parse(markup or "")
+    seen: set[str] = set()
+    links: list[Link] = []
+    for link in parsed.links:
+        if link.url.startswith(("http://", "https://")) and link.url not in seen:
+            seen.add(link.url)
+            label = link.label if link.label != link.url else _label_before_url(parsed, link.url)
+            links.append(Link(label=label, url=link.url))
+    for line in html_to_lines(markup or ""):
+        for match in _BARE_URL_RE.finditer(line):
+            if match.group(0) not in seen:
+                seen.add(match.group(0))
+                links.append(Link(label=_label_from_line(line, match.start()) or match.group(0), url=match.group(0)))
+    return links
+
+
+def _label_before_url(parsed: _NotesParser, url: str) -> str:
+    """Show notes often read 'Label: https://…' with only the URL linked; use that label."""
+    text = "".join(parsed.chunks)
+    position = text.find(url)
+    if position <= 0:
+        return url
+    line_start = text.rfind("\n", 0, position) + 1
+    return _label_from_line(text[line_start:position + len(url)], position - line_start) or url
+
+
+def _label_from_line(line: str, url_start: int) -> str:
+    prefix = line[:url_start].rstrip(" :-–—(").strip()
+    # Only a short 'Label:' directly before the URL is a label; prose is not.
+    if not prefix or len(prefix) > 90 or prefix.endswith((".", ",")):
+        return ""
+    prefix = re.split(r"(?<=[.!?)])\s+", prefix)[-1]
+    return prefix.strip(" \"“”")
+
+
+# A person's name: capitalised words without digits or inner capitals (so not "StyleX" or "Buck2").
+_NAME = r"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)?(?!\w)"
+_NAME_LIST = rf"{_NAME}(?:(?:, | and |, and | & ){_NAME})*"
+_GUEST_PATTERNS = (
+    re.compile(rf"\bwith ({_NAME_LIST})$"),  # title: "Kotlin at Facebook with Sergey"
+)
+_CHAPTER_GUEST_PATTERNS = (
+    re.compile(rf"^(?:Intro(?:duction|ducing)?|Meet|Interview:?|Welcome)\s+({_NAME})$"),
+    re.compile(rf"^({_NAME})(?:'s)?\s+(?:Intro(?:duction)?|Origin Story)$"),
+    re.compile(rf"^Who is ({_NAME})\??$"),
+)
+_NOTES_GUEST_PATTERNS = (
+    re.compile(rf"\b(?:talks? (?:to|with)|chats? with|speaks? (?:to|with)|joined by|spoke with|sits down with)\s+(?:(?:Meta |software |production |research |fellow )?(?:engineers?|scientists?|managers?) )?({_NAME_LIST})"),
+    re.compile(rf"\b(?:engineers|guests|guest)\s+({_NAME_LIST})"),
+)
+_NOT_NAMES = frozenset(
+    "Meta Facebook Instagram WhatsApp Threads Messenger Android iOS Rust Kotlin Java Python The This "
+    "Our We In On And Intro Outro Pascal Host Episode Team Engineering Reality Labs Topic Interview Prep "
+    "Inside News Guest Guests Bloopers Outtakes Origin Story".split()
+)
+
+
+def extract_guests(title: str, chapters: tuple[Chapter, ...] | list[Chapter], notes_text: str) -> tuple[str, ...]:
+    """Names of guests, from the title ("… with Marc"), intro chapters and the notes' first lines."""
+    found: list[str] = []
+
+    def add(names: str) -> None:
+        for name in re.split(r", and |, | and | & ", names):
+            name = re.sub(r"['’]s$", "", name.strip())
+            first = name.split(" ")[0]
+            if name and first not in _NOT_NAMES and name not in found:
+                found.append(name)
+
+    for pattern in _GUEST_PATTERNS:
+        if match := pattern.search(title or ""):
+            add(match.group(1))
+    for chapter in chapters:
+        for pattern in _CHAPTER_GUEST_PATTERNS:
+            if match := pattern.match(chapter.title.strip()):
+                add(match.group(1))
+    opening = (notes_text or "")[:1200]
+    for pattern in _NOTES_GUEST_PATTERNS:
+        for match in pattern.finditer(opening):
+            add(match.group(1))
+    return tuple(found)

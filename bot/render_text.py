@@ -1,0 +1,144 @@
+"""Episodes and matches as terminal text, and as the JSON documents the CLI promises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import formatting
+from .models import Episode, Match, PodcastInfo, SyncReport
+
+
+def match_json(match: Match) -> dict[str, Any]:
+    episode = match.episode
+    return {
+        **_episode_fields(episode),
+        "score": match.score,
+        "matched": {
+            "field": match.matched.field,
+            "text": match.matched.text,
+            "start_seconds": match.matched.start_seconds,
+        },
+    }
+
+
+def episode_match_json(match: Match) -> dict[str, Any]:
+    return {**match_json(match), "chapters": _chapters_json(match.episode)}
+
+
+def export_json(podcast: PodcastInfo | None, episodes: list[Episode]) -> dict[str, Any]:
+    return {
+        "podcast": {
+            "title": podcast.title if podcast else None,
+            "link": podcast.link if podcast else None,
+            "description": podcast.description if podcast else None,
+            "image_url": podcast.image_url if podcast else None,
+            "language": podcast.language if podcast else None,
+        },
+        "episodes": [episode_json(episode) for episode in episodes],
+    }
+
+
+def episode_json(episode: Episode) -> dict[str, Any]:
+    return {
+        **_episode_fields(episode),
+        "description_text": episode.description_text,
+        "guests": list(episode.guests),
+        "links": [{"label": link.label, "url": link.url} for link in episode.links],
+        "chapters": _chapters_json(episode),
+    }
+
+
+def sync_json(report: SyncReport) -> dict[str, Any]:
+    def changes(items):
+        return [{"guid": c.guid, "number": c.number, "title": c.title, "fields": list(c.fields)} for c in items]
+
+    return {
+        "source": report.source,
+        "new": changes(report.new),
+        "changed": changes(report.changed),
+        "removed": changes(report.removed),
+        "unchanged": report.unchanged,
+        "not_modified": report.not_modified,
+        "dry_run": report.dry_run,
+        "skipped_items": list(report.skipped_items),
+    }
+
+
+def _episode_fields(episode: Episode) -> dict[str, Any]:
+    return {
+        "guid": episode.guid,
+        "number": episode.number,
+        "title": episode.title,
+        "published": formatting.iso(episode.published),
+        "duration_seconds": episode.duration_seconds,
+        "link": episode.link,
+        "audio_url": episode.audio_url,
+    }
+
+
+def _chapters_json(episode: Episode) -> list[dict[str, Any]]:
+    return [{"start_seconds": c.start_seconds, "title": c.title} for c in episode.chapters]
+
+
+def episode_text(match: Match) -> str:
+    """The /episode reply as terminal text."""
+    episode = match.episode
+    lines = [episode.display_title]
+    facts = [f for f in (formatting.date(episode.published), formatting.duration(episode.duration_seconds)) if f]
+    if facts:
+        lines.append(" · ".join(facts))
+    if match.matched.field == "chapter":
+        lines.append(f"Matched chapter {formatting.timestamp(match.matched.start_seconds or 0)} {match.matched.text}")
+    elif match.matched.field == "guest":
+        lines.append(f"Matched guest: {match.matched.text}")
+    for label, url in (("Episode page", episode.link), ("Audio", episode.audio_url)):
+        if url:
+            lines.append(f"{label}: {url}")
+    if episode.description_text:
+        lines += ["", formatting.shorten(episode.description_text.split("\n")[0], 400)]
+    if episode.chapters:
+        lines += ["", "Chapters:"]
+        width = max(len(formatting.timestamp(c.start_seconds)) for c in episode.chapters)
+        lines += [f"  {formatting.timestamp(c.start_seconds):>{width}}  {c.title}" for c in episode.chapters]
+    else:
+        lines += ["", "No chapter timestamps in the show notes."]
+    return "\n".join(lines)
+
+
+def results_text(query: str, matches: list[Match]) -> str:
+    if not matches:
+        return f"No episodes match {query!r}."
+    lines = []
+    for rank, match in enumerate(matches, start=1):
+        date = formatting.date(match.episode.published) or "date unknown"
+        lines.append(f"{rank:>2}. {match.episode.display_title}  ({date}, score {match.score:g})")
+        if match.matched.field in ("chapter", "guest", "description"):
+            where = match.matched.text
+            if match.matched.start_seconds is not None:
+                where = f"{formatting.timestamp(match.matched.start_seconds)} {where}"
+            lines.append(f"    matched {match.matched.field}: {formatting.shorten(where.replace(chr(10), ' '), 100)}")
+    return "\n".join(lines)
+
+
+def latest_text(episodes: list[Episode]) -> str:
+    return "\n".join(
+        f"{formatting.date(e.published) or '????-??-??'}  {e.display_title}" for e in episodes
+    ) or "No episodes stored yet."
+
+
+def sync_text(report: SyncReport) -> str:
+    prefix = "Dry run: would find" if report.dry_run else "Found"
+    if report.not_modified:
+        return f"Feed unchanged since the last sync ({report.unchanged} episodes stored)."
+    lines = [
+        f"{prefix} {len(report.new)} new, {len(report.changed)} changed, {len(report.removed)} removed, "
+        f"{report.unchanged} unchanged episodes."
+    ]
+    for label, items in (("new", report.new), ("changed", report.changed), ("removed", report.removed)):
+        for change in items:
+            detail = f" ({', '.join(change.fields)})" if change.fields else ""
+            number = f"{change.number}: " if change.number is not None else ""
+            lines.append(f"  {label}: {number}{change.title}{detail}")
+    for skipped in report.skipped_items:
+        lines.append(f"  skipped {skipped}")
+    return "\n".join(lines)

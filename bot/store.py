@@ -1,0 +1,411 @@
+"""The SQLite episode store: migrations, episodes and chapters, the FTS5 index, feed state.
+
+All SQL lives here. A sync's writes go through `apply_sync`, one transaction, so a crash part
+way leaves the previous state intact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.resources
+import json
+import logging
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiosqlite
+
+from .models import Chapter, Episode, FeedState, Link, ParsedEpisode, PodcastInfo
+
+log = logging.getLogger(__name__)
+
+_MIGRATION_NAME = re.compile(r"^(\d{3})[-_].+\.sql$")
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used; the message names the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredKey:
+    """What reconciling needs to know of a stored episode."""
+
+    id: int
+    guid: str
+    number: int | None
+    title: str
+    published: str | None
+    audio_key: str | None
+    fingerprint: dict[str, str]
+    removed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeWrite:
+    """One episode to insert (id None) or update, with its field fingerprint."""
+
+    id: int | None
+    episode: ParsedEpisode
+    fingerprint: dict[str, str]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def audio_key(url: str | None) -> str | None:
+    """The audio URL without scheme, host case or query string: re-hosted tracking params don't count."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return (parts.netloc.lower() + parts.path) or None
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.timezone.utc).isoformat() if value else None
+
+
+def _parse_iso(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _migrations() -> list[tuple[int, str]]:
+    found = []
+    for resource in importlib.resources.files("bot.migrations").iterdir():
+        if match := _MIGRATION_NAME.match(resource.name):
+            found.append((int(match.group(1)), resource.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Store:
+    def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Store:
+        """Open (creating if needed) and migrate the database at PATH."""
+        path = str(path)
+        if path != ":memory:":
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(f"{path}: cannot create the database folder ({error.strerror})") from None
+        try:
+            connection = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StoreError(f"{path}: cannot open database ({error})") from None
+        store = cls(connection, path)
+        try:
+            connection.row_factory = aiosqlite.Row
+            await connection.execute("PRAGMA busy_timeout = 5000")
+            await connection.execute("PRAGMA foreign_keys = ON")
+            await store._check_readable()
+            await connection.execute("PRAGMA journal_mode = WAL")
+            await store._migrate()
+        except StoreError:
+            await connection.close()
+            raise
+        except sqlite3.Error as error:
+            await connection.close()
+            raise StoreError(f"{path}: {_describe(error)}") from None
+        return store
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def _check_readable(self) -> None:
+        try:
+            await self._fetchall("SELECT name FROM sqlite_master LIMIT 1")
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"{self.path}: {_describe(error)}; refusing to touch it") from None
+
+    async def _migrate(self) -> None:
+        current = (await self._fetchone("PRAGMA user_version"))[0]
+        pending = [(version, sql) for version, sql in _migrations() if version > current]
+        if not pending:
+            return
+        await self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for version, sql in pending:
+                for statement in _split_sql(sql):
+                    await self._db.execute(statement)
+                await self._db.execute(f"PRAGMA user_version = {int(version)}")
+            await self._db.execute("COMMIT")
+        except BaseException:
+            await self._db.execute("ROLLBACK")
+            raise
+        log.info("database %s migrated from version %d to %d", self.path, current, pending[-1][0])
+
+    async def schema_version(self) -> int:
+        return (await self._fetchone("PRAGMA user_version"))[0]
+
+    async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        async with self._db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def _fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        async with self._db.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    # -- feed state -------------------------------------------------------------------------
+
+    async def feed_state(self, source: str) -> FeedState | None:
+        row = await self._fetchone("SELECT * FROM feed_state WHERE source = ?", (source,))
+        if row is None:
+            return None
+        return FeedState(
+            source=row["source"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            body_sha256=row["body_sha256"],
+            last_attempt=_parse_iso(row["last_attempt"]),
+            last_success=_parse_iso(row["last_success"]),
+            last_error=row["last_error"],
+            consecutive_failures=row["consecutive_failures"],
+        )
+
+    async def latest_feed_state(self) -> FeedState | None:
+        row = await self._fetchone("SELECT source FROM feed_state ORDER BY last_attempt DESC LIMIT 1")
+        return await self.feed_state(row["source"]) if row else None
+
+    async def record_feed_success(self, state: FeedState) -> None:
+        """Remember validators of a fetch that changed nothing (304 or the same bytes)."""
+        await self._db.execute("BEGIN IMMEDIATE")
+        try:
+            await self._save_feed_state(state)
+            await self._db.execute("COMMIT")
+        except BaseException:
+            await self._db.execute("ROLLBACK")
+            raise
+
+    async def record_feed_failure(self, source: str, error: str) -> None:
+        now = _iso(utcnow())
+        await self._db.execute(
+            """INSERT INTO feed_state (source, last_attempt, last_error, consecutive_failures)
+               VALUES (?, ?, ?, 1)
+               ON CONFLICT (source) DO UPDATE SET last_attempt = excluded.last_attempt,
+                   last_error = excluded.last_error, consecutive_failures = consecutive_failures + 1""",
+            (source, now, error),
+        )
+
+    async def _save_feed_state(self, state: FeedState) -> None:
+        await self._db.execute(
+            """INSERT INTO feed_state (source, etag, last_modified, body_sha256, last_attempt, last_success,
+                                       last_error, consecutive_failures)
+               VALUES (?, ?, ?, ?, ?, ?, NULL, 0)
+               ON CONFLICT (source) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+                   body_sha256 = excluded.body_sha256, last_attempt = excluded.last_attempt,
+                   last_success = excluded.last_success, last_error = NULL, consecutive_failures = 0""",
+            (state.source, state.etag, state.last_modified, state.body_sha256,
+             _iso(state.last_attempt), _iso(state.last_success)),
+        )
+
+    # -- sync -------------------------------------------------------------------------------
+
+    async def stored_keys(self) -> list[StoredKey]:
+        rows = await self._fetchall(
+            "SELECT id, guid, number, title, published, audio_key, fingerprint_json, removed_at FROM episodes"
+        )
+        return [
+            StoredKey(
+                id=row["id"], guid=row["guid"], number=row["number"], title=row["title"],
+                published=row["published"], audio_key=row["audio_key"],
+                fingerprint=json.loads(row["fingerprint_json"]), removed=row["removed_at"] is not None,
+            )
+            for row in rows
+        ]
+
+    async def apply_sync(
+        self,
+        podcast: PodcastInfo,
+        writes: Iterable[EpisodeWrite],
+        removed_ids: Iterable[int],
+        state: FeedState,
+    ) -> None:
+        """Write a reconciled feed in one transaction: all of it, or (on any error) none of it."""
+        now = _iso(utcnow())
+        await self._db.execute("BEGIN IMMEDIATE")
+        try:
+            await self._db.execute(
+                """INSERT INTO podcast (id, title, link, description, image_url, language)
+                   VALUES (1, ?, ?, ?, ?, ?)
+                   ON CONFLICT (id) DO UPDATE SET title = excluded.title, link = excluded.link,
+                       description = excluded.description, image_url = excluded.image_url,
+                       language = excluded.language""",
+                (podcast.title, podcast.link, podcast.description, podcast.image_url, podcast.language),
+            )
+            for write in writes:
+                await self._write_episode(write, now)
+            for episode_id in removed_ids:
+                await self._db.execute(
+                    "UPDATE episodes SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL",
+                    (now, now, episode_id),
+                )
+                await self._db.execute("DELETE FROM episodes_fts WHERE rowid = ?", (episode_id,))
+            await self._save_feed_state(state)
+            await self._bump_generation()
+            await self._db.execute("COMMIT")
+        except BaseException:
+            await self._db.execute("ROLLBACK")
+            raise
+
+    async def _write_episode(self, write: EpisodeWrite, now: str | None) -> None:
+        episode = write.episode
+        values = (
+            episode.guid, episode.number, episode.episode_type, episode.title, int(episode.title_is_derived),
+            _iso(episode.published), episode.duration_seconds, episode.link, episode.audio_url,
+            audio_key(episode.audio_url), episode.description_html, episode.description_text,
+            json.dumps([{"label": link.label, "url": link.url} for link in episode.links]),
+            json.dumps(list(episode.guests)), json.dumps(write.fingerprint, sort_keys=True),
+        )
+        if write.id is None:
+            cursor = await self._db.execute(
+                """INSERT INTO episodes (guid, number, episode_type, title, title_is_derived, published,
+                       duration_seconds, link, audio_url, audio_key, description_html, description_text,
+                       links_json, guests_json, fingerprint_json, first_seen, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (*values, now, now),
+            )
+            episode_id = cursor.lastrowid
+        else:
+            episode_id = write.id
+            await self._db.execute(
+                """UPDATE episodes SET guid = ?, number = ?, episode_type = ?, title = ?, title_is_derived = ?,
+                       published = ?, duration_seconds = ?, link = ?, audio_url = ?, audio_key = ?,
+                       description_html = ?, description_text = ?, links_json = ?, guests_json = ?,
+                       fingerprint_json = ?, updated_at = ?, removed_at = NULL
+                   WHERE id = ?""",
+                (*values, now, episode_id),
+            )
+            await self._db.execute("DELETE FROM chapters WHERE episode_id = ?", (episode_id,))
+            await self._db.execute("DELETE FROM episodes_fts WHERE rowid = ?", (episode_id,))
+        await self._db.executemany(
+            "INSERT INTO chapters (episode_id, position, start_seconds, title) VALUES (?, ?, ?, ?)",
+            [(episode_id, position, c.start_seconds, c.title) for position, c in enumerate(episode.chapters)],
+        )
+        await self._db.execute(
+            "INSERT INTO episodes_fts (rowid, title, guests, chapters, description) VALUES (?, ?, ?, ?, ?)",
+            (episode_id, episode.title, " ".join(episode.guests),
+             "\n".join(c.title for c in episode.chapters), episode.description_text),
+        )
+
+    async def _bump_generation(self) -> None:
+        await self._db.execute(
+            """INSERT INTO store_meta (key, value) VALUES ('generation', '1')
+               ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"""
+        )
+
+    async def generation(self) -> int:
+        """A number that changes whenever the episodes change, for caches built on top."""
+        row = await self._fetchone("SELECT value FROM store_meta WHERE key = 'generation'")
+        return int(row["value"]) if row else 0
+
+    # -- reading ----------------------------------------------------------------------------
+
+    async def podcast(self) -> PodcastInfo | None:
+        row = await self._fetchone("SELECT title, link, description, image_url, language FROM podcast")
+        return PodcastInfo(**dict(row)) if row else None
+
+    async def episode_count(self) -> int:
+        return (await self._fetchone("SELECT count(*) FROM episodes WHERE removed_at IS NULL"))[0]
+
+    async def episodes(self, ids: Sequence[int] | None = None) -> list[Episode]:
+        """Episodes still in the feed, newest first (or those with IDS, in the order given)."""
+        where, params = "removed_at IS NULL", ()
+        if ids is not None:
+            if not ids:
+                return []
+            where = f"id IN ({','.join('?' * len(ids))})"
+            params = tuple(ids)
+        rows = await self._fetchall(
+            f"""SELECT id, guid, number, title, published, duration_seconds, link, audio_url, description_text,
+                       links_json, guests_json, episode_type, title_is_derived
+                FROM episodes WHERE {where}
+                ORDER BY published IS NULL, published DESC, number DESC, id DESC""",
+            params,
+        )
+        chapters = await self._chapters_by_episode([row["id"] for row in rows] if ids is not None else None)
+        found = {row["id"]: _episode(row, chapters.get(row["id"], ())) for row in rows}
+        order = ids if ids is not None else [row["id"] for row in rows]
+        return [found[i] for i in order if i in found]
+
+    async def latest(self, count: int) -> list[Episode]:
+        rows = await self._fetchall(
+            """SELECT id FROM episodes WHERE removed_at IS NULL
+               ORDER BY published IS NULL, published DESC, number DESC, id DESC LIMIT ?""",
+            (count,),
+        )
+        return await self.episodes([row["id"] for row in rows])
+
+    async def _chapters_by_episode(self, ids: Sequence[int] | None) -> dict[int, tuple[Chapter, ...]]:
+        sql = "SELECT episode_id, start_seconds, title FROM chapters"
+        params: tuple[Any, ...] = ()
+        if ids is not None:
+            sql += f" WHERE episode_id IN ({','.join('?' * len(ids))})"
+            params = tuple(ids)
+        grouped: dict[int, list[Chapter]] = {}
+        for row in await self._fetchall(sql + " ORDER BY episode_id, position", params):
+            grouped.setdefault(row["episode_id"], []).append(Chapter(row["start_seconds"], row["title"]))
+        return {key: tuple(value) for key, value in grouped.items()}
+
+    async def full_text_matches(self, expression: str, limit: int) -> list[tuple[int, float]]:
+        """(episode id, bm25 rank) for an FTS5 MATCH expression; lower rank is better."""
+        rows = await self._fetchall(
+            "SELECT rowid, rank FROM episodes_fts WHERE episodes_fts MATCH ? ORDER BY rank LIMIT ?",
+            (expression, limit),
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    async def term_document_counts(self) -> dict[str, int]:
+        """Every indexed term with the number of episodes it occurs in."""
+        return {row[0]: row[1] for row in await self._fetchall("SELECT term, doc FROM episodes_fts_terms")}
+
+
+def _episode(row: aiosqlite.Row, chapters: tuple[Chapter, ...]) -> Episode:
+    return Episode(
+        id=row["id"],
+        guid=row["guid"],
+        number=row["number"],
+        title=row["title"],
+        published=_parse_iso(row["published"]),
+        duration_seconds=row["duration_seconds"],
+        link=row["link"],
+        audio_url=row["audio_url"],
+        description_text=row["description_text"],
+        links=tuple(Link(**link) for link in json.loads(row["links_json"])),
+        chapters=chapters,
+        guests=tuple(json.loads(row["guests_json"])),
+        episode_type=row["episode_type"],
+        title_is_derived=bool(row["title_is_derived"]),
+    )
+
+
+def _describe(error: sqlite3.Error) -> str:
+    message = str(error)
+    if "not a database" in message or "malformed" in message:
+        return f"not a SQLite database or corrupt ({message})"
+    if "readonly" in message or "unable to open" in message:
+        return f"cannot write the database ({message})"
+    return message
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a migration file; each runs inside the one migration transaction."""
+    statements, buffer = [], []
+    for line in script.splitlines():
+        if line.strip().startswith("--") and not buffer:
+            continue
+        buffer.append(line)
+        candidate = "\n".join(buffer)
+        if sqlite3.complete_statement(candidate):
+            statements.append(candidate.strip())
+            buffer = []
+    if "\n".join(buffer).strip():
+        statements.append("\n".join(buffer).strip())
+    return statements

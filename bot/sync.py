@@ -1,0 +1,229 @@
+"""One sync: fetch, parse, reconcile with the store, write. Shared by the scheduler, CLI and admins."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import aiohttp
+from rapidfuzz import fuzz
+
+from .chapters import chapters_from_json
+from .config import FeedConfig
+from .feed import FeedError, body_digest, fetch, is_url, parse
+from .models import EpisodeChange, FeedState, ParsedEpisode, SyncReport
+from .store import EpisodeWrite, Store, StoredKey, audio_key, utcnow
+
+log = logging.getLogger(__name__)
+
+# A re-released episode ("ARCHIVE: …") is a new episode even when it reuses the original's audio.
+_RERELEASE_RE = re.compile(r"^\s*[\[(]?\s*(archive|re-?release|rerun|replay|encore|best of|classic)\b", re.IGNORECASE)
+_CLOSE_TITLE = 80
+_MAX_CHAPTER_FILES = 50
+
+
+class SyncInProgress(Exception):
+    """Another sync holds the lock; callers that must not wait say so to the user."""
+
+
+def fingerprint(episode: ParsedEpisode) -> dict[str, str]:
+    """A short hash per field group; comparing two tells which groups changed."""
+    groups = {
+        "guid": episode.guid,
+        "title": episode.title,
+        "number": episode.number,
+        "published": episode.published.isoformat() if episode.published else None,
+        "duration": episode.duration_seconds,
+        "link": episode.link,
+        "audio": episode.audio_url,
+        "notes": episode.description_html,
+        "chapters": [(c.start_seconds, c.title) for c in episode.chapters],
+    }
+    return {
+        name: hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()[:16]
+        for name, value in groups.items()
+    }
+
+
+def normalise_title(title: str) -> str:
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"^\s*(episode|ep\.?)?\s*#?\d+\s*[:.\-–—]\s*", "", text)
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+def is_rerelease(title: str) -> bool:
+    return bool(_RERELEASE_RE.match(title or ""))
+
+
+@dataclass
+class Plan:
+    writes: list[EpisodeWrite] = field(default_factory=list)
+    new: list[EpisodeChange] = field(default_factory=list)
+    changed: list[EpisodeChange] = field(default_factory=list)
+    removed: list[StoredKey] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def reconcile(stored: Sequence[StoredKey], incoming: Sequence[ParsedEpisode]) -> Plan:
+    """Match each feed item to a stored episode (GUID, then audio, number+title, title+date)."""
+    plan = Plan()
+    by_guid = {key.guid: key for key in stored}
+    incoming_guids = {episode.guid for episode in incoming}
+    claimed: set[int] = set()
+    unmatched: list[ParsedEpisode] = []
+    pairs: list[tuple[ParsedEpisode, StoredKey | None]] = []
+    for episode in incoming:
+        key = by_guid.get(episode.guid)
+        if key is not None:
+            claimed.add(key.id)
+            pairs.append((episode, key))
+        else:
+            unmatched.append(episode)
+    # Only episodes whose GUID left the feed can have been renamed to a new GUID.
+    orphans = [key for key in stored if key.id not in claimed and key.guid not in incoming_guids]
+    for episode in unmatched:
+        key = _same_episode(episode, [k for k in orphans if k.id not in claimed])
+        if key is not None:
+            claimed.add(key.id)
+        pairs.append((episode, key))
+    for episode, key in pairs:
+        prints = fingerprint(episode)
+        change = EpisodeChange(guid=episode.guid, title=episode.title, number=episode.number)
+        if key is None:
+            plan.writes.append(EpisodeWrite(id=None, episode=episode, fingerprint=prints))
+            plan.new.append(change)
+            continue
+        change.fields = tuple(name for name, value in prints.items() if key.fingerprint.get(name) != value)
+        if key.removed:
+            change.fields = ("restored", *change.fields)
+        if change.fields:
+            plan.writes.append(EpisodeWrite(id=key.id, episode=episode, fingerprint=prints))
+            plan.changed.append(change)
+        else:
+            plan.unchanged += 1
+    plan.removed = [key for key in stored if key.id not in claimed and not key.removed]
+    return plan
+
+
+def _same_episode(episode: ParsedEpisode, candidates: list[StoredKey]) -> StoredKey | None:
+    candidates = [key for key in candidates if is_rerelease(key.title) == is_rerelease(episode.title)]
+    audio = audio_key(episode.audio_url)
+    title = normalise_title(episode.title)
+    day = episode.published.date().isoformat() if episode.published else None
+    rules = (
+        lambda key: audio is not None and key.audio_key == audio,
+        lambda key: episode.number is not None
+        and key.number == episode.number
+        and fuzz.ratio(normalise_title(key.title), title) >= _CLOSE_TITLE,
+        lambda key: day is not None and (key.published or "")[:10] == day and normalise_title(key.title) == title,
+    )
+    for rule in rules:
+        for key in candidates:
+            if rule(key):
+                return key
+    return None
+
+
+class Syncer:
+    """The one way to sync: a lock so the scheduler, CLI and admins never sync at once."""
+
+    def __init__(
+        self,
+        store: Store,
+        config: FeedConfig,
+        source: str,
+        session: aiohttp.ClientSession | None = None,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.source = source
+        self.session = session
+        self._lock = asyncio.Lock()
+        self.last_report: SyncReport | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._lock.locked()
+
+    async def sync(self, *, dry_run: bool = False, wait: bool = True, force: bool = False) -> SyncReport:
+        """Bring the store up to date with the feed. Raises FeedError, changing nothing, on failure."""
+        if not wait and self._lock.locked():
+            raise SyncInProgress("a sync is already running")
+        async with self._lock:
+            try:
+                report = await self._sync(dry_run=dry_run, force=force)
+            except FeedError as error:
+                log.warning("sync of %s failed: %s", self.source, error)
+                if not dry_run:
+                    await self.store.record_feed_failure(self.source, str(error))
+                raise
+            if not dry_run:
+                self.last_report = report
+            return report
+
+    async def _sync(self, *, dry_run: bool, force: bool) -> SyncReport:
+        started = utcnow()
+        state = await self.store.feed_state(self.source)
+        first_sync = state is None or state.last_success is None
+        report = SyncReport(source=self.source, dry_run=dry_run, first_sync=first_sync)
+        result = await fetch(self.source, self.config, self.session, None if force else state)
+        if state and (result.not_modified or (not force and body_digest(result.body) == state.body_sha256)):
+            report.not_modified = True
+            report.unchanged = await self.store.episode_count()
+            if not dry_run:
+                await self.store.record_feed_success(replace(
+                    state, etag=result.etag or state.etag, last_modified=result.last_modified or state.last_modified,
+                    last_attempt=started, last_success=started,
+                ))
+            return report
+        parsed = await parse(result.body, self.source)
+        episodes = await self._with_chapter_files(parsed.episodes)
+        stored = await self.store.stored_keys()
+        plan = reconcile(stored, episodes)
+        active = sum(1 for key in stored if not key.removed)
+        if plan.removed and active and len(plan.removed) > self.config.max_shrink_ratio * active:
+            raise FeedError(
+                f"{self.source}: feed lists {len(episodes)} episodes but would remove {len(plan.removed)} of "
+                f"{active} stored; refusing (a broken or truncated feed?)"
+            )
+        report.new = plan.new
+        report.changed = plan.changed
+        report.removed = [EpisodeChange(guid=k.guid, title=k.title, number=k.number) for k in plan.removed]
+        report.unchanged = plan.unchanged
+        report.skipped_items = parsed.skipped_items
+        if not dry_run:
+            new_state = FeedState(
+                source=self.source, etag=result.etag, last_modified=result.last_modified,
+                body_sha256=body_digest(result.body), last_attempt=started, last_success=started,
+            )
+            await self.store.apply_sync(parsed.podcast, plan.writes, [k.id for k in plan.removed], new_state)
+        log.info(
+            "sync of %s: %d new, %d changed, %d removed, %d unchanged%s",
+            self.source, len(plan.new), len(plan.changed), len(plan.removed), plan.unchanged,
+            " (dry run)" if dry_run else "",
+        )
+        return report
+
+    async def _with_chapter_files(self, episodes: tuple[ParsedEpisode, ...]) -> list[ParsedEpisode]:
+        """Chapters from podcast:chapters JSON files win over notes; a file that fails is skipped."""
+        wanted = [e for e in episodes if e.chapters_url and is_url(e.chapters_url)][:_MAX_CHAPTER_FILES]
+        if not wanted or not is_url(self.source):
+            return list(episodes)
+        results = await asyncio.gather(
+            *(fetch(e.chapters_url, self.config, self.session) for e in wanted), return_exceptions=True
+        )
+        from_files = {}
+        for episode, result in zip(wanted, results):
+            if isinstance(result, FeedError):
+                log.info("chapters file for %r not used: %s", episode.title, result)
+            elif isinstance(result, BaseException):
+                raise result
+            elif result.body and (chapters := chapters_from_json(result.body)):
+                from_files[episode.guid] = chapters
+        return [replace(e, chapters=from_files[e.guid]) if e.guid in from_files else e for e in episodes]
