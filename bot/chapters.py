@@ -14,7 +14,7 @@ from .notes import html_to_lines
 
 MAX_CHAPTER_TITLE = 200
 # A time on its own: H:MM:SS, MM:SS or M:SS, optionally bracketed; not part of a longer number run.
-_TIME = r"(?<![\d:.])(\d{1,2}:\d{2}:\d{2}|\d{1,3}:\d{2})(?![\d:])"
+_TIME = r"(?<![\d:.])(\d{1,2}:\d{2}:\d{2}|\d{1,3}:\d{2})(?!\d|:\d)"
 _TIME_RE = re.compile(_TIME)
 _BRACKETED_TIME_RE = re.compile(r"[\(\[]\s*" + _TIME + r"\s*[\)\]]")
 _LABEL_RE = re.compile(r"^(?:time ?stamps|chapters|chapter markers|show notes|agenda|topics)\s*:?\s*", re.IGNORECASE)

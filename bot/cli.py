@@ -209,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config)
     except ConfigError as error:
         return _fail(f"config error: {error}", EXIT_USAGE)
-    configure_logging(config.logging.level if args.verbose else "WARNING")
+    # The CLI reports failures itself, one line each; -v shows the log as the bot would write it.
+    configure_logging(config.logging.level if args.verbose else "ERROR")
     return asyncio.run(_run(args, config))
 
 

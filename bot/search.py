@@ -84,6 +84,9 @@ class SearchIndex:
         self.document_counts = document_counts
         self.vocabulary = sorted(document_counts)
         self.titles = [" ".join(tokenize(episode.title)) for episode in episodes]
+        self.title_words = [
+            {word for word in tokenize(episode.title) if word not in STOPWORDS} for episode in episodes
+        ]
 
     def _add(self, index: int, field: str, chapter: int, text: str) -> None:
         for term in set(tokenize(text)):
@@ -100,12 +103,16 @@ class SearchIndex:
         found: dict[str, float] = {}
         if word in self.document_counts:
             found[word] = 1.0
+        for variant in _variants(word):
+            if variant in self.document_counts:
+                found.setdefault(variant, 0.95)
         if len(word) >= 3 or (completing and len(word) >= 2):
             start = bisect.bisect_left(self.vocabulary, word)
             for term in self.vocabulary[start : start + 200]:
                 if not term.startswith(word) or len(found) >= _EXPANSIONS_PER_WORD:
                     break
-                found.setdefault(term, 0.9 if completing else 0.75)
+                # As you type, a prefix is probably the word; otherwise a long one still likely is.
+                found.setdefault(term, 0.9 if completing else 0.85 if len(word) >= 5 else 0.7)
         if len(word) >= 4 and not word.isdigit():
             cutoff = 80 if len(word) <= 5 else 75
             for term, score, _ in process.extract(
@@ -217,6 +224,11 @@ class Searcher:
             title = index.titles[position]
             if len(content) > 1 and phrase in title:
                 score = min(100.0, score + 10)
+            # Of two titles that both match, the one that is more nearly the query ranks first.
+            title_words = index.title_words[position]
+            if title_words:
+                covered = sum(1 for value, reason in slots if reason and reason.field == "title")
+                score *= 0.95 + 0.05 * min(covered / len(title_words), 1.0)
             if score < MIN_SCORE:
                 continue
             reason = _main_reason(slots, weights, index.episodes[position], chapter_cover.get(position, {}))
@@ -240,6 +252,25 @@ class Searcher:
                 if position is not None and position not in hits:
                     hits[position] = certainty
         return list(hits.items())
+
+
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
+
+
+def _variants(word: str) -> list[str]:
+    """Plural and singular forms, and roman numerals for small numbers ("Part 1" is "Part I")."""
+    if word.isdigit():
+        return [_ROMAN[int(word) - 1]] if 1 <= int(word) <= len(_ROMAN) else []
+    variants = [word + "s", word + "es"]
+    if word.endswith("y"):
+        variants.append(word[:-1] + "ies")
+    if word.endswith("ies"):
+        variants.append(word[:-3] + "y")
+    if word.endswith("es"):
+        variants.append(word[:-2])
+    if word.endswith("s") and len(word) > 3:
+        variants.append(word[:-1])
+    return variants
 
 
 def _quote(term: str) -> str:

@@ -1,0 +1,156 @@
+"""Shared fixtures: a real feed server on 127.0.0.1, feeds built from item specs, a store on disk."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import html
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot.config import FeedConfig
+from bot.feed import BUNDLED_SNAPSHOT
+from bot.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclasses.dataclass
+class Reply:
+    body: bytes = b""
+    status: int = 200
+    etag: str | None = None
+    content_type: str = "application/rss+xml"
+    delay: float = 0.0
+    redirect_to: str | None = None
+
+
+class FeedServer:
+    """A real HTTP server whose answers a test sets per path, recording every request."""
+
+    def __init__(self) -> None:
+        self.replies: dict[str, Reply] = {}
+        self.requests: list[web.BaseRequest] = []
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    def url(self, path: str = "/feed.xml") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def serve(self, path: str = "/feed.xml", **reply: object) -> str:
+        self.replies[path] = Reply(**reply)  # type: ignore[arg-type]
+        return self.url(path)
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        self.requests.append(request)
+        reply = self.replies.get(request.path)
+        if reply is None:
+            return web.Response(status=404, text="no such feed")
+        if reply.delay:
+            await asyncio.sleep(reply.delay)
+        if reply.redirect_to:
+            raise web.HTTPFound(reply.redirect_to)
+        if reply.etag and request.headers.get("If-None-Match") == reply.etag:
+            return web.Response(status=304, headers={"ETag": reply.etag})
+        headers = {"ETag": reply.etag} if reply.etag else {}
+        return web.Response(status=reply.status, body=reply.body, content_type=reply.content_type,
+                            headers=headers)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+
+@pytest.fixture
+async def feed_server() -> AsyncIterator[FeedServer]:
+    server = FeedServer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = await Store.open(tmp_path / "episodes.db")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def feed_config() -> FeedConfig:
+    return FeedConfig(timeout_seconds=2.0)
+
+
+@pytest.fixture(scope="session")
+def snapshot_bytes() -> bytes:
+    return BUNDLED_SNAPSHOT.read_bytes()
+
+
+def rss_item(
+    title: str | None = "An episode",
+    guid: str | None = "guid-1",
+    number: int | None = None,
+    pub_date: str | None = "Tue, 05 Dec 2023 23:37:00 +0000",
+    audio: str | None = "https://cdn.example/audio/ep1.mp3?dest-id=1",
+    notes: str = "<p>Notes.</p>",
+    duration: str | None = "45:00",
+    extra: str = "",
+) -> str:
+    parts = ["<item>"]
+    if title is not None:
+        parts.append(f"<title>{html.escape(title)}</title>")
+    if pub_date:
+        parts.append(f"<pubDate>{pub_date}</pubDate>")
+    if guid is not None:
+        parts.append(f'<guid isPermaLink="false">{html.escape(guid)}</guid>')
+    parts.append(f"<description><![CDATA[{notes}]]></description>")
+    if audio:
+        parts.append(f'<enclosure url="{html.escape(audio)}" type="audio/mpeg" length="1"/>')
+    if duration:
+        parts.append(f"<itunes:duration>{duration}</itunes:duration>")
+    if number is not None:
+        parts.append(f"<itunes:episode>{number}</itunes:episode>")
+    parts.append(extra)
+    parts.append("</item>")
+    return "".join(parts)
+
+
+def rss(*items: str, title: str = "Test Podcast") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+        'xmlns:podcast="https://podcastindex.org/namespace/1.0" xmlns:psc="http://podlove.org/simple-chapters">'
+        f"<channel><title>{title}</title><link>https://example.com</link>"
+        + "".join(items)
+        + "</channel></rss>"
+    ).encode()
+
+
+def numbered_feed(count: int, start: int = 1, guid_prefix: str = "g") -> bytes:
+    """COUNT distinct episodes numbered from START, newest first."""
+    items = [
+        rss_item(
+            title=f"Topic {n}: {WORDS[n % len(WORDS)]} engineering",
+            guid=f"{guid_prefix}-{n}",
+            number=n,
+            audio=f"https://cdn.example/audio/ep{n}.mp3",
+            pub_date=f"Mon, {1 + n % 28:02d} Jan {2000 + n // 28} 12:00:00 +0000",
+        )
+        for n in range(start + count - 1, start - 1, -1)
+    ]
+    return rss(*items)
+
+
+WORDS = ["kotlin", "rust", "python", "compilers", "networking", "privacy", "video", "batteries"]

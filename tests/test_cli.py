@@ -1,0 +1,126 @@
+"""The command line as a user runs it: real processes, real files, exit codes and output."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, numbered_feed
+
+
+def run(tmp_path, *args, stdin=None, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path, input=stdin, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+    )
+
+
+def test_episode_caddy_on_a_fresh_machine(tmp_path):
+    result = run(tmp_path, "episode", "caddy")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("64: Caddy - Building the next generation of CAD software for Mixed Reality")
+    assert "11:46  Discovery of hand-based interactions" in result.stdout
+    assert "1:03:35  Outro" in result.stdout
+    assert (tmp_path / "data" / "episodes.db").exists()
+
+
+def test_search_typo_and_number_json(tmp_path):
+    typo = run(tmp_path, "search", "cadddy", "--json")
+    document = json.loads(typo.stdout)
+    assert document["query"] == "cadddy"
+    assert document["results"][0]["number"] == 64
+    number = json.loads(run(tmp_path, "search", "#82", "--json").stdout)
+    first = number["results"][0]
+    assert (first["number"], first["title"], first["matched"]["field"]) == (82, "CSS at Scale with StyleX", "number")
+    assert first["published"] == "2026-01-08T12:00:00Z"
+    assert set(first) >= {"guid", "number", "title", "published", "duration_seconds", "link", "audio_url",
+                          "score", "matched"}
+
+
+def test_episode_json_has_chapters_and_nothing_found_exits_1(tmp_path):
+    document = json.loads(run(tmp_path, "episode", "hand-based interactions", "--json").stdout)
+    assert document["matched"] == {"field": "chapter", "text": "Discovery of hand-based interactions",
+                                   "start_seconds": 706}
+    assert len(document["chapters"]) == 19
+    missing = run(tmp_path, "episode", "zzqxv wqpfj")
+    assert missing.returncode == 1 and missing.stdout == ""
+    assert "no episode matches" in missing.stderr
+
+
+def test_export_lists_every_episode(tmp_path):
+    document = json.loads(run(tmp_path, "export", "--json").stdout)
+    assert document["podcast"]["title"] == "Meta Tech Podcast"
+    assert len(document["episodes"]) == 61
+    assert all("chapters" in e and "description_text" in e for e in document["episodes"])
+
+
+def test_sync_dry_run_then_real_then_unchanged(tmp_path):
+    dry = json.loads(run(tmp_path, "sync", "--dry-run", "--json").stdout)
+    assert len(dry["new"]) == 61 and dry["dry_run"]
+    real = json.loads(run(tmp_path, "sync", "--json").stdout)
+    assert len(real["new"]) == 61
+    again = json.loads(run(tmp_path, "sync", "--json").stdout)
+    assert again["not_modified"] and again["new"] == []
+
+
+def test_bad_config_exits_2_naming_key_and_file(tmp_path):
+    (tmp_path / "config.toml").write_text("[feed]\nurll = 'x'\n")
+    result = run(tmp_path, "search", "caddy")
+    assert result.returncode == 2
+    assert "config.toml: unknown key 'feed.urll'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_unreachable_feed_exits_3_and_keeps_the_store(tmp_path):
+    assert run(tmp_path, "sync").returncode == 0
+    result = run(tmp_path, "sync", "--feed", "http://127.0.0.1:9/rss")
+    assert result.returncode == 3
+    assert result.stderr.startswith("podbot: feed error: http://127.0.0.1:9/rss: cannot connect")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert json.loads(run(tmp_path, "search", "caddy", "--json").stdout)["results"][0]["number"] == 64
+
+
+def test_feed_from_a_local_file_and_shrink_refused(tmp_path):
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(numbered_feed(10))
+    assert run(tmp_path, "--db", "other.db", "sync", "--feed", str(feed)).returncode == 0
+    feed.write_bytes(numbered_feed(2))
+    refused = run(tmp_path, "sync", "--db", "other.db", "--feed", str(feed))
+    assert refused.returncode == 3 and "refusing" in refused.stderr
+
+
+def test_corrupt_database_exits_2_and_is_left_alone(tmp_path):
+    (tmp_path / "bad.db").write_bytes(b"garbage" * 500)
+    result = run(tmp_path, "search", "caddy", "--db", "bad.db")
+    assert result.returncode == 2
+    assert "bad.db: not a SQLite database or corrupt" in result.stderr
+    assert (tmp_path / "bad.db").read_bytes() == b"garbage" * 500
+
+
+def test_bad_usage_exits_2(tmp_path):
+    assert run(tmp_path, "search").returncode == 2
+    assert run(tmp_path, "search", "x", "--limit", "0").returncode == 2
+    assert run(tmp_path, "frobnicate").returncode == 2
+
+
+def test_health_reports_never_synced_then_ok(tmp_path):
+    never = run(tmp_path, "health")
+    assert never.returncode == 1 and "never synced" in never.stderr
+    run(tmp_path, "sync")
+    assert run(tmp_path, "health").returncode == 0
+
+
+@pytest.mark.parametrize("line", ["/episode caddy", "/episode #64"])
+def test_console_answers_like_the_bot(tmp_path, line):
+    result = run(tmp_path, "console", stdin=f"{line}\n/search rust\n/latest 2\n/nope\nquit\n")
+    assert result.returncode == 0
+    assert "64: Caddy" in result.stdout and "1:03:35  Outro" in result.stdout
+    assert "76: From C to Rust on Mobile" in result.stdout
+    assert "Unknown command /nope" in result.stdout
+
+
+def test_console_ends_on_eof(tmp_path):
+    assert run(tmp_path, "console", stdin="/help\n").returncode == 0

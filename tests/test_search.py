@@ -1,0 +1,132 @@
+import asyncio
+
+import pytest
+
+from bot.config import FeedConfig
+from bot.feed import resolve_source
+from bot.search import MAX_AUTOCOMPLETE_CHOICES, MAX_CHOICE_NAME, Searcher, number_in_query
+from bot.store import Store
+from bot.sync import Syncer
+from tests.search_queries import QUERIES
+
+TOP1_THRESHOLD = 0.90
+MRR_THRESHOLD = 0.93
+
+
+@pytest.fixture(scope="module")
+def snapshot_db(tmp_path_factory):
+    """The bundled snapshot synced once into a database file that each test opens."""
+    path = tmp_path_factory.mktemp("search") / "episodes.db"
+
+    async def build():
+        store = await Store.open(path)
+        await Syncer(store, FeedConfig(), resolve_source("")).sync()
+        await store.close()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+async def searcher(snapshot_db):
+    store = await Store.open(snapshot_db)
+    yield Searcher(store)
+    await store.close()
+
+
+def is_expected(match, expected):
+    episode = match.episode
+    return episode.number == expected if isinstance(expected, int) else episode.title.startswith(expected)
+
+
+async def evaluate(searcher):
+    top1, reciprocal, misses = 0, 0.0, []
+    for query, expected in QUERIES:
+        results = await searcher.search(query, limit=10)
+        rank = next((i for i, m in enumerate(results, 1) if is_expected(m, expected)), None)
+        top1 += rank == 1
+        reciprocal += 1 / rank if rank else 0
+        if rank != 1:
+            misses.append((query, expected, rank, [m.episode.display_title[:40] for m in results[:3]]))
+    return top1 / len(QUERIES), reciprocal / len(QUERIES), misses
+
+
+async def test_query_set_top1_and_mrr(searcher):
+    assert len(QUERIES) >= 40
+    top1, mrr, misses = await evaluate(searcher)
+    print(f"\nsearch quality: {len(QUERIES)} queries, top-1 {top1:.3f}, MRR {mrr:.3f}")
+    for miss in misses:
+        print("  miss:", miss)
+    assert top1 >= TOP1_THRESHOLD, misses
+    assert mrr >= MRR_THRESHOLD, misses
+
+
+async def test_caddy_chapter_match_says_which_chapter(searcher):
+    (match,) = await searcher.search("hand-based interactions", limit=1)
+    assert match.episode.number == 64
+    assert (match.matched.field, match.matched.text, match.matched.start_seconds) == (
+        "chapter", "Discovery of hand-based interactions", 706)
+
+
+async def test_guest_match_is_reported(searcher):
+    (match,) = await searcher.search("raghavan", limit=1)
+    assert (match.matched.field, match.matched.text) == ("guest", "Raghavan")
+
+
+async def test_number_beats_titles_containing_the_number(searcher):
+    results = await searcher.search("64", limit=5)
+    assert results[0].episode.number == 64 and results[0].matched.field == "number"
+
+
+async def test_unknown_number_finds_nothing_by_number(searcher):
+    assert all(m.matched.field != "number" for m in await searcher.search("#999"))
+
+
+async def test_common_words_do_not_outrank_the_topic(searcher):
+    results = await searcher.search("building the meta caddy", limit=3)
+    assert results[0].episode.number == 64
+
+
+@pytest.mark.parametrize("query", ['"', '""', "*", "caddy*", "-caddy", "NEAR(", "NEAR(a b)", "a:b", "title:caddy",
+                                   "(", ")", "((caddy", "AND", "OR NOT", "^caddy", "{title}: x", "'", "\\", "\x00"])
+async def test_fts_syntax_in_user_text_is_just_text(searcher, query):
+    results = await searcher.search(query)
+    assert isinstance(results, list)
+    if "caddy" in query:
+        assert results and results[0].episode.number == 64
+
+
+async def test_empty_and_huge_queries(searcher):
+    assert await searcher.search("") == []
+    assert await searcher.search("   ") == []
+    huge = ("caddy " * 1000)[:5000]
+    results = await searcher.search(huge)
+    assert results[0].episode.number == 64
+
+
+async def test_nonsense_finds_nothing(searcher):
+    assert await searcher.search("zzqxv wqpfj") == []
+
+
+async def test_autocomplete_limits_and_completion_as_you_type(searcher):
+    for prefix in ["c", "ca", "cad", "cadd", "caddy", "ra", "kot", "the", "meta"]:
+        choices = await searcher.autocomplete(prefix)
+        assert len(choices) <= MAX_AUTOCOMPLETE_CHOICES
+        assert all(0 < len(name) <= MAX_CHOICE_NAME and len(value) <= 100 for name, value in choices)
+    name, value = (await searcher.autocomplete("cadd"))[0]
+    assert name.startswith("64: Caddy")
+    picked = await searcher.best(value)
+    assert picked.episode.number == 64
+
+
+async def test_autocomplete_with_nothing_typed_lists_the_newest(searcher):
+    choices = await searcher.autocomplete("")
+    assert len(choices) == MAX_AUTOCOMPLETE_CHOICES
+    assert choices[0][0].startswith("86:")
+
+
+def test_number_aliases():
+    for text in ["64", "#64", "ep 64", "ep64", "Ep. 64", "episode 64", "Episode #64", " no. 64 "]:
+        assert number_in_query(text) == 64, text
+    for text in ["64 caddy", "ep", "#", "6 4", "episode sixty-four"]:
+        assert number_in_query(text) is None, text
