@@ -159,11 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"podbot {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, handler: Callable[..., Any], help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, handler: Callable[..., Any] | None, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
         sub.set_defaults(handler=handler)
         return sub
 
+    command("run", None, "run the Discord bot (token from DISCORD_TOKEN)")
+    command("sync-commands", None, "register the slash commands with Discord globally")
     sub = command("sync", cmd_sync, "fetch the feed and update the store")
     sub.add_argument("--feed", metavar="URL|PATH", help="feed to read instead of the configured one")
     sub.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
@@ -210,8 +212,21 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         return _fail(f"config error: {error}", EXIT_USAGE)
     # The CLI reports failures itself, one line each; -v shows the log as the bot would write it.
-    configure_logging(config.logging.level if args.verbose else "ERROR")
-    return asyncio.run(_run(args, config))
+    runs_bot = args.handler is None
+    configure_logging(config.logging.level if args.verbose or runs_bot else "ERROR")
+    return asyncio.run(_run_bot(args, config) if runs_bot else _run(args, config))
+
+
+async def _run_bot(args: argparse.Namespace, config: Config) -> int:
+    from .runner import StartupError, run_bot  # imports discord, which the other commands never need
+
+    try:
+        await run_bot(config, args.db, sync_commands_only=args.command == "sync-commands")
+    except StartupError as error:
+        return _fail(str(error), EXIT_USAGE)
+    except StoreError as error:
+        return _fail(f"database error: {error}", EXIT_USAGE)
+    return EXIT_OK
 
 
 async def _run(args: argparse.Namespace, config: Config) -> int:

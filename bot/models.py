@@ -124,3 +124,10 @@ class SyncReport:
     dry_run: bool = False
     first_sync: bool = False
     skipped_items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    guild_id: int
+    announce_channel_id: int | None = None
+    announce_role_id: int | None = None

@@ -51,6 +51,10 @@ def number_in_query(query: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def is_choice_value(query: str) -> bool:
+    return bool(_EPISODE_ID_QUERY.match(query.strip()))
+
+
 def choice_value(episode: Episode) -> str:
     """What autocomplete sends back when a suggestion is picked; `best` resolves it exactly."""
     return f"id:{episode.id}"

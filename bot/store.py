@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import aiosqlite
 
-from .models import Chapter, Episode, FeedState, Link, ParsedEpisode, PodcastInfo
+from .models import Chapter, Episode, FeedState, GuildSettings, Link, ParsedEpisode, PodcastInfo
 
 log = logging.getLogger(__name__)
 
@@ -365,6 +365,24 @@ class Store:
     async def term_document_counts(self) -> dict[str, int]:
         """Every indexed term with the number of episodes it occurs in."""
         return {row[0]: row[1] for row in await self._fetchall("SELECT term, doc FROM episodes_fts_terms")}
+
+    # -- guild settings ---------------------------------------------------------------------
+
+    async def guild_settings(self, guild_id: int) -> GuildSettings:
+        row = await self._fetchone(
+            "SELECT guild_id, announce_channel_id, announce_role_id FROM guild_settings WHERE guild_id = ?",
+            (guild_id,),
+        )
+        return GuildSettings(**dict(row)) if row else GuildSettings(guild_id=guild_id)
+
+    async def save_guild_settings(self, settings: GuildSettings) -> None:
+        await self._db.execute(
+            """INSERT INTO guild_settings (guild_id, announce_channel_id, announce_role_id, updated_at)
+               VALUES (?, ?, ?, ?)
+               ON CONFLICT (guild_id) DO UPDATE SET announce_channel_id = excluded.announce_channel_id,
+                   announce_role_id = excluded.announce_role_id, updated_at = excluded.updated_at""",
+            (settings.guild_id, settings.announce_channel_id, settings.announce_role_id, _iso(utcnow())),
+        )
 
 
 def _episode(row: aiosqlite.Row, chapters: tuple[Chapter, ...]) -> Episode:

@@ -154,3 +154,47 @@ def numbered_feed(count: int, start: int = 1, guid_prefix: str = "g") -> bytes:
 
 
 WORDS = ["kotlin", "rust", "python", "compilers", "networking", "privacy", "video", "batteries"]
+
+
+@dataclasses.dataclass
+class DiscordEnv:
+    fake: "FakeDiscord"
+    bot: "PodBot"
+    store: Store
+
+
+@pytest.fixture
+async def discord_env(tmp_path: Path) -> AsyncIterator[DiscordEnv]:
+    """The real bot, in process, connected to the fake Discord, with the snapshot loaded."""
+    import discord
+    import yarl
+
+    from bot.app import PodBot
+    from bot.config import Config
+    from bot.feed import resolve_source
+    from bot.search import Searcher
+    from bot.sync import Syncer
+    from tests.fake_discord import FakeDiscord
+
+    fake = FakeDiscord()
+    await fake.start()
+    saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    discord.http.Route.BASE = fake.api_base
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
+    store = await Store.open(tmp_path / "episodes.db")
+    syncer = Syncer(store, FeedConfig(), resolve_source(""))
+    await syncer.sync()
+    bot = PodBot(config=Config(), store=store, syncer=syncer, searcher=Searcher(store), scheduler=None,
+                 http_session=None, guild_ready_timeout=0.05)
+    await bot.login("fake-token")
+    connection = asyncio.create_task(bot.connect())
+    await asyncio.wait_for(bot.wait_until_ready(), 10)
+    try:
+        yield DiscordEnv(fake, bot, store)
+    finally:
+        await bot.close()
+        await asyncio.wait_for(connection, 10)
+        await store.close()
+        await fake.stop()
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
+    assert fake.violations == []

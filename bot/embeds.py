@@ -1,0 +1,248 @@
+"""Episodes, results and reports as Discord embeds, kept inside Discord's limits.
+
+Limits (Discord rejects a message past any of them): title 256, description 4096, field value
+1024, 25 fields, footer 2048, 6000 characters in all. Long chapter lists are split into pages
+rather than cut.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import discord
+
+from . import formatting
+from .models import Episode, Match, SyncReport
+
+COLOUR = discord.Colour(0x1877F2)
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_LIMIT = 1024
+TOTAL_LIMIT = 6000
+CHAPTER_PAGE_CHARS = 3000
+SUMMARY_CHARS = 350
+MAX_LINKS = 5
+RESULTS_PER_PAGE = 5
+
+
+def chapter_lines(episode: Episode) -> list[str]:
+    """`12:34` Title lines; times link into the audio where the player supports #t=."""
+    lines = []
+    for chapter in episode.chapters:
+        stamp = f"`{formatting.timestamp(chapter.start_seconds)}`"
+        if episode.audio_url:
+            stamp = f"[{stamp}]({episode.audio_url}#t={chapter.start_seconds})"
+        lines.append(f"{stamp} {discord.utils.escape_markdown(formatting.shorten(chapter.title, 200))}")
+    return lines
+
+
+def chapter_pages(episode: Episode) -> list[str]:
+    """The chapter lines cut into pages that each fit the embed description."""
+    pages: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in chapter_lines(episode):
+        if current and size + len(line) + 1 > CHAPTER_PAGE_CHARS:
+            pages.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current:
+        pages.append("\n".join(current))
+    return pages or [""]
+
+
+def episode_embed(match: Match, page: int = 0) -> discord.Embed:
+    episode = match.episode
+    pages = chapter_pages(episode)
+    page = max(0, min(page, len(pages) - 1))
+    intro = []
+    if match.matched.field == "chapter":
+        stamp = formatting.timestamp(match.matched.start_seconds or 0)
+        intro.append(f"Matched chapter **{stamp} {discord.utils.escape_markdown(match.matched.text)}**")
+    elif match.matched.field == "guest":
+        intro.append(f"Matched guest **{discord.utils.escape_markdown(match.matched.text)}**")
+    if episode.description_text:
+        summary = episode.description_text.split("\n")[0]
+        intro.append(discord.utils.escape_markdown(formatting.shorten(summary, SUMMARY_CHARS)))
+    if pages[0]:
+        heading = "**Chapters**" if len(pages) == 1 else f"**Chapters** (page {page + 1} of {len(pages)})"
+        intro.append(f"{heading}\n{pages[page]}")
+    else:
+        intro.append("*No chapter timestamps in the show notes.*")
+    embed = discord.Embed(
+        title=formatting.shorten(episode.display_title, TITLE_LIMIT),
+        url=episode.link or episode.audio_url,
+        description=formatting.shorten("\n\n".join(intro), DESCRIPTION_LIMIT),
+        colour=COLOUR,
+        timestamp=episode.published,
+    )
+    if published := formatting.date(episode.published):
+        embed.add_field(name="Published", value=published, inline=True)
+    if length := formatting.duration(episode.duration_seconds):
+        embed.add_field(name="Duration", value=length, inline=True)
+    listen = [f"[Audio]({episode.audio_url})"] if episode.audio_url else []
+    if episode.link:
+        listen.insert(0, f"[Episode page]({episode.link})")
+    if listen:
+        embed.add_field(name="Listen", value=" · ".join(listen), inline=True)
+    if links := _links_field(episode):
+        embed.add_field(name="Links", value=links, inline=False)
+    return embed
+
+
+def _links_field(episode: Episode) -> str:
+    lines = []
+    for link in episode.links[:MAX_LINKS]:
+        label = discord.utils.escape_markdown(formatting.shorten(link.label, 80))
+        line = f"[{label}]({link.url})" if len(link.url) < 300 else label
+        if sum(len(x) + 1 for x in lines) + len(line) > FIELD_LIMIT - 40:
+            break
+        lines.append(line)
+    hidden = len(episode.links) - len(lines)
+    if hidden > 0 and lines:
+        lines.append(f"…and {hidden} more in the show notes")
+    return "\n".join(lines)
+
+
+def results_embed(query: str, matches: list[Match], page: int) -> discord.Embed:
+    pages = max(1, -(-len(matches) // RESULTS_PER_PAGE))
+    shown = matches[page * RESULTS_PER_PAGE : (page + 1) * RESULTS_PER_PAGE]
+    embed = discord.Embed(
+        title=formatting.shorten(f"Episodes matching “{query}”", TITLE_LIMIT), colour=COLOUR
+    )
+    for rank, match in enumerate(shown, start=page * RESULTS_PER_PAGE + 1):
+        embed.add_field(
+            name=formatting.shorten(f"{rank}. {match.episode.display_title}", 256),
+            value=formatting.shorten(_result_line(match), FIELD_LIMIT),
+            inline=False,
+        )
+    embed.set_footer(text=f"Page {page + 1} of {pages} · {len(matches)} results")
+    return embed
+
+
+def _result_line(match: Match) -> str:
+    facts = [formatting.date(match.episode.published) or "date unknown"]
+    if match.matched.field == "chapter":
+        facts.append(f"chapter `{formatting.timestamp(match.matched.start_seconds or 0)}` "
+                     f"{discord.utils.escape_markdown(match.matched.text)}")
+    elif match.matched.field == "guest":
+        facts.append(f"guest {discord.utils.escape_markdown(match.matched.text)}")
+    elif match.matched.field == "description":
+        facts.append("mentioned in the notes")
+    return " · ".join(facts)
+
+
+def latest_embed(episodes: list[Episode]) -> discord.Embed:
+    embed = discord.Embed(title="Latest episodes", colour=COLOUR)
+    for episode in episodes:
+        facts = [f for f in (formatting.date(episode.published), formatting.duration(episode.duration_seconds)) if f]
+        if episode.link or episode.audio_url:
+            facts.append(f"[listen]({episode.link or episode.audio_url})")
+        embed.add_field(
+            name=formatting.shorten(episode.display_title, 256), value=" · ".join(facts) or "—", inline=False
+        )
+    if not episodes:
+        embed.description = "No episodes stored yet."
+    return embed
+
+
+def announcement_embed(episode: Episode) -> discord.Embed:
+    embed = discord.Embed(
+        title=formatting.shorten(episode.display_title, TITLE_LIMIT),
+        url=episode.link or episode.audio_url,
+        description=discord.utils.escape_markdown(formatting.shorten(episode.description_text, 600)) or None,
+        colour=COLOUR,
+        timestamp=episode.published,
+    )
+    embed.set_author(name="New episode")
+    if length := formatting.duration(episode.duration_seconds):
+        embed.add_field(name="Duration", value=length, inline=True)
+    if episode.chapters:
+        embed.add_field(name="Chapters", value=str(len(episode.chapters)), inline=True)
+    return embed
+
+
+def sync_report_embed(report: SyncReport) -> discord.Embed:
+    title = "Resync (dry run)" if report.dry_run else "Resync"
+    embed = discord.Embed(title=title, colour=COLOUR)
+    if report.not_modified:
+        embed.description = f"The feed has not changed. {report.unchanged} episodes stored."
+        return embed
+    verb = "would be" if report.dry_run else "were"
+    embed.description = (
+        f"{len(report.new)} new, {len(report.changed)} changed, {len(report.removed)} removed, "
+        f"{report.unchanged} unchanged episodes {verb} found."
+    )
+    for name, changes in (("New", report.new), ("Changed", report.changed), ("Removed", report.removed)):
+        if changes:
+            lines = [
+                f"{c.number}: {c.title}" if c.number is not None else c.title for c in changes
+            ]
+            if name == "Changed":
+                lines = [f"{line} ({', '.join(c.fields)})" for line, c in zip(lines, changes)]
+            embed.add_field(name=name, value=_bounded_list(lines), inline=False)
+    if report.skipped_items:
+        embed.add_field(name="Skipped feed items", value=_bounded_list(list(report.skipped_items)), inline=False)
+    return embed
+
+
+def _bounded_list(lines: list[str]) -> str:
+    shown: list[str] = []
+    for line in lines:
+        entry = "• " + discord.utils.escape_markdown(formatting.shorten(line, 150))
+        if sum(len(x) + 1 for x in shown) + len(entry) > FIELD_LIMIT - 30:
+            shown.append(f"…and {len(lines) - len(shown)} more")
+            break
+        shown.append(entry)
+    return "\n".join(shown)
+
+
+@dataclass(frozen=True)
+class StatusFacts:
+    episodes: int
+    last_attempt: dt.datetime | None
+    last_success: dt.datetime | None
+    last_error: str | None
+    consecutive_failures: int
+    next_sync: dt.datetime | None
+    syncing: bool
+    announce_channel: str | None
+    announce_problem: str | None
+    announce_role: str | None
+    latency_ms: float | None
+    version: str
+    feed: str
+
+
+def status_embed(facts: StatusFacts) -> discord.Embed:
+    healthy = facts.last_error is None and facts.last_success is not None
+    embed = discord.Embed(
+        title="podbot status", colour=discord.Colour.green() if healthy else discord.Colour.orange()
+    )
+    embed.add_field(name="Episodes", value=str(facts.episodes), inline=True)
+    embed.add_field(name="Last successful sync", value=_when(facts.last_success), inline=True)
+    embed.add_field(
+        name="Next sync", value="running now" if facts.syncing else _when(facts.next_sync), inline=True
+    )
+    if facts.last_error:
+        embed.add_field(
+            name=f"Feed problem ({facts.consecutive_failures} failed attempts, last {_when(facts.last_attempt)})",
+            value=formatting.shorten(facts.last_error, FIELD_LIMIT),
+            inline=False,
+        )
+    channel = facts.announce_channel or "not set (use /admin announce channel)"
+    if facts.announce_problem:
+        channel += f"\n⚠️ {facts.announce_problem}"
+    embed.add_field(name="Announcements", value=formatting.shorten(channel, FIELD_LIMIT), inline=False)
+    embed.add_field(name="Role ping", value=facts.announce_role or "none", inline=True)
+    latency = f"{facts.latency_ms:.0f} ms" if facts.latency_ms is not None else "unknown"
+    embed.add_field(name="Gateway latency", value=latency, inline=True)
+    embed.add_field(name="Version", value=facts.version, inline=True)
+    embed.set_footer(text=formatting.shorten(f"Feed: {facts.feed}", 2048))
+    return embed
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return discord.utils.format_dt(moment, "R") if moment else "never"

@@ -1,0 +1,91 @@
+"""/episode, /search, /latest and autocomplete through the real discord.py client and a fake Discord."""
+
+from tests.fake_discord import ADMIN_ID, MEMBER_ID
+
+
+def embed_of(record):
+    return record.callback["data"]["embeds"][0]
+
+
+async def test_episode_caddy_shows_the_numbered_title_and_chapters(discord_env):
+    record = await discord_env.fake.command("episode", [{"name": "query", "type": 3, "value": "caddy"}])
+    assert record.callback["type"] == 4 and not record.ephemeral
+    embed = embed_of(record)
+    assert embed["title"] == "64: Caddy - Building the next generation of CAD software for Mixed Reality"
+    assert "`1:03:35`" in embed["description"] and "Outro" in embed["description"]
+    assert "#t=706) Discovery of hand-based interactions" in embed["description"]
+    assert {"name": "Published", "value": "2024-07-04", "inline": True} in embed["fields"]
+    assert record.callback["data"]["allowed_mentions"]["parse"] == []
+
+
+async def test_episode_from_a_chapter_says_which_chapter(discord_env):
+    record = await discord_env.fake.command("episode", [{"name": "query", "type": 3, "value": "hand-based interactions"}])
+    assert "Matched chapter **11:46 Discovery of hand-based interactions**" in embed_of(record)["description"]
+
+
+async def test_episode_nothing_found_is_a_private_hint(discord_env):
+    record = await discord_env.fake.command("episode", [{"name": "query", "type": 3, "value": "zzqxv wqpfj"}])
+    assert record.ephemeral and "No episode matches" in record.callback["data"]["content"]
+
+
+async def test_autocomplete_suggests_within_discord_limits(discord_env):
+    choices = await discord_env.fake.autocomplete("episode", "query", "cad")
+    assert 0 < len(choices) <= 25
+    assert all(len(c["name"]) <= 100 and len(c["value"]) <= 100 for c in choices)
+    assert choices[0]["name"].startswith("64: Caddy")
+    picked = await discord_env.fake.command("episode", [{"name": "query", "type": 3, "value": choices[0]["value"]}])
+    assert embed_of(picked)["title"].startswith("64: Caddy")
+    assert not picked.callback["data"].get("components")
+
+
+async def test_autocomplete_on_empty_input_lists_25_newest(discord_env):
+    choices = await discord_env.fake.autocomplete("episode", "query", "")
+    assert len(choices) == 25
+
+
+async def test_did_you_mean_swaps_the_episode(discord_env):
+    fake = discord_env.fake
+    record = await fake.command("episode", [{"name": "query", "type": 3, "value": "rust"}])
+    rows = record.callback["data"]["components"]
+    select = rows[-1]["components"][0]
+    assert select["type"] == 3 and select["placeholder"] == "Did you mean…"
+    first_title = embed_of(record)["title"]
+    other = select["options"][1]
+    click = await fake.click(record.original, select["custom_id"], user_id=MEMBER_ID, values=[other["value"]])
+    assert click.callback["type"] == 7
+    new_title = click.callback["data"]["embeds"][0]["title"]
+    assert new_title != first_title and new_title == other["label"]
+
+
+async def test_only_the_invoker_can_use_the_controls(discord_env):
+    fake = discord_env.fake
+    record = await fake.command("episode", [{"name": "query", "type": 3, "value": "rust"}])
+    select = record.callback["data"]["components"][-1]["components"][0]
+    click = await fake.click(record.original, select["custom_id"], user_id=ADMIN_ID, values=["1"])
+    assert click.callback["type"] == 4 and click.ephemeral
+    assert "Only the person who ran this command" in click.callback["data"]["content"]
+
+
+async def test_search_pages_forward_and_back(discord_env):
+    fake = discord_env.fake
+    record = await fake.command("search", [{"name": "query", "type": 3, "value": "meta"}])
+    embed = embed_of(record)
+    assert embed["footer"]["text"].startswith("Page 1 of")
+    assert embed["fields"][0]["name"].startswith("1. ")
+    buttons = record.callback["data"]["components"][0]["components"]
+    previous, following = buttons
+    assert previous.get("disabled") and not following.get("disabled")
+    turned = await fake.click(record.original, following["custom_id"])
+    page_two = turned.callback["data"]["embeds"][0]
+    assert page_two["footer"]["text"].startswith("Page 2 of") and page_two["fields"][0]["name"].startswith("6. ")
+
+
+async def test_search_with_no_results(discord_env):
+    record = await discord_env.fake.command("search", [{"name": "query", "type": 3, "value": "zzqxv"}])
+    assert record.ephemeral and "No episodes match" in record.callback["data"]["content"]
+
+
+async def test_latest_lists_the_newest_first(discord_env):
+    record = await discord_env.fake.command("latest", [{"name": "count", "type": 4, "value": 3}])
+    names = [field["name"] for field in embed_of(record)["fields"]]
+    assert len(names) == 3 and names[0].startswith("86:")
