@@ -25,11 +25,11 @@ ANNOUNCE_PERMISSIONS = (
 def missing_permissions(channel: discord.abc.GuildChannel, member: discord.Member) -> str | None:
     """What stops MEMBER from announcing in CHANNEL, in words; None when nothing does."""
     permissions = channel.permissions_for(member)
-    missing = [name for flag, name in ANNOUNCE_PERMISSIONS if not getattr(permissions, flag)]
-    if not missing:
+    # Discord drops the later permissions when an earlier one is missing; name only the first cause.
+    missing = next((name for flag, name in ANNOUNCE_PERMISSIONS if not getattr(permissions, flag)), None)
+    if missing is None:
         return None
-    noun = "permission" if len(missing) == 1 else "permissions"
-    return f"Missing {noun}: {', '.join(missing)} in #{channel.name}"
+    return f"Missing permission: {missing} in #{channel.name}"
 
 
 def resync_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:

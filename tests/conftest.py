@@ -164,7 +164,13 @@ class DiscordEnv:
 
 
 @pytest.fixture
-async def discord_env(tmp_path: Path) -> AsyncIterator[DiscordEnv]:
+def bot_feed() -> str:
+    """The feed the in-process bot loads; a test module overrides this fixture for another feed."""
+    return ""
+
+
+@pytest.fixture
+async def discord_env(tmp_path: Path, bot_feed: str) -> AsyncIterator[DiscordEnv]:
     """The real bot, in process, connected to the fake Discord, with the snapshot loaded."""
     import discord
     import yarl
@@ -182,7 +188,7 @@ async def discord_env(tmp_path: Path) -> AsyncIterator[DiscordEnv]:
     discord.http.Route.BASE = fake.api_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
     store = await Store.open(tmp_path / "episodes.db")
-    syncer = Syncer(store, FeedConfig(), resolve_source(""))
+    syncer = Syncer(store, FeedConfig(), resolve_source(bot_feed))
     await syncer.sync()
     bot = PodBot(config=Config(), store=store, syncer=syncer, searcher=Searcher(store), scheduler=None,
                  http_session=None, guild_ready_timeout=0.05)
