@@ -171,10 +171,7 @@ def sync_report_embed(report: SyncReport) -> discord.Embed:
         embed.description = f"The feed has not changed. {report.unchanged} episodes stored."
         return embed
     verb = "would be" if report.dry_run else "were"
-    embed.description = (
-        f"{len(report.new)} new, {len(report.changed)} changed, {len(report.removed)} removed, "
-        f"{report.unchanged} unchanged episodes {verb} found."
-    )
+    embed.description = f"{report_summary(report)} episodes {verb} found."
     for name, changes in (("New", report.new), ("Changed", report.changed), ("Removed", report.removed)):
         if changes:
             lines = [
@@ -186,6 +183,13 @@ def sync_report_embed(report: SyncReport) -> discord.Embed:
     if report.skipped_items:
         embed.add_field(name="Skipped feed items", value=_bounded_list(list(report.skipped_items)), inline=False)
     return embed
+
+
+def report_summary(report: SyncReport) -> str:
+    if report.not_modified:
+        return f"feed unchanged ({report.unchanged} episodes)"
+    return (f"{len(report.new)} new, {len(report.changed)} changed, {len(report.removed)} removed, "
+            f"{report.unchanged} unchanged")
 
 
 def _bounded_list(lines: list[str]) -> str:
@@ -206,6 +210,7 @@ class StatusFacts:
     last_success: dt.datetime | None
     last_error: str | None
     consecutive_failures: int
+    last_result: str | None
     next_sync: dt.datetime | None
     syncing: bool
     announce_channel: str | None
@@ -222,7 +227,10 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
         title="podbot status", colour=discord.Colour.green() if healthy else discord.Colour.orange()
     )
     embed.add_field(name="Episodes", value=str(facts.episodes), inline=True)
-    embed.add_field(name="Last successful sync", value=_when(facts.last_success), inline=True)
+    last_sync = _when(facts.last_success)
+    if facts.last_result:
+        last_sync += f"\n{facts.last_result}"
+    embed.add_field(name="Last successful sync", value=last_sync, inline=True)
     embed.add_field(
         name="Next sync", value="running now" if facts.syncing else _when(facts.next_sync), inline=True
     )

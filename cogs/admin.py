@@ -87,6 +87,7 @@ class Admin(commands.Cog):
             last_success=state.last_success if state else None,
             last_error=state.last_error if state else None,
             consecutive_failures=state.consecutive_failures if state else 0,
+            last_result=embeds.report_summary(self.bot.syncer.last_report) if self.bot.syncer.last_report else None,
             next_sync=self.bot.scheduler.next_run_time() if self.bot.scheduler else None,
             syncing=self.bot.syncer.running,
             announce_channel=channel_text,

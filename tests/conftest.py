@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.config import FeedConfig
+from bot.config import Config, FeedConfig
 from bot.feed import BUNDLED_SNAPSHOT
 from bot.store import Store
 
@@ -170,13 +170,20 @@ def bot_feed() -> str:
 
 
 @pytest.fixture
-async def discord_env(tmp_path: Path, bot_feed: str) -> AsyncIterator[DiscordEnv]:
+def bot_config() -> Config:
+    """The in-process bot's configuration; a test module overrides this fixture to change it."""
+    from bot.config import Config
+
+    return Config()
+
+
+@pytest.fixture
+async def discord_env(tmp_path: Path, bot_feed: str, bot_config: Config) -> AsyncIterator[DiscordEnv]:
     """The real bot, in process, connected to the fake Discord, with the snapshot loaded."""
     import discord
     import yarl
 
     from bot.app import PodBot
-    from bot.config import Config
     from bot.feed import resolve_source
     from bot.search import Searcher
     from bot.sync import Syncer
@@ -190,7 +197,7 @@ async def discord_env(tmp_path: Path, bot_feed: str) -> AsyncIterator[DiscordEnv
     store = await Store.open(tmp_path / "episodes.db")
     syncer = Syncer(store, FeedConfig(), resolve_source(bot_feed))
     await syncer.sync()
-    bot = PodBot(config=Config(), store=store, syncer=syncer, searcher=Searcher(store), scheduler=None,
+    bot = PodBot(config=bot_config, store=store, syncer=syncer, searcher=Searcher(store), scheduler=None,
                  http_session=None, guild_ready_timeout=0.05)
     await bot.login("fake-token")
     connection = asyncio.create_task(bot.connect())
