@@ -62,22 +62,25 @@ def emit_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
+def show(args: argparse.Namespace, as_json: Callable[[], Any], as_text: Callable[[], str]) -> None:
+    """One JSON document with --json, else text for people."""
+    if args.json:
+        emit_json(as_json())
+    else:
+        print(as_text())
+
+
 async def cmd_sync(services: Services, args: argparse.Namespace) -> int:
     report = await services.syncer.sync(dry_run=args.dry_run)
-    if args.json:
-        emit_json(render_text.sync_json(report))
-    else:
-        print(render_text.sync_text(report))
+    show(args, lambda: render_text.sync_json(report), lambda: render_text.sync_text(report))
     return EXIT_OK
 
 
 async def cmd_search(services: Services, args: argparse.Namespace) -> int:
     await ensure_loaded(services)
     matches = await services.searcher.search(args.query, limit=args.limit)
-    if args.json:
-        emit_json({"query": args.query, "results": [render_text.match_json(m) for m in matches]})
-    else:
-        print(render_text.results_text(args.query, matches))
+    show(args, lambda: {"query": args.query, "results": [render_text.match_json(m) for m in matches]},
+         lambda: render_text.results_text(args.query, matches))
     return EXIT_OK if matches else EXIT_NOT_FOUND
 
 
@@ -86,32 +89,22 @@ async def cmd_episode(services: Services, args: argparse.Namespace) -> int:
     match = await services.searcher.best(args.query)
     if match is None:
         raise UserError(f"no episode matches {args.query!r}")
-    if args.json:
-        emit_json(render_text.episode_match_json(match))
-    else:
-        print(render_text.episode_text(match))
+    show(args, lambda: render_text.episode_match_json(match), lambda: render_text.episode_text(match))
     return EXIT_OK
 
 
 async def cmd_latest(services: Services, args: argparse.Namespace) -> int:
     await ensure_loaded(services)
     episodes = await services.store.latest(args.count)
-    if args.json:
-        emit_json({"episodes": [render_text.episode_json(episode) for episode in episodes]})
-    else:
-        print(render_text.latest_text(episodes))
+    show(args, lambda: {"episodes": [render_text.episode_json(episode) for episode in episodes]},
+         lambda: render_text.latest_text(episodes))
     return EXIT_OK
 
 
 async def cmd_export(services: Services, args: argparse.Namespace) -> int:
     await ensure_loaded(services)
-    document = render_text.export_json(await services.store.podcast(), await services.store.episodes())
-    if args.json:
-        emit_json(document)
-    else:
-        for episode in document["episodes"]:
-            print(f"{episode['number'] if episode['number'] is not None else '-':>4}  {episode['title']}  "
-                  f"({len(episode['chapters'])} chapters)")
+    podcast, episodes = await services.store.podcast(), await services.store.episodes()
+    show(args, lambda: render_text.export_json(podcast, episodes), lambda: render_text.export_text(episodes))
     return EXIT_OK
 
 

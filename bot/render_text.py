@@ -126,6 +126,12 @@ def latest_text(episodes: list[Episode]) -> str:
     ) or "No episodes stored yet."
 
 
+def export_text(episodes: list[Episode]) -> str:
+    return "\n".join(
+        f"{e.number if e.number is not None else '-':>4}  {e.title}  ({len(e.chapters)} chapters)" for e in episodes
+    )
+
+
 def sync_text(report: SyncReport) -> str:
     prefix = "Dry run: would find" if report.dry_run else "Found"
     if report.not_modified:

@@ -170,10 +170,6 @@ class Store:
             consecutive_failures=row["consecutive_failures"],
         )
 
-    async def latest_feed_state(self) -> FeedState | None:
-        row = await self._fetchone("SELECT source FROM feed_state ORDER BY last_attempt DESC LIMIT 1")
-        return await self.feed_state(row["source"]) if row else None
-
     async def record_feed_success(self, state: FeedState) -> None:
         """Remember validators of a fetch that changed nothing (304 or the same bytes)."""
         await self._db.execute("BEGIN IMMEDIATE")
