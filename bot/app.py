@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from .config import Config
+from .models import SyncReport
 from .scheduler import RefreshScheduler
 from .search import Searcher
 from .store import Store
@@ -17,7 +18,9 @@ from .sync import Syncer
 
 log = logging.getLogger(__name__)
 
-COG_MODULES = ("cogs.episodes", "cogs.admin")
+COG_MODULES = ("cogs.episodes", "cogs.admin", "cogs.announce")
+# Rate limits longer than this surface as discord.RateLimited instead of blocking the caller.
+MAX_RATELIMIT_WAIT_SECONDS = 60.0
 
 
 class PodTree(app_commands.CommandTree):
@@ -75,6 +78,7 @@ class PodBot(commands.Bot):
             tree_cls=PodTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            max_ratelimit_timeout=MAX_RATELIMIT_WAIT_SECONDS,
             **options,
         )
         self.config = config
@@ -100,7 +104,12 @@ class PodBot(commands.Bot):
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to test guild %d", len(synced), guild_id)
         if self.scheduler is not None:
+            self.scheduler.listeners.append(self.announce_sync)
             self.scheduler.start()
+
+    async def announce_sync(self, report: SyncReport) -> None:
+        """Tell the cogs a sync finished (listeners: on_podcast_synced), whoever started it."""
+        self.dispatch("podcast_synced", report)
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guilds", self.user, len(self.guilds))

@@ -24,6 +24,7 @@ CHAPTER_PAGE_CHARS = 3000
 SUMMARY_CHARS = 350
 MAX_LINKS = 5
 RESULTS_PER_PAGE = 5
+DEAD_FEED_AFTER = dt.timedelta(days=1)
 
 
 def chapter_lines(episode: Episode) -> list[str]:
@@ -164,6 +165,29 @@ def announcement_embed(episode: Episode) -> discord.Embed:
     return embed
 
 
+def digest_title(episode: Episode) -> str:
+    return discord.utils.escape_markdown(formatting.shorten(episode.display_title, 200))
+
+
+def digest_embed(episodes: list[Episode]) -> discord.Embed:
+    """Several new episodes in one message, newest first."""
+    newest_first = sorted(episodes, key=lambda e: (e.published is not None, e.published), reverse=True)
+    lines: list[str] = []
+    for index, episode in enumerate(newest_first):
+        title = digest_title(episode)
+        url = episode.link or episode.audio_url
+        line = f"**[{title}]({url})**" if url else f"**{title}**"
+        if published := formatting.date(episode.published):
+            line += f" · {published}"
+        if sum(len(x) + 1 for x in lines) + len(line) > DESCRIPTION_LIMIT - 40:
+            lines.append(f"…and {len(newest_first) - index} more")
+            break
+        lines.append(line)
+    embed = discord.Embed(title=f"{len(episodes)} new episodes", description="\n".join(lines), colour=COLOUR)
+    embed.set_author(name="New episodes")
+    return embed
+
+
 def sync_report_embed(report: SyncReport) -> discord.Embed:
     title = "Resync (dry run)" if report.dry_run else "Resync"
     embed = discord.Embed(title=title, colour=COLOUR)
@@ -216,6 +240,8 @@ class StatusFacts:
     announce_channel: str | None
     announce_problem: str | None
     announce_role: str | None
+    outbox: str | None
+    last_announce_failure: str | None
     latency_ms: float | None
     version: str
     feed: str
@@ -235,14 +261,20 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
         name="Next sync", value="running now" if facts.syncing else _when(facts.next_sync), inline=True
     )
     if facts.last_error:
+        dead = facts.last_success is None or dt.datetime.now(dt.timezone.utc) - facts.last_success > DEAD_FEED_AFTER
+        name = "Feed is dead: no successful sync for over a day" if dead else "Feed problem"
         embed.add_field(
-            name=f"Feed problem ({facts.consecutive_failures} failed attempts, last {_when(facts.last_attempt)})",
-            value=formatting.shorten(facts.last_error, FIELD_LIMIT),
+            name=f"{'⛔ ' if dead else ''}{name} ({facts.consecutive_failures} failed attempts in a row)",
+            value=formatting.shorten(f"{facts.last_error} (last try {_when(facts.last_attempt)})", FIELD_LIMIT),
             inline=False,
         )
     channel = facts.announce_channel or "not set (use /admin announce channel)"
     if facts.announce_problem:
         channel += f"\n⚠️ {facts.announce_problem}"
+    if facts.outbox:
+        channel += f"\nOutbox: {facts.outbox}"
+    if facts.last_announce_failure:
+        channel += f"\nLast failure: {facts.last_announce_failure}"
     embed.add_field(name="Announcements", value=formatting.shorten(channel, FIELD_LIMIT), inline=False)
     embed.add_field(name="Role ping", value=facts.announce_role or "none", inline=True)
     latency = f"{facts.latency_ms:.0f} ms" if facts.latency_ms is not None else "unknown"

@@ -131,3 +131,26 @@ class GuildSettings:
     guild_id: int
     announce_channel_id: int | None = None
     announce_role_id: int | None = None
+    announce_since: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    """One announcement of one episode in one channel."""
+
+    id: int
+    episode_id: int
+    guild_id: int
+    channel_id: int
+    state: str  # pending | sending | sent | failed | skipped
+    nonce: str
+    message_id: int | None
+    attempts: int
+    last_error: str | None = None
+    error_code: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxSummary:
+    counts: dict[str, int]
+    last_failure: OutboxRow | None

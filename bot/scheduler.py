@@ -15,8 +15,15 @@ from .sync import Syncer
 
 log = logging.getLogger(__name__)
 JOB_ID = "refresh-feed"
+LONGEST_BACKOFF = dt.timedelta(hours=6)
 
 ReportListener = Callable[[SyncReport], Awaitable[None]]
+
+
+def backoff_delay(interval_minutes: int, failures: int) -> dt.timedelta:
+    """The wait before the next try after FAILURES failed syncs in a row."""
+    interval = dt.timedelta(minutes=interval_minutes)
+    return min(interval * 2 ** max(failures - 1, 0), max(LONGEST_BACKOFF, interval))
 
 
 class RefreshScheduler:
@@ -46,6 +53,16 @@ class RefreshScheduler:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
+    async def _back_off(self) -> None:
+        """After repeated failures, wait longer before the next try: doubling, at most six hours."""
+        state = await self.syncer.store.feed_state(self.syncer.source)
+        failures = state.consecutive_failures if state else 1
+        delay = backoff_delay(self.config.interval_minutes, failures)
+        job = self._scheduler.get_job(JOB_ID)
+        if job is not None and failures > 1:
+            job.modify(next_run_time=dt.datetime.now(dt.timezone.utc) + delay)
+            log.info("feed failed %d times in a row; next try in %s", failures, delay)
+
     def next_run_time(self) -> dt.datetime | None:
         job = self._scheduler.get_job(JOB_ID)
         return job.next_run_time if job else None
@@ -55,9 +72,11 @@ class RefreshScheduler:
         try:
             report = await self.syncer.sync()
         except FeedError:
+            await self._back_off()
             return None
         except Exception:
             log.exception("scheduled sync crashed")
+            await self._back_off()
             return None
         for listener in self.listeners:
             try:

@@ -70,8 +70,9 @@ class Plan:
     unchanged: int = 0
 
 
-def reconcile(stored: Sequence[StoredKey], incoming: Sequence[ParsedEpisode]) -> Plan:
-    """Match each feed item to a stored episode (GUID, then audio, number+title, title+date)."""
+def reconcile(stored: Sequence[StoredKey], incoming: Sequence[ParsedEpisode], *, announce_new: bool = True) -> Plan:
+    """Match each feed item to a stored episode (GUID, then audio, number+title, title+date).
+    New episodes are marked announceable unless ANNOUNCE_NEW is off (a feed's first sync)."""
     plan = Plan()
     by_guid = {key.guid: key for key in stored}
     incoming_guids = {episode.guid for episode in incoming}
@@ -96,7 +97,7 @@ def reconcile(stored: Sequence[StoredKey], incoming: Sequence[ParsedEpisode]) ->
         prints = fingerprint(episode)
         change = EpisodeChange(guid=episode.guid, title=episode.title, number=episode.number)
         if key is None:
-            plan.writes.append(EpisodeWrite(id=None, episode=episode, fingerprint=prints))
+            plan.writes.append(EpisodeWrite(id=None, episode=episode, fingerprint=prints, announceable=announce_new))
             plan.new.append(change)
             continue
         change.fields = tuple(name for name, value in prints.items() if key.fingerprint.get(name) != value)
@@ -185,9 +186,11 @@ class Syncer:
         parsed = await parse(result.body, self.source)
         episodes = await self._with_chapter_files(parsed.episodes)
         stored = await self.store.stored_keys()
-        plan = reconcile(stored, episodes)
+        plan = reconcile(stored, episodes, announce_new=not first_sync)
         active = sum(1 for key in stored if not key.removed)
-        if plan.removed and active and len(plan.removed) > self.config.max_shrink_ratio * active:
+        # The first sync of a source may replace another feed's episodes; after that, a feed that
+        # suddenly lost most of its items is more likely broken than pruned.
+        if not first_sync and plan.removed and len(plan.removed) > self.config.max_shrink_ratio * active:
             raise FeedError(
                 f"{self.source}: feed lists {len(episodes)} episodes but would remove {len(plan.removed)} of "
                 f"{active} stored; refusing (a broken or truncated feed?)"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import discord
@@ -71,6 +70,8 @@ class Admin(commands.Cog):
             await interaction.followup.send(f"Sync failed and nothing was changed: {error}", ephemeral=True)
             return
         await interaction.followup.send(embed=embeds.sync_report_embed(report), ephemeral=True)
+        if not dry_run:
+            await self.bot.announce_sync(report)
 
     @admin.command(name="status", description="Feed health, announcements and the bot's connection")
     async def status(self, interaction: discord.Interaction) -> None:
@@ -80,6 +81,8 @@ class Admin(commands.Cog):
         settings = await store.guild_settings(interaction.guild.id)
         channel_text, problem = self._channel_report(interaction.guild, settings)
         role = interaction.guild.get_role(settings.announce_role_id) if settings.announce_role_id else None
+        outbox = await store.outbox_summary(interaction.guild.id)
+        failure = outbox.last_failure
         latency = self.bot.latency
         facts = embeds.StatusFacts(
             episodes=await store.episode_count(),
@@ -93,6 +96,11 @@ class Admin(commands.Cog):
             announce_channel=channel_text,
             announce_problem=problem,
             announce_role=role.mention if role else None,
+            outbox=", ".join(f"{count} {state}" for state, count in sorted(outbox.counts.items())) or None,
+            last_announce_failure=(
+                f"{failure.last_error} (Discord error {failure.error_code}, {failure.attempts} attempts, {failure.state})"
+                if failure else None
+            ),
             latency_ms=None if math.isnan(latency) or math.isinf(latency) else latency * 1000,
             version=__version__,
             feed=self.bot.syncer.source,
@@ -111,8 +119,7 @@ class Admin(commands.Cog):
     @app_commands.describe(channel="Where announcements go")
     async def announce_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         assert interaction.guild is not None
-        settings = await self.bot.store.guild_settings(interaction.guild.id)
-        await self.bot.store.save_guild_settings(dataclasses.replace(settings, announce_channel_id=channel.id))
+        await self.bot.store.set_announce_channel(interaction.guild.id, channel.id)
         problem = missing_permissions(channel, interaction.guild.me)
         message = f"New episodes will be announced in {channel.mention}."
         if problem:
@@ -128,8 +135,7 @@ class Admin(commands.Cog):
                 "Pick a role other than @everyone; podbot never pings everyone.", ephemeral=True
             )
             return
-        settings = await self.bot.store.guild_settings(interaction.guild.id)
-        await self.bot.store.save_guild_settings(dataclasses.replace(settings, announce_role_id=role.id))
+        await self.bot.store.set_announce_role(interaction.guild.id, role.id)
         message = f"Announcements will ping {role.mention}."
         if not role.mentionable and not interaction.guild.me.guild_permissions.mention_everyone:
             message += ("\n⚠️ The role is not mentionable and I lack the Mention Everyone permission, "
@@ -139,10 +145,8 @@ class Admin(commands.Cog):
     @announce.command(name="off", description="Stop announcing new episodes here")
     async def announce_off(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
-        settings = await self.bot.store.guild_settings(interaction.guild.id)
-        await self.bot.store.save_guild_settings(
-            dataclasses.replace(settings, announce_channel_id=None, announce_role_id=None)
-        )
+        await self.bot.store.set_announce_channel(interaction.guild.id, None)
+        await self.bot.store.set_announce_role(interaction.guild.id, None)
         await interaction.response.send_message("Announcements are off for this server.", ephemeral=True)
 
     @announce.command(name="test", description="Post a sample announcement to check the setup")

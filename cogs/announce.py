@@ -1,0 +1,162 @@
+"""New-episode announcements, driven from the outbox in SQLite so that each goes out exactly once.
+
+After every sync (scheduled or /admin resync) and on connecting, the cog:
+  1. adds outbox rows for stored episodes each configured channel has not seen (bot/store.py),
+  2. settles rows a crash left in 'sending': if the channel already shows the post, it was sent,
+  3. posts pending rows (one digest when there are many), each POST marked 'sending' first and
+     carrying a nonce Discord enforces, then 'sent' with the message id,
+  4. edits posted messages whose episode's title, notes or chapters changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+
+import aiohttp
+import discord
+from discord.ext import commands
+
+from bot import embeds
+from bot.app import PodBot
+from bot.models import Episode, GuildSettings, OutboxRow, SyncReport
+from bot.outbox import MAX_ATTEMPTS, PERMANENT_ERROR_CODES, Delivery, plan_deliveries, retry_delay
+from bot.store import utcnow
+
+log = logging.getLogger(__name__)
+HISTORY_LOOKBACK = 50
+
+
+def announcement_embed_for(episodes: list[Episode]) -> discord.Embed:
+    return embeds.digest_embed(episodes) if len(episodes) > 1 else embeds.announcement_embed(episodes[0])
+
+
+def ping(settings: GuildSettings) -> tuple[str | None, discord.AllowedMentions]:
+    """The role mention, if configured, allowed to notify exactly that role and no one else."""
+    if settings.announce_role_id is None:
+        return None, discord.AllowedMentions.none()
+    role = discord.Object(id=settings.announce_role_id)
+    return f"<@&{settings.announce_role_id}>", discord.AllowedMentions(
+        everyone=False, users=False, roles=[role], replied_user=False
+    )
+
+
+class Announcements(commands.Cog):
+    def __init__(self, bot: PodBot) -> None:
+        self.bot = bot
+        self.store = bot.store
+        self._lock = asyncio.Lock()
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        await self.deliver()
+
+    @commands.Cog.listener()
+    async def on_podcast_synced(self, report: SyncReport) -> None:
+        await self.deliver()
+
+    async def deliver(self) -> None:
+        """Bring every configured channel up to date with the store. Safe to call at any time."""
+        async with self._lock:
+            try:
+                created = await self.store.enqueue_announcements()
+                if created:
+                    log.info("%d new announcements queued", created)
+                await self._settle_interrupted()
+                due = await self.store.announcements("pending", due_only=True)
+                for delivery in plan_deliveries(due, self.bot.config.announce.digest_after):
+                    await self._post(delivery)
+                await self._edit_changed()
+            except Exception:
+                log.exception("announcement round failed; it is retried after the next sync")
+
+    async def _settle_interrupted(self) -> None:
+        """Rows left 'sending' by a crash: sent if the channel shows them, else pending again."""
+        interrupted = await self.store.announcements("sending")
+        by_channel: dict[int, list[OutboxRow]] = defaultdict(list)
+        for row in interrupted:
+            by_channel[row.channel_id].append(row)
+        for channel_id, rows in by_channel.items():
+            posts = await self._recent_posts(channel_id)
+            for row in rows:
+                (episode,) = await self.store.episodes([row.episode_id])
+                found = next((m for m in posts if _shows(m, episode)), None)
+                if found is not None:
+                    log.info("announcement of %r was posted before a restart; not posting again", episode.title)
+                    await self.store.update_announcements([row.id], "sent", message_id=found.id)
+                else:
+                    await self.store.update_announcements([row.id], "pending")
+
+    async def _recent_posts(self, channel_id: int) -> list[discord.Message]:
+        channel = self.bot.get_partial_messageable(channel_id)
+        try:
+            return [m async for m in channel.history(limit=HISTORY_LOOKBACK) if m.author.id == self.bot.user.id]
+        except discord.HTTPException as error:
+            log.warning("cannot read recent messages in %s to settle announcements: %s", channel_id, error)
+            return []
+
+    async def _post(self, delivery: Delivery) -> None:
+        episodes = await self.store.episodes([row.episode_id for row in delivery.rows])
+        content, mentions = ping(await self.store.guild_settings(delivery.guild_id))
+        await self.store.update_announcements(delivery.row_ids, "sending", count_attempt=True)
+        channel = self.bot.get_partial_messageable(delivery.channel_id, guild_id=delivery.guild_id)
+        try:
+            message = await channel.send(
+                content=content, embed=announcement_embed_for(episodes), nonce=delivery.nonce,
+                allowed_mentions=mentions,
+            )
+        except discord.HTTPException as error:
+            await self._record_failure(delivery, error.code, f"{error.status} {error.text or error}".strip())
+            return
+        except discord.RateLimited as error:
+            await self._retry(delivery, f"rate limited for {error.retry_after:.0f} s", None)
+            return
+        except (aiohttp.ClientError, TimeoutError) as error:
+            await self._retry(delivery, f"network error: {error!r}", None)
+            return
+        await self.store.update_announcements(delivery.row_ids, "sent", message_id=message.id)
+        log.info("announced %d episode(s) in channel %s", len(episodes), delivery.channel_id)
+
+    async def _record_failure(self, delivery: Delivery, code: int, text: str) -> None:
+        if code in PERMANENT_ERROR_CODES:
+            log.warning("announcement in channel %s failed for good until settings change: %s",
+                        delivery.channel_id, text)
+            await self.store.update_announcements(delivery.row_ids, "failed", error=text, error_code=code)
+        else:
+            await self._retry(delivery, text, code)
+
+    async def _retry(self, delivery: Delivery, text: str, code: int | None) -> None:
+        attempts = max(row.attempts for row in delivery.rows) + 1
+        if attempts >= MAX_ATTEMPTS:
+            await self.store.update_announcements(delivery.row_ids, "failed", error=text, error_code=code)
+            return
+        retry_at = utcnow() + retry_delay(attempts)
+        log.warning("announcement in channel %s failed (%s); retrying at %s", delivery.channel_id, text, retry_at)
+        await self.store.update_announcements(delivery.row_ids, "pending", error=text, error_code=code,
+                                              retry_at=retry_at)
+
+    async def _edit_changed(self) -> None:
+        stale = await self.store.stale_announcements()
+        for message_id in dict.fromkeys(row.message_id for row in stale if row.message_id):
+            rows = await self.store.announcements_for_message(message_id)
+            episodes = await self.store.episodes([row.episode_id for row in rows])
+            channel = self.bot.get_partial_messageable(rows[0].channel_id, guild_id=rows[0].guild_id)
+            try:
+                await channel.get_partial_message(message_id).edit(embed=announcement_embed_for(episodes))
+            except discord.NotFound:
+                log.info("announcement %s was deleted; not editing it", message_id)
+            except discord.HTTPException as error:
+                log.warning("could not edit announcement %s: %s", message_id, error)
+                continue
+            await self.store.update_announcements([row.id for row in rows], "sent")
+
+
+def _shows(message: discord.Message, episode: Episode) -> bool:
+    """Whether MESSAGE is our announcement of EPISODE, alone or in a digest."""
+    title, in_digest = embeds.announcement_embed(episode).title, f"**[{embeds.digest_title(episode)}]"
+    return any(embed.title == title or in_digest in (embed.description or "") for embed in message.embeds)
+
+
+async def setup(bot: PodBot) -> None:
+    await bot.add_cog(Announcements(bot))
