@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import html
+import os
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -136,8 +138,8 @@ def rss(*items: str, title: str = "Test Podcast") -> bytes:
     ).encode()
 
 
-def numbered_feed(count: int, start: int = 1, guid_prefix: str = "g") -> bytes:
-    """COUNT distinct episodes numbered from START, newest first."""
+def numbered_feed(count: int, start: int = 1, guid_prefix: str = "g", newer_items: tuple[str, ...] = ()) -> bytes:
+    """COUNT distinct episodes numbered from START, newest first, after NEWER_ITEMS."""
     items = [
         rss_item(
             title=f"Topic {n}: {WORDS[n % len(WORDS)]} engineering",
@@ -148,7 +150,7 @@ def numbered_feed(count: int, start: int = 1, guid_prefix: str = "g") -> bytes:
         )
         for n in range(start + count - 1, start - 1, -1)
     ]
-    return rss(*items)
+    return rss(*newer_items, *items)
 
 
 WORDS = ["kotlin", "rust", "python", "compilers", "networking", "privacy", "video", "batteries"]
@@ -209,3 +211,25 @@ async def discord_env(tmp_path: Path, bot_feed: str, bot_config: Config) -> Asyn
         await fake.stop()
         discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
     assert fake.violations == []
+
+
+@pytest.fixture
+async def fake_discord() -> AsyncIterator["FakeDiscord"]:
+    """The fake Discord alone, for tests that run the bot as a separate process."""
+    from tests.fake_discord import FakeDiscord
+
+    fake = FakeDiscord()
+    await fake.start()
+    yield fake
+    await fake.stop()
+    assert fake.violations == []
+
+
+async def start_bot_process(tmp_path: Path, fake: "FakeDiscord", *args: str, token: str = "fake-token"):
+    """`python -m bot run` aimed at the fake Discord, with its database in TMP_PATH."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DISCORD_TOKEN": token, "DISCORD_API_BASE": fake.api_base,
+           "DISCORD_GATEWAY_URL": fake.gateway_url}
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--db", str(tmp_path / "bot.db"), *args, cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )

@@ -26,6 +26,7 @@ ADMIN_ID = 300000000000000001
 MEMBER_ID = 300000000000000002
 NEWS_CHANNEL = 400000000000000001
 LOCKED_CHANNEL = 400000000000000002
+OTHER_GUILD_CHANNEL = 400000000000000003  # a channel in a second server, reachable by id only
 BOT_ROLE = 500000000000000001
 FANS_ROLE = 500000000000000002
 
@@ -141,6 +142,9 @@ class FakeDiscord:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.locked_channels = {LOCKED_CHANNEL}
+        # When set, a channel POST is stored and then never answered: the client dies mid-request.
+        self.hold_posts: asyncio.Event | None = None
+        self.post_held = asyncio.Event()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -457,12 +461,19 @@ class FakeDiscord:
             return reply(error, status=status, headers=headers)
         if channel_id in self.locked_channels:
             return reply({"code": 50013, "message": "Missing Permissions"}, status=403)
-        if channel_id not in (NEWS_CHANNEL, LOCKED_CHANNEL):
+        if channel_id not in (NEWS_CHANNEL, LOCKED_CHANNEL, OTHER_GUILD_CHANNEL):
             return reply({"code": 10003, "message": "Unknown Channel"}, status=404)
         message, problems = self._message(channel_id, body)
         if problems:
             return self._reject(problems)
+        if body.get("nonce") and body.get("enforce_nonce") and any(
+            m["nonce"] == body["nonce"] for m in self.messages.get(channel_id, [])
+        ):
+            return reply(next(m for m in self.messages[channel_id] if m["nonce"] == body["nonce"]))
         self.messages.setdefault(channel_id, []).append(message)
+        if self.hold_posts is not None:
+            self.post_held.set()
+            await self.hold_posts.wait()
         return reply(message)
 
     async def _edit_message(self, request, parts, body):

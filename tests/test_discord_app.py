@@ -2,9 +2,7 @@
 
 import asyncio
 import logging
-import os
 import signal
-import sys
 
 import pytest
 
@@ -12,8 +10,7 @@ from bot.app import COG_MODULES, PodBot
 from bot.config import Config
 from bot.search import Searcher
 from bot.sync import Syncer
-from tests.conftest import ROOT
-from tests.fake_discord import FakeDiscord
+from tests.conftest import start_bot_process
 
 
 def offline_bot(store, cog_modules=COG_MODULES):
@@ -51,26 +48,8 @@ async def test_an_exception_inside_a_command_becomes_a_private_message(discord_e
     assert "command /latest failed" in caplog.text and "Traceback" in caplog.text
 
 
-async def run_bot_process(tmp_path, fake, token="fake-token"):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DISCORD_TOKEN": token, "DISCORD_API_BASE": fake.api_base,
-           "DISCORD_GATEWAY_URL": fake.gateway_url}
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--db", str(tmp_path / "bot.db"), cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )
-
-
-@pytest.fixture
-async def fake_discord():
-    fake = FakeDiscord()
-    await fake.start()
-    yield fake
-    await fake.stop()
-    assert fake.violations == []
-
-
 async def test_the_real_process_answers_episode_caddy_and_exits_cleanly_on_sigterm(tmp_path, fake_discord):
-    process = await run_bot_process(tmp_path, fake_discord)
+    process = await start_bot_process(tmp_path, fake_discord)
     try:
         await asyncio.wait_for(fake_discord.ready.wait(), 30)
         record = None
@@ -91,7 +70,7 @@ async def test_the_real_process_answers_episode_caddy_and_exits_cleanly_on_sigte
 
 
 async def test_a_rejected_token_is_one_line_and_exit_2(tmp_path, fake_discord):
-    process = await run_bot_process(tmp_path, fake_discord, token="wrong")
+    process = await start_bot_process(tmp_path, fake_discord, token="wrong")
     _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 2
     assert stderr.decode().strip().splitlines()[-1] == (
@@ -100,7 +79,7 @@ async def test_a_rejected_token_is_one_line_and_exit_2(tmp_path, fake_discord):
 
 
 async def test_a_missing_token_is_one_line_and_exit_2(tmp_path, fake_discord):
-    process = await run_bot_process(tmp_path, fake_discord, token="")
+    process = await start_bot_process(tmp_path, fake_discord, token="")
     _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 2
     assert stderr.decode().strip().splitlines()[-1].startswith("podbot: DISCORD_TOKEN is not set")
