@@ -54,4 +54,4 @@ def plan_deliveries(rows: list[OutboxRow], digest_after: int) -> list[Delivery]:
 
 def retry_delay(attempts: int) -> dt.timedelta:
     """Doubling from 30 s, never more than an hour."""
-    return min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
+    return min(FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 16), LONGEST_RETRY)

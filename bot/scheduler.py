@@ -23,7 +23,7 @@ ReportListener = Callable[[SyncReport], Awaitable[None]]
 def backoff_delay(interval_minutes: int, failures: int) -> dt.timedelta:
     """The wait before the next try after FAILURES failed syncs in a row."""
     interval = dt.timedelta(minutes=interval_minutes)
-    return min(interval * 2 ** max(failures - 1, 0), max(LONGEST_BACKOFF, interval))
+    return min(interval * 2 ** min(max(failures - 1, 0), 16), max(LONGEST_BACKOFF, interval))
 
 
 class RefreshScheduler:
