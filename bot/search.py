@@ -13,11 +13,13 @@ How a query is scored:
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
-from dataclasses import dataclass
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -28,7 +30,11 @@ MAX_QUERY_CHARS = 200
 MAX_AUTOCOMPLETE_CHOICES = 25
 MAX_CHOICE_NAME = 100
 MIN_SCORE = 30.0
-FIELD_WEIGHTS = {"title": 1.0, "guest": 0.9, "chapter": 0.8, "description": 0.5}
+TITLE, GUEST, CHAPTER, DESCRIPTION = range(4)
+# The best a query word reached in an episode: (value, field, the indexed term that matched).
+_Hit = tuple[float, int, str]
+FIELD_NAMES = ("title", "guest", "chapter", "description")
+FIELD_WEIGHTS = (1.0, 0.9, 0.8, 0.5)
 _FIELD_RANK = {"number": 0, "title": 1, "guest": 2, "chapter": 3, "description": 4}
 _EXPANSIONS_PER_WORD = 12
 _NUMBER_QUERY = re.compile(r"^\s*(?:(?:episode|ep|no|nr|number)\.?\s*#?\s*|#\s*)?(\d{1,6})\s*$", re.IGNORECASE)
@@ -60,11 +66,27 @@ def choice_value(episode: Episode) -> str:
     return f"id:{episode.id}"
 
 
-@dataclass(frozen=True, slots=True)
-class _Posting:
-    episode: int  # position in SearchIndex.episodes
-    field: str
-    chapter: int  # chapter position, or -1
+class _Postings:
+    """Where a term occurs: per field, the positions of the episodes (newest first) as an array."""
+
+    __slots__ = ("by_field",)
+
+    def __init__(self) -> None:
+        self.by_field: dict[int, array] = {}
+
+    def add(self, episode: int, field: int) -> None:
+        positions = self.by_field.setdefault(field, array("i"))
+        if not positions or positions[-1] != episode:
+            positions.append(episode)
+
+    def best_for(self, episode: int, certainty: float, term: str) -> _Hit | None:
+        """The best hit this term gives EPISODE, found by binary search."""
+        for field in sorted(self.by_field):  # the first field found is the best: weights fall
+            positions = self.by_field[field]
+            at = bisect.bisect_left(positions, episode)
+            if at < len(positions) and positions[at] == episode:
+                return (certainty * FIELD_WEIGHTS[field], field, term)
+        return None
 
 
 class SearchIndex:
@@ -75,16 +97,16 @@ class SearchIndex:
         self.episodes = episodes
         self.position_of_id = {episode.id: index for index, episode in enumerate(episodes)}
         self.by_number: dict[int, list[int]] = defaultdict(list)
-        self.postings: dict[str, list[_Posting]] = defaultdict(list)
+        self.postings: dict[str, _Postings] = defaultdict(_Postings)
         for index, episode in enumerate(episodes):
             if episode.number is not None:
                 self.by_number[episode.number].append(index)
             if not episode.title_is_derived:  # a title made up from the notes is not a title match
-                self._add(index, "title", -1, episode.title)
+                self._add(index, TITLE, episode.title)
             for guest in episode.guests:
-                self._add(index, "guest", -1, guest)
-            for position, chapter in enumerate(episode.chapters):
-                self._add(index, "chapter", position, chapter.title)
+                self._add(index, GUEST, guest)
+            for chapter in episode.chapters:
+                self._add(index, CHAPTER, chapter.title)
         self.document_counts = document_counts
         self.vocabulary = sorted(document_counts)
         self.titles = [" ".join(tokenize(episode.title)) for episode in episodes]
@@ -92,9 +114,9 @@ class SearchIndex:
             {word for word in tokenize(episode.title) if word not in STOPWORDS} for episode in episodes
         ]
 
-    def _add(self, index: int, field: str, chapter: int, text: str) -> None:
-        for term in set(tokenize(text)):
-            self.postings[term].append(_Posting(index, field, chapter))
+    def _add(self, index: int, field: int, text: str) -> None:
+        for term in tokenize(text):
+            self.postings[term].add(index, field)
 
     def weight(self, term: str | None) -> float:
         """Inverse document frequency: rare words decide, words in every episode barely count."""
@@ -125,6 +147,8 @@ class SearchIndex:
                 # Squared, so a near miss ("trust" for "rust") ranks below an exact chapter match.
                 found.setdefault(term, 0.95 * (score / 100) ** 2)
         return found
+
+
 
 
 class Searcher:
@@ -166,7 +190,7 @@ class Searcher:
                 episode = index.episodes[position]
                 results.append(Match(episode, 100.0, MatchReason("number", f"#{number}")))
         seen = {match.episode.id for match in results}
-        for match in await self._text_search(index, query, completing):
+        for match in await self._text_search(index, query, limit + len(results), completing):
             if match.episode.id not in seen:
                 results.append(match)
         return results[:limit]
@@ -180,82 +204,171 @@ class Searcher:
         matches = await self.search(query, MAX_AUTOCOMPLETE_CHOICES, completing=True)
         return [(_choice_name(m.episode, m.matched), choice_value(m.episode)) for m in matches]
 
-    async def _text_search(self, index: SearchIndex, query: str, completing: bool) -> list[Match]:
+    async def _text_search(self, index: SearchIndex, query: str, limit: int, completing: bool) -> list[Match]:
         words = tokenize(query)
-        content = [word for word in words if word not in STOPWORDS] or words
-        content = list(dict.fromkeys(content))[:12]
+        content = list(dict.fromkeys([word for word in words if word not in STOPWORDS] or words))[:12]
         if not content:
             return []
         expansions = [index.expand(word, completing and i == len(content) - 1) for i, word in enumerate(content)]
-        weights = [
-            index.weight(max(terms, key=terms.get)) if terms else 1.0 for terms in expansions
-        ]
-        # best[episode][word] = (value, reason)
-        best: dict[int, list[tuple[float, MatchReason | None]]] = {}
-        # chapter_cover[episode][chapter][word] = certainty, to name the chapter matching most words
-        chapter_cover: dict[int, dict[int, dict[int, float]]] = defaultdict(lambda: defaultdict(dict))
-
-        def offer(episode: int, word: int, value: float, reason: MatchReason) -> None:
-            slots = best.setdefault(episode, [(0.0, None)] * len(content))
-            if value > slots[word][0]:
-                slots[word] = (value, reason)
-
-        for word, terms in enumerate(expansions):
-            for term, certainty in terms.items():
-                for posting in index.postings.get(term, ()):
-                    value = certainty * FIELD_WEIGHTS[posting.field]
-                    episode = index.episodes[posting.episode]
-                    if posting.field == "chapter":
-                        chapter = episode.chapters[posting.chapter]
-                        cover = chapter_cover[posting.episode][posting.chapter]
-                        cover[word] = max(cover.get(word, 0.0), certainty)
-                        reason = MatchReason("chapter", chapter.title, chapter.start_seconds)
-                    elif posting.field == "guest":
-                        reason = MatchReason("guest", next(
-                            (g for g in episode.guests if term in tokenize(g)), term))
-                    else:
-                        reason = MatchReason("title", episode.title)
-                    offer(posting.episode, word, value, reason)
-            for position, certainty in await self._description_hits(index, terms):
-                reason = MatchReason("description", _snippet(index.episodes[position].description_text, terms))
-                offer(position, word, certainty * FIELD_WEIGHTS["description"], reason)
-
+        weights = [index.weight(max(terms, key=terms.get)) if terms else 1.0 for terms in expansions]
+        hits: list[dict[int, _Hit]] = []
+        truncated: list[bool] = []
+        for terms in expansions:
+            word_hits, cut = _short_field_hits(index, terms)
+            hits.append(word_hits)
+            truncated.append(cut)
+        # As you type, titles, guests and chapters are what people mean; the notes are searched
+        # for full queries, or when those fields find too little.
+        if not completing or sum(len(h) for h in hits) < limit:
+            for word_hits, notes_hits in zip(hits, await self._description_hits(index, expansions)):
+                for position, certainty in notes_hits.items():
+                    value = certainty * FIELD_WEIGHTS[DESCRIPTION]
+                    if value > word_hits.get(position, _NO_HIT)[0]:
+                        word_hits[position] = (value, DESCRIPTION, "")
         total_weight = sum(weights)
+        shortlist = _shortlist(hits, weights, max(limit * 2, _SHORTLIST))
+        if any(truncated):
+            _complete_truncated(index, shortlist, hits, expansions, truncated)
         phrase = " ".join(content)
         scored = []
-        for position, slots in best.items():
-            score = 100 * sum(w * value for w, (value, _) in zip(weights, slots)) / total_weight
-            title = index.titles[position]
-            if len(content) > 1 and phrase in title:
+        for position in shortlist:
+            word_hits = [h.get(position, _NO_HIT) for h in hits]
+            score = 100 * sum(w * hit[0] for w, hit in zip(weights, word_hits)) / total_weight
+            if len(content) > 1 and phrase in index.titles[position]:
                 score = min(100.0, score + 10)
             # Of two titles that both match, the one that is more nearly the query ranks first.
             title_words = index.title_words[position]
             if title_words:
-                covered = sum(1 for value, reason in slots if reason and reason.field == "title")
+                covered = sum(1 for hit in word_hits if hit[1] == TITLE)
                 score *= 0.95 + 0.05 * min(covered / len(title_words), 1.0)
-            if score < MIN_SCORE:
-                continue
-            reason = _main_reason(slots, weights, index.episodes[position], chapter_cover.get(position, {}))
-            scored.append((score, position, reason))
+            if score >= MIN_SCORE:
+                scored.append((score, position, _main_field(word_hits, weights)))
         scored.sort(key=lambda item: (
-            -round(item[0], 6), _FIELD_RANK[item[2].field], -_timestamp(index.episodes[item[1]])
+            -round(item[0], 6), _FIELD_RANK[FIELD_NAMES[item[2]]], -_timestamp(index.episodes[item[1]])
         ))
-        return [Match(index.episodes[position], round(score, 1), reason) for score, position, reason in scored]
+        return [
+            Match(index.episodes[position], round(score, 1),
+                  _reason(index.episodes[position], field, [h.get(position, _NO_HIT) for h in hits], expansions))
+            for score, position, field in scored[:limit]
+        ]
 
-    async def _description_hits(self, index: SearchIndex, terms: dict[str, float]) -> list[tuple[int, float]]:
-        """Episodes whose notes contain one of TERMS, with the best certainty among those found."""
-        if not terms:
-            return []
-        hits: dict[int, float] = {}
-        # One FTS query per certainty level keeps the certainty of the term that actually matched.
-        for certainty in sorted(set(terms.values()), reverse=True):
-            group = [term for term, value in terms.items() if value == certainty]
-            expression = "description : (" + " OR ".join(_quote(term) for term in group) + ")"
-            for episode_id, _rank in await self.store.full_text_matches(expression, limit=2000):
+    async def _description_hits(
+        self, index: SearchIndex, expansions: list[dict[str, float]]
+    ) -> list[dict[int, float]]:
+        """Per query word, the episodes whose notes contain one of its terms, with the best
+        certainty among the terms found there. One round trip to SQLite for the whole query."""
+        # A term in a large share of all notes says little about which episode is meant, and
+        # would cost a scan of most of the index; such terms are left to the other fields.
+        common = max(_MIN_COMMON, len(index.episodes) * _COMMON_SHARE)
+        questions: list[tuple[int, float, str]] = []
+        for word, terms in enumerate(expansions):
+            kept = {term: value for term, value in terms.items() if index.document_counts.get(term, 0) <= common}
+            # One expression per certainty level keeps the certainty of the term that matched.
+            for certainty in sorted(set(kept.values()), reverse=True):
+                group = " OR ".join(_quote(term) for term, value in kept.items() if value == certainty)
+                questions.append((word, certainty, f"description : ({group})"))
+        answers = await self.store.full_text_matches([q[2] for q in questions], _DESCRIPTION_HITS)
+        hits: list[dict[int, float]] = [{} for _ in expansions]
+        for (word, certainty, _), episode_ids in zip(questions, answers):
+            for episode_id in episode_ids:
                 position = index.position_of_id.get(episode_id)
-                if position is not None and position not in hits:
-                    hits[position] = certainty
-        return list(hits.items())
+                if position is not None and position not in hits[word]:
+                    hits[word][position] = certainty
+        return hits
+
+
+_NO_HIT: _Hit = (0.0, -1, "")
+_SHORTLIST = 50
+_DESCRIPTION_HITS = 500
+_COMMON_SHARE = 0.1
+_MIN_COMMON = 50
+# Postings visited per query word, newest first. A very common word's older matches are looked
+# up only for the shortlist, which keeps every keystroke fast at any catalogue size.
+POSTINGS_PER_WORD = 1500
+
+
+def _shortlist(hits: list[dict[int, _Hit]], weights: list[float], size: int) -> list[int]:
+    """The SIZE episodes with the best weighted sum of their words' hits (the hot loop)."""
+    if len(hits) == 1:
+        return [position for position, _ in heapq.nlargest(size, hits[0].items(), key=itemgetter(1))]
+    first_weight = weights[0]
+    partial = {position: first_weight * hit[0] for position, hit in hits[0].items()}
+    get = partial.get
+    for weight, word_hits in zip(weights[1:], hits[1:]):
+        for position, hit in word_hits.items():
+            partial[position] = get(position, 0.0) + weight * hit[0]
+    return heapq.nlargest(size, partial, key=partial.__getitem__)
+
+
+def _short_field_hits(index: SearchIndex, terms: dict[str, float]) -> tuple[dict[int, _Hit], bool]:
+    """Best hit per episode for one query word over titles, guests and chapters; and whether the
+    word's postings were cut short."""
+    layers = sorted(
+        ((certainty * FIELD_WEIGHTS[field], field, term, positions)
+         for term, certainty in terms.items() if term in index.postings
+         for field, positions in index.postings[term].by_field.items()),
+        key=lambda layer: -layer[0],
+    )
+    hits: dict[int, _Hit] = {}
+    budget = POSTINGS_PER_WORD
+    truncated = False
+    for value, field, term, positions in layers:
+        take = positions[:budget] if len(positions) > budget else positions
+        truncated = truncated or len(take) < len(positions)
+        budget -= len(take)
+        # Layers come best first, so a hit already recorded is never replaced; done in C.
+        layer = dict.fromkeys(take, (value, field, term))
+        layer.update(hits)
+        hits = layer
+        if budget <= 0:
+            break
+    return hits, truncated
+
+
+def _complete_truncated(
+    index: SearchIndex,
+    shortlist: list[int],
+    hits: list[dict[int, _Hit]],
+    expansions: list[dict[str, float]],
+    truncated: list[bool],
+) -> None:
+    """Fill in, for the shortlist only, what words whose postings were cut short contribute."""
+    for word, cut in enumerate(truncated):
+        if not cut:
+            continue
+        for position in shortlist:
+            best = hits[word].get(position)
+            for term, certainty in expansions[word].items():
+                postings = index.postings.get(term)
+                found = postings.best_for(position, certainty, term) if postings is not None else None
+                if found is not None and (best is None or found[0] > best[0]):
+                    best = found
+            if best is not None:
+                hits[word][position] = best
+
+
+def _main_field(word_hits: list[_Hit], weights: list[float]) -> int:
+    """The field that carried most of the score (ties go to the more specific field)."""
+    contribution: dict[int, float] = defaultdict(float)
+    for weight, (value, field, _) in zip(weights, word_hits):
+        if field >= 0:
+            contribution[field] += weight * value
+    return max(contribution, key=lambda field: (contribution[field], -field))
+
+
+def _reason(episode: Episode, field: int, word_hits: list[_Hit], expansions: list[dict[str, float]]) -> MatchReason:
+    if field == CHAPTER:
+        # The chapter holding the most of the terms the query's words matched.
+        matched = {term for _, hit_field, term in word_hits if hit_field == CHAPTER}
+        chapter = max(episode.chapters, key=lambda c: len(matched.intersection(tokenize(c.title))))
+        return MatchReason("chapter", chapter.title, chapter.start_seconds)
+    if field == GUEST:
+        terms = {term for terms in expansions for term in terms}
+        guest = next((g for g in episode.guests if terms & set(tokenize(g))), episode.guests[0] if episode.guests else "")
+        return MatchReason("guest", guest)
+    if field == DESCRIPTION:
+        return MatchReason("description", _snippet(episode.description_text, expansions))
+    return MatchReason("title", episode.title)
 
 
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
@@ -282,31 +395,9 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _main_reason(
-    slots: list[tuple[float, MatchReason | None]],
-    weights: list[float],
-    episode: Episode,
-    covers: dict[int, dict[int, float]],
-) -> MatchReason:
-    """Why the episode matched: the field that carried most of the score; for chapters, the
-    chapter that covers the most of the query."""
-    contribution: dict[str, float] = defaultdict(float)
-    example: dict[str, MatchReason] = {}
-    for weight, (value, reason) in zip(weights, slots):
-        if reason is not None:
-            contribution[reason.field] += weight * value
-            example.setdefault(reason.field, reason)
-    field = max(contribution, key=lambda name: (contribution[name], -_FIELD_RANK[name]))
-    if field != "chapter":
-        return example[field]
-    chapter_position = max(covers, key=lambda c: (sum(weights[w] * v for w, v in covers[c].items()), -c))
-    chapter = episode.chapters[chapter_position]
-    return MatchReason("chapter", chapter.title, chapter.start_seconds)
-
-
-def _snippet(text: str, terms: dict[str, float], width: int = 120) -> str:
+def _snippet(text: str, expansions: list[dict[str, float]], width: int = 120) -> str:
     lowered = text.lower()
-    positions = [lowered.find(term) for term in terms if lowered.find(term) >= 0]
+    positions = [p for terms in expansions for term in terms if (p := lowered.find(term)) >= 0]
     if not positions:
         return text[:width]
     start = max(0, min(positions) - width // 3)

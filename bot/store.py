@@ -353,13 +353,20 @@ class Store:
             grouped.setdefault(row["episode_id"], []).append(Chapter(row["start_seconds"], row["title"]))
         return {key: tuple(value) for key, value in grouped.items()}
 
-    async def full_text_matches(self, expression: str, limit: int) -> list[tuple[int, float]]:
-        """(episode id, bm25 rank) for an FTS5 MATCH expression; lower rank is better."""
-        rows = await self._fetchall(
-            "SELECT rowid, rank FROM episodes_fts WHERE episodes_fts MATCH ? ORDER BY rank LIMIT ?",
-            (expression, limit),
+    async def full_text_matches(self, expressions: Sequence[str], limit: int) -> list[list[int]]:
+        """For each FTS5 MATCH expression, the ids of up to LIMIT matching episodes (in no
+        particular order); all in one query, as search asks several at once."""
+        if not expressions:
+            return []
+        arms = " UNION ALL ".join(
+            f"SELECT * FROM (SELECT {i} AS expression, rowid FROM episodes_fts WHERE episodes_fts MATCH ? LIMIT ?)"
+            for i in range(len(expressions))
         )
-        return [(row[0], row[1]) for row in rows]
+        params = [value for expression in expressions for value in (expression, limit)]
+        found: list[list[int]] = [[] for _ in expressions]
+        for row in await self._fetchall(arms, params):
+            found[row[0]].append(row[1])
+        return found
 
     async def term_document_counts(self) -> dict[str, int]:
         """Every indexed term with the number of episodes it occurs in."""

@@ -1,0 +1,61 @@
+"""One sync measurement in its own process, so its peak RSS is its own: prints JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import resource
+import sys
+import time
+
+from aiohttp import web
+
+from bot.config import FeedConfig
+from bot.store import Store
+from bot.sync import Syncer
+
+
+async def run(mode: str, feed: str, database: str) -> float:
+    store = await Store.open(database)
+    try:
+        if mode == "sync":
+            syncer = Syncer(store, FeedConfig(max_bytes=500_000_000), feed)
+            started = time.perf_counter()
+            await syncer.sync()
+            return time.perf_counter() - started
+        return await _sync_304(store, feed)
+    finally:
+        await store.close()
+
+
+async def _sync_304(store: Store, feed: str) -> float:
+    """A loopback server with an ETag: the first sync fills the state, the timed one gets a 304."""
+    body = open(feed, "rb").read()
+
+    async def serve(request: web.Request) -> web.Response:
+        if request.headers.get("If-None-Match") == '"bench"':
+            return web.Response(status=304)
+        return web.Response(body=body, headers={"ETag": '"bench"'}, content_type="application/rss+xml")
+
+    app = web.Application()
+    app.router.add_get("/feed.xml", serve)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        syncer = Syncer(store, FeedConfig(max_bytes=500_000_000), f"http://127.0.0.1:{port}/feed.xml")
+        await syncer.sync()
+        started = time.perf_counter()
+        report = await syncer.sync()
+        assert report.not_modified
+        return time.perf_counter() - started
+    finally:
+        await runner.cleanup()
+
+
+if __name__ == "__main__":
+    seconds = asyncio.run(run(*sys.argv[1:4]))
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "peak_rss_mb": peak_kb / 1024}))
