@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterable
 
 from .models import Chapter
-from .notes import html_to_lines
 
 MAX_CHAPTER_TITLE = 200
 # A time on its own: H:MM:SS, MM:SS or M:SS, optionally bracketed; not part of a longer number run.
@@ -113,12 +112,9 @@ def chapters_from_psc(entries: object) -> tuple[Chapter, ...]:
     return normalise(chapters)
 
 
-def chapters_from_notes(notes_html: str) -> tuple[Chapter, ...]:
-    """Timestamps written in show notes, one per line or flattened into one paragraph."""
-    try:
-        lines = html_to_lines(notes_html or "")
-    except Exception:  # noqa: BLE001 - the contract is "chapters or nothing" for any input
-        return ()
+def chapters_from_lines(lines: list[str]) -> tuple[Chapter, ...]:
+    """Timestamps in the visible lines of show notes (notes.read_notes), one chapter per line or
+    flattened into one paragraph."""
     chapters: list[Chapter] = []
     for line in lines:
         times = list(_TIME_RE.finditer(line))

@@ -16,11 +16,11 @@ import aiohttp
 import feedparser
 
 from . import __version__
-from .chapters import chapters_from_notes, chapters_from_psc, parse_duration
+from .chapters import chapters_from_lines, chapters_from_psc, parse_duration
 from .config import FeedConfig
 from .formatting import shorten
 from .models import FeedState, ParsedEpisode, ParsedFeed, PodcastInfo
-from .notes import extract_guests, extract_links, html_to_text
+from .notes import extract_guests, html_to_text, read_notes
 
 BUNDLED_SNAPSHOT = Path(__file__).parent / "data" / "meta-tech-podcast.rss"
 USER_AGENT = f"podbot/{__version__} (podcast episode bot; +feed reader)"
@@ -151,7 +151,8 @@ def parse_sync(body: bytes, source: str) -> ParsedFeed:
         raise FeedError(f"{source}: empty response, not a feed")
     if head[:1] in (b"{", b"["):
         raise FeedError(f"{source}: response is JSON, not an RSS or Atom feed")
-    document = feedparser.parse(body, sanitize_html=True, resolve_relative_uris=False)
+    # No sanitizing: podbot never renders the notes as HTML, it reads them as text (notes.py).
+    document = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     if isinstance(document.get("bozo_exception"), xml.sax.SAXException):
         line = getattr(document.bozo_exception, "getLineNumber", lambda: None)()
         where = f" at line {line}" if line else ""
@@ -193,20 +194,21 @@ def _episode(entry: Any) -> ParsedEpisode | None:
     audio_url = _audio_url(entry)
     title = _clean(entry.get("title")) or _clean(entry.get("itunes_title"))
     number = _number(entry.get("itunes_episode"))
-    description_text = html_to_text(description_html)
+    notes = read_notes(description_html)
+    description_text = notes.text
     if not (title or audio_url or description_text):
         return None
     published = None
     if entry.get("published_parsed"):
         published = dt.datetime.fromtimestamp(calendar.timegm(entry.published_parsed), dt.timezone.utc)
-    chapters = chapters_from_psc((entry.get("psc_chapters") or {}).get("chapters")) or chapters_from_notes(
-        description_html
+    chapters = chapters_from_psc((entry.get("psc_chapters") or {}).get("chapters")) or chapters_from_lines(
+        notes.lines
     )
     derived_title = not title
     if derived_title:
         title = _derived_title(number, description_text, published)
     guid = str(entry.get("id") or "").strip() or audio_url or entry.get("link") or _fallback_guid(title, published)
-    links = tuple(link for link in extract_links(description_html) if link.url != audio_url)
+    links = tuple(link for link in notes.links if link.url != audio_url)
     return ParsedEpisode(
         guid=guid,
         title=title,

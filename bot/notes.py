@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from .models import Chapter, Link
@@ -70,20 +71,41 @@ def _parse(markup: str) -> _NotesParser:
     return parser
 
 
-def html_to_lines(markup: str) -> list[str]:
-    """Visible text of HTML show notes, one entry per visual line, blank lines dropped."""
-    text = "".join(_parse(markup or "").chunks)
+@dataclass(frozen=True, slots=True)
+class Notes:
+    """Show notes read once: visible lines, clean text and links."""
+
+    lines: list[str]
+    links: list[Link]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def read_notes(markup: str) -> Notes:
+    parsed = _parse(markup or "")
+    lines = _visible_lines(parsed)
+    return Notes(lines=lines, links=_links(parsed, lines))
+
+
+def _visible_lines(parsed: _NotesParser) -> list[str]:
+    text = "".join(parsed.chunks)
     lines = (_WHITESPACE_RE.sub(" ", line).strip() for line in text.split("\n"))
     return [line for line in lines if line]
+
+
+def html_to_lines(markup: str) -> list[str]:
+    """Visible text of HTML show notes, one entry per visual line, blank lines dropped."""
+    return _visible_lines(_parse(markup or ""))
 
 
 def html_to_text(markup: str) -> str:
     return "\n".join(html_to_lines(markup))
 
 
-def extract_links(markup: str) -> list[Link]:
+def _links(parsed: _NotesParser, lines: list[str]) -> list[Link]:
     """Links in the notes, anchors first, then bare URLs, each URL once."""
-    parsed = _parse(markup or "")
     seen: set[str] = set()
     links: list[Link] = []
     for link in parsed.links:
@@ -91,7 +113,9 @@ def extract_links(markup: str) -> list[Link]:
             seen.add(link.url)
             label = link.label if link.label != link.url else _label_before_url(parsed, link.url)
             links.append(Link(label=label, url=link.url))
-    for line in html_to_lines(markup or ""):
+    for line in lines:
+        if "http" not in line:
+            continue
         for match in _BARE_URL_RE.finditer(line):
             if match.group(0) not in seen:
                 seen.add(match.group(0))

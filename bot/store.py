@@ -239,8 +239,7 @@ class Store:
                        language = excluded.language""",
                 (podcast.title, podcast.link, podcast.description, podcast.image_url, podcast.language),
             )
-            for write in writes:
-                await self._write_episode(write, now)
+            await self._write_episodes(list(writes), now)
             for episode_id in removed_ids:
                 await self._db.execute(
                     "UPDATE episodes SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL",
@@ -250,48 +249,48 @@ class Store:
             await self._save_feed_state(state)
             await self._bump_generation()
             await self._db.execute("COMMIT")
-        except BaseException:
+        except BaseException as error:
             await self._db.execute("ROLLBACK")
+            if isinstance(error, sqlite3.Error):
+                raise StoreError(f"{self.path}: sync not saved, nothing changed ({_describe(error)})") from error
             raise
 
-    async def _write_episode(self, write: EpisodeWrite, now: str | None) -> None:
-        episode = write.episode
-        values = (
-            episode.guid, episode.number, episode.episode_type, episode.title, int(episode.title_is_derived),
-            _iso(episode.published), episode.duration_seconds, episode.link, episode.audio_url,
-            audio_key(episode.audio_url), episode.description_html, episode.description_text,
-            json.dumps([{"label": link.label, "url": link.url} for link in episode.links]),
-            json.dumps(list(episode.guests)), json.dumps(write.fingerprint, sort_keys=True),
-        )
-        if write.id is None:
-            cursor = await self._db.execute(
-                """INSERT INTO episodes (guid, number, episode_type, title, title_is_derived, published,
-                       duration_seconds, link, audio_url, audio_key, description_html, description_text,
-                       links_json, guests_json, fingerprint_json, first_seen, updated_at, announceable)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (*values, now, now, int(write.announceable)),
-            )
-            episode_id = cursor.lastrowid
-        else:
-            episode_id = write.id
+    async def _write_episodes(self, writes: list[EpisodeWrite], now: str | None) -> None:
+        """New episodes in batches (a first sync may bring thousands), changed ones one by one."""
+        updates = [write for write in writes if write.id is not None]
+        inserts = [write for write in writes if write.id is None]
+        for write in updates:
             await self._db.execute(
                 """UPDATE episodes SET guid = ?, number = ?, episode_type = ?, title = ?, title_is_derived = ?,
                        published = ?, duration_seconds = ?, link = ?, audio_url = ?, audio_key = ?,
                        description_html = ?, description_text = ?, links_json = ?, guests_json = ?,
                        fingerprint_json = ?, updated_at = ?, removed_at = NULL
                    WHERE id = ?""",
-                (*values, now, episode_id),
+                (*_episode_values(write), now, write.id),
             )
-            await self._db.execute("DELETE FROM chapters WHERE episode_id = ?", (episode_id,))
-            await self._db.execute("DELETE FROM episodes_fts WHERE rowid = ?", (episode_id,))
+            await self._db.execute("DELETE FROM chapters WHERE episode_id = ?", (write.id,))
+            await self._db.execute("DELETE FROM episodes_fts WHERE rowid = ?", (write.id,))
+        first_id = (await self._fetchone("SELECT coalesce(max(id), 0) + 1 FROM episodes"))[0]
+        new_ids = range(first_id, first_id + len(inserts))
+        await self._db.executemany(
+            """INSERT INTO episodes (id, guid, number, episode_type, title, title_is_derived, published,
+                   duration_seconds, link, audio_url, audio_key, description_html, description_text,
+                   links_json, guests_json, fingerprint_json, first_seen, updated_at, announceable)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [(episode_id, *_episode_values(write), now, now, int(write.announceable))
+             for episode_id, write in zip(new_ids, inserts)],
+        )
+        written = [*((write.id, write) for write in updates), *zip(new_ids, inserts)]
         await self._db.executemany(
             "INSERT INTO chapters (episode_id, position, start_seconds, title) VALUES (?, ?, ?, ?)",
-            [(episode_id, position, c.start_seconds, c.title) for position, c in enumerate(episode.chapters)],
+            [(episode_id, position, chapter.start_seconds, chapter.title)
+             for episode_id, write in written for position, chapter in enumerate(write.episode.chapters)],
         )
-        await self._db.execute(
+        await self._db.executemany(
             "INSERT INTO episodes_fts (rowid, title, guests, chapters, description) VALUES (?, ?, ?, ?, ?)",
-            (episode_id, episode.title, " ".join(episode.guests),
-             "\n".join(c.title for c in episode.chapters), episode.description_text),
+            [(episode_id, write.episode.title, " ".join(write.episode.guests),
+              "\n".join(c.title for c in write.episode.chapters), write.episode.description_text)
+             for episode_id, write in written],
         )
 
     async def _bump_generation(self) -> None:
@@ -518,6 +517,17 @@ def _outbox_row(row: aiosqlite.Row) -> OutboxRow:
         id=row["id"], episode_id=row["episode_id"], guild_id=row["guild_id"], channel_id=row["channel_id"],
         state=row["state"], nonce=row["nonce"], message_id=row["message_id"], attempts=row["attempts"],
         last_error=row["last_error"], error_code=row["error_code"],
+    )
+
+
+def _episode_values(write: EpisodeWrite) -> tuple[Any, ...]:
+    episode = write.episode
+    return (
+        episode.guid, episode.number, episode.episode_type, episode.title, int(episode.title_is_derived),
+        _iso(episode.published), episode.duration_seconds, episode.link, episode.audio_url,
+        audio_key(episode.audio_url), episode.description_html, episode.description_text,
+        json.dumps([{"label": link.label, "url": link.url} for link in episode.links]),
+        json.dumps(list(episode.guests)), json.dumps(write.fingerprint, sort_keys=True),
     )
 
 

@@ -3,14 +3,13 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.chapters import (
-    chapters_from_json,
-    chapters_from_notes,
-    chapters_from_psc,
-    parse_duration,
-    parse_timestamp,
-)
+from bot.chapters import chapters_from_json, chapters_from_lines, chapters_from_psc, parse_duration, parse_timestamp
 from bot.models import Chapter
+from bot.notes import read_notes
+
+
+def chapters_from_notes(markup):
+    return chapters_from_lines(read_notes(markup).lines)
 
 
 def starts_and_titles(chapters):

@@ -1,5 +1,5 @@
 from bot.models import Chapter
-from bot.notes import extract_guests, extract_links, html_to_lines, html_to_text
+from bot.notes import extract_guests, html_to_lines, html_to_text, read_notes
 
 
 def test_html_becomes_lines_and_entities_are_decoded():
@@ -16,7 +16,7 @@ def test_links_are_labelled_from_anchor_text_or_the_text_before_them():
     markup = ('<p>Caddy video: <a href="https://heycaddy.net/">https://heycaddy.net/</a></p>'
               '<p><a href="https://example.com/post">The post</a></p>'
               "<p>Bare: https://bare.example/path.</p>")
-    assert [(l.label, l.url) for l in extract_links(markup)] == [
+    assert [(l.label, l.url) for l in read_notes(markup).links] == [
         ("Caddy video", "https://heycaddy.net/"),
         ("The post", "https://example.com/post"),
         ("Bare", "https://bare.example/path"),

@@ -158,17 +158,11 @@ async def test_crash_while_writing_leaves_the_previous_state(tmp_path, feed_serv
     url = feed_server.serve(body=numbered_feed(3))
     await syncer_for(store, url).sync()
     feed_server.serve(body=numbered_feed(6))
-    calls = 0
-    original = Store._write_episode
 
-    async def write_then_fail(self, write, now):
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise OSError("disk vanished")
-        await original(self, write, now)
+    async def fail_after_the_episodes_are_written(self, state):
+        raise OSError("disk vanished")
 
-    monkeypatch.setattr(Store, "_write_episode", write_then_fail)
+    monkeypatch.setattr(Store, "_save_feed_state", fail_after_the_episodes_are_written)
     with pytest.raises(OSError):
         await syncer_for(store, url).sync()
     monkeypatch.undo()
