@@ -12,6 +12,7 @@ How a query is scored:
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import heapq
 import math
@@ -157,13 +158,26 @@ class Searcher:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._index: SearchIndex | None = None
+        self._rebuild: asyncio.Task[SearchIndex] | None = None
 
     async def index(self) -> SearchIndex:
+        """The index for the store as it is now. After a sync changed the store, queries keep
+        using the previous index while a new one is built in a worker thread (seconds for a
+        100,000-episode catalogue), so no keystroke waits for it and the event loop never stalls."""
         generation = await self.store.generation()
-        if self._index is None or self._index.generation != generation:
-            self._index = SearchIndex(
-                await self.store.episodes(), await self.store.term_document_counts(), generation
-            )
+        if self._index is not None and self._index.generation == generation:
+            return self._index
+        if self._rebuild is None or self._rebuild.done():
+            self._rebuild = asyncio.create_task(self._build(generation))
+        if self._index is None:
+            return await asyncio.shield(self._rebuild)
+        done, _ = await asyncio.wait({self._rebuild}, timeout=_FRESH_INDEX_WAIT_SECONDS)
+        return self._rebuild.result() if done and not self._rebuild.exception() else self._index
+
+    async def _build(self, generation: int) -> SearchIndex:
+        episodes = await self.store.episodes()
+        counts = await self.store.term_document_counts()
+        self._index = await asyncio.to_thread(SearchIndex, episodes, counts, generation)
         return self._index
 
     async def best(self, query: str) -> Match | None:
@@ -278,6 +292,8 @@ class Searcher:
 
 
 _NO_HIT: _Hit = (0.0, -1, "")
+# A small catalogue's new index is ready within this; a large one's is used once it is.
+_FRESH_INDEX_WAIT_SECONDS = 0.5
 _SHORTLIST = 50
 _DESCRIPTION_HITS = 500
 _COMMON_SHARE = 0.1

@@ -89,3 +89,18 @@ async def test_latest_lists_the_newest_first(discord_env):
     record = await discord_env.fake.command("latest", [{"name": "count", "type": 4, "value": 3}])
     names = [field["name"] for field in embed_of(record)["fields"]]
     assert len(names) == 3 and names[0].startswith("86:")
+
+
+async def test_search_buttons_disable_when_the_view_times_out(discord_env, monkeypatch):
+    import bot.views
+
+    monkeypatch.setattr(bot.views, "VIEW_TIMEOUT_SECONDS", 0.2)
+    fake = discord_env.fake
+    record = await fake.command("search", [{"name": "query", "type": 3, "value": "meta"}])
+
+    def all_disabled(r):
+        buttons = r.original["components"][0]["components"]
+        return all(button.get("disabled") for button in buttons)
+
+    await fake.wait_for(record, all_disabled, timeout=10)
+    assert record.original["embeds"][0]["footer"]["text"].startswith("Page 1 of")
