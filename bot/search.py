@@ -17,7 +17,6 @@ import bisect
 import heapq
 import math
 import re
-import unicodedata
 from array import array
 from collections import defaultdict
 from operator import itemgetter
@@ -26,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from .models import Episode, Match, MatchReason
 from .store import Store
+from .text import tokenize
 
 MAX_QUERY_CHARS = 200
 MAX_AUTOCOMPLETE_CHOICES = 25
@@ -44,12 +44,6 @@ STOPWORDS = frozenset(
     "a an and are as at be by can do for from how i in is it its of on or our the this to we what when "
     "where who why with you your episode ep podcast".split()
 )
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case ASCII-folded words, split as SQLite's unicode61 tokenizer splits them."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.findall(r"[a-z0-9]+", folded)
 
 
 def number_in_query(query: str) -> int | None:

@@ -7,7 +7,6 @@ import hashlib
 import json
 import logging
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -19,6 +18,7 @@ from .config import FeedConfig
 from .feed import FeedError, body_digest, fetch, is_url, parse
 from .models import EpisodeChange, FeedState, ParsedEpisode, SyncReport
 from .store import EpisodeWrite, Store, StoredKey, audio_key, utcnow
+from .text import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +52,8 @@ def fingerprint(episode: ParsedEpisode) -> dict[str, str]:
 
 
 def normalise_title(title: str) -> str:
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"^\s*(episode|ep\.?)?\s*#?\d+\s*[:.\-–—]\s*", "", text)
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+    """The title's words, without a leading "64: " or "Ep. 64 -" that some feeds add."""
+    return " ".join(tokenize(re.sub(r"^\s*(episode|ep\.?)?\s*#?\d+\s*[:.\-–—]\s*", "", title, flags=re.I)))
 
 
 def is_rerelease(title: str) -> bool:
@@ -122,7 +121,8 @@ def _same_episode(episode: ParsedEpisode, candidates: list[StoredKey]) -> Stored
         lambda key: episode.number is not None
         and key.number == episode.number
         and fuzz.ratio(normalise_title(key.title), title) >= _CLOSE_TITLE,
-        lambda key: day is not None and (key.published or "")[:10] == day and normalise_title(key.title) == title,
+        lambda key: bool(title) and day is not None and (key.published or "")[:10] == day
+        and normalise_title(key.title) == title,
     )
     for rule in rules:
         for key in candidates:

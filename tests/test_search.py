@@ -130,3 +130,18 @@ def test_number_aliases():
         assert number_in_query(text) == 64, text
     for text in ["64 caddy", "ep", "#", "6 4", "episode sixty-four"]:
         assert number_in_query(text) is None, text
+
+
+async def test_titles_in_any_script_and_with_accents_are_searchable(store, feed_server):
+    from tests.conftest import rss, rss_item
+
+    url = feed_server.serve(body=rss(
+        rss_item(title="Schöne Grüße aus München", guid="de", audio="https://x/de.mp3"),
+        rss_item(title="東京 の ポッドキャスト", guid="ja", audio="https://x/ja.mp3"),
+        rss_item(title="Привет мир", guid="ru", audio="https://x/ru.mp3"),
+    ))
+    await Syncer(store, FeedConfig(), url).sync()
+    searcher = Searcher(store)
+    assert (await searcher.search("grusse munchen"))[0].episode.guid == "de"
+    assert (await searcher.search("東京"))[0].episode.guid == "ja"
+    assert (await searcher.search("привет"))[0].episode.guid == "ru"

@@ -203,3 +203,13 @@ async def test_missing_chapters_json_falls_back_to_notes(store, feed_server):
     await syncer_for(store, url).sync()
     (episode,) = await store.episodes()
     assert [c.title for c in episode.chapters] == ["Intro"]
+
+
+async def test_titles_without_words_never_merge_two_episodes(store, feed_server):
+    first = rss_item(title="❤️", guid="a", audio="https://x/a.mp3")
+    url = feed_server.serve(body=rss(first))
+    syncer = syncer_for(store, url)
+    await syncer.sync()
+    feed_server.serve(body=rss(rss_item(title="❤️", guid="b", audio="https://x/b.mp3"), first))
+    report = await syncer.sync()
+    assert [c.guid for c in report.new] == ["b"] and report.unchanged == 1
