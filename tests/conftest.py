@@ -225,11 +225,13 @@ async def fake_discord() -> AsyncIterator["FakeDiscord"]:
     assert fake.violations == []
 
 
-async def start_bot_process(tmp_path: Path, fake: "FakeDiscord", *args: str, token: str = "fake-token"):
-    """`python -m bot run` aimed at the fake Discord, with its database in TMP_PATH."""
+async def start_bot_process(
+    tmp_path: Path, fake: "FakeDiscord", *args: str, token: str = "fake-token", command: str = "run"
+):
+    """`python -m bot run` (or COMMAND) aimed at the fake Discord, with its database in TMP_PATH."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DISCORD_TOKEN": token, "DISCORD_API_BASE": fake.api_base,
            "DISCORD_GATEWAY_URL": fake.gateway_url}
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "--db", str(tmp_path / "bot.db"), *args, cwd=tmp_path, env=env,
+        sys.executable, "-m", "bot", command, "--db", str(tmp_path / "bot.db"), *args, cwd=tmp_path, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )

@@ -83,3 +83,25 @@ async def test_a_missing_token_is_one_line_and_exit_2(tmp_path, fake_discord):
     _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 2
     assert stderr.decode().strip().splitlines()[-1].startswith("podbot: DISCORD_TOKEN is not set")
+
+
+async def test_sync_commands_registers_globally_and_exits(tmp_path, fake_discord):
+    process = await start_bot_process(tmp_path, fake_discord, command="sync-commands")
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    assert b"Registered 4 slash commands globally" in stdout
+    assert {c["name"] for c in fake_discord.commands["global"]} == {"episode", "search", "latest", "admin"}
+
+
+async def test_a_test_guild_gets_the_commands_on_start_and_nothing_goes_global(tmp_path, fake_discord):
+    from tests.fake_discord import GUILD_ID
+
+    (tmp_path / "config.toml").write_text(f"[discord]\ntest_guild_id = {GUILD_ID}\n")
+    process = await start_bot_process(tmp_path, fake_discord)
+    try:
+        await asyncio.wait_for(fake_discord.ready.wait(), 30)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.communicate(), 30)
+    assert len(fake_discord.commands[f"guild:{GUILD_ID}"]) == 4
+    assert "global" not in fake_discord.commands
