@@ -187,22 +187,16 @@ async def test_second_sync_does_not_start_while_one_runs(store, feed_server):
     assert len((await running).new) == 3
 
 
-async def test_chapters_json_file_wins_over_notes(store, feed_server):
+@pytest.mark.parametrize(("path", "chapters"), [("/ch.json", ["From JSON"]), ("/gone.json", ["Intro"])],
+                         ids=["chapters-file-wins", "missing-file-falls-back-to-notes"])
+async def test_podcast_chapters_file_over_notes(store, feed_server, path, chapters):
     feed_server.serve("/ch.json", body=b'{"chapters": [{"startTime": 0, "title": "From JSON"}]}',
                       content_type="application/json")
-    extra = f'<podcast:chapters url="{feed_server.url("/ch.json")}" type="application/json+chapters"/>'
+    extra = f'<podcast:chapters url="{feed_server.url(path)}" type="application/json+chapters"/>'
     url = feed_server.serve(body=rss(rss_item(notes="<p>Intro 0:06</p>", extra=extra)))
     await syncer_for(store, url).sync()
     (episode,) = await store.episodes()
-    assert [c.title for c in episode.chapters] == ["From JSON"]
-
-
-async def test_missing_chapters_json_falls_back_to_notes(store, feed_server):
-    extra = f'<podcast:chapters url="{feed_server.url("/gone.json")}" type="application/json+chapters"/>'
-    url = feed_server.serve(body=rss(rss_item(notes="<p>Intro 0:06</p>", extra=extra)))
-    await syncer_for(store, url).sync()
-    (episode,) = await store.episodes()
-    assert [c.title for c in episode.chapters] == ["Intro"]
+    assert [c.title for c in episode.chapters] == chapters
 
 
 async def test_titles_without_words_never_merge_two_episodes(store, feed_server):
