@@ -278,10 +278,11 @@ class Searcher:
         answers = await self.store.full_text_matches([q[2] for q in questions], _DESCRIPTION_HITS)
         hits: list[dict[int, float]] = [{} for _ in expansions]
         for (word, certainty, _), episode_ids in zip(questions, answers):
-            for episode_id in episode_ids:
+            for rank, episode_id in enumerate(episode_ids):
                 position = index.position_of_id.get(episode_id)
                 if position is not None and position not in hits[word]:
-                    hits[word][position] = certainty
+                    # Notes that mention the word more (bm25) rank a little higher.
+                    hits[word][position] = certainty * (1 - _NOTES_RANK_SPREAD * rank / len(episode_ids))
         return hits
 
 
@@ -291,6 +292,7 @@ _FRESH_INDEX_WAIT_SECONDS = 0.5
 _SHORTLIST = 50
 _DESCRIPTION_HITS = 500
 _COMMON_SHARE = 0.1
+_NOTES_RANK_SPREAD = 0.1
 _MIN_COMMON = 50
 # Postings visited per query word, newest first. A very common word's older matches are looked
 # up only for the shortlist, which keeps every keystroke fast at any catalogue size.

@@ -353,17 +353,18 @@ class Store:
         return {key: tuple(value) for key, value in grouped.items()}
 
     async def full_text_matches(self, expressions: Sequence[str], limit: int) -> list[list[int]]:
-        """For each FTS5 MATCH expression, the ids of up to LIMIT matching episodes (in no
-        particular order); all in one query, as search asks several at once."""
+        """For each FTS5 MATCH expression, the ids of up to LIMIT matching episodes, best (bm25)
+        first; all in one query, as search asks several at once."""
         if not expressions:
             return []
         arms = " UNION ALL ".join(
-            f"SELECT * FROM (SELECT {i} AS expression, rowid FROM episodes_fts WHERE episodes_fts MATCH ? LIMIT ?)"
+            f"SELECT * FROM (SELECT {i} AS expression, rowid, rank FROM episodes_fts "
+            f"WHERE episodes_fts MATCH ? ORDER BY rank LIMIT ?)"
             for i in range(len(expressions))
         )
         params = [value for expression in expressions for value in (expression, limit)]
         found: list[list[int]] = [[] for _ in expressions]
-        for row in await self._fetchall(arms, params):
+        for row in await self._fetchall(f"SELECT expression, rowid FROM ({arms}) ORDER BY expression, rank", params):
             found[row[0]].append(row[1])
         return found
 
