@@ -268,13 +268,15 @@ class Searcher:
         # A term in a large share of all notes says little about which episode is meant, and
         # would cost a scan of most of the index; such terms are left to the other fields.
         common = max(_MIN_COMMON, len(index.episodes) * _COMMON_SHARE)
-        questions: list[tuple[int, float, str]] = []
+        questions: list[tuple[int, float, tuple[str, bool]]] = []
         for word, terms in enumerate(expansions):
             kept = {term: value for term, value in terms.items() if index.document_counts.get(term, 0) <= common}
             # One expression per certainty level keeps the certainty of the term that matched.
             for certainty in sorted(set(kept.values()), reverse=True):
-                group = " OR ".join(_quote(term) for term, value in kept.items() if value == certainty)
-                questions.append((word, certainty, f"description : ({group})"))
+                group = [term for term, value in kept.items() if value == certainty]
+                expression = "description : (" + " OR ".join(_quote(term) for term in group) + ")"
+                ranked = sum(index.document_counts.get(term, 0) for term in group) <= _DESCRIPTION_HITS
+                questions.append((word, certainty, (expression, ranked)))
         answers = await self.store.full_text_matches([q[2] for q in questions], _DESCRIPTION_HITS)
         hits: list[dict[int, float]] = [{} for _ in expansions]
         for (word, certainty, _), episode_ids in zip(questions, answers):
@@ -296,7 +298,7 @@ _NOTES_RANK_SPREAD = 0.1
 _MIN_COMMON = 50
 # Postings visited per query word, newest first. A very common word's older matches are looked
 # up only for the shortlist, which keeps every keystroke fast at any catalogue size.
-POSTINGS_PER_WORD = 1500
+POSTINGS_PER_WORD = 1000
 
 
 def _shortlist(hits: list[dict[int, _Hit]], weights: list[float], size: int) -> list[int]:

@@ -352,17 +352,18 @@ class Store:
             grouped.setdefault(row["episode_id"], []).append(Chapter(row["start_seconds"], row["title"]))
         return {key: tuple(value) for key, value in grouped.items()}
 
-    async def full_text_matches(self, expressions: Sequence[str], limit: int) -> list[list[int]]:
-        """For each FTS5 MATCH expression, the ids of up to LIMIT matching episodes, best (bm25)
-        first; all in one query, as search asks several at once."""
+    async def full_text_matches(self, expressions: Sequence[tuple[str, bool]], limit: int) -> list[list[int]]:
+        """For each (FTS5 MATCH expression, ranked), the ids of up to LIMIT matching episodes:
+        best (bm25) first when ranked, else in no particular order, which is far cheaper when a
+        term is in thousands of episodes. All in one query, as search asks several at once."""
         if not expressions:
             return []
         arms = " UNION ALL ".join(
-            f"SELECT * FROM (SELECT {i} AS expression, rowid, rank FROM episodes_fts "
-            f"WHERE episodes_fts MATCH ? ORDER BY rank LIMIT ?)"
-            for i in range(len(expressions))
+            f"SELECT * FROM (SELECT {i} AS expression, rowid, {'rank' if ranked else '0 AS rank'} "
+            f"FROM episodes_fts WHERE episodes_fts MATCH ? {'ORDER BY rank' if ranked else ''} LIMIT ?)"
+            for i, (_, ranked) in enumerate(expressions)
         )
-        params = [value for expression in expressions for value in (expression, limit)]
+        params = [value for expression, _ in expressions for value in (expression, limit)]
         found: list[list[int]] = [[] for _ in expressions]
         for row in await self._fetchall(f"SELECT expression, rowid FROM ({arms}) ORDER BY expression, rank", params):
             found[row[0]].append(row[1])
