@@ -79,6 +79,8 @@ class PodBot(commands.Bot):
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT_SECONDS,
+            # Without configured owners, discord.py asks Discord who owns the application.
+            owner_ids=set(config.discord.owner_ids) or None,
             **options,
         )
         self.config = config
@@ -110,6 +112,13 @@ class PodBot(commands.Bot):
     async def announce_sync(self, report: SyncReport) -> None:
         """Tell the cogs a sync finished (listeners: on_podcast_synced), whoever started it."""
         self.dispatch("podcast_synced", report)
+
+    async def on_command_error(self, context: commands.Context, error: commands.CommandError) -> None:
+        """Mention commands are for owners; anyone else mentioning the bot is simply ignored."""
+        if isinstance(error, (commands.CommandNotFound, commands.CheckFailure)):
+            log.debug("ignored %r from %s: %s", context.message.content, context.author, error)
+            return
+        log.error("command %s failed", context.command, exc_info=error)
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d guilds", self.user, len(self.guilds))

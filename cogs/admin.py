@@ -179,5 +179,20 @@ class Admin(commands.Cog):
         await interaction.followup.send(f"Posted a sample announcement in {channel.mention}.", ephemeral=True)
 
 
+class Owner(commands.Cog):
+    """Commands for the bot's owners only, sent as a message mentioning the bot."""
+
+    def __init__(self, bot: PodBot) -> None:
+        self.bot = bot
+
+    @commands.command(name="sync-commands")
+    @commands.is_owner()
+    async def sync_commands(self, ctx: commands.Context) -> None:
+        """@podbot sync-commands: register the slash commands globally (not done on start)."""
+        synced = await self.bot.tree.sync()
+        await ctx.reply(f"Registered {len(synced)} slash commands globally.", mention_author=False)
+
+
 async def setup(bot: PodBot) -> None:
     await bot.add_cog(Admin(bot))
+    await bot.add_cog(Owner(bot))

@@ -260,6 +260,16 @@ class FakeDiscord:
             await asyncio.wait_for(record.answered.wait(), 10)
         return record
 
+    async def message(self, content: str, *, user_id: int = MEMBER_ID) -> None:
+        """A member posts CONTENT in #news; mentions of the bot are written <@id> as in Discord."""
+        await self.dispatch("MESSAGE_CREATE", {
+            "id": str(next(self._ids)), "channel_id": str(NEWS_CHANNEL), "guild_id": str(GUILD_ID),
+            "author": USERS[user_id], "member": {"roles": [], "joined_at": now_iso(), "deaf": False, "mute": False},
+            "content": content, "timestamp": now_iso(), "edited_timestamp": None, "tts": False,
+            "mention_everyone": False, "mentions": [BOT_USER] if f"<@{APP_ID}>" in content else [],
+            "mention_roles": [], "attachments": [], "embeds": [], "pinned": False, "type": 0, "flags": 0,
+        })
+
     async def autocomplete(self, name: str, option: str, value: str) -> list[dict[str, Any]]:
         data = {"id": str(next(self._ids)), "name": name, "type": 1, "guild_id": str(GUILD_ID),
                 "options": [{"name": option, "type": 3, "value": value, "focused": True}]}

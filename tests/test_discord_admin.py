@@ -109,3 +109,20 @@ async def test_everyone_role_is_refused(discord_env):
     record = await admin(discord_env.fake, "admin announce role",
                          [{"name": "role", "type": 8, "value": str(GUILD_ID)}], {"roles": {str(GUILD_ID): everyone}})
     assert "never pings everyone" in record.callback["data"]["content"]
+
+
+async def test_owner_can_sync_commands_by_mentioning_the_bot_and_others_cannot(discord_env):
+    import asyncio
+
+    from tests.fake_discord import APP_ID
+
+    fake = discord_env.fake
+    await fake.message(f"<@{APP_ID}> sync-commands", user_id=MEMBER_ID)
+    await fake.message(f"<@{APP_ID}> sync-commands", user_id=ADMIN_ID)  # the application's owner
+    for _ in range(100):
+        if fake.messages.get(NEWS_CHANNEL):
+            break
+        await asyncio.sleep(0.02)
+    (reply,) = fake.messages[NEWS_CHANNEL]
+    assert reply["content"] == "Registered 4 slash commands globally."
+    assert len(fake.commands["global"]) == 4
