@@ -7,7 +7,8 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import aiohttp
@@ -86,9 +87,9 @@ def reconcile(stored: Sequence[StoredKey], incoming: Sequence[ParsedEpisode], *,
         else:
             unmatched.append(episode)
     # Only episodes whose GUID left the feed can have been renamed to a new GUID.
-    orphans = [key for key in stored if key.id not in claimed and key.guid not in incoming_guids]
+    orphans = _Orphans(key for key in stored if key.id not in claimed and key.guid not in incoming_guids)
     for episode in unmatched:
-        key = _same_episode(episode, [k for k in orphans if k.id not in claimed])
+        key = orphans.claim(episode)
         if key is not None:
             claimed.add(key.id)
         pairs.append((episode, key))
@@ -111,24 +112,44 @@ def reconcile(stored: Sequence[StoredKey], incoming: Sequence[ParsedEpisode], *,
     return plan
 
 
-def _same_episode(episode: ParsedEpisode, candidates: list[StoredKey]) -> StoredKey | None:
-    candidates = [key for key in candidates if is_rerelease(key.title) == is_rerelease(episode.title)]
-    audio = audio_key(episode.audio_url)
-    title = normalise_title(episode.title)
-    day = episode.published.date().isoformat() if episode.published else None
-    rules = (
-        lambda key: audio is not None and key.audio_key == audio,
-        lambda key: episode.number is not None
-        and key.number == episode.number
-        and fuzz.ratio(normalise_title(key.title), title) >= _CLOSE_TITLE,
-        lambda key: bool(title) and day is not None and (key.published or "")[:10] == day
-        and normalise_title(key.title) == title,
-    )
-    for rule in rules:
-        for key in candidates:
-            if rule(key):
-                return key
-    return None
+class _Orphans:
+    """Stored episodes whose GUID left the feed, looked up by what else identifies an episode.
+    Indexed, so a feed that changed every GUID at once costs one pass, not one per pair."""
+
+    def __init__(self, keys: Iterable[StoredKey]) -> None:
+        self.claimed: set[int] = set()
+        self.by_audio: dict[str, list[StoredKey]] = defaultdict(list)
+        self.by_number: dict[int, list[StoredKey]] = defaultdict(list)
+        self.by_title_day: dict[tuple[str, str], list[StoredKey]] = defaultdict(list)
+        self.titles: dict[int, str] = {}
+        for key in keys:
+            self.titles[key.id] = normalise_title(key.title)
+            if key.audio_key:
+                self.by_audio[key.audio_key].append(key)
+            if key.number is not None:
+                self.by_number[key.number].append(key)
+            if self.titles[key.id] and key.published:
+                self.by_title_day[(self.titles[key.id], key.published[:10])].append(key)
+
+    def claim(self, episode: ParsedEpisode) -> StoredKey | None:
+        """The stored episode this feed item is (same audio; else same number and a close title;
+        else same title and day), taken so no other item can claim it too."""
+        title = normalise_title(episode.title)
+        rerelease = is_rerelease(episode.title)
+        audio = audio_key(episode.audio_url)
+        by_number = self.by_number.get(episode.number, []) if episode.number is not None else []
+        day = episode.published.date().isoformat() if episode.published else None
+        rules = (
+            self.by_audio.get(audio, []) if audio else [],
+            [key for key in by_number if fuzz.ratio(self.titles[key.id], title) >= _CLOSE_TITLE],
+            self.by_title_day.get((title, day), []) if title and day else [],
+        )
+        for candidates in rules:
+            for key in candidates:
+                if key.id not in self.claimed and is_rerelease(key.title) == rerelease:
+                    self.claimed.add(key.id)
+                    return key
+        return None
 
 
 class Syncer:
