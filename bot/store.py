@@ -6,6 +6,7 @@ way leaves the previous state intact.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import importlib.resources
 import json
@@ -99,9 +100,17 @@ class Store:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
                 raise StoreError(f"{path}: cannot create the database folder ({error.strerror})") from None
+        if Path(path).is_dir():
+            raise StoreError(f"{path}: is a folder, not a database file")
+        connection = aiosqlite.connect(path, isolation_level=None)
         try:
-            connection = await aiosqlite.connect(path, isolation_level=None)
+            await connection
         except sqlite3.Error as error:
+            # aiosqlite stops its worker thread by itself; let it finish before the caller's loop
+            # may close, or the thread reports into a closed loop.
+            worker = getattr(connection, "_thread", None)
+            if worker is not None:
+                await asyncio.to_thread(worker.join, 5)
             raise StoreError(f"{path}: cannot open database ({error})") from None
         store = cls(connection, path)
         try:
