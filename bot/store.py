@@ -7,13 +7,14 @@ way leaves the previous state intact.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import importlib.resources
 import json
 import logging
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,17 +143,23 @@ class Store:
         pending = [(version, sql) for version, sql in _migrations() if version > current]
         if not pending:
             return
-        await self._db.execute("BEGIN IMMEDIATE")
-        try:
+        async with self._transaction():
             for version, sql in pending:
                 for statement in _split_sql(sql):
                     await self._db.execute(statement)
                 await self._db.execute(f"PRAGMA user_version = {int(version)}")
+        log.info("database %s migrated from version %d to %d", self.path, current, pending[-1][0])
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[None]:
+        """All the writes inside, or (on any error, a crash included) none of them."""
+        await self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
             await self._db.execute("COMMIT")
         except BaseException:
             await self._db.execute("ROLLBACK")
             raise
-        log.info("database %s migrated from version %d to %d", self.path, current, pending[-1][0])
 
     async def schema_version(self) -> int:
         return (await self._fetchone("PRAGMA user_version"))[0]
@@ -184,13 +191,7 @@ class Store:
 
     async def record_feed_success(self, state: FeedState) -> None:
         """Remember validators of a fetch that changed nothing (304 or the same bytes)."""
-        await self._db.execute("BEGIN IMMEDIATE")
-        try:
-            await self._save_feed_state(state)
-            await self._db.execute("COMMIT")
-        except BaseException:
-            await self._db.execute("ROLLBACK")
-            raise
+        await self._save_feed_state(state)
 
     async def record_feed_failure(self, source: str, error: str) -> None:
         now = _iso(utcnow())
@@ -238,31 +239,27 @@ class Store:
     ) -> None:
         """Write a reconciled feed in one transaction: all of it, or (on any error) none of it."""
         now = _iso(utcnow())
-        await self._db.execute("BEGIN IMMEDIATE")
         try:
-            await self._db.execute(
-                """INSERT INTO podcast (id, title, link, description, image_url, language)
-                   VALUES (1, ?, ?, ?, ?, ?)
-                   ON CONFLICT (id) DO UPDATE SET title = excluded.title, link = excluded.link,
-                       description = excluded.description, image_url = excluded.image_url,
-                       language = excluded.language""",
-                (podcast.title, podcast.link, podcast.description, podcast.image_url, podcast.language),
-            )
-            await self._write_episodes(list(writes), now)
-            for episode_id in removed_ids:
+            async with self._transaction():
                 await self._db.execute(
-                    "UPDATE episodes SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL",
-                    (now, now, episode_id),
+                    """INSERT INTO podcast (id, title, link, description, image_url, language)
+                       VALUES (1, ?, ?, ?, ?, ?)
+                       ON CONFLICT (id) DO UPDATE SET title = excluded.title, link = excluded.link,
+                           description = excluded.description, image_url = excluded.image_url,
+                           language = excluded.language""",
+                    (podcast.title, podcast.link, podcast.description, podcast.image_url, podcast.language),
                 )
-                await self._db.execute("DELETE FROM episodes_fts WHERE rowid = ?", (episode_id,))
-            await self._save_feed_state(state)
-            await self._bump_generation()
-            await self._db.execute("COMMIT")
-        except BaseException as error:
-            await self._db.execute("ROLLBACK")
-            if isinstance(error, sqlite3.Error):
-                raise StoreError(f"{self.path}: sync not saved, nothing changed ({_describe(error)})") from error
-            raise
+                await self._write_episodes(list(writes), now)
+                for episode_id in removed_ids:
+                    await self._db.execute(
+                        "UPDATE episodes SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL",
+                        (now, now, episode_id),
+                    )
+                    await self._db.execute("DELETE FROM episodes_fts WHERE rowid = ?", (episode_id,))
+                await self._save_feed_state(state)
+                await self._bump_generation()
+        except sqlite3.Error as error:
+            raise StoreError(f"{self.path}: sync not saved, nothing changed ({_describe(error)})") from error
 
     async def _write_episodes(self, writes: list[EpisodeWrite], now: str | None) -> None:
         """New episodes in batches (a first sync may bring thousands), changed ones one by one."""
@@ -396,8 +393,7 @@ class Store:
         """Point announcements at CHANNEL_ID (None: off). Episodes already stored are not announced
         in a newly chosen channel; announcements that failed there are tried again."""
         now = _iso(utcnow())
-        await self._db.execute("BEGIN IMMEDIATE")
-        try:
+        async with self._transaction():
             await self._db.execute(
                 """INSERT INTO guild_settings (guild_id, announce_channel_id, announce_since, updated_at)
                    VALUES (?, ?, ?, ?)
@@ -412,10 +408,6 @@ class Store:
                    WHERE guild_id = ? AND channel_id IS ? AND state = 'failed'""",
                 (now, guild_id, channel_id),
             )
-            await self._db.execute("COMMIT")
-        except BaseException:
-            await self._db.execute("ROLLBACK")
-            raise
 
     async def set_announce_role(self, guild_id: int, role_id: int | None) -> None:
         now = _iso(utcnow())
