@@ -31,12 +31,11 @@ MAX_QUERY_CHARS = 200
 MAX_AUTOCOMPLETE_CHOICES = 25
 MAX_CHOICE_NAME = 100
 MIN_SCORE = 30.0
+# Field codes, in order of preference: a lower code ranks first among equal scores.
 TITLE, GUEST, CHAPTER, DESCRIPTION = range(4)
 # The best a query word reached in an episode: (value, field, the indexed term that matched).
 _Hit = tuple[float, int, str]
-FIELD_NAMES = ("title", "guest", "chapter", "description")
 FIELD_WEIGHTS = (1.0, 0.9, 0.8, 0.5)
-_FIELD_RANK = {"number": 0, "title": 1, "guest": 2, "chapter": 3, "description": 4}
 _EXPANSIONS_PER_WORD = 12
 _NUMBER_QUERY = re.compile(r"^\s*(?:(?:episode|ep|no|nr|number)\.?\s*#?\s*|#\s*)?(\d{1,6})\s*$", re.IGNORECASE)
 _EPISODE_ID_QUERY = re.compile(r"^id:(\d{1,12})$")
@@ -250,14 +249,12 @@ class Searcher:
                 covered = sum(1 for hit in word_hits if hit[1] == TITLE)
                 score *= 0.95 + 0.05 * min(covered / len(title_words), 1.0)
             if score >= MIN_SCORE:
-                scored.append((score, position, _main_field(word_hits, weights)))
-        scored.sort(key=lambda item: (
-            -round(item[0], 6), _FIELD_RANK[FIELD_NAMES[item[2]]], -_timestamp(index.episodes[item[1]])
-        ))
+                scored.append((score, position, _main_field(word_hits, weights), word_hits))
+        scored.sort(key=lambda item: (-round(item[0], 6), item[2], -_timestamp(index.episodes[item[1]])))
         return [
             Match(index.episodes[position], round(score, 1),
-                  _reason(index.episodes[position], field, [h.get(position, _NO_HIT) for h in hits], expansions))
-            for score, position, field in scored[:limit]
+                  _reason(index.episodes[position], field, word_hits, expansions))
+            for score, position, field, word_hits in scored[:limit]
         ]
 
     async def _description_hits(
