@@ -90,7 +90,7 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
 async def _fetch_url(
     url: str, config: FeedConfig, session: aiohttp.ClientSession, state: FeedState | None
 ) -> FetchResult:
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/xml;q=0.9, */*;q=0.5"}
+    headers = {"Accept": "application/rss+xml, application/xml;q=0.9, */*;q=0.5"}
     if state and state.etag:
         headers["If-None-Match"] = state.etag
     if state and state.last_modified:

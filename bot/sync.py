@@ -195,7 +195,8 @@ class Syncer:
         first_sync = state is None or state.last_success is None
         report = SyncReport(source=self.source, dry_run=dry_run, first_sync=first_sync)
         result = await fetch(self.source, self.config, self.session, None if force else state)
-        if state and (result.not_modified or (not force and body_digest(result.body) == state.body_sha256)):
+        digest = None if result.not_modified else body_digest(result.body)
+        if state and (result.not_modified or (not force and digest == state.body_sha256)):
             report.not_modified = True
             report.unchanged = await self.store.episode_count()
             if not dry_run:
@@ -224,7 +225,7 @@ class Syncer:
         if not dry_run:
             new_state = FeedState(
                 source=self.source, etag=result.etag, last_modified=result.last_modified,
-                body_sha256=body_digest(result.body), last_attempt=started, last_success=started,
+                body_sha256=digest, last_attempt=started, last_success=started,
             )
             await self.store.apply_sync(parsed.podcast, plan.writes, [k.id for k in plan.removed], new_state)
         log.info(
