@@ -93,18 +93,28 @@ def episode_embed(match: Match, page: int = 0) -> discord.Embed:
     return embed
 
 
+def fit_lines(lines: list[str], limit: int, *, max_items: int | None = None, more: str = "…and {} more") -> str:
+    """LINES joined within LIMIT characters (and at most MAX_ITEMS of them); a last line counts
+    the ones left out, so nothing is cut silently."""
+    room = limit - 40  # for the "…and N more" line
+    shown: list[str] = []
+    size = 0
+    for line in lines[:max_items]:
+        if size + len(line) + 1 > room:
+            break
+        shown.append(line)
+        size += len(line) + 1
+    if len(shown) < len(lines):
+        shown.append(more.format(len(lines) - len(shown)))
+    return "\n".join(shown)
+
+
 def _links_field(episode: Episode) -> str:
     lines = []
-    for link in episode.links[:MAX_LINKS]:
+    for link in episode.links:
         label = discord.utils.escape_markdown(formatting.shorten(link.label, 80))
-        line = f"[{label}]({link.url})" if len(link.url) < 300 else label
-        if sum(len(x) + 1 for x in lines) + len(line) > FIELD_LIMIT - 40:
-            break
-        lines.append(line)
-    hidden = len(episode.links) - len(lines)
-    if hidden > 0 and lines:
-        lines.append(f"…and {hidden} more in the show notes")
-    return "\n".join(lines)
+        lines.append(f"[{label}]({link.url})" if len(link.url) < 300 else label)
+    return fit_lines(lines, FIELD_LIMIT, max_items=MAX_LINKS, more="…and {} more in the show notes")
 
 
 def results_embed(query: str, matches: list[Match], page: int) -> discord.Embed:
@@ -173,17 +183,16 @@ def digest_embed(episodes: list[Episode]) -> discord.Embed:
     """Several new episodes in one message, newest first."""
     newest_first = sorted(episodes, key=lambda e: (e.published is not None, e.published), reverse=True)
     lines: list[str] = []
-    for index, episode in enumerate(newest_first):
+    for episode in newest_first:
         title = digest_title(episode)
         url = episode.link or episode.audio_url
         line = f"**[{title}]({url})**" if url else f"**{title}**"
         if published := formatting.date(episode.published):
             line += f" · {published}"
-        if sum(len(x) + 1 for x in lines) + len(line) > DESCRIPTION_LIMIT - 40:
-            lines.append(f"…and {len(newest_first) - index} more")
-            break
         lines.append(line)
-    embed = discord.Embed(title=f"{len(episodes)} new episodes", description="\n".join(lines), colour=COLOUR)
+    embed = discord.Embed(
+        title=f"{len(episodes)} new episodes", description=fit_lines(lines, DESCRIPTION_LIMIT), colour=COLOUR
+    )
     embed.set_author(name="New episodes")
     return embed
 
@@ -217,14 +226,9 @@ def report_summary(report: SyncReport) -> str:
 
 
 def _bounded_list(lines: list[str]) -> str:
-    shown: list[str] = []
-    for line in lines:
-        entry = "• " + discord.utils.escape_markdown(formatting.shorten(line, 150))
-        if sum(len(x) + 1 for x in shown) + len(entry) > FIELD_LIMIT - 30:
-            shown.append(f"…and {len(lines) - len(shown)} more")
-            break
-        shown.append(entry)
-    return "\n".join(shown)
+    return fit_lines(
+        ["• " + discord.utils.escape_markdown(formatting.shorten(line, 150)) for line in lines], FIELD_LIMIT
+    )
 
 
 @dataclass(frozen=True)

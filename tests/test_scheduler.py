@@ -62,3 +62,15 @@ def test_status_flags_a_feed_failing_for_over_a_day():
     failing = status_embed(facts(last_error="HTTP 500", consecutive_failures=2, last_success=now - dt.timedelta(hours=1),
                                  last_attempt=now))
     assert any(f.name.startswith("Feed problem (2 failed attempts") for f in failing.fields)
+
+
+def test_long_lists_fit_discord_limits_and_say_what_was_left_out():
+    from bot.embeds import fit_lines
+
+    text = fit_lines([f"line {n:03d} " + "x" * 90 for n in range(100)], 1024)
+    assert len(text) <= 1024
+    shown = text.splitlines()
+    assert shown[-1] == f"…and {100 - (len(shown) - 1)} more"
+    assert fit_lines(["a", "b", "c"], 1024, max_items=2, more="…and {} more in the notes").splitlines() == [
+        "a", "b", "…and 1 more in the notes"]
+    assert fit_lines(["a", "b"], 1024) == "a\nb"
