@@ -13,6 +13,7 @@ from aiohttp import web
 from bot.config import FeedConfig
 from bot.store import Store
 from bot.sync import Syncer
+from tests.loopback import serve_on_loopback
 
 
 async def run(mode: str, feed: str, database: str) -> float:
@@ -39,11 +40,7 @@ async def _sync_304(store: Store, feed: str) -> float:
 
     app = web.Application()
     app.router.add_get("/feed.xml", serve)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, port = await serve_on_loopback(app)
     try:
         syncer = Syncer(store, FeedConfig(max_bytes=500_000_000), f"http://127.0.0.1:{port}/feed.xml")
         await syncer.sync()
