@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from aiohttp import web
@@ -18,6 +19,10 @@ from tests.loopback import serve_on_loopback
 from bot.config import Config, FeedConfig
 from bot.feed import BUNDLED_SNAPSHOT
 from bot.store import Store
+
+if TYPE_CHECKING:
+    from bot.app import PodBot
+    from tests.fake_discord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,8 +4,6 @@ import asyncio
 import logging
 import signal
 
-import pytest
-
 from bot.app import COG_MODULES, PodBot
 from bot.config import Config
 from bot.search import Searcher
