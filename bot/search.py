@@ -92,24 +92,25 @@ class SearchIndex:
         self.position_of_id = {episode.id: index for index, episode in enumerate(episodes)}
         self.by_number: dict[int, list[int]] = defaultdict(list)
         self.postings: dict[str, _Postings] = defaultdict(_Postings)
+        self.titles: list[str] = []
+        self.title_words: list[set[str]] = []
         for index, episode in enumerate(episodes):
             if episode.number is not None:
                 self.by_number[episode.number].append(index)
+            title = tokenize(episode.title)
+            self.titles.append(" ".join(title))
+            self.title_words.append({word for word in title if word not in STOPWORDS})
             if not episode.title_is_derived:  # a title made up from the notes is not a title match
-                self._add(index, TITLE, episode.title)
+                self._add(index, TITLE, title)
             for guest in episode.guests:
-                self._add(index, GUEST, guest)
+                self._add(index, GUEST, tokenize(guest))
             for chapter in episode.chapters:
-                self._add(index, CHAPTER, chapter.title)
+                self._add(index, CHAPTER, tokenize(chapter.title))
         self.document_counts = document_counts
         self.vocabulary = sorted(document_counts)
-        self.titles = [" ".join(tokenize(episode.title)) for episode in episodes]
-        self.title_words = [
-            {word for word in tokenize(episode.title) if word not in STOPWORDS} for episode in episodes
-        ]
 
-    def _add(self, index: int, field: int, text: str) -> None:
-        for term in tokenize(text):
+    def _add(self, index: int, field: int, terms: list[str]) -> None:
+        for term in terms:
             self.postings[term].add(index, field)
 
     def weight(self, term: str | None) -> float:
