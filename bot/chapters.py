@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from .models import Chapter
 
 MAX_CHAPTER_TITLE = 200
+MAX_CHAPTERS = 500
 # A time on its own: H:MM:SS, MM:SS or M:SS, optionally bracketed; not part of a longer number run.
 _TIME = r"(?<![\d:.])(\d{1,2}:\d{2}:\d{2}|\d{1,3}:\d{2})(?!\d|:\d)"
 _TIME_RE = re.compile(_TIME)
@@ -54,8 +55,8 @@ def parse_duration(value: object) -> int | None:
     return None
 
 
-def normalise(chapters: Iterable[Chapter]) -> tuple[Chapter, ...]:
-    """Sorted by start, exact repeats (same start, same title) dropped."""
+def normalise(chapters: Iterable[Chapter], limit: int = MAX_CHAPTERS) -> tuple[Chapter, ...]:
+    """Sorted by start, exact repeats (same start, same title) dropped, at most LIMIT of them."""
     seen: set[tuple[int, str]] = set()
     unique = []
     for chapter in chapters:
@@ -63,7 +64,7 @@ def normalise(chapters: Iterable[Chapter]) -> tuple[Chapter, ...]:
         if key not in seen:
             seen.add(key)
             unique.append(chapter)
-    return tuple(sorted(unique, key=lambda c: c.start_seconds))
+    return tuple(sorted(unique, key=lambda c: c.start_seconds)[:limit])
 
 
 def _clean_title(text: str) -> str:
@@ -84,7 +85,7 @@ def _chapter(start: int | None, title: str) -> Chapter | None:
     return Chapter(start_seconds=start, title=title)
 
 
-def chapters_from_json(payload: str | bytes) -> tuple[Chapter, ...]:
+def chapters_from_json(payload: str | bytes, limit: int = MAX_CHAPTERS) -> tuple[Chapter, ...]:
     """The podcast namespace's JSON chapters file ({"chapters": [{"startTime": 12.5, "title": …}]})."""
     try:
         document = json.loads(payload)
@@ -99,20 +100,20 @@ def chapters_from_json(payload: str | bytes) -> tuple[Chapter, ...]:
         if isinstance(start, (int, float)) and not isinstance(start, bool) and start >= 0 and isinstance(title, str):
             if chapter := _chapter(int(start), title):
                 chapters.append(chapter)
-    return normalise(chapters)
+    return normalise(chapters, limit)
 
 
-def chapters_from_psc(entries: object) -> tuple[Chapter, ...]:
+def chapters_from_psc(entries: object, limit: int = MAX_CHAPTERS) -> tuple[Chapter, ...]:
     """Podlove Simple Chapters as feedparser exposes them: [{'start': '00:01:02.000', 'title': …}]."""
     chapters = []
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict):
             if chapter := _chapter(parse_timestamp(str(entry.get("start", ""))), str(entry.get("title") or "")):
                 chapters.append(chapter)
-    return normalise(chapters)
+    return normalise(chapters, limit)
 
 
-def chapters_from_lines(lines: list[str]) -> tuple[Chapter, ...]:
+def chapters_from_lines(lines: list[str], limit: int = MAX_CHAPTERS) -> tuple[Chapter, ...]:
     """Timestamps in the visible lines of show notes (notes.read_notes), one chapter per line or
     flattened into one paragraph."""
     chapters: list[Chapter] = []
@@ -123,7 +124,7 @@ def chapters_from_lines(lines: list[str]) -> tuple[Chapter, ...]:
                 chapters.append(chapter)
         elif times:
             chapters.extend(_chapters_from_run(line, times))
-    return normalise(chapters)
+    return normalise(chapters, limit)
 
 
 def _chapter_from_line(line: str, time: re.Match[str]) -> Chapter | None:

@@ -24,10 +24,23 @@ class ConfigError(Exception):
 class FeedConfig:
     url: str = ""  # http(s) URL or local path; empty means the bundled snapshot
     timeout_seconds: float = 30.0
-    max_bytes: int = 20_000_000
+    # The largest podcasts' feeds (10,000 episodes with long notes) are 20-30 MB.
+    max_bytes: int = 50_000_000
     max_redirects: int = 5
     # Refuse a sync whose feed lost more than this share of the stored episodes at once.
     max_shrink_ratio: float = 0.5
+    # Files a feed names (podcast:chapters) and redirects go only to public addresses, or to
+    # this feed's own origin; true also admits private LAN ranges (never loopback or metadata).
+    allow_private_addresses: bool = False
+    # Bounds on what one feed can make podbot do.
+    max_title_chars: int = 1_000
+    max_notes_chars: int = 100_000
+    max_chapters: int = 500
+    linked_files_per_sync: int = 50
+    linked_file_max_bytes: int = 1_000_000
+    linked_bytes_per_sync: int = 20_000_000
+    linked_fetches_at_once: int = 4
+    linked_file_timeout_seconds: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -72,10 +85,23 @@ class Config:
 _POSITIVE = {
     "feed.timeout_seconds",
     "feed.max_bytes",
+    "feed.max_title_chars",
+    "feed.max_notes_chars",
+    "feed.max_chapters",
+    "feed.linked_file_max_bytes",
+    "feed.linked_bytes_per_sync",
+    "feed.linked_fetches_at_once",
+    "feed.linked_file_timeout_seconds",
     "refresh.interval_minutes",
     "announce.digest_after",
 }
-_NON_NEGATIVE = {"feed.max_redirects", "refresh.jitter_seconds", "discord.test_guild_id", "discord.resync_cooldown_seconds"}
+_NON_NEGATIVE = {
+    "feed.max_redirects",
+    "feed.linked_files_per_sync",
+    "refresh.jitter_seconds",
+    "discord.test_guild_id",
+    "discord.resync_cooldown_seconds",
+}
 _LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 
 

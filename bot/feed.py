@@ -14,12 +14,14 @@ from typing import Any
 
 import aiohttp
 import feedparser
+import yarl
 
 from . import __version__
 from .chapters import chapters_from_lines, chapters_from_psc, parse_duration
 from .config import FeedConfig
 from .formatting import shorten
 from .models import FeedState, ParsedEpisode, ParsedFeed, PodcastInfo
+from .netguard import AddressPolicy, BlockedAddress, GuardedResolver, UnsafeUrl, check_url, origin_of
 from .notes import extract_guests, html_to_text, read_notes
 
 BUNDLED_SNAPSHOT = Path(__file__).parent / "data" / "meta-tech-podcast.rss"
@@ -54,30 +56,59 @@ def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
+def address_policy(source: str, config: FeedConfig) -> AddressPolicy:
+    """What requests a sync of SOURCE may make: anything at the feed's own origin (the operator
+    chose it), public addresses elsewhere (or LAN ones too, when the operator allowed them)."""
+    return AddressPolicy(trusted=origin_of(source) if is_url(source) else None,
+                         allow_private=config.allow_private_addresses)
+
+
+def new_http_session(policy: AddressPolicy) -> aiohttp.ClientSession:
+    """The session every podbot download uses: its resolver enforces POLICY on each connection."""
+    connector = aiohttp.TCPConnector(resolver=GuardedResolver(policy), limit_per_host=8)
+    return aiohttp.ClientSession(connector=connector, headers={"User-Agent": USER_AGENT}, trust_env=False)
+
+
 async def fetch(
     source: str,
     config: FeedConfig,
     session: aiohttp.ClientSession | None = None,
     state: FeedState | None = None,
 ) -> FetchResult:
-    """Download SOURCE (conditional GET when STATE has validators) or read it from disk."""
+    """Download the feed SOURCE (conditional GET when STATE has validators) or read it from disk.
+    A SESSION passed in must come from new_http_session with this source's address_policy."""
     if not is_url(source):
         return FetchResult(body=await asyncio.to_thread(_read_file, Path(source), config.max_bytes))
+    request = _Request(url=source, policy=address_policy(source, config), max_bytes=config.max_bytes,
+                       timeout_seconds=config.timeout_seconds, max_redirects=config.max_redirects,
+                       limit_hint="raise feed.max_bytes in the config to accept it")
     if session is None:
-        async with new_http_session() as own_session:
-            return await _fetch_url(source, config, own_session, state)
-    return await _fetch_url(source, config, session, state)
+        async with new_http_session(request.policy) as own_session:
+            return await _fetch_url(request, own_session, state)
+    return await _fetch_url(request, session, state)
 
 
-def new_http_session() -> aiohttp.ClientSession:
-    return aiohttp.ClientSession(headers={"User-Agent": USER_AGENT})
+async def fetch_linked(
+    url: str,
+    config: FeedConfig,
+    session: aiohttp.ClientSession,
+    policy: AddressPolicy,
+    validators: FeedState | None = None,
+) -> FetchResult:
+    """A file the feed names (a podcast:chapters file): the address policy applies to it and to
+    every redirect, with the smaller size cap and timeout of a secondary file."""
+    request = _Request(url=url, policy=policy, max_bytes=config.linked_file_max_bytes,
+                       timeout_seconds=config.linked_file_timeout_seconds, max_redirects=config.max_redirects,
+                       limit_hint="feed.linked_file_max_bytes")
+    return await _fetch_url(request, session, validators)
 
 
 def _read_file(path: Path, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise FeedError(f"{path}: feed file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+            raise FeedError(f"{path}: feed file is {size:,} bytes, over the {max_bytes:,}-byte limit "
+                            f"(raise feed.max_bytes in the config to accept it)")
         return path.read_bytes()
     except FileNotFoundError:
         raise FeedError(f"{path}: feed file not found") from None
@@ -87,50 +118,82 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
         raise FeedError(f"{path}: cannot read feed file ({error.strerror or error})") from None
 
 
-async def _fetch_url(
-    url: str, config: FeedConfig, session: aiohttp.ClientSession, state: FeedState | None
-) -> FetchResult:
-    headers = {"Accept": "application/rss+xml, application/xml;q=0.9, */*;q=0.5"}
+@dataclass(frozen=True, slots=True)
+class _Request:
+    url: str
+    policy: AddressPolicy
+    max_bytes: int
+    timeout_seconds: float
+    max_redirects: int
+    limit_hint: str
+
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+async def _fetch_url(request: _Request, session: aiohttp.ClientSession, state: FeedState | None) -> FetchResult:
+    """GET with redirects followed by hand, so each hop passes the address policy first."""
+    url = request.url
+    try:
+        return await _follow(request, session, state)
+    except FeedError:
+        raise
+    except UnsafeUrl as error:
+        raise FeedError(f"{shorten(url, 200)}: {error}") from None
+    except TimeoutError:
+        raise FeedError(f"{shorten(url, 200)}: timed out after {request.timeout_seconds:g} s") from None
+    except aiohttp.InvalidURL:
+        raise FeedError(f"{shorten(url, 200)}: not a valid URL") from None
+    except aiohttp.ClientConnectorError as error:
+        cause = error.os_error
+        reason = str(cause) if isinstance(cause, BlockedAddress) else (cause.strerror or str(cause))
+        raise FeedError(f"{shorten(url, 200)}: cannot connect ({reason})") from None
+    except aiohttp.ClientError as error:
+        raise FeedError(f"{shorten(url, 200)}: download failed ({type(error).__name__}: {error})") from None
+    except (ValueError, UnicodeError) as error:
+        # aiohttp encodes hosts (IDNA) and headers late; whatever it trips on is the URL's fault.
+        raise FeedError(f"{shorten(url, 200)}: not a valid URL ({type(error).__name__}: {error})") from None
+
+
+async def _follow(request: _Request, session: aiohttp.ClientSession, state: FeedState | None) -> FetchResult:
+    headers = {"Accept": "application/rss+xml, application/xml;q=0.9, application/json;q=0.9, */*;q=0.5"}
     if state and state.etag:
         headers["If-None-Match"] = state.etag
     if state and state.last_modified:
         headers["If-Modified-Since"] = state.last_modified
-    timeout = aiohttp.ClientTimeout(total=config.timeout_seconds)
-    try:
-        async with session.get(
-            url, headers=headers, timeout=timeout, max_redirects=config.max_redirects, allow_redirects=True
-        ) as response:
+    timeout = aiohttp.ClientTimeout(total=request.timeout_seconds)
+    target = request.policy.check(request.url)
+    for _ in range(request.max_redirects + 1):
+        async with session.get(target, headers=headers, timeout=timeout, allow_redirects=False) as response:
+            location = response.headers.get("Location")
+            if response.status in _REDIRECTS and location:
+                target = request.policy.check(str(target.join(yarl.URL(location))))
+                continue
             if response.status == 304:
                 return FetchResult(body=None, etag=state.etag if state else None,
                                    last_modified=state.last_modified if state else None)
             if response.status >= 400:
-                raise FeedError(f"{url}: HTTP {response.status} {response.reason or ''}".rstrip())
-            body = await _read_capped(response, config.max_bytes, url)
+                raise FeedError(f"{shorten(request.url, 200)}: HTTP {response.status} {response.reason or ''}".rstrip())
+            body = await _read_capped(response, request)
             return FetchResult(
                 body=body,
                 etag=response.headers.get("ETag"),
                 last_modified=response.headers.get("Last-Modified"),
             )
-    except TimeoutError:
-        raise FeedError(f"{url}: timed out after {config.timeout_seconds:g} s") from None
-    except aiohttp.TooManyRedirects:
-        raise FeedError(f"{url}: more than {config.max_redirects} redirects") from None
-    except aiohttp.InvalidURL:
-        raise FeedError(f"{url}: not a valid URL") from None
-    except aiohttp.ClientConnectorError as error:
-        raise FeedError(f"{url}: cannot connect ({error.os_error.strerror or error.os_error})") from None
-    except aiohttp.ClientError as error:
-        raise FeedError(f"{url}: download failed ({type(error).__name__}: {error})") from None
+    raise FeedError(f"{shorten(request.url, 200)}: more than {request.max_redirects} redirects")
 
 
-async def _read_capped(response: aiohttp.ClientResponse, max_bytes: int, url: str) -> bytes:
-    too_big = FeedError(f"{url}: response is over the {max_bytes:,}-byte limit")
-    if response.content_length is not None and response.content_length > max_bytes:
+async def _read_capped(response: aiohttp.ClientResponse, request: _Request) -> bytes:
+    """The body, read in chunks and given up on as soon as it passes the cap (compressed bodies
+    are counted after decompression, so a gzip bomb stops at the cap too)."""
+    too_big = FeedError(f"{shorten(request.url, 200)}: response is over the {request.max_bytes:,}-byte limit "
+                        f"({request.limit_hint})")
+    if response.content_length is not None and response.content_length > request.max_bytes:
         raise too_big
     chunks, size = [], 0
     async for chunk in response.content.iter_chunked(_CHUNK):
         size += len(chunk)
-        if size > max_bytes:
+        if size > request.max_bytes:
             raise too_big
         chunks.append(chunk)
     return b"".join(chunks)
@@ -140,12 +203,14 @@ def body_digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-async def parse(body: bytes, source: str) -> ParsedFeed:
+async def parse(body: bytes, source: str, config: FeedConfig | None = None) -> ParsedFeed:
     """Parse in a worker thread: feedparser is synchronous and a large feed takes a while."""
-    return await asyncio.to_thread(parse_sync, body, source)
+    return await asyncio.to_thread(parse_sync, body, source, config)
 
 
-def parse_sync(body: bytes, source: str) -> ParsedFeed:
+def parse_sync(body: bytes, source: str, config: FeedConfig | None = None) -> ParsedFeed:
+    """The feed's podcast and episodes; every item's size bounded by CONFIG's limits."""
+    limits = config or FeedConfig()
     head = body[:2048].lstrip().lower()
     if not head:
         raise FeedError(f"{source}: empty response, not a feed")
@@ -163,8 +228,9 @@ def parse_sync(body: bytes, source: str) -> ParsedFeed:
     if not document.entries:
         raise FeedError(f"{source}: feed has no episodes")
     episodes, skipped, seen_guids = [], [], set()
+    warnings: list[str] = []
     for position, entry in enumerate(document.entries, start=1):
-        episode = _episode(entry)
+        episode = _episode(entry, _Item(position, source, limits, warnings))
         if episode is None:
             skipped.append(f"item {position}: no title, audio or description")
         elif episode.guid in seen_guids:
@@ -182,17 +248,43 @@ def parse_sync(body: bytes, source: str) -> ParsedFeed:
         image_url=(channel.get("image") or {}).get("href"),
         language=channel.get("language"),
     )
-    return ParsedFeed(podcast=podcast, episodes=tuple(episodes), skipped_items=tuple(skipped))
+    return ParsedFeed(podcast=podcast, episodes=tuple(episodes), skipped_items=tuple(skipped),
+                      warnings=tuple(warnings))
 
 
 def _clean(text: Any) -> str:
     return re.sub(r"\s+", " ", html_to_text(str(text or ""))).strip()
 
 
-def _episode(entry: Any) -> ParsedEpisode | None:
-    description_html = _richest_description(entry)
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """Where an item is and what bounds it: for warnings that say which item, and the limits."""
+
+    position: int
+    source: str
+    limits: FeedConfig
+    warnings: list[str]
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(f"item {self.position}: {message}")
+
+    def title(self, raw: Any) -> str:
+        # Cut before cleaning too, so a hostile title costs bounded work in the HTML reader.
+        limit = self.limits.max_title_chars
+        return self.bounded(_clean(str(raw or "")[: limit * 4]), limit, "title")
+
+    def bounded(self, text: str, limit: int, what: str) -> str:
+        if len(text) <= limit:
+            return text
+        self.warn(f"{what} cut from {len(text):,} to {limit:,} characters")
+        return text[:limit]
+
+
+def _episode(entry: Any, item: _Item) -> ParsedEpisode | None:
+    limits = item.limits
+    description_html = item.bounded(_richest_description(entry), limits.max_notes_chars, "notes")
     audio_url = _audio_url(entry)
-    title = _clean(entry.get("title")) or _clean(entry.get("itunes_title"))
+    title = item.title(entry.get("title")) or item.title(entry.get("itunes_title"))
     number = _number(entry.get("itunes_episode"))
     notes = read_notes(description_html)
     description_text = notes.text
@@ -201,9 +293,9 @@ def _episode(entry: Any) -> ParsedEpisode | None:
     published = None
     if entry.get("published_parsed"):
         published = dt.datetime.fromtimestamp(calendar.timegm(entry.published_parsed), dt.timezone.utc)
-    chapters = chapters_from_psc((entry.get("psc_chapters") or {}).get("chapters")) or chapters_from_lines(
-        notes.lines
-    )
+    chapters = chapters_from_psc(
+        (entry.get("psc_chapters") or {}).get("chapters"), limits.max_chapters
+    ) or chapters_from_lines(notes.lines, limits.max_chapters)
     derived_title = not title
     if derived_title:
         title = _derived_title(number, description_text, published)
@@ -224,8 +316,27 @@ def _episode(entry: Any) -> ParsedEpisode | None:
         links=links,
         chapters=chapters,
         guests=extract_guests(title if not derived_title else "", chapters, description_text),
-        chapters_url=(entry.get("podcast_chapters") or {}).get("url"),
+        chapters_url=_chapters_url(entry, item),
     )
+
+
+def _chapters_url(entry: Any, item: _Item) -> str | None:
+    """Where the item's podcast:chapters file is: an absolute URL (a relative one resolves against
+    the feed's URL), or for a local feed file a path next to it. None when there is none or it is
+    unusable, which is a warning, never an exception."""
+    raw = str((entry.get("podcast_chapters") or {}).get("url") or "").strip()
+    if not raw:
+        return None
+    if not is_url(item.source) and not is_url(raw):
+        path = raw.removeprefix("file://")
+        return str(Path(item.source).parent / path)
+    try:
+        resolved = str(yarl.URL(item.source).join(yarl.URL(raw))) if is_url(item.source) else raw
+        check_url(resolved)
+    except (ValueError, UnicodeError) as error:
+        item.warn(f"chapters URL not used: {shorten(raw, 200)} ({error})")
+        return None
+    return resolved
 
 
 def _richest_description(entry: Any) -> str:

@@ -53,6 +53,22 @@ class ParsedFeed:
     podcast: PodcastInfo
     episodes: tuple[ParsedEpisode, ...]
     skipped_items: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # what was wrong but recovered from (cut titles, bad URLs, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedFile:
+    """A file a feed item names (its podcast:chapters JSON), as last downloaded."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    body_sha256: str | None = None
+    chapters: tuple[Chapter, ...] | None = None  # None until a download succeeded
+    fetched_at: dt.datetime | None = None
+    last_error: str | None = None
+    failures: int = 0
+    next_attempt_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +119,7 @@ class FeedState:
     last_success: dt.datetime | None = None
     last_error: str | None = None
     consecutive_failures: int = 0
+    linked_pending: int = 0  # linked files still to download; the next syncs catch up
 
 
 @dataclass(slots=True)
@@ -124,6 +141,9 @@ class SyncReport:
     dry_run: bool = False
     first_sync: bool = False
     skipped_items: tuple[str, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+    linked_fetched: int = 0
+    linked_pending: int = 0
 
 
 @dataclass(frozen=True, slots=True)

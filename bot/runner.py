@@ -16,7 +16,7 @@ import yarl
 
 from .app import PodBot
 from .config import Config
-from .feed import new_http_session, resolve_source
+from .feed import address_policy, new_http_session, resolve_source
 from .scheduler import RefreshScheduler
 from .search import Searcher
 from .store import Store
@@ -48,8 +48,9 @@ async def run_bot(config: Config, db_path: str | None, *, sync_commands_only: bo
     aim_at_discord_endpoints()
     store = await Store.open(db_path or config.store.path)
     try:
-        async with new_http_session() as session:
-            syncer = Syncer(store, config.feed, resolve_source(config.feed.url), session)
+        source = resolve_source(config.feed.url)
+        async with new_http_session(address_policy(source, config.feed)) as session:
+            syncer = Syncer(store, config.feed, source, session)
             scheduler = None if sync_commands_only else RefreshScheduler(syncer, config.refresh)
             bot = PodBot(
                 config=config, store=store, syncer=syncer, searcher=Searcher(store),

@@ -11,6 +11,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from .config import RefreshConfig
 from .feed import FeedError
 from .models import SyncReport
+from .store import StoreError
 from .sync import Syncer
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ class RefreshScheduler:
         """One scheduled sync; a failing feed is recorded by the syncer and never stops the bot."""
         try:
             report = await self.syncer.sync()
-        except FeedError:
+        except (FeedError, StoreError):  # recorded by the syncer, shown in /admin status
             await self._back_off()
             return None
         except Exception:

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import aiosqlite
 
 from .models import (
-    Chapter, Episode, FeedState, GuildSettings, Link, OutboxRow, OutboxSummary, ParsedEpisode, PodcastInfo,
+    Chapter, Episode, FeedState, GuildSettings, Link, LinkedFile, OutboxRow, OutboxSummary, ParsedEpisode, PodcastInfo,
 )
 
 log = logging.getLogger(__name__)
@@ -134,43 +134,76 @@ class Store:
 
     async def _check_readable(self) -> None:
         try:
-            await self._fetchall("SELECT name FROM sqlite_master LIMIT 1")
+            await self._db.execute("SELECT name FROM sqlite_master LIMIT 1")
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: {_describe(error)}; refusing to touch it") from None
 
     async def _migrate(self) -> None:
         current = (await self._fetchone("PRAGMA user_version"))[0]
-        pending = [(version, sql) for version, sql in _migrations() if version > current]
+        known = _migrations()
+        newest = known[-1][0] if known else 0
+        if current > newest:
+            raise StoreError(
+                f"{self.path}: database was written by a newer podbot (schema {current}, this one knows "
+                f"{newest}); upgrade podbot or use another --db"
+            )
+        pending = [(version, sql) for version, sql in known if version > current]
         if not pending:
             return
         async with self._transaction():
             for version, sql in pending:
                 for statement in _split_sql(sql):
-                    await self._db.execute(statement)
-                await self._db.execute(f"PRAGMA user_version = {int(version)}")
+                    await self._execute(statement)
+                await self._execute(f"PRAGMA user_version = {int(version)}")
         log.info("database %s migrated from version %d to %d", self.path, current, pending[-1][0])
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[None]:
         """All the writes inside, or (on any error, a crash included) none of them."""
-        await self._db.execute("BEGIN IMMEDIATE")
+        await self._execute("BEGIN IMMEDIATE")
         try:
             yield
-            await self._db.execute("COMMIT")
+            await self._execute("COMMIT")
         except BaseException:
-            await self._db.execute("ROLLBACK")
+            # A failed ROLLBACK (SQLite already rolled back, or the disk is gone) must never hide
+            # the error that got us here.
+            with contextlib.suppress(sqlite3.Error, ValueError):
+                if self._db.in_transaction:
+                    await self._db.execute("ROLLBACK")
             raise
 
     async def schema_version(self) -> int:
         return (await self._fetchone("PRAGMA user_version"))[0]
 
     async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        try:
+            async with self._db.execute(sql, params) as cursor:
+                return list(await cursor.fetchall())
+        except sqlite3.Error as error:
+            raise self._error(error) from error
 
     async def _fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self._db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        try:
+            async with self._db.execute(sql, params) as cursor:
+                return await cursor.fetchone()
+        except sqlite3.Error as error:
+            raise self._error(error) from error
+
+    async def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        try:
+            await self._db.execute(sql, params)
+        except sqlite3.Error as error:
+            raise self._error(error) from error
+
+    async def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        try:
+            await self._db.executemany(sql, rows)
+        except sqlite3.Error as error:
+            raise self._error(error) from error
+
+    def _error(self, error: sqlite3.Error) -> StoreError:
+        """Every SQLite failure, as a StoreError that names the file and the cause in words."""
+        return StoreError(f"{self.path}: {_describe(error)}")
 
     # -- feed state -------------------------------------------------------------------------
 
@@ -187,6 +220,7 @@ class Store:
             last_success=_parse_iso(row["last_success"]),
             last_error=row["last_error"],
             consecutive_failures=row["consecutive_failures"],
+            linked_pending=row["linked_pending"],
         )
 
     async def record_feed_success(self, state: FeedState) -> None:
@@ -195,7 +229,7 @@ class Store:
 
     async def record_feed_failure(self, source: str, error: str) -> None:
         now = _iso(utcnow())
-        await self._db.execute(
+        await self._execute(
             """INSERT INTO feed_state (source, last_attempt, last_error, consecutive_failures)
                VALUES (?, ?, ?, 1)
                ON CONFLICT (source) DO UPDATE SET last_attempt = excluded.last_attempt,
@@ -204,15 +238,16 @@ class Store:
         )
 
     async def _save_feed_state(self, state: FeedState) -> None:
-        await self._db.execute(
+        await self._execute(
             """INSERT INTO feed_state (source, etag, last_modified, body_sha256, last_attempt, last_success,
-                                       last_error, consecutive_failures)
-               VALUES (?, ?, ?, ?, ?, ?, NULL, 0)
+                                       last_error, consecutive_failures, linked_pending)
+               VALUES (?, ?, ?, ?, ?, ?, NULL, 0, ?)
                ON CONFLICT (source) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
                    body_sha256 = excluded.body_sha256, last_attempt = excluded.last_attempt,
-                   last_success = excluded.last_success, last_error = NULL, consecutive_failures = 0""",
+                   last_success = excluded.last_success, last_error = NULL, consecutive_failures = 0,
+                   linked_pending = excluded.linked_pending""",
             (state.source, state.etag, state.last_modified, state.body_sha256,
-             _iso(state.last_attempt), _iso(state.last_success)),
+             _iso(state.last_attempt), _iso(state.last_success), state.linked_pending),
         )
 
     # -- sync -------------------------------------------------------------------------------
@@ -230,18 +265,32 @@ class Store:
             for row in rows
         ]
 
+    async def linked_files(self, urls: Iterable[str]) -> dict[str, LinkedFile]:
+        """What is known of each of URLS (those never fetched are absent)."""
+        wanted = list(dict.fromkeys(urls))
+        found: dict[str, LinkedFile] = {}
+        for start in range(0, len(wanted), 500):  # SQLite caps the number of parameters
+            batch = wanted[start : start + 500]
+            rows = await self._fetchall(
+                f"SELECT * FROM linked_files WHERE url IN ({','.join('?' * len(batch))})", batch
+            )
+            for row in rows:
+                found[row["url"]] = _linked_file(row)
+        return found
+
     async def apply_sync(
         self,
         podcast: PodcastInfo,
         writes: Iterable[EpisodeWrite],
         removed_ids: Iterable[int],
         state: FeedState,
+        linked: Iterable[LinkedFile] = (),
     ) -> None:
         """Write a reconciled feed in one transaction: all of it, or (on any error) none of it."""
         now = _iso(utcnow())
         try:
             async with self._transaction():
-                await self._db.execute(
+                await self._execute(
                     """INSERT INTO podcast (id, title, link, description, image_url, language)
                        VALUES (1, ?, ?, ?, ?, ?)
                        ON CONFLICT (id) DO UPDATE SET title = excluded.title, link = excluded.link,
@@ -251,22 +300,39 @@ class Store:
                 )
                 await self._write_episodes(list(writes), now)
                 for episode_id in removed_ids:
-                    await self._db.execute(
+                    await self._execute(
                         "UPDATE episodes SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL",
                         (now, now, episode_id),
                     )
-                    await self._db.execute("DELETE FROM episodes_fts WHERE rowid = ?", (episode_id,))
+                    await self._execute("DELETE FROM episodes_fts WHERE rowid = ?", (episode_id,))
+                await self._save_linked_files(list(linked))
                 await self._save_feed_state(state)
                 await self._bump_generation()
-        except sqlite3.Error as error:
-            raise StoreError(f"{self.path}: sync not saved, nothing changed ({_describe(error)})") from error
+        except StoreError as error:
+            cause = error.__cause__ if isinstance(error.__cause__, sqlite3.Error) else None
+            detail = _describe(cause) if cause else str(error)
+            raise StoreError(f"{self.path}: sync not saved, nothing changed ({detail})") from cause
+
+    async def _save_linked_files(self, files: list[LinkedFile]) -> None:
+        await self._executemany(
+            """INSERT INTO linked_files (url, etag, last_modified, body_sha256, chapters_json, fetched_at,
+                                         last_error, failures, next_attempt_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+                   body_sha256 = excluded.body_sha256, chapters_json = excluded.chapters_json,
+                   fetched_at = excluded.fetched_at, last_error = excluded.last_error,
+                   failures = excluded.failures, next_attempt_at = excluded.next_attempt_at""",
+            [(f.url, f.etag, f.last_modified, f.body_sha256,
+              None if f.chapters is None else json.dumps([[c.start_seconds, c.title] for c in f.chapters]),
+              _iso(f.fetched_at), f.last_error, f.failures, _iso(f.next_attempt_at)) for f in files],
+        )
 
     async def _write_episodes(self, writes: list[EpisodeWrite], now: str | None) -> None:
         """New episodes in batches (a first sync may bring thousands), changed ones one by one."""
         updates = [write for write in writes if write.id is not None]
         inserts = [write for write in writes if write.id is None]
         for write in updates:
-            await self._db.execute(
+            await self._execute(
                 """UPDATE episodes SET guid = ?, number = ?, episode_type = ?, title = ?, title_is_derived = ?,
                        published = ?, duration_seconds = ?, link = ?, audio_url = ?, audio_key = ?,
                        description_html = ?, description_text = ?, links_json = ?, guests_json = ?,
@@ -274,11 +340,11 @@ class Store:
                    WHERE id = ?""",
                 (*_episode_values(write), now, write.id),
             )
-            await self._db.execute("DELETE FROM chapters WHERE episode_id = ?", (write.id,))
-            await self._db.execute("DELETE FROM episodes_fts WHERE rowid = ?", (write.id,))
+            await self._execute("DELETE FROM chapters WHERE episode_id = ?", (write.id,))
+            await self._execute("DELETE FROM episodes_fts WHERE rowid = ?", (write.id,))
         first_id = (await self._fetchone("SELECT coalesce(max(id), 0) + 1 FROM episodes"))[0]
         new_ids = range(first_id, first_id + len(inserts))
-        await self._db.executemany(
+        await self._executemany(
             """INSERT INTO episodes (id, guid, number, episode_type, title, title_is_derived, published,
                    duration_seconds, link, audio_url, audio_key, description_html, description_text,
                    links_json, guests_json, fingerprint_json, first_seen, updated_at, announceable)
@@ -287,12 +353,12 @@ class Store:
              for episode_id, write in zip(new_ids, inserts)],
         )
         written = [*((write.id, write) for write in updates), *zip(new_ids, inserts)]
-        await self._db.executemany(
+        await self._executemany(
             "INSERT INTO chapters (episode_id, position, start_seconds, title) VALUES (?, ?, ?, ?)",
             [(episode_id, position, chapter.start_seconds, chapter.title)
              for episode_id, write in written for position, chapter in enumerate(write.episode.chapters)],
         )
-        await self._db.executemany(
+        await self._executemany(
             "INSERT INTO episodes_fts (rowid, title, guests, chapters, description) VALUES (?, ?, ?, ?, ?)",
             [(episode_id, write.episode.title, " ".join(write.episode.guests),
               "\n".join(c.title for c in write.episode.chapters), write.episode.description_text)
@@ -300,7 +366,7 @@ class Store:
         )
 
     async def _bump_generation(self) -> None:
-        await self._db.execute(
+        await self._execute(
             """INSERT INTO store_meta (key, value) VALUES ('generation', '1')
                ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"""
         )
@@ -394,7 +460,7 @@ class Store:
         in a newly chosen channel; announcements that failed there are tried again."""
         now = _iso(utcnow())
         async with self._transaction():
-            await self._db.execute(
+            await self._execute(
                 """INSERT INTO guild_settings (guild_id, announce_channel_id, announce_since, updated_at)
                    VALUES (?, ?, ?, ?)
                    ON CONFLICT (guild_id) DO UPDATE SET
@@ -403,7 +469,7 @@ class Store:
                        announce_channel_id = excluded.announce_channel_id, updated_at = excluded.updated_at""",
                 (guild_id, channel_id, now, now),
             )
-            await self._db.execute(
+            await self._execute(
                 """UPDATE outbox SET state = 'pending', next_attempt_at = NULL, updated_at = ?
                    WHERE guild_id = ? AND channel_id IS ? AND state = 'failed'""",
                 (now, guild_id, channel_id),
@@ -411,7 +477,7 @@ class Store:
 
     async def set_announce_role(self, guild_id: int, role_id: int | None) -> None:
         now = _iso(utcnow())
-        await self._db.execute(
+        await self._execute(
             """INSERT INTO guild_settings (guild_id, announce_role_id, updated_at) VALUES (?, ?, ?)
                ON CONFLICT (guild_id) DO UPDATE SET announce_role_id = excluded.announce_role_id,
                    updated_at = excluded.updated_at""",
@@ -425,7 +491,7 @@ class Store:
         pending when it is news there, skipped when it was already stored. Returns pending rows made."""
         now = _iso(utcnow())
         before = await self._count_outbox("pending")
-        await self._db.execute(
+        await self._execute(
             """INSERT INTO outbox (episode_id, guild_id, channel_id, state, nonce, created_at, updated_at)
                SELECT e.id, g.guild_id, g.announce_channel_id,
                       CASE WHEN e.announceable = 1 AND e.first_seen > g.announce_since
@@ -482,7 +548,7 @@ class Store:
     ) -> None:
         """Move rows to STATE; 'sent' also records the message and what it showed."""
         marks = ",".join("?" * len(ids))
-        await self._db.execute(
+        await self._execute(
             f"""UPDATE outbox SET state = ?, message_id = COALESCE(?, message_id),
                     last_error = ?, error_code = ?, next_attempt_at = ?, attempts = attempts + ?,
                     posted_fingerprint = CASE WHEN ? = 'sent' THEN (
@@ -513,6 +579,17 @@ _ANNOUNCED_FINGERPRINT = (
     "(json_extract(e.fingerprint_json, '$.title') || ':' || json_extract(e.fingerprint_json, '$.notes')"
     " || ':' || json_extract(e.fingerprint_json, '$.chapters'))"
 )
+
+
+def _linked_file(row: aiosqlite.Row) -> LinkedFile:
+    chapters = None
+    if row["chapters_json"] is not None:
+        chapters = tuple(Chapter(start, title) for start, title in json.loads(row["chapters_json"]))
+    return LinkedFile(
+        url=row["url"], etag=row["etag"], last_modified=row["last_modified"], body_sha256=row["body_sha256"],
+        chapters=chapters, fetched_at=_parse_iso(row["fetched_at"]), last_error=row["last_error"],
+        failures=row["failures"], next_attempt_at=_parse_iso(row["next_attempt_at"]),
+    )
 
 
 def _outbox_row(row: aiosqlite.Row) -> OutboxRow:
@@ -559,6 +636,12 @@ def _describe(error: sqlite3.Error) -> str:
         return f"not a SQLite database or corrupt ({message})"
     if "readonly" in message or "unable to open" in message:
         return f"cannot write the database ({message})"
+    if "locked" in message or "busy" in message:
+        return "database is busy (another podbot process is writing); try again"
+    if "full" in message:
+        return f"disk full: the database cannot grow ({message})"
+    if "disk I/O" in message:
+        return f"disk error while using the database ({message})"
     return message
 
 

@@ -10,15 +10,17 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import aiohttp
 from rapidfuzz import fuzz
 
-from .chapters import chapters_from_json
 from .config import FeedConfig
-from .feed import FeedError, body_digest, fetch, is_url, parse
-from .models import EpisodeChange, FeedState, ParsedEpisode, SyncReport
-from .store import EpisodeWrite, Store, StoredKey, audio_key, utcnow
+from .feed import FeedError, address_policy, body_digest, fetch, is_url, new_http_session, parse
+from .formatting import shorten
+from .linked import LinkedRound, download_due, is_due, with_linked_chapters
+from .models import EpisodeChange, FeedState, LinkedFile, ParsedEpisode, SyncReport
+from .store import EpisodeWrite, Store, StoredKey, StoreError, audio_key, utcnow
 from .text import tokenize
 
 log = logging.getLogger(__name__)
@@ -26,7 +28,8 @@ log = logging.getLogger(__name__)
 # A re-released episode ("ARCHIVE: …") is a new episode even when it reuses the original's audio.
 _RERELEASE_RE = re.compile(r"^\s*[\[(]?\s*(archive|re-?release|rerun|replay|encore|best of|classic)\b", re.IGNORECASE)
 _CLOSE_TITLE = 80
-_MAX_CHAPTER_FILES = 50
+# Titles compared for "close" are cut to this: a 250,000-character title costs no more than a long one.
+_COMPARED_TITLE_CHARS = 300
 
 
 class SyncInProgress(Exception):
@@ -54,7 +57,8 @@ def fingerprint(episode: ParsedEpisode) -> dict[str, str]:
 
 def normalise_title(title: str) -> str:
     """The title's words, without a leading "64: " or "Ep. 64 -" that some feeds add."""
-    return " ".join(tokenize(re.sub(r"^\s*(episode|ep\.?)?\s*#?\d+\s*[:.\-–—]\s*", "", title, flags=re.I)))
+    title = re.sub(r"^\s*(episode|ep\.?)?\s*#?\d+\s*[:.\-–—]\s*", "", title[: _COMPARED_TITLE_CHARS * 2], flags=re.I)
+    return " ".join(tokenize(title))[:_COMPARED_TITLE_CHARS]
 
 
 def is_rerelease(title: str) -> bool:
@@ -165,7 +169,8 @@ class Syncer:
         self.store = store
         self.config = config
         self.source = source
-        self.session = session
+        self.policy = address_policy(source, config)
+        self.session = session  # made with new_http_session(self.policy); else one per sync
         self._lock = asyncio.Lock()
         self.last_report: SyncReport | None = None
 
@@ -174,29 +179,51 @@ class Syncer:
         return self._lock.locked()
 
     async def sync(self, *, dry_run: bool = False, wait: bool = True, force: bool = False) -> SyncReport:
-        """Bring the store up to date with the feed. Raises FeedError, changing nothing, on failure."""
+        """Bring the store up to date with the feed. On any failure nothing changes, the failure is
+        recorded as the feed's last error, and FeedError (or StoreError) is raised."""
         if not wait and self._lock.locked():
             raise SyncInProgress("a sync is already running")
         async with self._lock:
             try:
-                report = await self._sync(dry_run=dry_run, force=force)
-            except FeedError as error:
+                if self.session is None and is_url(self.source):
+                    async with new_http_session(self.policy) as session:
+                        report = await self._sync(session, dry_run=dry_run, force=force)
+                else:
+                    report = await self._sync(self.session, dry_run=dry_run, force=force)
+            except (FeedError, StoreError) as error:
                 log.warning("sync of %s failed: %s", self.source, error)
-                if not dry_run:
-                    await self.store.record_feed_failure(self.source, str(error))
+                await self._record_failure(str(error), dry_run)
                 raise
+            except Exception as error:
+                # A bug or a surprise from a library must not stop syncing silently: it is a
+                # failed sync like any other, visible to the operator and counted for back-off.
+                log.exception("sync of %s crashed", self.source)
+                message = f"{self.source}: sync failed unexpectedly ({type(error).__name__}: {error})"
+                await self._record_failure(message, dry_run)
+                raise FeedError(shorten(message, 500)) from error
             if not dry_run:
                 self.last_report = report
             return report
 
-    async def _sync(self, *, dry_run: bool, force: bool) -> SyncReport:
+    async def _record_failure(self, message: str, dry_run: bool) -> None:
+        if dry_run:
+            return
+        try:
+            await self.store.record_feed_failure(self.source, message)
+        except StoreError as error:
+            log.error("could not record the failed sync of %s: %s", self.source, error)
+
+    async def _sync(self, session: aiohttp.ClientSession | None, *, dry_run: bool, force: bool) -> SyncReport:
         started = utcnow()
         state = await self.store.feed_state(self.source)
         first_sync = state is None or state.last_success is None
         report = SyncReport(source=self.source, dry_run=dry_run, first_sync=first_sync)
-        result = await fetch(self.source, self.config, self.session, None if force else state)
+        # While linked files are pending, the feed is read in full even when unchanged, so later
+        # syncs catch up on them.
+        catching_up = bool(state and state.linked_pending)
+        result = await fetch(self.source, self.config, session, None if force or catching_up else state)
         digest = None if result.not_modified else body_digest(result.body)
-        if state and (result.not_modified or (not force and digest == state.body_sha256)):
+        if state and not catching_up and (result.not_modified or (not force and digest == state.body_sha256)):
             report.not_modified = True
             report.unchanged = await self.store.episode_count()
             if not dry_run:
@@ -205,18 +232,36 @@ class Syncer:
                     last_attempt=started, last_success=started,
                 ))
             return report
-        parsed = await parse(result.body, self.source)
-        episodes = await self._with_chapter_files(parsed.episodes)
+        assert result.body is not None
+        parsed = await parse(result.body, self.source, self.config)
+        report.warnings.extend(parsed.warnings)
+        known_files = await self.store.linked_files(e.chapters_url for e in parsed.episodes if e.chapters_url)
         stored = await self.store.stored_keys()
-        plan = reconcile(stored, episodes, announce_new=not first_sync)
+        plan = await _reconcile_in_thread(stored, parsed.episodes, known_files, announce_new=not first_sync)
         active = sum(1 for key in stored if not key.removed)
         # The first sync of a source may replace another feed's episodes; after that, a feed that
         # suddenly lost most of its items is more likely broken than pruned.
         if not first_sync and plan.removed and len(plan.removed) > self.config.max_shrink_ratio * active:
             raise FeedError(
-                f"{self.source}: feed lists {len(episodes)} episodes but would remove {len(plan.removed)} of "
+                f"{self.source}: feed lists {len(parsed.episodes)} episodes but would remove {len(plan.removed)} of "
                 f"{active} stored; refusing (a broken or truncated feed?)"
             )
+        due = _due_files(parsed.episodes, known_files, plan)
+        linked = LinkedRound(pending=len(due))
+        # Only a sync that will be written downloads what the feed names: never a dry run, and
+        # never a feed refused above.
+        if due and not dry_run:
+            feed_folder = None if is_url(self.source) else Path(self.source).parent
+            linked = await download_due(due, known_files, self.config, session, self.policy, feed_folder)
+            if linked.files:
+                known_files.update({file.url: file for file in linked.files})
+                plan = await _reconcile_in_thread(stored, parsed.episodes, known_files, announce_new=not first_sync)
+        report.warnings.extend(linked.warnings)
+        report.linked_fetched = len(linked.files)
+        report.linked_pending = linked.pending
+        if linked.pending:
+            verb = "would be downloaded" if dry_run else "still to download; later syncs catch up"
+            report.warnings.append(f"{linked.pending} chapters files {verb}")
         report.new = plan.new
         report.changed = plan.changed
         report.removed = [EpisodeChange(guid=k.guid, title=k.title, number=k.number) for k in plan.removed]
@@ -225,9 +270,13 @@ class Syncer:
         if not dry_run:
             new_state = FeedState(
                 source=self.source, etag=result.etag, last_modified=result.last_modified,
-                body_sha256=digest, last_attempt=started, last_success=started,
+                body_sha256=digest, last_attempt=started, last_success=started, linked_pending=linked.pending,
             )
-            await self.store.apply_sync(parsed.podcast, plan.writes, [k.id for k in plan.removed], new_state)
+            await self.store.apply_sync(
+                parsed.podcast, plan.writes, [k.id for k in plan.removed], new_state, linked.files
+            )
+        for warning in report.warnings:
+            log.warning("feed %s: %s", self.source, warning)
         log.info(
             "sync of %s: %d new, %d changed, %d removed, %d unchanged%s",
             self.source, len(plan.new), len(plan.changed), len(plan.removed), plan.unchanged,
@@ -235,20 +284,29 @@ class Syncer:
         )
         return report
 
-    async def _with_chapter_files(self, episodes: tuple[ParsedEpisode, ...]) -> list[ParsedEpisode]:
-        """Chapters from podcast:chapters JSON files win over notes; a file that fails is skipped."""
-        wanted = [e for e in episodes if e.chapters_url and is_url(e.chapters_url)][:_MAX_CHAPTER_FILES]
-        if not wanted or not is_url(self.source):
-            return list(episodes)
-        results = await asyncio.gather(
-            *(fetch(e.chapters_url, self.config, self.session) for e in wanted), return_exceptions=True
-        )
-        from_files = {}
-        for episode, result in zip(wanted, results):
-            if isinstance(result, FeedError):
-                log.info("chapters file for %r not used: %s", episode.title, result)
-            elif isinstance(result, BaseException):
-                raise result
-            elif result.body and (chapters := chapters_from_json(result.body)):
-                from_files[episode.guid] = chapters
-        return [replace(e, chapters=from_files[e.guid]) if e.guid in from_files else e for e in episodes]
+
+async def _reconcile_in_thread(
+    stored: Sequence[StoredKey],
+    incoming: Sequence[ParsedEpisode],
+    known_files: dict[str, LinkedFile],
+    *,
+    announce_new: bool,
+) -> Plan:
+    """Reconcile off the event loop: fingerprints and title comparisons of a 10,000-item feed
+    take a while, and the bot must keep answering meanwhile."""
+    def work() -> Plan:
+        return reconcile(stored, with_linked_chapters(incoming, known_files), announce_new=announce_new)
+
+    return await asyncio.to_thread(work)
+
+
+def _due_files(episodes: Sequence[ParsedEpisode], known: dict[str, LinkedFile], plan: Plan) -> list[str]:
+    """Linked files to download in this sync, in feed order (newest episodes first)."""
+    touched = {change.guid for change in (*plan.new, *plan.changed)}
+    now = utcnow()
+    due = {
+        episode.chapters_url: None
+        for episode in episodes
+        if episode.chapters_url and is_due(known.get(episode.chapters_url), episode.guid in touched, now)
+    }
+    return list(due)

@@ -163,13 +163,16 @@ async def test_crash_while_writing_leaves_the_previous_state(tmp_path, feed_serv
         raise OSError("disk vanished")
 
     monkeypatch.setattr(Store, "_save_feed_state", fail_after_the_episodes_are_written)
-    with pytest.raises(OSError):
+    # Any exception is a failed sync: one line for the operator, recorded, the store untouched.
+    with pytest.raises(FeedError, match="sync failed unexpectedly .OSError: disk vanished"):
         await syncer_for(store, url).sync()
     monkeypatch.undo()
     await store.close()
     reopened = await Store.open(path)
     try:
         assert await reopened.episode_count() == 3
+        state = await reopened.feed_state(url)
+        assert "disk vanished" in state.last_error and state.consecutive_failures == 1
     finally:
         await reopened.close()
 

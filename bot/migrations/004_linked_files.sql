@@ -1,0 +1,15 @@
+-- Files a feed's items name (podcast:chapters JSON), remembered between syncs so that each is
+-- downloaded once and revalidated with its validators, not fetched again on every sync.
+CREATE TABLE linked_files (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    body_sha256 TEXT,
+    chapters_json TEXT,            -- the chapters read from it; NULL until a fetch succeeded
+    fetched_at TEXT,
+    last_error TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT
+);
+
+ALTER TABLE feed_state ADD COLUMN linked_pending INTEGER NOT NULL DEFAULT 0;
