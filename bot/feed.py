@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import calendar
+import contextlib
 import datetime as dt
 import hashlib
+import os
+import pickle
 import re
+import sys
 import xml.sax
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +31,7 @@ from .notes import extract_guests, html_to_text, read_notes
 BUNDLED_SNAPSHOT = Path(__file__).parent / "data" / "meta-tech-podcast.rss"
 USER_AGENT = f"podbot/{__version__} (podcast episode bot; +feed reader)"
 _CHUNK = 64 * 1024
+_YIELD_EVERY = 1024 * 1024
 _URL_RE = re.compile(r"https?://\S+")
 _MIN_DERIVED_TITLE = 12
 _NOTES_HEADINGS = frozenset({"links", "timestamps", "chapters", "show notes", "topics discussed"})
@@ -190,22 +195,69 @@ async def _read_capped(response: aiohttp.ClientResponse, request: _Request) -> b
                         f"({request.limit_hint})")
     if response.content_length is not None and response.content_length > request.max_bytes:
         raise too_big
-    chunks, size = [], 0
+    body = bytearray()
     async for chunk in response.content.iter_chunked(_CHUNK):
-        size += len(chunk)
-        if size > request.max_bytes:
+        if len(body) + len(chunk) > request.max_bytes:
             raise too_big
-        chunks.append(chunk)
-    return b"".join(chunks)
+        body += chunk
+        if len(body) % _YIELD_EVERY < len(chunk):
+            # Buffered chunks come back without suspending; let the loop breathe between megabytes.
+            await asyncio.sleep(0)
+    return bytes(body)
 
 
 def body_digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+# Feeds at least this large are parsed in a child process (see parse).
+CHILD_PARSE_BYTES = 2_000_000
+
+
 async def parse(body: bytes, source: str, config: FeedConfig | None = None) -> ParsedFeed:
-    """Parse in a worker thread: feedparser is synchronous and a large feed takes a while."""
-    return await asyncio.to_thread(parse_sync, body, source, config)
+    """Parse off the event loop. A small feed is parsed in a worker thread. A large one is parsed
+    in a child process (bot/parse_worker.py): feedparser decodes and re-encodes the whole document
+    and builds millions of objects, and those steps and the collector's passes over them hold the
+    GIL for 100 ms and more at 10,000 items, stalling the event loop however the work is threaded."""
+    if len(body) < CHILD_PARSE_BYTES:
+        return await asyncio.to_thread(parse_sync, body, source, config)
+    return await _parse_in_child(body, source, config or FeedConfig())
+
+
+async def _parse_in_child(body: bytes, source: str, config: FeedConfig) -> ParsedFeed:
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.parse_worker", stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
+    )
+    assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+    try:
+        header = pickle.dumps((source, config))
+        child.stdin.write(len(header).to_bytes(8, "big") + header)
+        child.stdin.write(body)
+        await child.stdin.drain()
+        child.stdin.close()
+        frames = []
+        while size := int.from_bytes(await child.stdout.readexactly(8), "big"):
+            frames.append(await child.stdout.readexactly(size))
+    except (asyncio.IncompleteReadError, BrokenPipeError, ConnectionResetError):
+        error = (await child.stderr.read()).decode(errors="replace").strip().splitlines()
+        raise FeedError(f"{source}: the feed parser stopped ({error[-1] if error else 'no message'})") from None
+    finally:
+        if child.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                child.kill()
+        await child.wait()
+    kind, payload = await asyncio.to_thread(pickle.loads, frames[0])
+    if kind == "error":
+        raise FeedError(payload)
+    podcast, skipped, warnings = payload
+    episodes: list[ParsedEpisode] = []
+    for frame in frames[1:]:
+        _, batch = await asyncio.to_thread(pickle.loads, frame)
+        episodes.extend(batch)
+    return ParsedFeed(podcast=podcast, episodes=tuple(episodes), skipped_items=skipped, warnings=warnings)
 
 
 def parse_sync(body: bytes, source: str, config: FeedConfig | None = None) -> ParsedFeed:
@@ -228,7 +280,7 @@ def parse_sync(body: bytes, source: str, config: FeedConfig | None = None) -> Pa
     if not document.entries:
         raise FeedError(f"{source}: feed has no episodes")
     episodes, skipped, seen_guids = [], [], set()
-    warnings: list[str] = []
+    warnings = FeedWarnings()
     for position, entry in enumerate(document.entries, start=1):
         episode = _episode(entry, _Item(position, source, limits, warnings))
         if episode is None:
@@ -249,11 +301,36 @@ def parse_sync(body: bytes, source: str, config: FeedConfig | None = None) -> Pa
         language=channel.get("language"),
     )
     return ParsedFeed(podcast=podcast, episodes=tuple(episodes), skipped_items=tuple(skipped),
-                      warnings=tuple(warnings))
+                      warnings=warnings.lines())
 
 
 def _clean(text: Any) -> str:
     return re.sub(r"\s+", " ", html_to_text(str(text or ""))).strip()
+
+
+class FeedWarnings:
+    """Problems recovered from while reading a feed, one line per kind however many items had it
+    (a hostile feed can have 10,000 of each)."""
+
+    SHOWN_ITEMS = 5
+
+    def __init__(self) -> None:
+        self._items: dict[str, list[int]] = {}
+        self._example: dict[str, str] = {}
+
+    def add(self, kind: str, position: int, example: str = "") -> None:
+        self._items.setdefault(kind, []).append(position)
+        self._example.setdefault(kind, example)
+
+    def lines(self) -> tuple[str, ...]:
+        rendered = []
+        for kind, positions in self._items.items():
+            shown = ", ".join(str(p) for p in positions[: self.SHOWN_ITEMS])
+            more = f" and {len(positions) - self.SHOWN_ITEMS:,} more" if len(positions) > self.SHOWN_ITEMS else ""
+            which = f"item {shown}" if len(positions) == 1 else f"{len(positions):,} items ({shown}{more})"
+            example = f": {self._example[kind]}" if self._example[kind] else ""
+            rendered.append(f"{kind} in {which}{example}")
+        return tuple(rendered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,10 +340,10 @@ class _Item:
     position: int
     source: str
     limits: FeedConfig
-    warnings: list[str]
+    warnings: FeedWarnings
 
-    def warn(self, message: str) -> None:
-        self.warnings.append(f"item {self.position}: {message}")
+    def warn(self, kind: str, example: str = "") -> None:
+        self.warnings.add(kind, self.position, example)
 
     def title(self, raw: Any) -> str:
         # Cut before cleaning too, so a hostile title costs bounded work in the HTML reader.
@@ -276,7 +353,7 @@ class _Item:
     def bounded(self, text: str, limit: int, what: str) -> str:
         if len(text) <= limit:
             return text
-        self.warn(f"{what} cut from {len(text):,} to {limit:,} characters")
+        self.warn(f"{what} cut to {limit:,} characters", f"{len(text):,} characters")
         return text[:limit]
 
 
@@ -334,7 +411,7 @@ def _chapters_url(entry: Any, item: _Item) -> str | None:
         resolved = str(yarl.URL(item.source).join(yarl.URL(raw))) if is_url(item.source) else raw
         check_url(resolved)
     except (ValueError, UnicodeError) as error:
-        item.warn(f"chapters URL not used: {shorten(raw, 200)} ({error})")
+        item.warn("chapters URL not used", f"{shorten(raw, 200)} ({error})")
         return None
     return resolved
 

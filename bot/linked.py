@@ -94,12 +94,15 @@ async def download_due(
 
     async def one(url: str) -> LinkedFile | None:
         async with gate:
-            if not budget.reserve(config.linked_file_max_bytes):
+            cap = config.linked_file_max_bytes
+            if not budget.reserve(cap):
                 return None
+            used = cap  # a download that failed part way counts in full
             try:
-                return await _download(url, known.get(url), config, session, policy, feed_folder, round_)
+                file, used = await _download(url, known.get(url), config, session, policy, feed_folder, round_)
+                return file
             finally:
-                budget.refund(config.linked_file_max_bytes)
+                budget.refund(cap - used)
 
     done = await asyncio.gather(*(one(url) for url in taken))
     round_.files = [file for file in done if file is not None]
@@ -115,7 +118,8 @@ async def _download(
     policy: AddressPolicy,
     feed_folder: Path | None,
     round_: LinkedRound,
-) -> LinkedFile:
+) -> tuple[LinkedFile, int]:
+    """The file's new record, and the bytes its download used."""
     now = dt.datetime.now(dt.timezone.utc)
     base = previous or LinkedFile(url=url)
     validators = FeedState(source=url, etag=base.etag, last_modified=base.last_modified)
@@ -133,15 +137,18 @@ async def _download(
         retry = min(FIRST_RETRY * 2 ** min(failures - 1, 16), LONGEST_RETRY)
         round_.warnings.append(f"chapters file not used (retried later): {shorten(str(error), 300)}")
         log.info("chapters file %s failed (%d in a row): %s", url, failures, error)
-        return replace(base, last_error=str(error), failures=failures, next_attempt_at=now + retry)
+        failed = replace(base, last_error=str(error), failures=failures, next_attempt_at=now + retry)
+        return failed, config.linked_file_max_bytes
     if body is None or (base.body_sha256 is not None and body_digest(body) == base.body_sha256):
-        return replace(base, fetched_at=now, last_error=None, failures=0, next_attempt_at=None,
-                       etag=etag or base.etag, last_modified=last_modified or base.last_modified)
+        unchanged = replace(base, fetched_at=now, last_error=None, failures=0, next_attempt_at=None,
+                            etag=etag or base.etag, last_modified=last_modified or base.last_modified)
+        return unchanged, len(body or b"")
     chapters = await asyncio.to_thread(chapters_from_json, body, config.max_chapters)
     if not chapters:
         round_.warnings.append(f"chapters file has no usable chapters: {shorten(url, 200)}")
-    return LinkedFile(url=url, etag=etag, last_modified=last_modified, body_sha256=body_digest(body),
+    read = LinkedFile(url=url, etag=etag, last_modified=last_modified, body_sha256=body_digest(body),
                       chapters=chapters, fetched_at=now)
+    return read, len(body)
 
 
 def _read_local(path_text: str, feed_folder: Path | None, max_bytes: int) -> bytes:

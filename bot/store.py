@@ -343,26 +343,21 @@ class Store:
             await self._execute("DELETE FROM chapters WHERE episode_id = ?", (write.id,))
             await self._execute("DELETE FROM episodes_fts WHERE rowid = ?", (write.id,))
         first_id = (await self._fetchone("SELECT coalesce(max(id), 0) + 1 FROM episodes"))[0]
-        new_ids = range(first_id, first_id + len(inserts))
+        # Thousands of rows take a while to build; the event loop keeps answering meanwhile.
+        rows = await asyncio.to_thread(_insert_rows, updates, inserts, first_id, now)
         await self._executemany(
             """INSERT INTO episodes (id, guid, number, episode_type, title, title_is_derived, published,
                    duration_seconds, link, audio_url, audio_key, description_html, description_text,
                    links_json, guests_json, fingerprint_json, first_seen, updated_at, announceable)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [(episode_id, *_episode_values(write), now, now, int(write.announceable))
-             for episode_id, write in zip(new_ids, inserts)],
+            rows.episodes,
         )
-        written = [*((write.id, write) for write in updates), *zip(new_ids, inserts)]
         await self._executemany(
-            "INSERT INTO chapters (episode_id, position, start_seconds, title) VALUES (?, ?, ?, ?)",
-            [(episode_id, position, chapter.start_seconds, chapter.title)
-             for episode_id, write in written for position, chapter in enumerate(write.episode.chapters)],
+            "INSERT INTO chapters (episode_id, position, start_seconds, title) VALUES (?, ?, ?, ?)", rows.chapters
         )
         await self._executemany(
             "INSERT INTO episodes_fts (rowid, title, guests, chapters, description) VALUES (?, ?, ?, ?, ?)",
-            [(episode_id, write.episode.title, " ".join(write.episode.guests),
-              "\n".join(c.title for c in write.episode.chapters), write.episode.description_text)
-             for episode_id, write in written],
+            rows.full_text,
         )
 
     async def _bump_generation(self) -> None:
@@ -597,6 +592,31 @@ def _outbox_row(row: aiosqlite.Row) -> OutboxRow:
         id=row["id"], episode_id=row["episode_id"], guild_id=row["guild_id"], channel_id=row["channel_id"],
         state=row["state"], nonce=row["nonce"], message_id=row["message_id"], attempts=row["attempts"],
         last_error=row["last_error"], error_code=row["error_code"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _InsertRows:
+    episodes: list[tuple[Any, ...]]
+    chapters: list[tuple[Any, ...]]
+    full_text: list[tuple[Any, ...]]
+
+
+def _insert_rows(
+    updates: list[EpisodeWrite], inserts: list[EpisodeWrite], first_id: int, now: str | None
+) -> _InsertRows:
+    """Parameters for the inserts of a sync: new episodes get ids from FIRST_ID on; every written
+    episode gets its chapters and full-text row anew."""
+    new_ids = range(first_id, first_id + len(inserts))
+    written = [*((write.id, write) for write in updates), *zip(new_ids, inserts)]
+    return _InsertRows(
+        episodes=[(episode_id, *_episode_values(write), now, now, int(write.announceable))
+                  for episode_id, write in zip(new_ids, inserts)],
+        chapters=[(episode_id, position, chapter.start_seconds, chapter.title)
+                  for episode_id, write in written for position, chapter in enumerate(write.episode.chapters)],
+        full_text=[(episode_id, write.episode.title, " ".join(write.episode.guests),
+                    "\n".join(c.title for c in write.episode.chapters), write.episode.description_text)
+                   for episode_id, write in written],
     )
 
 

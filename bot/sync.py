@@ -222,7 +222,7 @@ class Syncer:
         # syncs catch up on them.
         catching_up = bool(state and state.linked_pending)
         result = await fetch(self.source, self.config, session, None if force or catching_up else state)
-        digest = None if result.not_modified else body_digest(result.body)
+        digest = None if result.body is None else await asyncio.to_thread(body_digest, result.body)
         if state and not catching_up and (result.not_modified or (not force and digest == state.body_sha256)):
             report.not_modified = True
             report.unchanged = await self.store.episode_count()
