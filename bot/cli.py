@@ -164,11 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     sub.add_argument("--json", action="store_true")
     sub = command("search", cmd_search, "list the episodes matching a query")
-    sub.add_argument("query")
+    sub.add_argument("query", nargs="?", help="what to look for (a query starting with - works too)")
     sub.add_argument("--limit", type=_positive_int, default=10)
     sub.add_argument("--json", action="store_true")
     sub = command("episode", cmd_episode, "show the best match with its chapters, like /episode")
-    sub.add_argument("query")
+    sub.add_argument("query", nargs="?", help="what to look for (a query starting with - works too)")
     sub.add_argument("--json", action="store_true")
     sub = command("latest", cmd_latest, "the newest episodes")
     sub.add_argument("--count", type=_positive_int, default=5)
@@ -198,8 +198,33 @@ def configure_logging(level: str) -> None:
     )
 
 
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line, where a query may start with '-' (`search -x`, `search -- -rf`) and any
+    bytes the arguments held become valid text."""
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if "query" in args:
+        if args.query is None and unknown and not any(word in _OPTION_WORDS for word in unknown):
+            args.query, unknown = " ".join(unknown), []
+        if args.query is None:
+            parser.error(f"{args.command}: a query is required")
+        args.query = as_text(args.query)
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(as_text(word) for word in unknown)}")
+    return args
+
+
+_OPTION_WORDS = frozenset({"--json", "--limit", "--config", "--db", "-v", "--verbose", "-h", "--help"})
+
+
+def as_text(argument: str) -> str:
+    """ARGUMENT as valid Unicode: bytes that were not UTF-8 (kept by Python as lone surrogates)
+    become U+FFFD, so JSON and terminal output stay valid."""
+    return argument.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     try:
         config = load_config(args.config)
     except ConfigError as error:

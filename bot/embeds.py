@@ -8,12 +8,14 @@ rather than cut.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import discord
 
 from . import formatting
 from .models import Episode, Match, SyncReport
+from .netguard import UnsafeUrl, check_url
 
 COLOUR = discord.Colour(0x1877F2)
 TITLE_LIMIT = 256
@@ -26,14 +28,73 @@ RESULTS_PER_PAGE = 5
 DEAD_FEED_AFTER = dt.timedelta(days=1)
 
 
+EMBED_TOTAL_LIMIT = 6000
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def link_target(url: str | None) -> str | None:
+    """URL if Discord accepts it as an embed URL or a markdown link target: http(s), well formed,
+    at most 2,048 characters. None otherwise: the text stays, the link goes."""
+    if not url:
+        return None
+    try:
+        check_url(url)
+    except UnsafeUrl:
+        return None
+    # A bracket would end the markdown link early; encoded, it is the same address.
+    return url.replace("(", "%28").replace(")", "%29")
+
+
+def plain(text: str, limit: int) -> str:
+    """Feed text shown literally: control characters dropped, markdown escaped, and cut so the
+    escaped form (which is longer) fits LIMIT."""
+    text = _CONTROL_RE.sub("", text or "")
+    escaped = discord.utils.escape_markdown(text)
+    room = limit
+    while len(escaped) > limit and room > 0:
+        room -= len(escaped) - limit
+        escaped = discord.utils.escape_markdown(formatting.shorten(text, max(room, 0)))
+    return escaped if len(escaped) <= limit else ""
+
+
+def title_text(text: str, limit: int = TITLE_LIMIT) -> str:
+    """An embed title or field name from feed text: never empty, within LIMIT."""
+    return formatting.shorten(_CONTROL_RE.sub("", text or "").strip(), limit) or "Untitled"
+
+
+def linked(label: str, url: str | None) -> str:
+    target = link_target(url)
+    return f"[{label}]({target})" if target else label
+
+
+def embed_size(embed: discord.Embed) -> int:
+    """Characters Discord counts toward the 6,000 of a message's embeds."""
+    size = len(embed.title or "") + len(embed.description or "") + len(embed.footer.text or "")
+    size += len(embed.author.name or "")
+    return size + sum(len(f.name or "") + len(f.value or "") for f in embed.fields)
+
+
+def within_total(embed: discord.Embed) -> discord.Embed:
+    """EMBED cut to Discord's 6,000-character total: the description gives way first, then the
+    last fields."""
+    excess = embed_size(embed) - EMBED_TOTAL_LIMIT
+    if excess > 0 and embed.description:
+        keep = max(len(embed.description) - excess - 1, 0)
+        embed.description = formatting.shorten(embed.description, keep) or None
+    while embed_size(embed) > EMBED_TOTAL_LIMIT and embed.fields:
+        embed.remove_field(len(embed.fields) - 1)
+    return embed
+
+
 def chapter_lines(episode: Episode) -> list[str]:
     """`12:34` Title lines; times link into the audio where the player supports #t=."""
     lines = []
+    audio = link_target(episode.audio_url)
     for chapter in episode.chapters:
         stamp = f"`{formatting.timestamp(chapter.start_seconds)}`"
-        if episode.audio_url:
-            stamp = f"[{stamp}]({episode.audio_url}#t={chapter.start_seconds})"
-        lines.append(f"{stamp} {discord.utils.escape_markdown(formatting.shorten(chapter.title, 200))}")
+        if audio and len(audio) < 300:  # a long URL per line would crowd out the chapters
+            stamp = f"[{stamp}]({audio}#t={chapter.start_seconds})"
+        lines.append(f"{stamp} {plain(chapter.title, 400)}")
     return lines
 
 
@@ -53,27 +114,28 @@ def chapter_pages(episode: Episode) -> list[str]:
     return pages or [""]
 
 
-def episode_embed(match: Match, page: int = 0) -> discord.Embed:
+def episode_embed(match: Match, page: int = 0, pages: list[str] | None = None) -> discord.Embed:
+    """The /episode reply; PAGES (from chapter_pages) are passed in by views that show several."""
     episode = match.episode
-    pages = chapter_pages(episode)
+    pages = pages if pages is not None else chapter_pages(episode)
     page = max(0, min(page, len(pages) - 1))
     intro = []
     if match.matched.field == "chapter":
         stamp = formatting.timestamp(match.matched.start_seconds or 0)
-        intro.append(f"Matched chapter **{stamp} {discord.utils.escape_markdown(match.matched.text)}**")
+        intro.append(f"Matched chapter **{stamp} {plain(match.matched.text, 400)}**")
     elif match.matched.field == "guest":
-        intro.append(f"Matched guest **{discord.utils.escape_markdown(match.matched.text)}**")
+        intro.append(f"Matched guest **{plain(match.matched.text, 200)}**")
     if episode.description_text:
         summary = episode.description_text.split("\n")[0]
-        intro.append(discord.utils.escape_markdown(formatting.shorten(summary, SUMMARY_CHARS)))
+        intro.append(plain(summary, SUMMARY_CHARS))
     if pages[0]:
         heading = "**Chapters**" if len(pages) == 1 else f"**Chapters** (page {page + 1} of {len(pages)})"
         intro.append(f"{heading}\n{pages[page]}")
     else:
         intro.append("*No chapter timestamps in the show notes.*")
     embed = discord.Embed(
-        title=formatting.shorten(episode.display_title, TITLE_LIMIT),
-        url=episode.link or episode.audio_url,
+        title=title_text(episode.display_title),
+        url=link_target(episode.link) or link_target(episode.audio_url),
         description=formatting.shorten("\n\n".join(intro), DESCRIPTION_LIMIT),
         colour=COLOUR,
         timestamp=episode.published,
@@ -82,14 +144,20 @@ def episode_embed(match: Match, page: int = 0) -> discord.Embed:
         embed.add_field(name="Published", value=published, inline=True)
     if length := formatting.duration(episode.duration_seconds):
         embed.add_field(name="Duration", value=length, inline=True)
-    listen = [f"[Audio]({episode.audio_url})"] if episode.audio_url else []
-    if episode.link:
-        listen.insert(0, f"[Episode page]({episode.link})")
-    if listen:
-        embed.add_field(name="Listen", value=" · ".join(listen), inline=True)
+    if listen := _listen_field(episode):
+        embed.add_field(name="Listen", value=listen, inline=True)
     if links := _links_field(episode):
         embed.add_field(name="Links", value=links, inline=False)
-    return embed
+    return within_total(embed)
+
+
+def _listen_field(episode: Episode) -> str:
+    """Links to the episode's page and audio, each only if it fits the field with the others."""
+    parts: list[str] = []
+    for label, url in (("Episode page", episode.link), ("Audio", episode.audio_url)):
+        if link_target(url) and len(" · ".join([*parts, linked(label, url)])) <= FIELD_LIMIT:
+            parts.append(linked(label, url))
+    return " · ".join(parts)
 
 
 def fit_lines(lines: list[str], limit: int, *, max_items: int | None = None, more: str = "…and {} more") -> str:
@@ -111,8 +179,8 @@ def fit_lines(lines: list[str], limit: int, *, max_items: int | None = None, mor
 def _links_field(episode: Episode) -> str:
     lines = []
     for link in episode.links:
-        label = discord.utils.escape_markdown(formatting.shorten(link.label, 80))
-        lines.append(f"[{label}]({link.url})" if len(link.url) < 300 else label)
+        label = plain(link.label, 120) or "link"
+        lines.append(linked(label, link.url) if len(link.url) < 300 else label)
     return fit_lines(lines, FIELD_LIMIT, max_items=MAX_LINKS, more="…and {} more in the show notes")
 
 
@@ -124,21 +192,21 @@ def results_embed(query: str, matches: list[Match], page: int) -> discord.Embed:
     )
     for rank, match in enumerate(shown, start=page * RESULTS_PER_PAGE + 1):
         embed.add_field(
-            name=formatting.shorten(f"{rank}. {match.episode.display_title}", 256),
+            name=title_text(f"{rank}. {match.episode.display_title}", 256),
             value=formatting.shorten(_result_line(match), FIELD_LIMIT),
             inline=False,
         )
     embed.set_footer(text=f"Page {page + 1} of {pages} · {len(matches)} results")
-    return embed
+    return within_total(embed)
 
 
 def _result_line(match: Match) -> str:
     facts = [formatting.date(match.episode.published) or "date unknown"]
     if match.matched.field == "chapter":
         facts.append(f"chapter `{formatting.timestamp(match.matched.start_seconds or 0)}` "
-                     f"{discord.utils.escape_markdown(match.matched.text)}")
+                     f"{plain(match.matched.text, 400)}")
     elif match.matched.field == "guest":
-        facts.append(f"guest {discord.utils.escape_markdown(match.matched.text)}")
+        facts.append(f"guest {plain(match.matched.text, 200)}")
     elif match.matched.field == "description":
         facts.append("mentioned in the notes")
     return " · ".join(facts)
@@ -148,21 +216,20 @@ def latest_embed(episodes: list[Episode]) -> discord.Embed:
     embed = discord.Embed(title="Latest episodes", colour=COLOUR)
     for episode in episodes:
         facts = [f for f in (formatting.date(episode.published), formatting.duration(episode.duration_seconds)) if f]
-        if episode.link or episode.audio_url:
-            facts.append(f"[listen]({episode.link or episode.audio_url})")
-        embed.add_field(
-            name=formatting.shorten(episode.display_title, 256), value=" · ".join(facts) or "—", inline=False
-        )
+        target = link_target(episode.link) or link_target(episode.audio_url)
+        if target and len(" · ".join([*facts, f"[listen]({target})"])) <= FIELD_LIMIT:
+            facts.append(f"[listen]({target})")
+        embed.add_field(name=title_text(episode.display_title), value=" · ".join(facts) or "—", inline=False)
     if not episodes:
         embed.description = "No episodes stored yet."
-    return embed
+    return within_total(embed)
 
 
 def announcement_embed(episode: Episode) -> discord.Embed:
     embed = discord.Embed(
-        title=formatting.shorten(episode.display_title, TITLE_LIMIT),
-        url=episode.link or episode.audio_url,
-        description=discord.utils.escape_markdown(formatting.shorten(episode.description_text, 600)) or None,
+        title=title_text(episode.display_title),
+        url=link_target(episode.link) or link_target(episode.audio_url),
+        description=plain(episode.description_text, 600) or None,
         colour=COLOUR,
         timestamp=episode.published,
     )
@@ -171,11 +238,18 @@ def announcement_embed(episode: Episode) -> discord.Embed:
         embed.add_field(name="Duration", value=length, inline=True)
     if episode.chapters:
         embed.add_field(name="Chapters", value=str(len(episode.chapters)), inline=True)
+    return within_total(embed)
+
+
+def minimal_announcement_embed(episode: Episode) -> discord.Embed:
+    """The smallest announcement: for when Discord refused the full one (50035, invalid form)."""
+    embed = discord.Embed(title=title_text(re.sub(r"[^\w\s:#.,'!?-]", "", episode.display_title), 200), colour=COLOUR)
+    embed.set_author(name="New episode")
     return embed
 
 
 def digest_title(episode: Episode) -> str:
-    return discord.utils.escape_markdown(formatting.shorten(episode.display_title, 200))
+    return plain(episode.display_title, 200) or "Untitled"
 
 
 def digest_embed(episodes: list[Episode]) -> discord.Embed:
@@ -183,9 +257,7 @@ def digest_embed(episodes: list[Episode]) -> discord.Embed:
     newest_first = sorted(episodes, key=lambda e: (e.published is not None, e.published), reverse=True)
     lines: list[str] = []
     for episode in newest_first:
-        title = digest_title(episode)
-        url = episode.link or episode.audio_url
-        line = f"**[{title}]({url})**" if url else f"**{title}**"
+        line = f"**{linked(digest_title(episode), link_target(episode.link) or episode.audio_url)}**"
         if published := formatting.date(episode.published):
             line += f" · {published}"
         lines.append(line)
@@ -193,7 +265,7 @@ def digest_embed(episodes: list[Episode]) -> discord.Embed:
         title=f"{len(episodes)} new episodes", description=fit_lines(lines, DESCRIPTION_LIMIT), colour=COLOUR
     )
     embed.set_author(name="New episodes")
-    return embed
+    return within_total(embed)
 
 
 def sync_report_embed(report: SyncReport) -> discord.Embed:
@@ -214,7 +286,9 @@ def sync_report_embed(report: SyncReport) -> discord.Embed:
             embed.add_field(name=name, value=_bounded_list(lines), inline=False)
     if report.skipped_items:
         embed.add_field(name="Skipped feed items", value=_bounded_list(list(report.skipped_items)), inline=False)
-    return embed
+    if report.warnings:
+        embed.add_field(name="Warnings", value=_bounded_list(report.warnings), inline=False)
+    return within_total(embed)
 
 
 def report_summary(report: SyncReport) -> str:
@@ -226,7 +300,7 @@ def report_summary(report: SyncReport) -> str:
 
 def _bounded_list(lines: list[str]) -> str:
     return fit_lines(
-        ["• " + discord.utils.escape_markdown(formatting.shorten(line, 150)) for line in lines], FIELD_LIMIT
+        ["• " + plain(line, 200) for line in lines], FIELD_LIMIT
     )
 
 

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from .models import OutboxRow
 
 # Discord errors that retrying cannot fix until someone changes a permission or the settings.
-PERMANENT_ERROR_CODES = frozenset({10003, 50001, 50013})  # unknown channel, missing access/permissions
+# Unknown channel, missing access or permissions, and a payload Discord refused (invalid form body).
+PERMANENT_ERROR_CODES = frozenset({10003, 50001, 50013, 50035})
+# Of those, the ones that regaining a permission fixes.
+PERMISSION_ERROR_CODES = frozenset({50001, 50013})
 MAX_ATTEMPTS = 8
 FIRST_RETRY = dt.timedelta(seconds=30)
 LONGEST_RETRY = dt.timedelta(hours=1)

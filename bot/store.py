@@ -464,11 +464,28 @@ class Store:
                        announce_channel_id = excluded.announce_channel_id, updated_at = excluded.updated_at""",
                 (guild_id, channel_id, now, now),
             )
-            await self._execute(
-                """UPDATE outbox SET state = 'pending', next_attempt_at = NULL, updated_at = ?
-                   WHERE guild_id = ? AND channel_id IS ? AND state = 'failed'""",
-                (now, guild_id, channel_id),
-            )
+            await self.retry_failed_announcements(guild_id, channel_id)
+
+    async def retry_failed_announcements(self, guild_id: int, channel_id: int | None, codes: Sequence[int] = ()) -> int:
+        """Failed announcements in the channel (those that failed with one of CODES, when given)
+        become pending again. Returns how many."""
+        code_filter = f"AND error_code IN ({','.join('?' * len(codes))})" if codes else ""
+        before = await self._count_outbox("pending")
+        await self._execute(
+            f"""UPDATE outbox SET state = 'pending', next_attempt_at = NULL, attempts = 0, updated_at = ?
+                WHERE guild_id = ? AND channel_id IS ? AND state = 'failed' {code_filter}""",
+            (_iso(utcnow()), guild_id, channel_id, *codes),
+        )
+        return await self._count_outbox("pending") - before
+
+    async def failed_channels(self, codes: Sequence[int]) -> list[tuple[int, int]]:
+        """(guild, channel) pairs with announcements that failed with one of CODES."""
+        rows = await self._fetchall(
+            f"""SELECT DISTINCT guild_id, channel_id FROM outbox
+                WHERE state = 'failed' AND error_code IN ({','.join('?' * len(codes))})""",
+            tuple(codes),
+        )
+        return [(row[0], row[1]) for row in rows]
 
     async def set_announce_role(self, guild_id: int, role_id: int | None) -> None:
         now = _iso(utcnow())

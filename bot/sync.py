@@ -211,7 +211,7 @@ class Syncer:
         try:
             await self.store.record_feed_failure(self.source, message)
         except StoreError as error:
-            log.error("could not record the failed sync of %s: %s", self.source, error)
+            log.warning("could not record the failed sync of %s: %s", self.source, error)
 
     async def _sync(self, session: aiohttp.ClientSession | None, *, dry_run: bool, force: bool) -> SyncReport:
         started = utcnow()

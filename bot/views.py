@@ -112,15 +112,16 @@ class EpisodeView(PagedView):
         super().__init__(invoker_id)
         self.choices = [shown, *alternatives]
         self.shown = shown
+        self._page_cache: dict[int, list[str]] = {}
         self.did_you_mean: discord.ui.Select | None = None
         if alternatives:
             self.did_you_mean = discord.ui.Select(
                 placeholder="Did you mean…",
                 options=[
                     discord.SelectOption(
-                        label=formatting.shorten(match.episode.display_title, 100),
+                        label=embeds.title_text(match.episode.display_title, 100),
                         value=str(index),
-                        description=formatting.shorten(_why(match), 100) or None,
+                        description=embeds.title_text(_why(match), 100) if _why(match).strip() else None,
                     )
                     for index, match in enumerate(self.choices)
                 ],
@@ -129,10 +130,17 @@ class EpisodeView(PagedView):
         self.layout()
 
     def page_count(self) -> int:
-        return len(embeds.chapter_pages(self.shown.episode))
+        return len(self._pages())
 
     def embed(self) -> discord.Embed:
-        return embeds.episode_embed(self.shown, self.page)
+        return embeds.episode_embed(self.shown, self.page, self._pages())
+
+    def _pages(self) -> list[str]:
+        """The shown episode's chapter pages, cut once per episode however often it is paged."""
+        episode_id = self.shown.episode.id
+        if episode_id not in self._page_cache:
+            self._page_cache[episode_id] = embeds.chapter_pages(self.shown.episode)
+        return self._page_cache[episode_id]
 
     def extra_items(self) -> list[discord.ui.Item]:
         return [self.did_you_mean] if self.did_you_mean else []

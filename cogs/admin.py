@@ -12,24 +12,8 @@ from bot import __version__, embeds
 from bot.app import PodBot
 from bot.feed import FeedError
 from bot.models import GuildSettings
+from bot.permissions import missing_permissions
 from bot.sync import SyncInProgress
-
-ANNOUNCE_PERMISSIONS = (
-    ("view_channel", "View Channel"),
-    ("send_messages", "Send Messages"),
-    ("embed_links", "Embed Links"),
-)
-
-
-def missing_permissions(channel: discord.abc.GuildChannel, member: discord.Member) -> str | None:
-    """What stops MEMBER from announcing in CHANNEL, in words; None when nothing does."""
-    permissions = channel.permissions_for(member)
-    # Discord drops the later permissions when an earlier one is missing; name only the first cause.
-    missing = next((name for flag, name in ANNOUNCE_PERMISSIONS if not getattr(permissions, flag)), None)
-    if missing is None:
-        return None
-    return f"Missing permission: {missing} in #{channel.name}"
-
 
 def resync_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
     seconds = interaction.client.config.discord.resync_cooldown_seconds  # type: ignore[attr-defined]

@@ -21,11 +21,15 @@ from discord.ext import commands
 from bot import embeds
 from bot.app import PodBot
 from bot.models import Episode, GuildSettings, OutboxRow, SyncReport
-from bot.outbox import MAX_ATTEMPTS, PERMANENT_ERROR_CODES, Delivery, plan_deliveries, retry_delay
+from bot.outbox import (
+    MAX_ATTEMPTS, PERMANENT_ERROR_CODES, PERMISSION_ERROR_CODES, Delivery, plan_deliveries, retry_delay,
+)
+from bot.permissions import missing_permissions
 from bot.store import utcnow
 
 log = logging.getLogger(__name__)
 HISTORY_LOOKBACK = 50
+INVALID_FORM_BODY = 50035
 
 
 def announcement_embed_for(episodes: list[Episode]) -> discord.Embed:
@@ -47,6 +51,8 @@ class Announcements(commands.Cog):
         self.bot = bot
         self.store = bot.store
         self._lock = asyncio.Lock()
+        # Set on start-up and by permission events: only then can a failed channel work again.
+        self._permissions_changed = True
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -56,6 +62,25 @@ class Announcements(commands.Cog):
     async def on_podcast_synced(self, report: SyncReport) -> None:
         await self.deliver()
 
+    # A channel's overwrites, a role's permissions or the bot's roles changed: announcements that
+    # failed for missing permission may go out now.
+    @commands.Cog.listener()
+    async def on_guild_channel_update(self, before: discord.abc.GuildChannel, after: discord.abc.GuildChannel) -> None:
+        await self._permissions_may_have_changed()
+
+    @commands.Cog.listener()
+    async def on_guild_role_update(self, before: discord.Role, after: discord.Role) -> None:
+        await self._permissions_may_have_changed()
+
+    @commands.Cog.listener()
+    async def on_member_update(self, before: discord.Member, after: discord.Member) -> None:
+        if self.bot.user is not None and after.id == self.bot.user.id:
+            await self._permissions_may_have_changed()
+
+    async def _permissions_may_have_changed(self) -> None:
+        self._permissions_changed = True
+        await self.deliver()
+
     async def deliver(self) -> None:
         """Bring every configured channel up to date with the store. Safe to call at any time."""
         async with self._lock:
@@ -63,6 +88,9 @@ class Announcements(commands.Cog):
                 created = await self.store.enqueue_announcements()
                 if created:
                     log.info("%d new announcements queued", created)
+                if self._permissions_changed:
+                    self._permissions_changed = False
+                    await self._revive_where_permitted_again()
                 await self._settle_interrupted()
                 due = await self.store.announcements("pending", due_only=True)
                 for delivery in plan_deliveries(due, self.bot.config.announce.digest_after):
@@ -70,6 +98,20 @@ class Announcements(commands.Cog):
                 await self._edit_changed()
             except Exception:
                 log.exception("announcement round failed; it is retried after the next sync")
+
+    async def _revive_where_permitted_again(self) -> None:
+        """Announcements that failed for missing access or permission go out once the bot's cached
+        permissions in that channel allow it again; while they don't, no request is made."""
+        for guild_id, channel_id in await self.store.failed_channels(sorted(PERMISSION_ERROR_CODES)):
+            channel = self.bot.get_channel(channel_id)
+            guild = self.bot.get_guild(guild_id)
+            if not isinstance(channel, discord.abc.GuildChannel) or guild is None or guild.me is None:
+                continue
+            if missing_permissions(channel, guild.me) is None:
+                revived = await self.store.retry_failed_announcements(
+                    guild_id, channel_id, sorted(PERMISSION_ERROR_CODES)
+                )
+                log.info("permissions in #%s are back; %d failed announcements will be posted", channel, revived)
 
     async def _settle_interrupted(self) -> None:
         """Rows left 'sending' by a crash: sent if the channel shows them, else pending again."""
@@ -102,10 +144,22 @@ class Announcements(commands.Cog):
         await self.store.update_announcements(delivery.row_ids, "sending", count_attempt=True)
         channel = self.bot.get_partial_messageable(delivery.channel_id, guild_id=delivery.guild_id)
         try:
-            message = await channel.send(
-                content=content, embed=announcement_embed_for(episodes), nonce=delivery.nonce,
-                allowed_mentions=mentions,
-            )
+            try:
+                message = await channel.send(
+                    content=content, embed=announcement_embed_for(episodes), nonce=delivery.nonce,
+                    allowed_mentions=mentions,
+                )
+            except discord.HTTPException as error:
+                if error.code != INVALID_FORM_BODY:
+                    raise
+                # Discord refused what the feed put in the payload: that payload will never pass,
+                # so try once more with the smallest safe one, and give up if even that fails.
+                log.warning("announcement refused as invalid (%s); posting a minimal one", error.text)
+                message = await channel.send(
+                    content=content, embed=embeds.minimal_announcement_embed(episodes[0]) if len(episodes) == 1
+                    else discord.Embed(title=f"{len(episodes)} new episodes"), nonce=delivery.nonce,
+                    allowed_mentions=mentions,
+                )
         except discord.HTTPException as error:
             await self._record_failure(delivery, error.code, f"{error.status} {error.text or error}".strip())
             return
@@ -148,7 +202,8 @@ class Announcements(commands.Cog):
                 log.info("announcement %s was deleted; not editing it", message_id)
             except discord.HTTPException as error:
                 log.warning("could not edit announcement %s: %s", message_id, error)
-                continue
+                if error.code != INVALID_FORM_BODY:
+                    continue  # tried again after the next sync; an invalid edit never will pass
             await self.store.update_announcements([row.id for row in rows], "sent")
 
 

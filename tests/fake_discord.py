@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import WSMsgType, web
 
@@ -82,6 +83,11 @@ def embed_problems(embeds: list[dict[str, Any]]) -> list[str]:
             if len(item.get("name", "")) > 256 or len(item.get("value", "")) > 1024:
                 problems.append(f"field too long: {item.get('name', '')[:30]!r}")
             size += len(item.get("name", "")) + len(item.get("value", ""))
+        for where, url in (("url", embed.get("url")), ("thumbnail", (embed.get("thumbnail") or {}).get("url")),
+                           ("image", (embed.get("image") or {}).get("url")),
+                           ("author.url", (embed.get("author") or {}).get("url"))):
+            if url is not None and not _well_formed_url(url):
+                problems.append(f"embed {where} is not a well formed URL: {url[:60]!r}")
         footer = (embed.get("footer") or {}).get("text", "")
         author = (embed.get("author") or {}).get("name", "")
         if len(footer) > 2048 or len(author) > 256:
@@ -91,6 +97,17 @@ def embed_problems(embeds: list[dict[str, Any]]) -> list[str]:
     if total > 6000:
         problems.append(f"embeds total {total} > 6000")
     return problems
+
+
+def _well_formed_url(url: str) -> bool:
+    """As Discord judges an embed URL: http(s) (or attachment), a host, no spaces, 2,048 at most."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https", "attachment") or len(url) > 2048 or any(c.isspace() for c in url):
+        return False
+    try:
+        return bool(parts.hostname) and (parts.hostname.encode("idna") is not None)
+    except (UnicodeError, ValueError):
+        return False
 
 
 def component_problems(rows: list[dict[str, Any]]) -> list[str]:

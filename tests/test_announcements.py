@@ -11,7 +11,7 @@ from bot.outbox import plan_deliveries, retry_delay
 from bot.models import OutboxRow
 from tests.conftest import numbered_feed, rss_item
 from tests.fake_discord import (
-    ADMIN_ID, FANS_ROLE, GUILD_ID, NEWS_CHANNEL, OTHER_GUILD_CHANNEL, VIEW_CHANNEL, SEND_MESSAGES,
+    ADMIN_ID, FANS_ROLE, GUILD_ID, LOCKED_CHANNEL, NEWS_CHANNEL, OTHER_GUILD_CHANNEL, SEND_MESSAGES, VIEW_CHANNEL,
 )
 
 OTHER_GUILD = 200000000000000002
@@ -192,13 +192,51 @@ async def test_rate_limit_retry_after_is_honoured(news, feed_server):
 
 
 async def test_a_rejected_post_is_retried_later_not_immediately(news, feed_server):
-    news.fake.fail_next_posts.append((400, {"code": 50035, "message": "Invalid Form Body"}))
+    news.fake.fail_next_posts.append((400, {"code": 50109, "message": "The request body contains invalid JSON."}))
     feed_server.serve(body=numbered_feed(91), etag='"v2"')
     await sync_and_announce(news)
     await announcer(news).deliver()
     assert posts(news) == [] and len(post_requests(news)) == 1
     summary = await news.store.outbox_summary(GUILD_ID)
-    assert summary.counts["pending"] == 1 and summary.last_failure.error_code == 50035
+    assert summary.counts["pending"] == 1 and summary.last_failure.error_code == 50109
+
+
+async def test_an_invalid_payload_is_posted_once_in_minimal_form(news, feed_server):
+    news.fake.fail_next_posts.append((400, {"code": 50035, "message": "Invalid Form Body"}))
+    feed_server.serve(body=numbered_feed(91), etag='"v2"')
+    await sync_and_announce(news)
+    (post,) = posts(news)
+    assert post["embeds"][0]["title"] == "91: Topic 91: compilers engineering" and "description" not in post["embeds"][0]
+    assert len(post_requests(news)) == 2
+
+
+async def test_a_payload_refused_even_when_minimal_fails_for_good_with_the_reason(news, feed_server):
+    news.fake.fail_next_posts.extend([(400, {"code": 50035, "message": "Invalid Form Body"})] * 2)
+    feed_server.serve(body=numbered_feed(91), etag='"v2"')
+    await sync_and_announce(news)
+    await announcer(news).deliver()
+    assert posts(news) == [] and len(post_requests(news)) == 2
+    summary = await news.store.outbox_summary(GUILD_ID)
+    assert summary.counts["failed"] == 1 and summary.last_failure.error_code == 50035
+    assert "Invalid Form Body" in summary.last_failure.last_error
+
+
+async def test_announcements_resume_by_themselves_when_permission_comes_back(news, feed_server):
+    await news.store.set_announce_channel(GUILD_ID, LOCKED_CHANNEL)
+    feed_server.serve(body=numbered_feed(91), etag='"v2"')
+    await sync_and_announce(news)
+    await announcer(news).deliver()
+    # Still missing in the cached permissions: retrying would cost a request, so none is made.
+    assert len(post_requests(news, LOCKED_CHANNEL)) == 1
+    news.fake.locked_channels.discard(LOCKED_CHANNEL)
+    await news.fake.dispatch("CHANNEL_UPDATE", {"id": str(LOCKED_CHANNEL), "type": 0, "name": "locked",
+                                                "position": 0, "guild_id": str(GUILD_ID),
+                                                "permission_overwrites": [], "nsfw": False, "parent_id": None})
+    for _ in range(100):  # the update alone brings the announcement: no command, no sync
+        if posts(news, LOCKED_CHANNEL):
+            break
+        await asyncio.sleep(0.02)
+    assert len(posts(news, LOCKED_CHANNEL)) == 1
 
 
 async def test_removed_and_restored_episode_is_not_announced_again(news, feed_server):

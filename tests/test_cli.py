@@ -124,3 +124,48 @@ def test_console_answers_like_the_bot(tmp_path, line):
 
 def test_console_ends_on_eof(tmp_path):
     assert run(tmp_path, "console", stdin="/help\n").returncode == 0
+
+
+def test_queries_starting_with_a_dash_are_queries(tmp_path):
+    for args in (("search", "-x", "--json"), ("search", "--json", "--", "-rf")):
+        result = run(tmp_path, *args)
+        assert result.returncode in (0, 1), result.stderr
+        assert json.loads(result.stdout)["query"] in ("-x", "-rf")
+
+
+def test_json_is_valid_utf8_whatever_bytes_the_arguments_held(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "search", b"caddy\xff\xfe", "--json"], cwd=tmp_path, capture_output=True,
+        timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout.decode("utf-8"))
+    assert document["query"].startswith("caddy") and document["results"]
+
+
+def test_a_database_from_a_newer_podbot_is_refused(tmp_path):
+    import sqlite3
+
+    connection = sqlite3.connect(tmp_path / "new.db")
+    connection.execute("PRAGMA user_version = 99")
+    connection.close()
+    result = run(tmp_path, "search", "rust", "--db", "new.db")
+    assert result.returncode == 2
+    assert "written by a newer podbot (schema 99, this one knows 4)" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_a_database_locked_by_another_process_is_a_busy_error_not_a_traceback(tmp_path):
+    import sqlite3
+
+    assert run(tmp_path, "sync", "--db", "busy.db").returncode == 0
+    holder = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = run(tmp_path, "sync", "--db", "busy.db")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 2, result.stderr
+    assert "database is busy (another podbot process is writing); try again" in result.stderr
+    assert "Traceback" not in result.stderr
