@@ -122,3 +122,13 @@ def queries(items: list[ParsedEpisode], count: int, seed: int = 99) -> list[str]
         else:
             made.append(rng.choice(TOPICS).lower() + " " + rng.choice(THINGS).split()[0])
     return made
+
+
+def junk_words(count: int, seed: int = 5) -> dict[str, int]:
+    """COUNT distinct made-up words (as a hostile feed's notes could hold), each in one episode."""
+    generator = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words: dict[str, int] = {}
+    while len(words) < count:
+        words["".join(generator.choices(letters, k=generator.randint(4, 12)))] = 1
+    return words

@@ -64,6 +64,9 @@ class DiscordConfig:
 @dataclass(frozen=True)
 class AnnounceConfig:
     digest_after: int = 3
+    # Announcements still pending after this many hours (a channel closed to the bot for a while)
+    # go out together as one digest.
+    digest_pending_after_hours: float = 24.0
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ _POSITIVE = {
     "feed.linked_file_timeout_seconds",
     "refresh.interval_minutes",
     "announce.digest_after",
+    "announce.digest_pending_after_hours",
 }
 _NON_NEGATIVE = {
     "feed.max_redirects",

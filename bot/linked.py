@@ -57,8 +57,21 @@ class LinkedRound:
     """What one sync's downloads did: the files to remember, and what to tell the operator."""
 
     files: list[LinkedFile] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)
     pending: int = 0
+
+    @property
+    def warnings(self) -> list[str]:
+        """One line per kind of problem, however many files had it."""
+        lines = []
+        for problem, cases in (("chapters file not used (retried later)", self.failed),
+                               ("chapters file has no usable chapters", self.empty)):
+            if len(cases) == 1:
+                lines.append(f"{problem}: {cases[0]}")
+            elif cases:
+                lines.append(f"{len(cases)} {problem.replace('file', 'files', 1)}; the first: {cases[0]}")
+        return lines
 
 
 class _Budget:
@@ -135,7 +148,7 @@ async def _download(
     except FeedError as error:
         failures = base.failures + 1
         retry = min(FIRST_RETRY * 2 ** min(failures - 1, 16), LONGEST_RETRY)
-        round_.warnings.append(f"chapters file not used (retried later): {shorten(str(error), 300)}")
+        round_.failed.append(shorten(str(error), 300))
         log.info("chapters file %s failed (%d in a row): %s", url, failures, error)
         failed = replace(base, last_error=str(error), failures=failures, next_attempt_at=now + retry)
         return failed, config.linked_file_max_bytes
@@ -145,7 +158,7 @@ async def _download(
         return unchanged, len(body or b"")
     chapters = await asyncio.to_thread(chapters_from_json, body, config.max_chapters)
     if not chapters:
-        round_.warnings.append(f"chapters file has no usable chapters: {shorten(url, 200)}")
+        round_.empty.append(shorten(url, 200))
     read = LinkedFile(url=url, etag=etag, last_modified=last_modified, body_sha256=body_digest(body),
                       chapters=chapters, fetched_at=now)
     return read, len(body)

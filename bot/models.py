@@ -168,6 +168,7 @@ class OutboxRow:
     attempts: int
     last_error: str | None = None
     error_code: int | None = None
+    created_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,15 +40,23 @@ class Delivery:
         return [row.id for row in self.rows]
 
 
-def plan_deliveries(rows: list[OutboxRow], digest_after: int) -> list[Delivery]:
+def plan_deliveries(
+    rows: list[OutboxRow], digest_after: int, stale_after: dt.timedelta | None = None,
+    now: dt.datetime | None = None,
+) -> list[Delivery]:
     """Each channel's pending rows as separate posts, or one digest when there are more than
-    DIGEST_AFTER of them (after downtime, or a feed that published a batch)."""
+    DIGEST_AFTER of them (after downtime, or a feed that published a batch), or when some waited
+    longer than STALE_AFTER (a channel that was closed to the bot for days: old news, summed up)."""
     by_channel: dict[tuple[int, int], list[OutboxRow]] = defaultdict(list)
     for row in rows:
         by_channel[(row.guild_id, row.channel_id)].append(row)
+    now = now or dt.datetime.now(dt.timezone.utc)
     deliveries = []
     for (guild_id, channel_id), channel_rows in by_channel.items():
-        if len(channel_rows) > digest_after:
+        stale = stale_after is not None and any(
+            row.created_at is not None and now - row.created_at > stale_after for row in channel_rows
+        )
+        if len(channel_rows) > digest_after or (stale and len(channel_rows) > 1):
             deliveries.append(Delivery(guild_id, channel_id, tuple(channel_rows)))
         else:
             deliveries.extend(Delivery(guild_id, channel_id, (row,)) for row in channel_rows)

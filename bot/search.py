@@ -108,6 +108,7 @@ class SearchIndex:
                 self._add(index, CHAPTER, tokenize(chapter.title))
         self.document_counts = document_counts
         self.vocabulary = sorted(document_counts)
+        self._similar = _spelling_buckets(document_counts)
 
     def _add(self, index: int, field: int, terms: list[str]) -> None:
         for term in terms:
@@ -137,13 +138,38 @@ class SearchIndex:
         if len(word) >= 4 and not word.isdigit():
             cutoff = 80 if len(word) <= 5 else 75
             for term, score, _ in process.extract(
-                word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=_EXPANSIONS_PER_WORD
+                word, self.spelling_candidates(word), scorer=fuzz.ratio, score_cutoff=cutoff,
+                limit=_EXPANSIONS_PER_WORD,
             ):
                 # Squared, so a near miss ("trust" for "rust") ranks below an exact chapter match.
                 found.setdefault(term, 0.95 * (score / 100) ** 2)
         return found
 
 
+    def spelling_candidates(self, word: str) -> list[str]:
+        """Indexed terms that may be WORD misspelt: same first letter, similar length. At most
+        SPELLING_CANDIDATES of them (the most common first), so a typo costs the same in a feed
+        whose notes hold two million distinct words as in a small one."""
+        candidates: list[str] = []
+        for offset in (0, -1, 1, -2, 2, -3, 3):  # the likeliest lengths first, in case the cap cuts
+            candidates.extend(self._similar.get((word[0], len(word) + offset), ()))
+            if len(candidates) >= SPELLING_CANDIDATES:
+                return candidates[:SPELLING_CANDIDATES]
+        return candidates
+
+
+# A typo keeps its first letter and about its length (fuzz.ratio >= 75 allows no more than 3 off).
+SPELLING_CANDIDATES = 5_000
+
+
+def _spelling_buckets(document_counts: dict[str, int]) -> dict[tuple[str, int], list[str]]:
+    """Terms by (first character, length), each bucket most common first and capped."""
+    buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for term in sorted(filter(None, document_counts), key=lambda t: -document_counts[t]):
+        bucket = buckets[(term[0], len(term))]
+        if len(bucket) < SPELLING_CANDIDATES:
+            bucket.append(term)
+    return dict(buckets)
 
 
 class Searcher:

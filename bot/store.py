@@ -608,7 +608,7 @@ def _outbox_row(row: aiosqlite.Row) -> OutboxRow:
     return OutboxRow(
         id=row["id"], episode_id=row["episode_id"], guild_id=row["guild_id"], channel_id=row["channel_id"],
         state=row["state"], nonce=row["nonce"], message_id=row["message_id"], attempts=row["attempts"],
-        last_error=row["last_error"], error_code=row["error_code"],
+        last_error=row["last_error"], error_code=row["error_code"], created_at=_parse_iso(row["created_at"]),
     )
 
 

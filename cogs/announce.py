@@ -11,6 +11,7 @@ After every sync (scheduled or /admin resync) and on connecting, the cog:
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from collections import defaultdict
 
@@ -93,7 +94,9 @@ class Announcements(commands.Cog):
                     await self._revive_where_permitted_again()
                 await self._settle_interrupted()
                 due = await self.store.announcements("pending", due_only=True)
-                for delivery in plan_deliveries(due, self.bot.config.announce.digest_after):
+                settings = self.bot.config.announce
+                stale_after = dt.timedelta(hours=settings.digest_pending_after_hours)
+                for delivery in plan_deliveries(due, settings.digest_after, stale_after):
                     await self._post(delivery)
                 await self._edit_changed()
             except Exception:

@@ -4,6 +4,8 @@ Syncs and announcement rounds are triggered directly; nothing waits on timers.
 """
 
 import asyncio
+import dataclasses
+import datetime as dt
 
 import pytest
 
@@ -273,3 +275,11 @@ def test_deliveries_digest_only_past_the_threshold_per_channel():
 def test_retry_delay_doubles_and_is_bounded():
     assert [retry_delay(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
     assert retry_delay(30).total_seconds() == 3600
+
+
+def test_pending_rows_that_waited_long_become_one_digest():
+    now = dt.datetime(2026, 1, 10, tzinfo=dt.timezone.utc)
+    fresh = [dataclasses.replace(row(i, 10), created_at=now - dt.timedelta(minutes=5)) for i in range(2)]
+    old = [dataclasses.replace(row(i, 20), created_at=now - dt.timedelta(days=3)) for i in range(2, 4)]
+    deliveries = plan_deliveries(fresh + old, digest_after=3, stale_after=dt.timedelta(hours=24), now=now)
+    assert [(d.channel_id, len(d.rows)) for d in deliveries] == [(10, 1), (10, 1), (20, 2)]

@@ -145,3 +145,16 @@ async def test_titles_in_any_script_and_with_accents_are_searchable(store, feed_
     assert (await searcher.search("grusse munchen"))[0].episode.guid == "de"
     assert (await searcher.search("東京"))[0].episode.guid == "ja"
     assert (await searcher.search("привет"))[0].episode.guid == "ru"
+
+
+async def test_typos_still_match_when_the_notes_hold_a_huge_vocabulary(searcher):
+    from bot.search import SPELLING_CANDIDATES, SearchIndex
+
+    index = await searcher.index()
+    counts = dict(index.document_counts)
+    # 60,000 made-up words that all start like "caddy", as a hostile feed's notes could hold.
+    counts.update({f"c{n:07d}": 1 for n in range(60_000)})
+    searcher._index = SearchIndex(index.episodes, counts, index.generation)
+    assert len(searcher._index.spelling_candidates("cadddy")) <= SPELLING_CANDIDATES
+    (best,) = await searcher.search("cadddy", limit=1)
+    assert best.episode.number == 64
