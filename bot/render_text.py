@@ -61,6 +61,8 @@ def sync_json(report: SyncReport) -> dict[str, Any]:
         "not_modified": report.not_modified,
         "dry_run": report.dry_run,
         "skipped_items": list(report.skipped_items),
+        "warnings": list(report.warnings),
+        "chapters_files": {"downloaded": report.linked_fetched, "pending": report.linked_pending},
     }
 
 
@@ -147,4 +149,6 @@ def sync_text(report: SyncReport) -> str:
             lines.append(f"  {label}: {number}{change.title}{detail}")
     for skipped in report.skipped_items:
         lines.append(f"  skipped {skipped}")
+    for warning in report.warnings:
+        lines.append(f"  warning: {warning}")
     return "\n".join(lines)
