@@ -14,12 +14,13 @@ from .models import Chapter
 MAX_CHAPTER_TITLE = 200
 MAX_CHAPTERS = 500
 # A time on its own: H:MM:SS, MM:SS or M:SS, optionally bracketed; not part of a longer number run.
-_TIME = r"(?<![\d:.])(\d{1,2}:\d{2}:\d{2}|\d{1,3}:\d{2})(?!\d|:\d)"
+_TIME = r"(?<![\d:.,/])(\d{1,2}:\d{2}:\d{2}|\d{1,3}:\d{2})(?:\.\d{1,3}(?!\d))?(?!\d|:\d)"
 _TIME_RE = re.compile(_TIME)
 _BRACKETED_TIME_RE = re.compile(r"[\(\[]\s*" + _TIME + r"\s*[\)\]]")
 _LABEL_RE = re.compile(r"^(?:time ?stamps|chapters|chapter markers|show notes|agenda|topics)\s*:?\s*", re.IGNORECASE)
 _LABEL_ANYWHERE_RE = re.compile(r"\b(?:time ?stamps|chapters|chapter markers)\s*:?\s+", re.IGNORECASE)
 _EDGE_PUNCTUATION = " \t-–—:|•·,;>*"
+_ALNUM_RE = re.compile(r"[^\W_]")
 
 
 def parse_timestamp(text: str) -> int | None:
@@ -68,21 +69,36 @@ def normalise(chapters: Iterable[Chapter], limit: int = MAX_CHAPTERS) -> tuple[C
 
 
 def _clean_title(text: str) -> str:
-    title = _LABEL_RE.sub("", text.strip()).strip(_EDGE_PUNCTUATION)
+    title = _URL_RE.sub(" ", text)
+    title = _TIME_RE.sub(" ", title)  # a stray timestamp inside a title is debris, not words
+    title = re.sub(r"\s+", " ", title)
+    title = _LABEL_RE.sub("", title.strip()).strip(_EDGE_PUNCTUATION + _MARKDOWN)
     # Brackets left over from "(12:34)" go; balanced ones such as "magick(s)" stay.
     for opening, closing in ("()", "[]"):
+        title = title.rstrip(opening + " ")
+        title = title.lstrip(closing + " ")
         if title.endswith(closing) and title.count(opening) < title.count(closing):
             title = title[:-1]
         if title.startswith(opening) and title.count(opening) > title.count(closing):
             title = title[1:]
-    return title.strip(_EDGE_PUNCTUATION)[:MAX_CHAPTER_TITLE]
+    title = title.strip(_EDGE_PUNCTUATION + _MARKDOWN)
+    return title[:MAX_CHAPTER_TITLE] if _ALNUM_RE.search(title) else ""  # "." or "—" is no title
 
 
-def _chapter(start: int | None, title: str) -> Chapter | None:
-    title = _clean_title(title)
-    if start is None or not title:
+def _chapter(start: int | None, title: str, *, untitled_ok: bool = False) -> Chapter | None:
+    """A chapter at START called TITLE (cleaned); in a chapter list, a time with no title at all
+    still marks a chapter ("Chapter at 12:00") when UNTITLED_OK."""
+    if start is None:
         return None
-    return Chapter(start_seconds=start, title=title)
+    title = _clean_title(title)
+    if not title and untitled_ok:
+        title = f"Chapter at {_stamp(start)}"
+    return Chapter(start_seconds=start, title=title) if title else None
+
+
+def _stamp(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
 def chapters_from_json(payload: str | bytes, limit: int = MAX_CHAPTERS) -> tuple[Chapter, ...]:
@@ -114,35 +130,116 @@ def chapters_from_psc(entries: object, limit: int = MAX_CHAPTERS) -> tuple[Chapt
 
 
 def chapters_from_lines(lines: list[str], limit: int = MAX_CHAPTERS) -> tuple[Chapter, ...]:
-    """Timestamps in the visible lines of show notes (notes.read_notes), one chapter per line or
-    flattened into one paragraph."""
-    chapters: list[Chapter] = []
-    for line in lines:
-        times = list(_TIME_RE.finditer(line))
-        if len(times) == 1 and not _LABEL_ANYWHERE_RE.search(line, 0, times[0].start()):
-            if chapter := _chapter_from_line(line, times[0]):
-                chapters.append(chapter)
-        elif times:
-            chapters.extend(_chapters_from_run(line, times))
+    """Chapters in the visible lines of show notes (notes.read_notes): one per line, or flattened
+    into one paragraph. Only times a person would read as chapter starts count: not clock times,
+    ranges, dates, the programme's length, a time inside prose or inside a link's address. A run of
+    chapter lines is a chapter list; a single one must be shaped like a chapter (a short line with
+    the time at its start or end)."""
+    found: list[tuple[Chapter, bool]] = []  # (chapter, came from a list-like run)
+    pending_time: int | None = None  # a line that held only a time: its title is the next line
+    for raw in lines:
+        line = _URL_RE.sub(" ", raw)
+        times = [time for time in _TIME_RE.finditer(line) if _is_chapter_time(line, time)]
+        if pending_time is not None:
+            title = line if not times and len(line) <= MAX_CHAPTER_TITLE else ""
+            if chapter := _chapter(pending_time, title, untitled_ok=True):
+                found.append((chapter, False))
+            pending_time = None
+            if not times:
+                continue
+        if not times:
+            continue
+        labelled = _LABEL_ANYWHERE_RE.search(line, 0, times[0].start())
+        if len(times) == 1 and not labelled:
+            shaped = _shaped_line(line, times[0])
+            if shaped is None:
+                continue
+            start, title = shaped
+            if title:
+                if chapter := _chapter(start, title):
+                    found.append((chapter, False))
+            else:
+                pending_time = start
+        else:
+            found.extend((chapter, True) for chapter in _chapters_from_run(line, times))
+    if pending_time is not None and found:
+        found.append((Chapter(pending_time, f"Chapter at {_stamp(pending_time)}"), False))
+    chapters = [chapter for chapter, _ in found]
+    # One lone line is a chapter only when it could be nothing else: a short, titled line.
+    if len(found) == 1 and not found[0][1] and (
+        found[0][0].title.startswith("Chapter at ") or len(found[0][0].title) > _LONE_CHAPTER_TITLE
+    ):
+        return ()
     return normalise(chapters, limit)
 
 
-def _chapter_from_line(line: str, time: re.Match[str]) -> Chapter | None:
+_LONE_CHAPTER_TITLE = 80
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_MARKDOWN = "_*~`"
+_CLOCK_AFTER = re.compile(
+    r"\s*(?:(?:-|–|—|to|until|till)\s*\d{1,2}(?::\d{2})?\s*)?"
+    r"(?:[ap]\.?\s?m\b\.?|o['’]?clock|(?:[ecmp][sd]?t|utc|gmt|cet|cest|bst|ist|aest)\b)",
+    re.IGNORECASE,
+)
+_RANGE_START_BEFORE = re.compile(r"\b(?:from|between)\s*$", re.IGNORECASE)
+_RANGE_END_BEFORE = re.compile(r"\d\s*(?:-|–|—|to|until|till)\s*$", re.IGNORECASE)
+_LENGTH_BEFORE = re.compile(
+    r"\b(?:length|runtime|run time|running time|duration|total time|total|time)\s*[:=-]?\s*$", re.IGNORECASE
+)
+_DATE_NEARBY = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thurs|fri|sat|sun)"
+    r"[a-z]*\.?,?\s|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|\b(?:19|20)\d{2}\b",
+    re.IGNORECASE,
+)
+# Words that put a time inside a sentence ("we met at 10:30", "around 3:20") rather than name a chapter.
+_PROSE_BEFORE = re.compile(
+    r"\b(?:at|around|about|approximately|approx|by|until|till|from|after|before|since|past|minute|mark|"
+    r"is|was|were|are|be|on|in)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_chapter_time(line: str, time: re.Match[str]) -> bool:
+    """Whether the time at TIME could start a chapter, judged by what surrounds it."""
+    before, after = line[max(0, time.start() - 30) : time.start()], line[time.end() : time.end() + 24]
+    if _CLOCK_AFTER.match(after) or _RANGE_START_BEFORE.search(before) or _LENGTH_BEFORE.search(before):
+        return False
+    if _RANGE_END_BEFORE.search(before) and _TIME_RE.search(before):
+        return False  # "0:00 - 2:15 Intro": the range's end is not a chapter of its own
+    window = line[max(0, time.start() - 16) : time.end() + 16]
+    return not _DATE_NEARBY.search(window)
+
+
+def _shaped_line(line: str, time: re.Match[str]) -> tuple[int, str] | None:
+    """(start, title) when the line reads as one chapter: its time at the start or the end of the
+    line, the rest a short title. None for prose that happens to contain a time."""
+    start = parse_timestamp(time.group(1))
+    if start is None:
+        return None
     bracketed = _BRACKETED_TIME_RE.search(line)
     span = bracketed.span() if bracketed and bracketed.start(1) == time.start(1) else time.span()
-    title = (line[: span[0]] + " " + line[span[1] :]).strip()
-    # A long line of prose that happens to contain a time is not a chapter.
-    if len(title) > MAX_CHAPTER_TITLE or re.search(r"https?://", title):
+    edge = _EDGE_PUNCTUATION + _MARKDOWN + "([#.)]"
+    before, after = line[: span[0]], line[span[1] :]
+    after = re.sub(r"^\s*(?:-|–|—|to)\s*" + _TIME, "", after)  # "0:00 - 2:15 Intro"
+    if not _ALNUM_RE.search(before):  # bullets, emoji, brackets and markdown before the time
+        title = after
+    elif not _ALNUM_RE.search(after):
+        if _PROSE_BEFORE.search(before.rstrip(edge + " ")):
+            return None
+        title = before
+    else:
         return None
-    return _chapter(parse_timestamp(time.group(1)), title)
+    if len(title.strip()) > MAX_CHAPTER_TITLE:
+        return None
+    return start, title
 
 
 def _chapters_from_run(line: str, times: list[re.Match[str]]) -> list[Chapter]:
     """Several times in one line: 'Intro 0:06 Ed Intro 2:12 …' or '0:06 Intro 2:12 Ed Intro …'."""
     labelled = list(_LABEL_ANYWHERE_RE.finditer(line[: times[0].start()]))
     start_of_run = labelled[-1].end() if labelled else 0
-    before_first = line[start_of_run : times[0].start()].strip(_EDGE_PUNCTUATION)
-    after_last = line[times[-1].end() :].strip(_EDGE_PUNCTUATION)
+    before_first = line[start_of_run : times[0].start()].strip(_EDGE_PUNCTUATION + _MARKDOWN + "([")
+    after_last = line[times[-1].end() :].strip(_EDGE_PUNCTUATION + _MARKDOWN + ")]")
     time_first = not before_first or (bool(after_last) and len(after_last) <= MAX_CHAPTER_TITLE and not labelled)
     chapters = []
     for index, time in enumerate(times):
@@ -155,6 +252,8 @@ def _chapters_from_run(line: str, times: list[re.Match[str]]) -> list[Chapter]:
             if index == 0 and not labelled:
                 # No "Timestamps" label: the first title is the last short phrase before the time.
                 title = re.split(r"(?<=[.!])\s+", title)[-1]
-        if len(title.strip()) <= MAX_CHAPTER_TITLE and (chapter := _chapter(parse_timestamp(time.group(1)), title)):
+        if len(title.strip()) <= MAX_CHAPTER_TITLE and (
+            chapter := _chapter(parse_timestamp(time.group(1)), title, untitled_ok=len(times) > 1)
+        ):
             chapters.append(chapter)
     return chapters

@@ -18,9 +18,16 @@ _WHITESPACE_RE = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _BARE_URL_RE = re.compile(r"https?://[^\s<>()\"']+[^\s<>()\"'.,;:!?]")
 
 
+# Notes that use any of these are HTML: their source line breaks are only wrapping, not lines.
+_HTML_TAG_RE = re.compile(r"<\s*/?\s*(?:p|br|div|li|ul|ol|a|span|strong|b|i|em|u|h[1-6]|table|tr|td|img|hr|"
+                          r"blockquote|pre|code|figure|section)\b", re.IGNORECASE)
+
+
 class _NotesParser(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, html_markup: bool = True) -> None:
         super().__init__(convert_charrefs=True)
+        self.html_markup = html_markup
+        self._pre_depth = 0
         self.chunks: list[str] = []
         self.links: list[Link] = []
         self._hidden_depth = 0
@@ -28,6 +35,8 @@ class _NotesParser(HTMLParser):
         self._anchor_text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "pre":
+            self._pre_depth += 1
         if tag in _INVISIBLE_TAGS:
             self._hidden_depth += 1
         elif tag in _LINE_BREAKING_TAGS:
@@ -42,6 +51,8 @@ class _NotesParser(HTMLParser):
             self.chunks.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self._pre_depth = max(0, self._pre_depth - 1)
         if tag in _INVISIBLE_TAGS:
             self._hidden_depth = max(0, self._hidden_depth - 1)
         elif tag in _LINE_BREAKING_TAGS:
@@ -54,19 +65,21 @@ class _NotesParser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._hidden_depth:
             return
+        if self.html_markup and not self._pre_depth:
+            data = data.replace("\r", " ").replace("\n", " ")  # wrapping in the HTML source
         self.chunks.append(data)
         if self._open_href is not None:
             self._anchor_text.append(data)
 
 
 def _parse(markup: str) -> _NotesParser:
-    parser = _NotesParser()
+    parser = _NotesParser(html_markup=bool(_HTML_TAG_RE.search(markup)))
     try:
         parser.feed(markup)
         parser.close()
     except (AssertionError, ValueError):
         # HTMLParser raises on a few pathological inputs; fall back to dropping anything tag-like.
-        parser = _NotesParser()
+        parser = _NotesParser(html_markup=False)
         parser.chunks = [html.unescape(re.sub(r"<[^>]*>?", "\n", markup))]
     return parser
 
