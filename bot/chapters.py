@@ -77,6 +77,8 @@ def _clean_title(text: str) -> str:
     for opening, closing in ("()", "[]"):
         title = title.rstrip(opening + " ")
         title = title.lstrip(closing + " ")
+        # An opening bracket whose contents went with a link ("Skip (http://…") closes nothing.
+        title = re.sub(rf"\{opening}\s+(?=[^\{closing}]*$)", "", title)
         if title.endswith(closing) and title.count(opening) < title.count(closing):
             title = title[:-1]
         if title.startswith(opening) and title.count(opening) > title.count(closing):
@@ -184,11 +186,16 @@ _CLOCK_AFTER = re.compile(
 _RANGE_START_BEFORE = re.compile(r"\b(?:from|between)\s*$", re.IGNORECASE)
 _RANGE_END_BEFORE = re.compile(r"\d\s*(?:-|–|—|to|until|till)\s*$", re.IGNORECASE)
 _LENGTH_BEFORE = re.compile(
-    r"\b(?:length|runtime|run time|running time|duration|total time|total|time)\s*[:=-]?\s*$", re.IGNORECASE
+    r"\b(?:length|runtime|run time|running time|duration|total time|play time|playtime)\s*[:=-]?\s*$", re.IGNORECASE
 )
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?"
+# A date next to a time makes it a moment, not a chapter start: "Nov 29 01:05:10", "10/24/2021 15:00",
+# "2024-03-01 12:30", "Thursday 8:00".
 _DATE_NEARBY = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|mon|tue|tues|wed|thu|thurs|fri|sat|sun)"
-    r"[a-z]*\.?,?\s|\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}|\b(?:19|20)\d{2}\b",
+    rf"\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b|"
+    rf"\b{_WEEKDAY}\b\.?,?\s+(?:\d|{_MONTH}\b)|\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\b(?:19|20)\d{{2}}\b",
     re.IGNORECASE,
 )
 # Words that put a time inside a sentence ("we met at 10:30", "around 3:20") rather than name a chapter.

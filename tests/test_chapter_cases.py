@@ -64,6 +64,11 @@ POSITIVE = [
     ("chapters-after-prose", "<p>In this episode we talk about builds. It was recorded in May.</p>"
                              "<p>0:00 Intro</p><p>3:30 Builds</p>", [(0, "Intro"), (210, "Builds")]),
     ("guest-name-chapter", "<p>0:00 Intro</p><p>1:10 Meet Ada</p>", [(0, "Intro"), (70, "Meet Ada")]),
+    # Words that begin like a month or weekday, or say "time", are still titles.
+    ("month-like-names", "<p>Intro Marco 1:30</p><p>Monorail design 12:15</p><p>Sunsetting the API 20:00</p>",
+     [(90, "Intro Marco"), (735, "Monorail design"), (1200, "Sunsetting the API")]),
+    ("time-in-title", "<p>Timestamps: Saving Build Time 13:10 Testing It 17:39 Outro 30:00</p>",
+     [(790, "Saving Build Time"), (1059, "Testing It"), (1800, "Outro")]),
 ]
 
 NEGATIVE = [
