@@ -322,6 +322,7 @@ class StatusFacts:
     latency_ms: float | None
     version: str
     feed: str
+    feed_warnings: tuple[str, ...] = ()
 
 
 def status_embed(facts: StatusFacts) -> discord.Embed:
@@ -345,6 +346,8 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
             value=formatting.shorten(f"{facts.last_error} (last try {_when(facts.last_attempt)})", FIELD_LIMIT),
             inline=False,
         )
+    if facts.feed_warnings:
+        embed.add_field(name="Feed warnings (last sync)", value=_bounded_list(list(facts.feed_warnings)), inline=False)
     channel = facts.announce_channel or "not set (use /admin announce channel)"
     if facts.announce_problem:
         channel += f"\n⚠️ {facts.announce_problem}"
@@ -358,7 +361,7 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
     embed.add_field(name="Gateway latency", value=latency, inline=True)
     embed.add_field(name="Version", value=facts.version, inline=True)
     embed.set_footer(text=formatting.shorten(f"Feed: {facts.feed}", 2048))
-    return embed
+    return within_total(embed)
 
 
 def _when(moment: dt.datetime | None) -> str:

@@ -263,22 +263,26 @@ async def _parse_in_child(body: bytes, source: str, config: FeedConfig) -> Parse
 def parse_sync(body: bytes, source: str, config: FeedConfig | None = None) -> ParsedFeed:
     """The feed's podcast and episodes; every item's size bounded by CONFIG's limits."""
     limits = config or FeedConfig()
-    head = body[:2048].lstrip().lower()
-    if not head:
+    body = _repaired(body)
+    head = body[:2048].lower()
+    if not head.strip():
         raise FeedError(f"{source}: empty response, not a feed")
-    if head[:1] in (b"{", b"["):
+    if head.lstrip()[:1] in (b"{", b"["):
         raise FeedError(f"{source}: response is JSON, not an RSS or Atom feed")
     # No sanitizing: podbot never renders the notes as HTML, it reads them as text (notes.py).
     document = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    xml_error = None
     if isinstance(document.get("bozo_exception"), xml.sax.SAXException):
         line = getattr(document.bozo_exception, "getLineNumber", lambda: None)()
         where = f" at line {line}" if line else ""
-        raise FeedError(f"{source}: malformed XML{where} ({document.bozo_exception.getMessage()})")
+        xml_error = f"{document.bozo_exception.getMessage()}{where}"
     if not document.get("version"):
+        if xml_error and b"<html" not in head and b"<!doctype html" not in head:
+            raise FeedError(f"{source}: malformed XML ({xml_error}), and no feed could be read from it")
         kind = "an HTML page" if b"<html" in head or b"<!doctype html" in head else "not an RSS or Atom feed"
         raise FeedError(f"{source}: response is {kind}, not a podcast feed")
     if not document.entries:
-        raise FeedError(f"{source}: feed has no episodes")
+        raise FeedError(f"{source}: feed has no episodes" + (f" (malformed XML: {xml_error})" if xml_error else ""))
     episodes, skipped, seen_guids = [], [], set()
     warnings = FeedWarnings()
     for position, entry in enumerate(document.entries, start=1):
@@ -300,8 +304,24 @@ def parse_sync(body: bytes, source: str, config: FeedConfig | None = None) -> Pa
         image_url=(channel.get("image") or {}).get("href"),
         language=channel.get("language"),
     )
+    # Like a podcast app, read what can be read from broken XML, and say so.
+    recovered = (f"feed has XML errors: {xml_error}; {len(episodes)} items read",) if xml_error else ()
     return ParsedFeed(podcast=podcast, episodes=tuple(episodes), skipped_items=tuple(skipped),
-                      warnings=warnings.lines())
+                      warnings=recovered + warnings.lines())
+
+
+_XML_ILLEGAL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _repaired(body: bytes) -> bytes:
+    """BODY with what no XML reader accepts taken out: anything before the first '<' (blank lines,
+    a BOM, whitespace) and control characters, NUL included (which also never reach a terminal)."""
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff") or body[:4] in (b"\x00<\x00?", b"<\x00?\x00"):
+        return body  # UTF-16: NUL bytes are half of every character
+    start = body.find(b"<")
+    if start > 0 and not body[:start].strip(b" \t\r\n\xef\xbb\xbf"):
+        body = body[start:]
+    return _XML_ILLEGAL_BYTES.sub(b"", body)
 
 
 def _clean(text: Any) -> str:

@@ -88,6 +88,7 @@ class Admin(commands.Cog):
             latency_ms=None if math.isnan(latency) or math.isinf(latency) else latency * 1000,
             version=__version__,
             feed=self.bot.syncer.source,
+            feed_warnings=tuple(self.bot.syncer.last_report.warnings) if self.bot.syncer.last_report else (),
         )
         await interaction.response.send_message(embed=embeds.status_embed(facts), ephemeral=True)
 
