@@ -54,6 +54,7 @@ class ParsedFeed:
     episodes: tuple[ParsedEpisode, ...]
     skipped_items: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()  # what was wrong but recovered from (cut titles, bad URLs, ...)
+    complete: bool = True  # False when the document was cut off: missing items are not removals
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,11 @@ class UnsafeUrl(ValueError):
 Origin = tuple[str, str, int]
 
 
+def is_url(source: str) -> bool:
+    """Whether SOURCE is an http(s) URL (else it is a local path)."""
+    return source.lower().startswith(("http://", "https://"))
+
+
 def origin_of(url: str) -> Origin | None:
     """(scheme, host, port) of URL, or None when it is not an http(s) URL."""
     try:

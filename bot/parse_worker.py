@@ -33,7 +33,7 @@ def main() -> int:
         write_frame(stdout, ("error", str(error)))
         write_frame(stdout, None)
         return 0
-    write_frame(stdout, ("podcast", (parsed.podcast, parsed.skipped_items, parsed.warnings)))
+    write_frame(stdout, ("podcast", (parsed.podcast, parsed.skipped_items, parsed.warnings, parsed.complete)))
     episodes = parsed.episodes
     for start in range(0, len(episodes), EPISODES_PER_FRAME):
         write_frame(stdout, ("episodes", episodes[start : start + EPISODES_PER_FRAME]))

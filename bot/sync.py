@@ -238,6 +238,8 @@ class Syncer:
         known_files = await self.store.linked_files(e.chapters_url for e in parsed.episodes if e.chapters_url)
         stored = await self.store.stored_keys()
         plan = await _reconcile_in_thread(stored, parsed.episodes, known_files, announce_new=not first_sync)
+        if not parsed.complete:
+            plan.removed = []  # a cut-off feed says nothing about the items it never got to
         active = sum(1 for key in stored if not key.removed)
         # The first sync of a source may replace another feed's episodes; after that, a feed that
         # suddenly lost most of its items is more likely broken than pruned.
@@ -256,6 +258,8 @@ class Syncer:
             if linked.files:
                 known_files.update({file.url: file for file in linked.files})
                 plan = await _reconcile_in_thread(stored, parsed.episodes, known_files, announce_new=not first_sync)
+                if not parsed.complete:
+                    plan.removed = []
         report.warnings.extend(linked.warnings)
         report.linked_fetched = len(linked.files)
         report.linked_pending = linked.pending

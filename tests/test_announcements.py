@@ -119,7 +119,7 @@ async def test_three_new_items_are_three_posts(news, feed_server):
     [
         {"body": numbered_feed(91), "etag": '"v1"'},  # the server says 304 Not Modified
         {"status": 500, "body": b"error"},
-        {"body": numbered_feed(91)[:-300]},
+        {"body": b"<?xml version='1.0'?><rss><<<not a feed"},
         {"body": numbered_feed(2, start=89)},
     ],
     ids=["304", "500", "malformed", "shrunk-to-2"],
@@ -131,6 +131,14 @@ async def test_feed_faults_change_nothing_and_post_nothing(news, feed_server, re
     except Exception as error:  # noqa: BLE001 - the fault is the point; the store must be intact
         assert "refusing" in str(error) or "HTTP 500" in str(error) or "malformed" in str(error)
     assert posts(news) == [] and await news.store.episode_count() == 90
+
+
+async def test_a_cut_off_feed_keeps_every_stored_episode_and_announces_its_complete_new_one(news, feed_server):
+    feed_server.serve(body=numbered_feed(91)[:-300])  # ends inside the oldest item
+    report = await sync_and_announce(news)
+    assert [c.number for c in report.new] == [91] and report.removed == [] and not report.changed
+    assert "ends mid-item" in report.warnings[0]
+    assert len(posts(news)) == 1 and await news.store.episode_count() == 91
 
 
 async def test_feed_timeout_changes_nothing(news, feed_server):

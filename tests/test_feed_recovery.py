@@ -41,7 +41,6 @@ RECOVERABLE = {
                                       declaration='<?xml version="1.0" encoding="ISO-8859-1"?>').encode(),
     "utf8-declared-latin1-sent": feed(item(1, notes="Über café"), item(2)).encode("latin-1"),
     "control-characters-and-nul": feed(item(1, notes="No\x00tes\x1b[31m red\x0b"), item(2)).encode(),
-    "truncated": rss(rss_item(), rss_item(guid="g2", title="Second"))[:-40],
 }
 
 
@@ -51,6 +50,12 @@ def test_broken_feeds_podcast_apps_play_are_read(body):
     assert len(parsed.episodes) == 2
     for episode in parsed.episodes:
         assert not any(ord(ch) < 32 and ch not in "\n\t" for ch in episode.description_text + episode.title)
+
+
+def test_a_cut_off_feed_keeps_its_whole_items_and_distrusts_the_half_one():
+    parsed = parse_sync(rss(rss_item(), rss_item(guid="g2", title="Second"))[:-40], "cut.xml")
+    assert [e.guid for e in parsed.episodes] == ["guid-1"] and not parsed.complete
+    assert "ends mid-item" in parsed.warnings[0]
 
 
 def test_encoding_mismatches_give_the_intended_characters():
