@@ -121,12 +121,21 @@ def chapters_from_json(payload: str | bytes, limit: int = MAX_CHAPTERS) -> tuple
     return normalise(chapters, limit)
 
 
+def parse_npt(text: str) -> int | None:
+    """Seconds in a Normal Play Time, as Podlove Simple Chapters write starts: '1', '1.5',
+    '01:02', '01:02:03', '01:02:03.400'."""
+    text = (text or "").strip()
+    if re.fullmatch(r"\d{1,7}(?:\.\d+)?", text):
+        return int(float(text))
+    return parse_timestamp(text)
+
+
 def chapters_from_psc(entries: object, limit: int = MAX_CHAPTERS) -> tuple[Chapter, ...]:
     """Podlove Simple Chapters as feedparser exposes them: [{'start': '00:01:02.000', 'title': …}]."""
     chapters = []
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict):
-            if chapter := _chapter(parse_timestamp(str(entry.get("start", ""))), str(entry.get("title") or "")):
+            if chapter := _chapter(parse_npt(str(entry.get("start", ""))), str(entry.get("title") or "")):
                 chapters.append(chapter)
     return normalise(chapters, limit)
 

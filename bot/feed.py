@@ -10,7 +10,7 @@ import pickle
 import re
 import sys
 import xml.sax
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import aiohttp
@@ -21,7 +21,7 @@ from . import __version__
 from .config import FeedConfig
 from .formatting import shorten
 from .models import FeedState, ParsedEpisode, ParsedFeed, PodcastInfo
-from .items import FeedWarnings, ItemContext, clean_text, episode_from_entry
+from .items import FeedWarnings, ItemContext, clean_text, episode_from_entry, guests_by_item
 from .netguard import AddressPolicy, BlockedAddress, GuardedResolver, UnsafeUrl, is_url, origin_of
 from .notes import html_to_text
 
@@ -274,17 +274,27 @@ def parse_sync(body: bytes, source: str, config: FeedConfig | None = None) -> Pa
         raise FeedError(f"{source}: response is {kind}, not a podcast feed")
     if not document.entries:
         raise FeedError(f"{source}: feed has no episodes" + (f" (malformed XML: {xml_error})" if xml_error else ""))
-    episodes, skipped, seen_guids = [], [], set()
+    episodes: list[ParsedEpisode] = []
+    skipped: list[str] = []
+    first_with_guid: dict[str, ParsedEpisode] = {}
     warnings = FeedWarnings()
+    people = guests_by_item(body, len(document.entries))
     for position, entry in enumerate(document.entries, start=1):
-        episode = episode_from_entry(entry, ItemContext(position, source, limits, warnings))
+        episode = episode_from_entry(entry, ItemContext(position, source, limits, warnings, people))
         if episode is None:
             skipped.append(f"item {position}: no title, audio or description")
-        elif episode.guid in seen_guids:
-            skipped.append(f"item {position}: repeats guid {episode.guid}")
-        else:
-            seen_guids.add(episode.guid)
-            episodes.append(episode)
+            continue
+        earlier = first_with_guid.get(episode.guid)
+        if earlier is not None:
+            if earlier.audio_url == episode.audio_url or earlier.published == episode.published:
+                skipped.append(f"item {position}: repeats guid {episode.guid}")
+                continue
+            # Another file on another day: a publisher reused a GUID by mistake. Two episodes.
+            warnings.add("reuses another item's guid for a different episode; kept as its own", position,
+                         shorten(episode.guid, 100))
+            episode = replace(episode, guid=f"{episode.guid}#{position}")
+        first_with_guid.setdefault(episode.guid, episode)
+        episodes.append(episode)
     if not episodes:
         raise FeedError(f"{source}: no usable episodes ({len(skipped)} items skipped)")
     channel = document.feed

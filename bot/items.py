@@ -9,17 +9,19 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yarl
 
 from .chapters import chapters_from_lines, chapters_from_psc, parse_duration
 from .config import FeedConfig
 from .formatting import shorten
-from .models import ParsedEpisode
+from .models import Chapter, ParsedEpisode, number_in_title
 from .netguard import check_url, is_url
 from .notes import extract_guests, html_to_text, read_notes
 
@@ -65,6 +67,7 @@ class ItemContext:
     source: str
     limits: FeedConfig
     warnings: FeedWarnings
+    people: dict[int, list[str]] = field(default_factory=dict)  # guests by item position (podcast:person)
 
     def warn(self, kind: str, example: str = "") -> None:
         self.warnings.add(kind, self.position, example)
@@ -86,21 +89,20 @@ def episode_from_entry(entry: Any, item: ItemContext) -> ParsedEpisode | None:
     description_html = item.bounded(_richest_description(entry), limits.max_notes_chars, "notes")
     audio_url = _audio_url(entry)
     title = item.title(entry.get("title")) or item.title(entry.get("itunes_title"))
-    number = _number(entry.get("itunes_episode"))
+    number = _number(entry.get("itunes_episode")) or number_in_title(title)
     notes = read_notes(description_html)
     description_text = notes.text
     if not (title or audio_url or description_text):
         return None
-    published = None
-    if entry.get("published_parsed"):
-        published = dt.datetime.fromtimestamp(calendar.timegm(entry.published_parsed), dt.timezone.utc)
+    published = _published(entry)
     chapters = chapters_from_psc(
         (entry.get("psc_chapters") or {}).get("chapters"), limits.max_chapters
     ) or chapters_from_lines(notes.lines, limits.max_chapters)
     derived_title = not title
     if derived_title:
-        title = _derived_title(number, description_text, published)
-    guid = str(entry.get("id") or "").strip() or audio_url or entry.get("link") or _fallback_guid(title, published)
+        title = _derived_title(number, description_text, published, audio_url)
+    link = str(entry.get("link") or "").strip() or None
+    guid = str(entry.get("id") or "").strip() or link or audio_url or _fallback_guid(title, published)
     links = tuple(link for link in notes.links if link.url != audio_url)
     return ParsedEpisode(
         guid=guid,
@@ -110,13 +112,13 @@ def episode_from_entry(entry: Any, item: ItemContext) -> ParsedEpisode | None:
         episode_type=(entry.get("itunes_episodetype") or None),
         published=published,
         duration_seconds=parse_duration(entry.get("itunes_duration")),
-        link=entry.get("link") or None,
+        link=link,
         audio_url=audio_url,
         description_html=description_html,
         description_text=description_text,
         links=links,
         chapters=chapters,
-        guests=extract_guests(title if not derived_title else "", chapters, description_text),
+        guests=_guests(item, title if not derived_title else "", chapters, description_text),
         chapters_url=_chapters_url(entry, item),
     )
 
@@ -146,11 +148,49 @@ def _richest_description(entry: Any) -> str:
     return max(candidates, key=len)
 
 
+def _published(entry: Any) -> dt.datetime | None:
+    """pubDate, else Atom published, else updated (dc:date lands there too); an unparseable date
+    is unknown, never "now"."""
+    for key in ("published_parsed", "updated_parsed"):
+        # dict.get: feedparser's own get maps one key to the other, with a deprecation warning.
+        if parsed := dict.get(entry, key):
+            try:
+                return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.timezone.utc)
+            except (OverflowError, ValueError, OSError):
+                return None
+    return None
+
+
+_AUDIO_EXTENSIONS = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac", ".mp4a")
+_VIDEO_EXTENSIONS = (".mp4", ".m4v", ".mov", ".webm", ".mkv")
+_IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg")
+
+
+def _media_kind(url: str, mime: str, medium: str) -> int | None:
+    """0 audio, 1 video, 2 unknown; None for an image (a cover is never the episode's audio)."""
+    path = url.split("?", 1)[0].lower()
+    if mime.startswith("image/") or medium == "image" or path.endswith(_IMAGE_EXTENSIONS):
+        return None
+    if mime.startswith("audio/") or medium == "audio" or path.endswith(_AUDIO_EXTENSIONS):
+        return 0
+    if mime.startswith("video/") or medium == "video" or path.endswith(_VIDEO_EXTENSIONS):
+        return 1
+    return 2
+
+
 def _audio_url(entry: Any) -> str | None:
-    enclosures = [e for e in entry.get("enclosures") or [] if e.get("href")]
-    audio = [e for e in enclosures if str(e.get("type", "")).startswith("audio/")]
-    chosen = (audio or enclosures or [None])[0]
-    return chosen.get("href") if chosen else None
+    """The episode's media: enclosure, else media:content (media:group's too), else an Atom
+    link rel="enclosure" (feedparser puts those with the enclosures); audio before video before
+    anything else, in feed order."""
+    candidates = [(e.get("href"), e.get("type"), "") for e in entry.get("enclosures") or []]
+    candidates += [(m.get("url"), m.get("type"), m.get("medium")) for m in entry.get("media_content") or []]
+    ranked = []
+    for order, (url, mime, medium) in enumerate(candidates):
+        url = str(url or "").strip()
+        kind = _media_kind(url, str(mime or "").lower(), str(medium or "").lower()) if url else None
+        if kind is not None:
+            ranked.append((kind, order, url))
+    return min(ranked)[2] if ranked else None
 
 
 def _number(value: Any) -> int | None:
@@ -158,18 +198,57 @@ def _number(value: Any) -> int | None:
     return int(text) if text.isdigit() and len(text) <= 6 else None
 
 
-def _derived_title(number: int | None, description_text: str, published: dt.datetime | None) -> str:
-    """A readable name for an item the feed left untitled."""
+def _derived_title(
+    number: int | None, description_text: str, published: dt.datetime | None, audio_url: str | None
+) -> str:
+    """A readable name for an item the feed left untitled: its number, the notes' first sentence,
+    the audio file's name, else its date."""
     if number is not None:
         return f"Episode {number}"
     for line in description_text.split("\n"):
         line = _URL_RE.sub("", line).strip(" :-–—")
         if len(line) >= _MIN_DERIVED_TITLE and line.lower() not in _NOTES_HEADINGS:
             return shorten(re.split(r"(?<=[.!?])\s", line, maxsplit=1)[0], 80)
+    if audio_url:
+        name = unquote(audio_url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]).rsplit(".", 1)[0].strip()
+        if name:
+            return shorten(name, 80)
     return f"Untitled episode of {published:%Y-%m-%d}" if published else "Untitled episode"
+
+
+def _guests(item: ItemContext, title: str, chapters: tuple[Chapter, ...], notes_text: str) -> tuple[str, ...]:
+    """podcast:person role="guest" when the feed says who the guests are; else what the title,
+    chapters and notes name (notes.extract_guests)."""
+    named = item.people.get(item.position)
+    return tuple(named) if named else extract_guests(title, chapters, notes_text)
 
 
 def _fallback_guid(title: str, published: dt.datetime | None) -> str:
     key = f"{title}|{published.isoformat() if published else ''}"
     return "podbot:" + hashlib.sha256(key.encode()).hexdigest()[:32]
 
+
+
+_ITEM_RE = re.compile(rb"<(item|entry)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_PERSON_RE = re.compile(rb"<podcast:person\b([^>]*)>(.*?)</podcast:person\s*>", re.DOTALL | re.IGNORECASE)
+_ROLE_RE = re.compile(rb"""\brole\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+
+
+def guests_by_item(body: bytes, item_count: int) -> dict[int, list[str]]:
+    """podcast:person entries with role="guest", by item position (1-based). feedparser keeps only
+    the last person of an item and drops the role, so they are read from the XML itself; only when
+    the items found line up with feedparser's (else the positions could name the wrong episode)."""
+    if b"podcast:person" not in body:
+        return {}
+    items = [match.group(0) for match in _ITEM_RE.finditer(body)]
+    if len(items) != item_count:
+        return {}
+    found: dict[int, list[str]] = {}
+    for position, raw in enumerate(items, start=1):
+        for attributes, name in _PERSON_RE.findall(raw):
+            role = _ROLE_RE.search(attributes)
+            if role and role.group(1).strip().lower() == b"guest":
+                text = clean_text(html.unescape(name.decode("utf-8", "replace")))[:200]
+                if text and text not in found.setdefault(position, []):
+                    found[position].append(text)
+    return found

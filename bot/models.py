@@ -3,7 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+
+# "#123 -", "123:", "Ep. 12 –", "Episode 12:", "E12 -", "No. 7 |" at the start of a title.
+_TITLE_NUMBER_RE = re.compile(
+    r"^\s*(#\s*|(?:episode|ep|e|no|nr)\.?\s*#?\s*)?(\d{1,5})\b(?:\s*(?=[:.\-–—|]|\s[-–—|:])|(?<=\d)\s+(?=\S))",
+    re.IGNORECASE,
+)
+
+
+def number_in_title(title: str) -> int | None:
+    """The episode number a title starts with, for feeds that never set itunes:episode. A bare
+    year ("2024: the year in review") is not a number; "#2024" or "Ep 2024" is."""
+    match = _TITLE_NUMBER_RE.match(title or "")
+    if not match:
+        return None
+    prefix, number = match.group(1), int(match.group(2))
+    followed_by_separator = bool(re.match(r"\s*[:.\-–—|]", title[match.end(2):]))
+    if not prefix and (not followed_by_separator or 1900 <= number <= 2100):
+        return None
+    return number
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +113,10 @@ class Episode:
 
     @property
     def display_title(self) -> str:
-        return f"{self.number}: {self.title}" if self.number is not None else self.title
+        """The title with its number in front, unless the title already starts with it."""
+        if self.number is None or number_in_title(self.title) == self.number:
+            return self.title
+        return f"{self.number}: {self.title}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,7 +160,11 @@ _NAME = r"[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)?(?!\w)"
 _NAME_LIST = rf"{_NAME}(?:(?:, | and |, and | & ){_NAME})*"
 _GUEST_PATTERNS = (
     re.compile(rf"\bwith ({_NAME_LIST})$"),  # title: "Kotlin at Facebook with Sergey"
+    re.compile(rf"\b(?:feat\.?|ft\.?|featuring) ({_NAME_LIST})"),  # "Scaling search feat. Ada Lovelace"
+    re.compile(rf"\|\s*({_NAME})$"),  # "Scaling search | Ada Lovelace"
 )
+# "Guest: Ada Lovelace", "Guests: Ada and Grace" on a line of their own in the notes.
+_GUEST_LINE = re.compile(rf"^\s*(?:guests?|speakers?|featuring|with)\s*:\s*({_NAME_LIST})", re.IGNORECASE)
 _CHAPTER_GUEST_PATTERNS = (
     re.compile(rf"^(?:Intro(?:duction|ducing)?|Meet|Interview:?|Welcome)\s+({_NAME})$"),
     re.compile(rf"^({_NAME})(?:'s)?\s+(?:Intro(?:duction)?|Origin Story)$"),
@@ -173,8 +177,15 @@ _NOTES_GUEST_PATTERNS = (
 _NOT_NAMES = frozenset(
     "Meta Facebook Instagram WhatsApp Threads Messenger Android iOS Rust Kotlin Java Python The This "
     "Our We In On And Intro Outro Pascal Host Episode Team Engineering Reality Labs Topic Interview Prep "
-    "Inside News Guest Guests Bloopers Outtakes Origin Story".split()
+    "Inside News Guest Guests Bloopers Outtakes Origin Story "
+    # Products, languages and companies that follow "with" in titles as often as people do.
+    "Flutter React Swift Docker Kubernetes Go Golang Rails Django Linux Git GitHub Google Apple Amazon "
+    "Microsoft Figma Unity Unreal Postgres Redis Kafka Spark Terraform Vue Angular Svelte Node Deno Bun "
+    "Scala Haskell Elixir Erlang Ruby Perl Dart Zig Nix Vim Emacs Chrome Firefox Safari Windows Mac "
+    "Xcode Gradle Bazel Buck Jetpack Compose Llama PyTorch Tensor Copilot Claude Gemini".split()
 )
+# Words that make a name a company's or a product's: "with Example Labs", "with Acme Inc".
+_ORGANISATION_WORDS = frozenset("Inc Ltd Corp Labs Technologies Systems Software Group Studios Media AI".split())
 
 
 def extract_guests(title: str, chapters: tuple[Chapter, ...] | list[Chapter], notes_text: str) -> tuple[str, ...]:
@@ -184,8 +195,9 @@ def extract_guests(title: str, chapters: tuple[Chapter, ...] | list[Chapter], no
     def add(names: str) -> None:
         for name in re.split(r", and |, | and | & ", names):
             name = re.sub(r"['’]s$", "", name.strip())
-            first = name.split(" ")[0]
-            if name and first not in _NOT_NAMES and name not in found:
+            words = name.split(" ")
+            if name and words[0] not in _NOT_NAMES and not _ORGANISATION_WORDS.intersection(words) \
+                    and name not in found:
                 found.append(name)
 
     for pattern in _GUEST_PATTERNS:
@@ -198,5 +210,8 @@ def extract_guests(title: str, chapters: tuple[Chapter, ...] | list[Chapter], no
     opening = (notes_text or "")[:1200]
     for pattern in _NOTES_GUEST_PATTERNS:
         for match in pattern.finditer(opening):
+            add(match.group(1))
+    for line in (notes_text or "")[:5000].split("\n"):
+        if match := _GUEST_LINE.match(line):
             add(match.group(1))
     return tuple(found)
