@@ -21,6 +21,7 @@ _LABEL_RE = re.compile(r"^(?:time ?stamps|chapters|chapter markers|show notes|ag
 _LABEL_ANYWHERE_RE = re.compile(r"\b(?:time ?stamps|chapters|chapter markers)\s*:?\s+", re.IGNORECASE)
 _EDGE_PUNCTUATION = " \t-–—:|•·,;>*"
 _ALNUM_RE = re.compile(r"[^\W_]")
+_WEB_LINK_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
 def parse_timestamp(text: str) -> int | None:
@@ -87,7 +88,9 @@ def _clean_title(text: str) -> str:
     return title[:MAX_CHAPTER_TITLE] if _ALNUM_RE.search(title) else ""  # "." or "—" is no title
 
 
-def _chapter(start: int | None, title: str, *, untitled_ok: bool = False) -> Chapter | None:
+def _chapter(
+    start: int | None, title: str, *, untitled_ok: bool = False, url: str | None = None
+) -> Chapter | None:
     """A chapter at START called TITLE (cleaned); in a chapter list, a time with no title at all
     still marks a chapter ("Chapter at 12:00") when UNTITLED_OK."""
     if start is None:
@@ -95,7 +98,7 @@ def _chapter(start: int | None, title: str, *, untitled_ok: bool = False) -> Cha
     title = _clean_title(title)
     if not title and untitled_ok:
         title = f"Chapter at {_stamp(start)}"
-    return Chapter(start_seconds=start, title=title) if title else None
+    return Chapter(start_seconds=start, title=title, url=url) if title else None
 
 
 def _stamp(seconds: int) -> str:
@@ -114,9 +117,10 @@ def chapters_from_json(payload: str | bytes, limit: int = MAX_CHAPTERS) -> tuple
     for entry in entries if isinstance(entries, list) else []:
         if not isinstance(entry, dict) or entry.get("toc") is False:
             continue
-        start, title = entry.get("startTime"), entry.get("title")
+        start, title, link = entry.get("startTime"), entry.get("title"), entry.get("url")
         if isinstance(start, (int, float)) and not isinstance(start, bool) and start >= 0 and isinstance(title, str):
-            if chapter := _chapter(int(start), title):
+            url = link.strip() if isinstance(link, str) and _WEB_LINK_RE.match(link.strip()) else None
+            if chapter := _chapter(int(start), title, url=url[:2048] if url else None):
                 chapters.append(chapter)
     return normalise(chapters, limit)
 

@@ -20,6 +20,7 @@ import yarl
 from . import __version__
 from .config import FeedConfig
 from .formatting import shorten
+from .heap import spare_new_objects
 from .models import FeedState, ParsedEpisode, ParsedFeed, PodcastInfo
 from .items import FeedWarnings, ItemContext, clean_text, episode_from_entry, guests_by_item
 from .netguard import AddressPolicy, BlockedAddress, GuardedResolver, UnsafeUrl, is_url, origin_of
@@ -247,6 +248,7 @@ async def _parse_in_child(body: bytes, source: str, config: FeedConfig) -> Parse
     for frame in frames[1:]:
         _, batch = await asyncio.to_thread(pickle.loads, frame)
         episodes.extend(batch)
+        spare_new_objects()
     return ParsedFeed(podcast=podcast, episodes=tuple(episodes), skipped_items=skipped, warnings=warnings,
                       complete=complete)
 

@@ -30,6 +30,7 @@ def number_in_title(title: str) -> int | None:
 class Chapter:
     start_seconds: int
     title: str
+    url: str | None = None  # a podcast:chapters entry's link (http(s) only)
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,7 +79,8 @@ def _episode_fields(episode: Episode) -> dict[str, Any]:
 
 
 def _chapters_json(episode: Episode) -> list[dict[str, Any]]:
-    return [{"start_seconds": c.start_seconds, "title": c.title} for c in episode.chapters]
+    return [{"start_seconds": c.start_seconds, "title": c.title, **({"url": c.url} if c.url else {})}
+            for c in episode.chapters]
 
 
 def episode_text(match: Match) -> str:

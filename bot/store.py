@@ -323,7 +323,7 @@ class Store:
                    fetched_at = excluded.fetched_at, last_error = excluded.last_error,
                    failures = excluded.failures, next_attempt_at = excluded.next_attempt_at""",
             [(f.url, f.etag, f.last_modified, f.body_sha256,
-              None if f.chapters is None else json.dumps([[c.start_seconds, c.title] for c in f.chapters]),
+              None if f.chapters is None else json.dumps([[c.start_seconds, c.title, c.url] for c in f.chapters]),
               _iso(f.fetched_at), f.last_error, f.failures, _iso(f.next_attempt_at)) for f in files],
         )
 
@@ -353,7 +353,8 @@ class Store:
             rows.episodes,
         )
         await self._executemany(
-            "INSERT INTO chapters (episode_id, position, start_seconds, title) VALUES (?, ?, ?, ?)", rows.chapters
+            "INSERT INTO chapters (episode_id, position, start_seconds, title, url) VALUES (?, ?, ?, ?, ?)",
+            rows.chapters,
         )
         await self._executemany(
             "INSERT INTO episodes_fts (rowid, title, guests, chapters, description) VALUES (?, ?, ?, ?, ?)",
@@ -409,14 +410,14 @@ class Store:
         return await self.episodes([row["id"] for row in rows])
 
     async def _chapters_by_episode(self, ids: Sequence[int] | None) -> dict[int, tuple[Chapter, ...]]:
-        sql = "SELECT episode_id, start_seconds, title FROM chapters"
+        sql = "SELECT episode_id, start_seconds, title, url FROM chapters"
         params: tuple[Any, ...] = ()
         if ids is not None:
             sql += f" WHERE episode_id IN ({','.join('?' * len(ids))})"
             params = tuple(ids)
         grouped: dict[int, list[Chapter]] = {}
         for row in await self._fetchall(sql + " ORDER BY episode_id, position", params):
-            grouped.setdefault(row["episode_id"], []).append(Chapter(row["start_seconds"], row["title"]))
+            grouped.setdefault(row["episode_id"], []).append(Chapter(row["start_seconds"], row["title"], row["url"]))
         return {key: tuple(value) for key, value in grouped.items()}
 
     async def full_text_matches(self, expressions: Sequence[tuple[str, bool]], limit: int) -> list[list[int]]:
@@ -596,7 +597,7 @@ _ANNOUNCED_FINGERPRINT = (
 def _linked_file(row: aiosqlite.Row) -> LinkedFile:
     chapters = None
     if row["chapters_json"] is not None:
-        chapters = tuple(Chapter(start, title) for start, title in json.loads(row["chapters_json"]))
+        chapters = tuple(Chapter(*fields) for fields in json.loads(row["chapters_json"]))
     return LinkedFile(
         url=row["url"], etag=row["etag"], last_modified=row["last_modified"], body_sha256=row["body_sha256"],
         chapters=chapters, fetched_at=_parse_iso(row["fetched_at"]), last_error=row["last_error"],
@@ -629,7 +630,7 @@ def _insert_rows(
     return _InsertRows(
         episodes=[(episode_id, *_episode_values(write), now, now, int(write.announceable))
                   for episode_id, write in zip(new_ids, inserts)],
-        chapters=[(episode_id, position, chapter.start_seconds, chapter.title)
+        chapters=[(episode_id, position, chapter.start_seconds, chapter.title, chapter.url)
                   for episode_id, write in written for position, chapter in enumerate(write.episode.chapters)],
         full_text=[(episode_id, write.episode.title, " ".join(write.episode.guests),
                     "\n".join(c.title for c in write.episode.chapters), write.episode.description_text)

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from .config import FeedConfig
 from .feed import FeedError, address_policy, body_digest, fetch, is_url, new_http_session, parse
 from .formatting import shorten
+from .heap import spare_new_objects, sparing_the_collector
 from .linked import LinkedRound, download_due, is_due, with_linked_chapters
 from .models import EpisodeChange, FeedState, LinkedFile, ParsedEpisode, SyncReport
 from .store import EpisodeWrite, Store, StoredKey, StoreError, audio_key, utcnow
@@ -185,11 +186,12 @@ class Syncer:
             raise SyncInProgress("a sync is already running")
         async with self._lock:
             try:
-                if self.session is None and is_url(self.source):
-                    async with new_http_session(self.policy) as session:
-                        report = await self._sync(session, dry_run=dry_run, force=force)
-                else:
-                    report = await self._sync(self.session, dry_run=dry_run, force=force)
+                with sparing_the_collector():
+                    if self.session is None and is_url(self.source):
+                        async with new_http_session(self.policy) as session:
+                            report = await self._sync(session, dry_run=dry_run, force=force)
+                    else:
+                        report = await self._sync(self.session, dry_run=dry_run, force=force)
             except (FeedError, StoreError) as error:
                 log.warning("sync of %s failed: %s", self.source, error)
                 await self._record_failure(str(error), dry_run)
@@ -237,6 +239,7 @@ class Syncer:
         report.warnings.extend(parsed.warnings)
         known_files = await self.store.linked_files(e.chapters_url for e in parsed.episodes if e.chapters_url)
         stored = await self.store.stored_keys()
+        spare_new_objects()
         plan = await _reconcile_in_thread(stored, parsed.episodes, known_files, announce_new=not first_sync)
         if not parsed.complete:
             plan.removed = []  # a cut-off feed says nothing about the items it never got to

@@ -2,6 +2,8 @@
 
 import asyncio
 import json
+import os
+import sys
 
 import pytest
 
@@ -10,7 +12,7 @@ from bot.feed import FeedError, fetch, parse_sync
 from bot.netguard import AddressPolicy, UnsafeUrl, address_problem
 from bot.store import Store
 from bot.sync import Syncer
-from tests.conftest import FeedServer, numbered_feed, rss, rss_item
+from tests.conftest import ROOT, FeedServer, numbered_feed, rss, rss_item
 
 NOTES_WITH_CHAPTERS = "<p>0:00 Intro</p><p>5:00 Notes chapter</p>"
 
@@ -257,18 +259,19 @@ def hostile_catalogue(count: int, guid_prefix: str) -> bytes:
 
 
 async def test_a_hostile_10k_item_sync_never_blocks_the_event_loop(tmp_path, feed_server):
-    store = await Store.open(tmp_path / "episodes.db")
-    try:
-        first, renamed = hostile_catalogue(10_000, "first"), hostile_catalogue(10_000, "renamed")
-        url = feed_server.serve(body=first)
-        with Heartbeat() as heartbeat:
-            await sync_feed(store, url, FeedConfig(timeout_seconds=30))
-            feed_server.serve(body=renamed)
-            report = await sync_feed(store, url, FeedConfig(timeout_seconds=30))
-        assert not report.new and len(report.changed) == 10_000  # every GUID changed, nothing is new
-        assert heartbeat.longest < 0.1, f"event loop blocked for {heartbeat.longest * 1000:.0f} ms"
-    finally:
-        await store.close()
+    first = feed_server.serve("/first.xml", body=hostile_catalogue(10_000, "first"))
+    renamed = feed_server.serve("/renamed.xml", body=hostile_catalogue(10_000, "renamed"))
+    probe = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.heartbeat_probe", first, str(tmp_path / "probe.db"), renamed,
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(probe.communicate(), 240)
+    assert probe.returncode == 0, stderr.decode()[-2000:]
+    result = json.loads(stdout)
+    assert result["new"] == 0 and result["changed"] == 10_000  # every GUID changed, nothing is new
+    longest = result["longest_block_seconds"]
+    assert longest < 0.1, f"event loop blocked for {longest * 1000:.0f} ms"
 
 
 async def test_large_feeds_parse_in_a_child_process_with_the_same_results_and_errors():
@@ -282,3 +285,26 @@ async def test_large_feeds_parse_in_a_child_process_with_the_same_results_and_er
     assert any("notes cut" in w for w in parsed.warnings)
     with pytest.raises(FeedError, match="big-page: response is an HTML page"):
         await parse(b"<!DOCTYPE html><html><body>" + padding.encode() + b"</body></html>", "big-page")
+
+
+async def test_local_feeds_read_chapters_files_beside_them_but_nowhere_else(store, tmp_path):
+    folder = tmp_path / "show"
+    (folder / "chapters").mkdir(parents=True)
+    (folder / "chapters" / "1.json").write_text(json.dumps({"chapters": [
+        {"startTime": 0, "title": "From the file", "url": "https://ex.com/more"},
+        {"startTime": 60, "title": "Hidden", "toc": False}]}))
+    (tmp_path / "secret.json").write_text(json.dumps({"chapters": [{"startTime": 0, "title": "SECRET"}]}))
+    feed = folder / "feed.xml"
+    feed.write_bytes(rss(chapters_item("chapters/1.json"), chapters_item("../secret.json", guid="g2",
+                                                                              audio="https://cdn.example/2.mp3")))
+    report = await sync_feed(store, str(feed))
+    by_guid = {e.guid: e for e in await store.episodes()}
+    assert [(c.title, c.url) for c in by_guid["guid-1"].chapters] == [("From the file", "https://ex.com/more")]
+    assert [c.title for c in by_guid["g2"].chapters] == ["Intro", "Notes chapter"]
+    assert any("feed file's folder" in w for w in report.warnings)
+
+
+async def test_an_oversized_feed_says_how_to_raise_the_limit(feed_server):
+    url = feed_server.serve(body=b"<rss>" + b"x" * 3000)
+    with pytest.raises(FeedError, match="raise feed.max_bytes in the config"):
+        await fetch(url, FeedConfig(max_bytes=1000, timeout_seconds=2))

@@ -13,3 +13,6 @@ CREATE TABLE linked_files (
 );
 
 ALTER TABLE feed_state ADD COLUMN linked_pending INTEGER NOT NULL DEFAULT 0;
+
+-- A podcast:chapters entry may link somewhere (its "url").
+ALTER TABLE chapters ADD COLUMN url TEXT;
