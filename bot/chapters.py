@@ -21,6 +21,8 @@ _LABEL_RE = re.compile(r"^(?:time ?stamps|chapters|chapter markers|show notes|ag
 _LABEL_ANYWHERE_RE = re.compile(r"\b(?:time ?stamps|chapters|chapter markers)\s*:?\s+", re.IGNORECASE)
 _EDGE_PUNCTUATION = " \t-–—:|•·,;>*"
 _ALNUM_RE = re.compile(r"[^\W_]")
+_ORPHAN_PARENTHESIS = re.compile(r"\(\s+(?=[^)]*$)")
+_ORPHAN_BRACKET = re.compile(r"\[\s+(?=[^\]]*$)")
 _WEB_LINK_RE = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
 
 
@@ -70,16 +72,20 @@ def normalise(chapters: Iterable[Chapter], limit: int = MAX_CHAPTERS) -> tuple[C
 
 
 def _clean_title(text: str) -> str:
-    title = _URL_RE.sub(" ", text)
-    title = _TIME_RE.sub(" ", title)  # a stray timestamp inside a title is debris, not words
-    title = re.sub(r"\s+", " ", title)
-    title = _LABEL_RE.sub("", title.strip()).strip(_EDGE_PUNCTUATION + _MARKDOWN)
+    # The checks before each substitution only skip work: 150,000 titles in a large feed.
+    title = _URL_RE.sub(" ", text) if "http" in text or "www." in text else text
+    if ":" in title:
+        title = _TIME_RE.sub(" ", title)  # a stray timestamp inside a title is debris, not words
+    title = " ".join(title.split())
+    title = _LABEL_RE.sub("", title).strip(_EDGE_PUNCTUATION + _MARKDOWN)
     # Brackets left over from "(12:34)" go; balanced ones such as "magick(s)" stay.
-    for opening, closing in ("()", "[]"):
+    for opening, closing, orphan in (("(", ")", _ORPHAN_PARENTHESIS), ("[", "]", _ORPHAN_BRACKET)):
+        if opening not in title and closing not in title:
+            continue
         title = title.rstrip(opening + " ")
         title = title.lstrip(closing + " ")
         # An opening bracket whose contents went with a link ("Skip (http://…") closes nothing.
-        title = re.sub(rf"\{opening}\s+(?=[^\{closing}]*$)", "", title)
+        title = orphan.sub("", title)
         if title.endswith(closing) and title.count(opening) < title.count(closing):
             title = title[:-1]
         if title.startswith(opening) and title.count(opening) > title.count(closing):
@@ -153,8 +159,8 @@ def chapters_from_lines(lines: list[str], limit: int = MAX_CHAPTERS) -> tuple[Ch
     found: list[tuple[Chapter, bool]] = []  # (chapter, came from a list-like run)
     pending_time: int | None = None  # a line that held only a time: its title is the next line
     for raw in lines:
-        line = _URL_RE.sub(" ", raw)
-        times = [time for time in _TIME_RE.finditer(line) if _is_chapter_time(line, time)]
+        line = _URL_RE.sub(" ", raw) if "http" in raw or "www." in raw else raw
+        times = _chapter_times(line) if ":" in line else []
         if pending_time is not None:
             title = line if not times and len(line) <= MAX_CHAPTER_TITLE else ""
             if chapter := _chapter(pending_time, title, untitled_ok=True):
@@ -196,11 +202,14 @@ _CLOCK_AFTER = re.compile(
     r"(?:[ap]\.?\s?m\b\.?|o['’]?clock|(?:[ecmp][sd]?t|utc|gmt|cet|cest|bst|ist|aest)\b)",
     re.IGNORECASE,
 )
-_RANGE_START_BEFORE = re.compile(r"\b(?:from|between)\s*$", re.IGNORECASE)
-_RANGE_END_BEFORE = re.compile(r"\d\s*(?:-|–|—|to|until|till)\s*$", re.IGNORECASE)
-_LENGTH_BEFORE = re.compile(
-    r"\b(?:length|runtime|run time|running time|duration|total time|play time|playtime)\s*[:=-]?\s*$", re.IGNORECASE
+# Before a time: a range's start ("from 6:30"), or the programme's length ("Runtime 58:10").
+_NOT_A_START_BEFORE = re.compile(
+    r"\b(?:from|between|(?:length|runtime|run time|running time|duration|total time|play time|playtime)"
+    r"\s*[:=-]?)\s*$",
+    re.IGNORECASE,
 )
+_RANGE_END_BEFORE = re.compile(r"\d\s*(?:-|–|—|to|until|till)\s*$", re.IGNORECASE)
+_RANGE_AFTER = re.compile(r"^\s*(?:-|–|—|to)\s*" + _TIME)
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?"
@@ -212,17 +221,41 @@ _DATE_NEARBY = re.compile(
     re.IGNORECASE,
 )
 # Words that put a time inside a sentence ("we met at 10:30", "around 3:20") rather than name a chapter.
-_PROSE_BEFORE = re.compile(
-    r"\b(?:at|around|about|approximately|approx|by|until|till|from|after|before|since|past|minute|mark|"
-    r"is|was|were|are|be|on|in)\s*$",
-    re.IGNORECASE,
+_PROSE_BEFORE = frozenset(
+    "at around about approximately approx by until till from after before since past minute mark "
+    "is was were are be on in".split()
 )
+
+
+# Anything that can make a time not a chapter start: words (looked up in a set, which is much
+# cheaper than a regex of month names tried at every position) and digit patterns. Most chapter
+# lines have none, and are spared the close looks of _is_chapter_time for each of their times.
+_SUSPICIOUS_WORDS = frozenset(
+    "am pm a p m clock oclock et ct mt pt est edt cst cdt mst mdt pst pdt utc gmt cet cest bst ist aest "
+    "from between length runtime run running duration total play playtime to until till "
+    "jan january feb february mar march apr april may jun june jul july aug august sep sept september "
+    "oct october nov november dec december mon monday tue tues tuesday wed wednesday thu thur thurs "
+    "thursday fri friday sat saturday sun sunday".split()
+)
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_SUSPICIOUS_DIGITS = re.compile(r"\d[/.\-–—]\d|\b(?:19|20)\d\d\b|\d\s+[-–—]\s*\d")
+
+
+def _suspicious(line: str) -> bool:
+    return bool(_SUSPICIOUS_DIGITS.search(line)) or not _SUSPICIOUS_WORDS.isdisjoint(_WORD_RE.findall(line.lower()))
+
+
+def _chapter_times(line: str) -> list[re.Match[str]]:
+    times = list(_TIME_RE.finditer(line))
+    if times and _suspicious(line):
+        times = [time for time in times if _is_chapter_time(line, time)]
+    return times
 
 
 def _is_chapter_time(line: str, time: re.Match[str]) -> bool:
     """Whether the time at TIME could start a chapter, judged by what surrounds it."""
     before, after = line[max(0, time.start() - 30) : time.start()], line[time.end() : time.end() + 24]
-    if _CLOCK_AFTER.match(after) or _RANGE_START_BEFORE.search(before) or _LENGTH_BEFORE.search(before):
+    if _CLOCK_AFTER.match(after) or _NOT_A_START_BEFORE.search(before):
         return False
     if _RANGE_END_BEFORE.search(before) and _TIME_RE.search(before):
         return False  # "0:00 - 2:15 Intro": the range's end is not a chapter of its own
@@ -236,15 +269,16 @@ def _shaped_line(line: str, time: re.Match[str]) -> tuple[int, str] | None:
     start = parse_timestamp(time.group(1))
     if start is None:
         return None
-    bracketed = _BRACKETED_TIME_RE.search(line)
+    bracketed = _BRACKETED_TIME_RE.search(line) if "(" in line or "[" in line else None
     span = bracketed.span() if bracketed and bracketed.start(1) == time.start(1) else time.span()
     edge = _EDGE_PUNCTUATION + _MARKDOWN + "([#.)]"
     before, after = line[: span[0]], line[span[1] :]
-    after = re.sub(r"^\s*(?:-|–|—|to)\s*" + _TIME, "", after)  # "0:00 - 2:15 Intro"
+    after = _RANGE_AFTER.sub("", after)  # "0:00 - 2:15 Intro"
     if not _ALNUM_RE.search(before):  # bullets, emoji, brackets and markdown before the time
         title = after
     elif not _ALNUM_RE.search(after):
-        if _PROSE_BEFORE.search(before.rstrip(edge + " ")):
+        last_word = before.rstrip(edge + " ").rsplit(None, 1)[-1:]
+        if last_word and last_word[0].lower() in _PROSE_BEFORE:
             return None
         title = before
     else:

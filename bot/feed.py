@@ -246,11 +246,17 @@ async def _parse_in_child(body: bytes, source: str, config: FeedConfig) -> Parse
     podcast, skipped, warnings, complete = payload
     episodes: list[ParsedEpisode] = []
     for frame in frames[1:]:
-        _, batch = await asyncio.to_thread(pickle.loads, frame)
-        episodes.extend(batch)
+        episodes.extend(await asyncio.to_thread(_episodes_from_frame, frame))
         spare_new_objects()
     return ParsedFeed(podcast=podcast, episodes=tuple(episodes), skipped_items=skipped, warnings=warnings,
                       complete=complete)
+
+
+def _episodes_from_frame(frame: bytes) -> list[ParsedEpisode]:
+    from .parse_worker import from_plain
+
+    _, batch = pickle.loads(frame)
+    return [from_plain(values) for values in batch]
 
 
 def parse_sync(body: bytes, source: str, config: FeedConfig | None = None) -> ParsedFeed:

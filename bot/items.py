@@ -31,7 +31,11 @@ _NOTES_HEADINGS = frozenset({"links", "timestamps", "chapters", "show notes", "t
 
 
 def clean_text(text: Any) -> str:
-    return re.sub(r"\s+", " ", html_to_text(str(text or ""))).strip()
+    """Feed text (which may hold markup or entities) as one line of plain text."""
+    text = str(text or "")
+    if "<" in text or "&" in text:  # most titles hold neither: no HTML reader needed
+        text = html_to_text(text)
+    return " ".join(text.split())
 
 
 class FeedWarnings:

@@ -12,9 +12,30 @@ import pickle
 import sys
 from typing import Any, BinaryIO
 
-from .feed import FeedError, parse_sync
+from .models import Chapter, Link, ParsedEpisode
 
 EPISODES_PER_FRAME = 200
+_FIELDS = tuple(ParsedEpisode.__dataclass_fields__)
+
+
+def as_plain(episode: ParsedEpisode) -> tuple[Any, ...]:
+    """EPISODE as nested tuples of str, int and None: pickled in C, unlike slotted dataclasses."""
+    values = []
+    for name in _FIELDS:
+        value = getattr(episode, name)
+        if name == "links":
+            value = tuple((link.label, link.url) for link in value)
+        elif name == "chapters":
+            value = tuple((c.start_seconds, c.title, c.url) for c in value)
+        values.append(value)
+    return tuple(values)
+
+
+def from_plain(values: tuple[Any, ...]) -> ParsedEpisode:
+    fields = dict(zip(_FIELDS, values))
+    fields["links"] = tuple(Link(*link) for link in fields["links"])
+    fields["chapters"] = tuple(Chapter(*chapter) for chapter in fields["chapters"])
+    return ParsedEpisode(**fields)
 
 
 def write_frame(out: BinaryIO, payload: Any) -> None:
@@ -23,6 +44,8 @@ def write_frame(out: BinaryIO, payload: Any) -> None:
 
 
 def main() -> int:
+    from .feed import FeedError, parse_sync
+
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     header = stdin.read(int.from_bytes(stdin.read(8), "big"))
     source, config = pickle.loads(header)
@@ -36,7 +59,7 @@ def main() -> int:
     write_frame(stdout, ("podcast", (parsed.podcast, parsed.skipped_items, parsed.warnings, parsed.complete)))
     episodes = parsed.episodes
     for start in range(0, len(episodes), EPISODES_PER_FRAME):
-        write_frame(stdout, ("episodes", episodes[start : start + EPISODES_PER_FRAME]))
+        write_frame(stdout, ("episodes", [as_plain(e) for e in episodes[start : start + EPISODES_PER_FRAME]]))
     write_frame(stdout, None)
     stdout.flush()
     return 0
