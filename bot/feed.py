@@ -10,8 +10,10 @@ import pickle
 import re
 import sys
 import xml.sax
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import feedparser
@@ -259,8 +261,27 @@ def _episodes_from_frame(frame: bytes) -> list[ParsedEpisode]:
     return [from_plain(values) for values in batch]
 
 
-def parse_sync(body: bytes, source: str, config: FeedConfig | None = None) -> ParsedFeed:
-    """The feed's podcast and episodes; every item's size bounded by CONFIG's limits."""
+ItemsReader = Callable[
+    [list[Any], str, FeedConfig, dict[int, list[str]]], tuple[list[ParsedEpisode | None], FeedWarnings]
+]
+
+
+def read_entries(
+    entries: list[Any], source: str, limits: FeedConfig, people: dict[int, list[str]], first_position: int = 1
+) -> tuple[list[ParsedEpisode | None], FeedWarnings]:
+    """feedparser's ENTRIES (item FIRST_POSITION on) as ParsedEpisodes (None: nothing usable)."""
+    warnings = FeedWarnings()
+    read = [episode_from_entry(entry, ItemContext(position, source, limits, warnings, people))
+            for position, entry in enumerate(entries, start=first_position)]
+    return read, warnings
+
+
+def parse_sync(
+    body: bytes, source: str, config: FeedConfig | None = None, read_items: ItemsReader | None = None
+) -> ParsedFeed:
+    """The feed's podcast and episodes; every item's size bounded by CONFIG's limits. READ_ITEMS
+    turns feedparser's entries into episodes (read_entries, unless the parser process spreads the
+    work over the machine's cores)."""
     limits = config or FeedConfig()
     body = _repaired(body)
     head = body[:2048].lower()
@@ -285,10 +306,9 @@ def parse_sync(body: bytes, source: str, config: FeedConfig | None = None) -> Pa
     episodes: list[ParsedEpisode] = []
     skipped: list[str] = []
     first_with_guid: dict[str, ParsedEpisode] = {}
-    warnings = FeedWarnings()
     people = guests_by_item(body, len(document.entries))
-    for position, entry in enumerate(document.entries, start=1):
-        episode = episode_from_entry(entry, ItemContext(position, source, limits, warnings, people))
+    read, warnings = (read_items or read_entries)(document.entries, source, limits, people)
+    for position, episode in enumerate(read, start=1):
         if episode is None:
             skipped.append(f"item {position}: no title, audio or description")
             continue

@@ -52,6 +52,12 @@ class FeedWarnings:
         self._items.setdefault(kind, []).append(position)
         self._example.setdefault(kind, example)
 
+    def merge(self, other: FeedWarnings) -> None:
+        """Add OTHER's warnings (of items after this one's) after these."""
+        for kind, positions in other._items.items():
+            self._items.setdefault(kind, []).extend(positions)
+            self._example.setdefault(kind, other._example[kind])
+
     def lines(self) -> tuple[str, ...]:
         rendered = []
         for kind, positions in self._items.items():

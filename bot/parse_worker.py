@@ -8,6 +8,8 @@ batches small enough that unpickling each one never holds the parent's GIL for l
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import pickle
 import sys
 from typing import Any, BinaryIO
@@ -43,6 +45,46 @@ def write_frame(out: BinaryIO, payload: Any) -> None:
     out.write(len(data).to_bytes(8, "big") + data)
 
 
+# Items per process below which spreading the work costs more than it saves.
+_ITEMS_PER_EXTRA_PROCESS = 1000
+_entries: list[Any] = []  # the document's entries, inherited by the forked readers
+
+
+def _read_slice(task: tuple[int, int, str, Any, dict[int, list[str]]]) -> tuple[list[Any], Any]:
+    from .feed import read_entries
+
+    start, stop, source, limits, people = task
+    read, warnings = read_entries(_entries[start:stop], source, limits, people, first_position=start + 1)
+    return [None if episode is None else as_plain(episode) for episode in read], warnings
+
+
+def read_in_parallel(
+    entries: list[Any], source: str, limits: Any, people: dict[int, list[str]]
+) -> tuple[list[Any], Any]:
+    """feed.read_entries spread over the machine's cores: a 10,000-item feed's notes and chapters
+    take seconds of pure Python. This process is single-threaded, so forking readers is safe, and
+    they inherit the entries instead of receiving them pickled."""
+    from .feed import read_entries
+    from .items import FeedWarnings
+
+    processes = min(os.cpu_count() or 1, max(1, len(entries) // _ITEMS_PER_EXTRA_PROCESS), 4)
+    if processes < 2:
+        return read_entries(entries, source, limits, people)
+    global _entries
+    _entries = entries
+    size = -(-len(entries) // processes)
+    tasks = [(start, min(start + size, len(entries)), source, limits, people)
+             for start in range(0, len(entries), size)]
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        parts = pool.map(_read_slice, tasks)
+    episodes: list[Any] = []
+    warnings = FeedWarnings()
+    for read, part_warnings in parts:
+        episodes.extend(None if values is None else from_plain(values) for values in read)
+        warnings.merge(part_warnings)
+    return episodes, warnings
+
+
 def main() -> int:
     from .feed import FeedError, parse_sync
 
@@ -51,7 +93,7 @@ def main() -> int:
     source, config = pickle.loads(header)
     body = stdin.read()
     try:
-        parsed = parse_sync(body, source, config)
+        parsed = parse_sync(body, source, config, read_in_parallel)
     except FeedError as error:
         write_frame(stdout, ("error", str(error)))
         write_frame(stdout, None)
