@@ -316,6 +316,7 @@ class StatusFacts:
     syncing: bool
     announce_channel: str | None
     announce_problem: str | None
+    announce_note: str | None
     announce_role: str | None
     outbox: str | None
     last_announce_failure: str | None
@@ -351,6 +352,8 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
     channel = facts.announce_channel or "not set (use /admin announce channel)"
     if facts.announce_problem:
         channel += f"\n⚠️ {facts.announce_problem}"
+    if facts.announce_note:
+        channel += f"\n{facts.announce_note}"
     if facts.outbox:
         channel += f"\nOutbox: {facts.outbox}"
     if facts.last_announce_failure:

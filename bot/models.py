@@ -177,6 +177,7 @@ class GuildSettings:
     announce_channel_id: int | None = None
     announce_role_id: int | None = None
     announce_since: str | None = None
+    announce_note: str | None = None  # what podbot did on its own, for /admin status
 
 
 @dataclass(frozen=True, slots=True)

@@ -445,7 +445,7 @@ class Store:
 
     async def guild_settings(self, guild_id: int) -> GuildSettings:
         row = await self._fetchone(
-            """SELECT guild_id, announce_channel_id, announce_role_id, announce_since
+            """SELECT guild_id, announce_channel_id, announce_role_id, announce_since, announce_note
                FROM guild_settings WHERE guild_id = ?""",
             (guild_id,),
         )
@@ -462,7 +462,8 @@ class Store:
                    ON CONFLICT (guild_id) DO UPDATE SET
                        announce_since = CASE WHEN announce_channel_id IS excluded.announce_channel_id
                                              THEN announce_since ELSE excluded.announce_since END,
-                       announce_channel_id = excluded.announce_channel_id, updated_at = excluded.updated_at""",
+                       announce_channel_id = excluded.announce_channel_id, announce_note = NULL,
+                       updated_at = excluded.updated_at""",
                 (guild_id, channel_id, now, now),
             )
             await self.retry_failed_announcements(guild_id, channel_id)
@@ -478,6 +479,10 @@ class Store:
             (_iso(utcnow()), guild_id, channel_id, *codes),
         )
         return await self._count_outbox("pending") - before
+
+    async def set_announce_note(self, guild_id: int, note: str) -> None:
+        await self._execute("UPDATE guild_settings SET announce_note = ?, updated_at = ? WHERE guild_id = ?",
+                            (note, _iso(utcnow()), guild_id))
 
     async def failed_channels(self, codes: Sequence[int]) -> list[tuple[int, int]]:
         """(guild, channel) pairs with announcements that failed with one of CODES."""

@@ -79,6 +79,7 @@ class Admin(commands.Cog):
             syncing=self.bot.syncer.running,
             announce_channel=channel_text,
             announce_problem=problem,
+            announce_note=settings.announce_note,
             announce_role=role.mention if role else None,
             outbox=", ".join(f"{count} {state}" for state, count in sorted(outbox.counts.items())) or None,
             last_announce_failure=(

@@ -115,6 +115,12 @@ class Announcements(commands.Cog):
                     guild_id, channel_id, sorted(PERMISSION_ERROR_CODES)
                 )
                 log.info("permissions in #%s are back; %d failed announcements will be posted", channel, revived)
+                if revived:
+                    when = discord.utils.format_dt(utcnow(), "R")
+                    await self.store.set_announce_note(
+                        guild_id, f"Permissions in #{channel} came back {when}; {revived} waiting "
+                                  f"announcement{'s' if revived != 1 else ''} posted again."
+                    )
 
     async def _settle_interrupted(self) -> None:
         """Rows left 'sending' by a crash: sent if the channel shows them, else pending again."""

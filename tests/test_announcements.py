@@ -247,6 +247,10 @@ async def test_announcements_resume_by_themselves_when_permission_comes_back(new
             break
         await asyncio.sleep(0.02)
     assert len(posts(news, LOCKED_CHANNEL)) == 1
+    status = await news.fake.command("admin status", user_id=ADMIN_ID)
+    announcements = next(f["value"] for f in status.callback["data"]["embeds"][0]["fields"]
+                         if f["name"] == "Announcements")
+    assert "Permissions in #locked came back" in announcements and "1 waiting announcement posted" in announcements
 
 
 async def test_removed_and_restored_episode_is_not_announced_again(news, feed_server):

@@ -8,6 +8,7 @@ from bot.embeds import StatusFacts, fit_lines, status_embed
 def facts(**overrides):
     base = dict(episodes=90, last_attempt=None, last_success=None, last_error=None, consecutive_failures=0,
                 last_result=None, next_sync=None, syncing=False, announce_channel=None, announce_problem=None,
+                announce_note=None,
                 announce_role=None, outbox=None, last_announce_failure=None, latency_ms=42.0, version="1",
                 feed="https://example.com/rss")
     return StatusFacts(**{**base, **overrides})

@@ -60,3 +60,21 @@ async def test_path_under_a_file_is_a_clear_error(tmp_path):
 async def test_path_that_is_a_folder_is_a_clear_error(tmp_path):
     with pytest.raises(StoreError, match=str(tmp_path)):
         await Store.open(tmp_path)
+
+
+async def test_a_failing_rollback_never_hides_the_error_that_caused_it(store):
+    import pytest
+
+    with pytest.raises(RuntimeError, match="the real cause"):
+        async with store._transaction():
+            await store._db.execute("ROLLBACK")  # SQLite already ended the transaction (as on a full disk)
+            raise RuntimeError("the real cause")
+
+
+async def test_every_sqlite_error_is_a_store_error_in_words(store):
+    import pytest
+
+    from bot.store import StoreError
+
+    with pytest.raises(StoreError, match="no such table"):
+        await store._fetchall("SELECT * FROM nowhere")

@@ -16,3 +16,6 @@ ALTER TABLE feed_state ADD COLUMN linked_pending INTEGER NOT NULL DEFAULT 0;
 
 -- A podcast:chapters entry may link somewhere (its "url").
 ALTER TABLE chapters ADD COLUMN url TEXT;
+
+-- What podbot did about announcements on its own (resumed after a permission came back).
+ALTER TABLE guild_settings ADD COLUMN announce_note TEXT;
