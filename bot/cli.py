@@ -231,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"config error: {error}", EXIT_USAGE)
     # The CLI reports failures itself, one line each; -v shows the log as the bot would write it.
     runs_bot = args.handler is None
-    configure_logging(config.logging.level if args.verbose or runs_bot else "ERROR")
+    configure_logging(config.logging.level if args.verbose or runs_bot else "CRITICAL")
     return asyncio.run(_run_bot(args, config) if runs_bot else _run(args, config))
 
 
