@@ -197,17 +197,19 @@ def chapters_from_lines(lines: list[str], limit: int = MAX_CHAPTERS) -> tuple[Ch
 _LONE_CHAPTER_TITLE = 80
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MARKDOWN = "_*~`"
-_CLOCK_AFTER = re.compile(
-    r"\s*(?:(?:-|–|—|to|until|till)\s*\d{1,2}(?::\d{2})?\s*)?"
-    r"(?:[ap]\.?\s?m\b\.?|o['’]?clock|(?:[ecmp][sd]?t|utc|gmt|cet|cest|bst|ist|aest)\b)",
-    re.IGNORECASE,
-)
+_RANGE_TO = r"\s*(?:(?:-|–|—|to|until|till)\s*\d{1,2}(?::\d{2})?\s*)?"
+_CLOCK_AFTER = re.compile(_RANGE_TO + r"(?:[aApP]\.?\s?[mM]\b\.?|[oO]['’]?clock)")
+# Time zones are written in capitals; "Pt 2" or "et al." after a time are words.
+_ZONE_AFTER = re.compile(_RANGE_TO + r"(?:[ECMP][SD]?T|UTC|GMT|CET|CEST|BST|IST|AEST)\b")
 # Before a time: a range's start ("from 6:30"), or the programme's length ("Runtime 58:10").
 _NOT_A_START_BEFORE = re.compile(
-    r"\b(?:from|between|(?:length|runtime|run time|running time|duration|total time|play time|playtime)"
-    r"\s*[:=-]?)\s*$",
+    r"\b(?:from|between|(?:(?:program|programme|episode|show|total|running|run|play)\s+(?:length|time)|"
+    r"runtime|playtime|duration)\s*[:=-]?|length\s*[:=])\s*$",
     re.IGNORECASE,
 )
+# A year right after the time, as ctime writes dates ("Mon Nov 29 01:05:10 2021"); a year before
+# one is a title's ("Recap of 2023 55:00") unless a month and day are near, which _DATE_NEARBY sees.
+_YEAR_AFTER = re.compile(r"^,?\s*(?:19|20)\d{2}\b")
 _RANGE_END_BEFORE = re.compile(r"\d\s*(?:-|–|—|to|until|till)\s*$", re.IGNORECASE)
 _RANGE_AFTER = re.compile(r"^\s*(?:-|–|—|to)\s*" + _TIME)
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -217,14 +219,11 @@ _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|r
 # "2024-03-01 12:30", "Thursday 8:00".
 _DATE_NEARBY = re.compile(
     rf"\b{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\b|"
-    rf"\b{_WEEKDAY}\b\.?,?\s+(?:\d|{_MONTH}\b)|\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\b(?:19|20)\d{{2}}\b",
+    rf"\b{_WEEKDAY}\b\.?,?\s+(?:\d|{_MONTH}\b)|\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}",
     re.IGNORECASE,
 )
 # Words that put a time inside a sentence ("we met at 10:30", "around 3:20") rather than name a chapter.
-_PROSE_BEFORE = frozenset(
-    "at around about approximately approx by until till from after before since past minute mark "
-    "is was were are be on in".split()
-)
+_PROSE_BEFORE = frozenset("at around approximately approx until till since past to".split())
 
 
 # Anything that can make a time not a chapter start: words (looked up in a set, which is much
@@ -255,7 +254,9 @@ def _chapter_times(line: str) -> list[re.Match[str]]:
 def _is_chapter_time(line: str, time: re.Match[str]) -> bool:
     """Whether the time at TIME could start a chapter, judged by what surrounds it."""
     before, after = line[max(0, time.start() - 30) : time.start()], line[time.end() : time.end() + 24]
-    if _CLOCK_AFTER.match(after) or _NOT_A_START_BEFORE.search(before):
+    if _CLOCK_AFTER.match(after) or _ZONE_AFTER.match(after) or _NOT_A_START_BEFORE.search(before):
+        return False
+    if _YEAR_AFTER.match(after):
         return False
     if _RANGE_END_BEFORE.search(before) and _TIME_RE.search(before):
         return False  # "0:00 - 2:15 Intro": the range's end is not a chapter of its own

@@ -69,6 +69,12 @@ POSITIVE = [
      [(90, "Intro Marco"), (735, "Monorail design"), (1200, "Sunsetting the API")]),
     ("time-in-title", "<p>Timestamps: Saving Build Time 13:10 Testing It 17:39 Outro 30:00</p>",
      [(790, "Saving Build Time"), (1059, "Testing It"), (1800, "Outro")]),
+    # Titles that end in a preposition, name a year, say "length" or start like a time zone.
+    ("titles-like-prose", "<p>What we are excited about 50:00</p><p>Recap of 2023 55:00</p>"
+                          "<p>Context length 58:00</p>", [(3000, "What we are excited about"),
+                                                          (3300, "Recap of 2023"), (3480, "Context length")]),
+    ("part-abbreviation", "<p>00:00 Pt 1 - Intro</p><p>20:00 Pt 2 - Deep dive</p>",
+     [(0, "Pt 1 - Intro"), (1200, "Pt 2 - Deep dive")]),
 ]
 
 NEGATIVE = [
@@ -101,6 +107,7 @@ NEGATIVE = [
     ("copyright-line", "<p>© 2023 Example Media. Updated 2023-01-05 09:15.</p>"),
     ("weekday-time", "<p>Next live show: Thursday 8:00</p>"),
     ("numbers-not-times", "<p>Episode 12: 3 lessons and version 1.2.3 of the tool</p>"),
+    ("skip-to", "<p>Just want the interview? Skip to 12:00</p>"),
 ]
 
 CASES = [(name, notes, expected) for name, notes, expected in POSITIVE] + [
