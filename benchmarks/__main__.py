@@ -187,7 +187,7 @@ async def round_trip_row(database: Path) -> list[str]:
     return ["/episode round trip through the fake Discord", *(f"{v:.2f} ms" for v in stats), "p99 < 50 ms"]
 
 
-async def main(sizes: list[str]) -> None:
+async def main(sizes: list[str], record: bool) -> None:
     rows: list[list[str]] = []
     database = CACHE / "snapshot.db"
     CACHE.mkdir(exist_ok=True)
@@ -207,15 +207,18 @@ async def main(sizes: list[str]) -> None:
     rows.append(chapter_bomb_row())
     rows.append(cold_start_row(database))
     rows.append(await round_trip_row(database))
-    report(rows)
+    report(rows, record)
 
 
-def report(rows: list[list[str]]) -> None:
+def report(rows: list[list[str]], record: bool) -> None:
     header = ["measurement", "p50 / value", "p99", "max", "target"]
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in [header, *rows]]
     lines.insert(1, "-+-".join("-" * width for width in widths))
     print("\n".join(lines))
+    if not record:
+        print("\n(not recorded: `make bench-record` writes these to benchmarks/RESULTS.md)")
+        return
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
     markdown = [
@@ -238,4 +241,6 @@ def report(rows: list[list[str]]) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--sizes", nargs="*", default=["10k", "100k"], choices=["10k", "100k"])
-    asyncio.run(main(parser.parse_args().sizes))
+    parser.add_argument("--record", action="store_true", help="write the table to benchmarks/RESULTS.md")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.sizes, arguments.record))

@@ -12,7 +12,9 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import os
 import sys
+import typing
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -88,6 +90,10 @@ async def cmd_episode(services: Services, args: argparse.Namespace) -> int:
     await ensure_loaded(services)
     match = await services.searcher.best(args.query)
     if match is None:
+        if args.json:  # still one JSON document, as every --json promises
+            suggestions = await services.searcher.search(args.query, limit=5, completing=True)
+            emit_json({"query": args.query, "result": None,
+                       "suggestions": [render_text.match_json(m) for m in suggestions]})
         raise UserError(f"no episode matches {args.query!r}")
     show(args, lambda: render_text.episode_match_json(match), lambda: render_text.episode_text(match))
     return EXIT_OK
@@ -143,14 +149,21 @@ def _global_options(suppress_defaults: bool) -> argparse.ArgumentParser:
     return options
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line, "podbot: …", with where to look next, and exit code 2."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(EXIT_USAGE, f"podbot: {message}; try '{self.prog} --help'\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m bot", description="Podcast episode search, on Discord and in the terminal.",
         parents=[_global_options(suppress_defaults=False)],
     )
     common = _global_options(suppress_defaults=True)
     parser.add_argument("--version", action="version", version=f"podbot {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, handler: Callable[..., Any] | None, help_text: str) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
@@ -162,22 +175,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("sync", cmd_sync, "fetch the feed and update the store")
     sub.add_argument("--feed", metavar="URL|PATH", help="feed to read instead of the configured one")
     sub.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
-    sub.add_argument("--json", action="store_true")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
     sub = command("search", cmd_search, "list the episodes matching a query")
     sub.add_argument("query", nargs="?", help="what to look for (a query starting with - works too)")
-    sub.add_argument("--limit", type=_positive_int, default=10)
-    sub.add_argument("--json", action="store_true")
+    sub.add_argument("--limit", type=_positive_int, default=10, help="at most this many results (default 10)")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
     sub = command("episode", cmd_episode, "show the best match with its chapters, like /episode")
     sub.add_argument("query", nargs="?", help="what to look for (a query starting with - works too)")
-    sub.add_argument("--json", action="store_true")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
     sub = command("latest", cmd_latest, "the newest episodes")
-    sub.add_argument("--count", type=_positive_int, default=5)
-    sub.add_argument("--json", action="store_true")
+    sub.add_argument("--count", type=_positive_int, default=5, help="how many (default 5)")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
     sub = command("export", cmd_export, "every stored episode with its chapters")
-    sub.add_argument("--json", action="store_true")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
     command("console", cmd_console, "interactive: type /episode caddy, /search rust, /latest, /help")
     command("health", cmd_health, "exit 0 when the store opens and the last sync is recent")
     return parser
+
+
+_JSON_HELP = "print one JSON document on stdout instead of text"
 
 
 def _positive_int(text: str) -> int:
@@ -203,14 +219,18 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     bytes the arguments held become valid text."""
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
+
+    def fail(message: str) -> typing.NoReturn:
+        parser.exit(EXIT_USAGE, f"podbot: {message}; try '{parser.prog} {args.command} --help'\n")
+
     if "query" in args:
         if args.query is None and unknown and not any(word in _OPTION_WORDS for word in unknown):
             args.query, unknown = " ".join(unknown), []
         if args.query is None:
-            parser.error(f"{args.command}: a query is required")
+            fail(f"{args.command} needs a query")
         args.query = as_text(args.query)
     if unknown:
-        parser.error(f"unrecognized arguments: {' '.join(as_text(word) for word in unknown)}")
+        fail(f"unrecognized arguments: {' '.join(as_text(word) for word in unknown)}")
     return args
 
 
@@ -224,6 +244,17 @@ def as_text(argument: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`| head -1`): what it wanted was printed. Point stdout at nothing
+        # so the interpreter's final flush doesn't complain, and finish quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: list[str] | None) -> int:
     args = parse_arguments(argv)
     try:
         config = load_config(args.config)

@@ -135,7 +135,11 @@ def export_text(episodes: list[Episode]) -> str:
     )
 
 
+SYNC_LINES_SHOWN = 10
+
+
 def sync_text(report: SyncReport) -> str:
+    """A summary and the first few titles of each kind: a 10,000-item first sync stays readable."""
     prefix = "Dry run: would find" if report.dry_run else "Found"
     if report.not_modified:
         return f"Feed unchanged since the last sync ({report.unchanged} episodes stored)."
@@ -144,12 +148,16 @@ def sync_text(report: SyncReport) -> str:
         f"{report.unchanged} unchanged episodes."
     ]
     for label, items in (("new", report.new), ("changed", report.changed), ("removed", report.removed)):
-        for change in items:
+        for change in items[:SYNC_LINES_SHOWN]:
             detail = f" ({', '.join(change.fields)})" if change.fields else ""
             number = f"{change.number}: " if change.number is not None else ""
             lines.append(f"  {label}: {number}{change.title}{detail}")
-    for skipped in report.skipped_items:
+        if len(items) > SYNC_LINES_SHOWN:
+            lines.append(f"  …and {len(items) - SYNC_LINES_SHOWN:,} more {label} (all of them with --json)")
+    for skipped in report.skipped_items[:SYNC_LINES_SHOWN]:
         lines.append(f"  skipped {skipped}")
+    if len(report.skipped_items) > SYNC_LINES_SHOWN:
+        lines.append(f"  …and {len(report.skipped_items) - SYNC_LINES_SHOWN:,} more skipped")
     for warning in report.warnings:
         lines.append(f"  warning: {warning}")
     return "\n".join(lines)

@@ -36,6 +36,13 @@ def discord_token() -> str:
     return token
 
 
+class _NoVoiceWarnings(logging.Filter):
+    """podbot never joins a voice channel, so discord.py's missing voice libraries are no news."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
 def aim_at_discord_endpoints() -> None:
     if api := os.environ.get("DISCORD_API_BASE"):
         discord.http.Route.BASE = api.rstrip("/")
@@ -45,6 +52,7 @@ def aim_at_discord_endpoints() -> None:
 
 async def run_bot(config: Config, db_path: str | None, *, sync_commands_only: bool = False) -> None:
     token = discord_token()
+    logging.getLogger("discord.client").addFilter(_NoVoiceWarnings())
     aim_at_discord_endpoints()
     store = await Store.open(db_path or config.store.path)
     try:

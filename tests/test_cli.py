@@ -169,3 +169,51 @@ def test_a_database_locked_by_another_process_is_a_busy_error_not_a_traceback(tm
     assert result.returncode == 2, result.stderr
     assert "database is busy (another podbot process is writing); try again" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_reader_that_stops_early_gets_its_line_and_no_traceback(tmp_path):
+    assert run(tmp_path, "sync").returncode == 0
+    pipeline = subprocess.run(
+        f"'{sys.executable}' -m bot search rust | head -1", shell=True, cwd=tmp_path, capture_output=True,
+        text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert len(pipeline.stdout.splitlines()) == 1 and "Traceback" not in pipeline.stderr
+    writer = subprocess.Popen([sys.executable, "-m", "bot", "export"], cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    writer.stdout.read(10)
+    writer.stdout.close()  # like `head -c 10`
+    assert writer.wait(timeout=60) == 0 and b"Traceback" not in writer.stderr.read()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("search", "--bogus", "x"), "podbot: unrecognized arguments: --bogus; try 'python -m bot search --help'"),
+    (("search",), "podbot: search needs a query; try 'python -m bot search --help'"),
+    (("latest", "--count", "0"), "podbot: argument --count: must be at least 1; try 'python -m bot latest --help'"),
+    (("frobnicate",), "podbot: argument COMMAND: invalid choice: 'frobnicate'"),
+])
+def test_usage_errors_are_one_line_with_a_hint(tmp_path, args, message):
+    result = run(tmp_path, *args)
+    assert result.returncode == 2 and result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_every_option_says_what_it_does(tmp_path):
+    for command in ("sync", "search", "episode", "latest", "export"):
+        help_text = run(tmp_path, command, "--help").stdout
+        options = [line.split()[0] for line in help_text.splitlines() if line.strip().startswith("--")]
+        described = [line for line in help_text.splitlines() if line.strip().startswith("--") and len(line.split()) > 1]
+        assert options and len(described) == len(options), help_text
+
+
+def test_episode_json_without_a_match_is_still_one_document(tmp_path):
+    result = run(tmp_path, "episode", "zzqqxx", "--json")
+    assert result.returncode == 1
+    assert json.loads(result.stdout) == {"query": "zzqqxx", "result": None, "suggestions": []}
+
+
+def test_a_huge_first_sync_prints_a_summary_not_every_title(tmp_path):
+    feed = tmp_path / "big.xml"
+    feed.write_bytes(numbered_feed(40))
+    result = run(tmp_path, "sync", "--feed", str(feed))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("  new: ") == 10 and "…and 30 more new (all of them with --json)" in result.stdout

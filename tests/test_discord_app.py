@@ -65,6 +65,7 @@ async def test_the_real_process_answers_episode_caddy_and_exits_cleanly_on_sigte
     assert process.returncode == 0, stderr.decode()
     assert b"Traceback" not in stderr
     assert b"SIGTERM received" in stderr
+    assert b"voice will NOT be supported" not in stderr  # podbot has no voice; no warning about it
 
 
 async def test_a_rejected_token_is_one_line_and_exit_2(tmp_path, fake_discord):
