@@ -41,6 +41,8 @@ class FeedConfig:
     linked_bytes_per_sync: int = 20_000_000
     linked_fetches_at_once: int = 4
     linked_file_timeout_seconds: float = 10.0
+    # A large feed is parsed in a child process, which is stopped after this long.
+    parse_timeout_seconds: float = 300.0
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ _POSITIVE = {
     "feed.linked_bytes_per_sync",
     "feed.linked_fetches_at_once",
     "feed.linked_file_timeout_seconds",
+    "feed.parse_timeout_seconds",
     "refresh.interval_minutes",
     "announce.digest_after",
     "announce.digest_pending_after_hours",

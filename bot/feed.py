@@ -225,15 +225,24 @@ async def _parse_in_child(body: bytes, source: str, config: FeedConfig) -> Parse
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
     )
     assert child.stdin is not None and child.stdout is not None and child.stderr is not None
-    try:
+    stdin, stdout = child.stdin, child.stdout
+
+    async def exchange() -> list[bytes]:
         header = pickle.dumps((source, config))
-        child.stdin.write(len(header).to_bytes(8, "big") + header)
-        child.stdin.write(body)
-        await child.stdin.drain()
-        child.stdin.close()
+        stdin.write(len(header).to_bytes(8, "big") + header)
+        stdin.write(body)
+        await stdin.drain()
+        stdin.close()
         frames = []
-        while size := int.from_bytes(await child.stdout.readexactly(8), "big"):
-            frames.append(await child.stdout.readexactly(size))
+        while size := int.from_bytes(await stdout.readexactly(8), "big"):
+            frames.append(await stdout.readexactly(size))
+        return frames
+
+    try:
+        frames = await asyncio.wait_for(exchange(), config.parse_timeout_seconds)
+    except TimeoutError:
+        raise FeedError(f"{source}: parsing took longer than {config.parse_timeout_seconds:g} s "
+                        f"(feed.parse_timeout_seconds); gave up") from None
     except (asyncio.IncompleteReadError, BrokenPipeError, ConnectionResetError):
         error = (await child.stderr.read()).decode(errors="replace").strip().splitlines()
         raise FeedError(f"{source}: the feed parser stopped ({error[-1] if error else 'no message'})") from None

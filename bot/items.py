@@ -239,7 +239,7 @@ def _fallback_guid(title: str, published: dt.datetime | None) -> str:
 
 
 
-_ITEM_RE = re.compile(rb"<(item|entry)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_ITEM_START_RE = re.compile(rb"<(item|entry)[\s>/]", re.IGNORECASE)
 _PERSON_RE = re.compile(rb"<podcast:person\b([^>]*)>(.*?)</podcast:person\s*>", re.DOTALL | re.IGNORECASE)
 _ROLE_RE = re.compile(rb"""\brole\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 
@@ -250,7 +250,7 @@ def guests_by_item(body: bytes, item_count: int) -> dict[int, list[str]]:
     the items found line up with feedparser's (else the positions could name the wrong episode)."""
     if b"podcast:person" not in body:
         return {}
-    items = [match.group(0) for match in _ITEM_RE.finditer(body)]
+    items = _raw_items(body)
     if len(items) != item_count:
         return {}
     found: dict[int, list[str]] = {}
@@ -262,3 +262,19 @@ def guests_by_item(body: bytes, item_count: int) -> dict[int, list[str]]:
                 if text and text not in found.setdefault(position, []):
                     found[position].append(text)
     return found
+
+
+def _raw_items(body: bytes) -> list[bytes]:
+    """Each <item>…</item> (or Atom <entry>) of BODY, found in one pass: a regex with a lazy
+    '.*?' would rescan the rest of the document for every unclosed item a hostile feed holds."""
+    items: list[bytes] = []
+    position = 0
+    lowered = body.lower()
+    while match := _ITEM_START_RE.search(lowered, position):
+        closing = b"</" + match.group(1) + b">"
+        end = lowered.find(closing, match.end())
+        if end < 0:
+            break
+        items.append(body[match.start() : end + len(closing)])
+        position = end + len(closing)
+    return items

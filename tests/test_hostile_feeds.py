@@ -308,3 +308,11 @@ async def test_an_oversized_feed_says_how_to_raise_the_limit(feed_server):
     url = feed_server.serve(body=b"<rss>" + b"x" * 3000)
     with pytest.raises(FeedError, match="raise feed.max_bytes in the config"):
         await fetch(url, FeedConfig(max_bytes=1000, timeout_seconds=2))
+
+
+async def test_a_parse_that_takes_too_long_is_stopped_with_a_clear_error():
+    from bot.feed import CHILD_PARSE_BYTES, parse
+
+    body = rss(rss_item(notes="<p>" + "x" * CHILD_PARSE_BYTES + "</p>"))
+    with pytest.raises(FeedError, match=r"parsing took longer than 0.01 s \(feed.parse_timeout_seconds\)"):
+        await parse(body, "slow-feed", FeedConfig(parse_timeout_seconds=0.01))
