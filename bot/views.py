@@ -115,19 +115,23 @@ class EpisodeView(PagedView):
         self._page_cache: dict[int, list[str]] = {}
         self.did_you_mean: discord.ui.Select | None = None
         if alternatives:
-            self.did_you_mean = discord.ui.Select(
-                placeholder="Did you mean…",
-                options=[
-                    discord.SelectOption(
-                        label=embeds.title_text(match.episode.display_title, 100),
-                        value=str(index),
-                        description=embeds.title_text(_why(match), 100) if _why(match).strip() else None,
-                    )
-                    for index, match in enumerate(self.choices)
-                ],
-            )
+            self.did_you_mean = discord.ui.Select(placeholder="Did you mean…")
             self.did_you_mean.callback = self._choose
+            self._offer_the_others()
         self.layout()
+
+    def _offer_the_others(self) -> None:
+        """The "Did you mean" options: every choice but the one shown, each saying why it matched."""
+        assert self.did_you_mean is not None
+        self.did_you_mean.options = [
+            discord.SelectOption(
+                label=embeds.title_text(match.episode.display_title, 100),
+                value=str(index),
+                description=embeds.title_text(_why(match), 100),
+            )
+            for index, match in enumerate(self.choices)
+            if match is not self.shown
+        ]
 
     def page_count(self) -> int:
         return len(self._pages())
@@ -149,15 +153,20 @@ class EpisodeView(PagedView):
         assert self.did_you_mean is not None
         self.shown = self.choices[int(self.did_you_mean.values[0])]
         self.page = 0
+        self._offer_the_others()
         await self.show(interaction)
 
 
 def _why(match: Match) -> str:
-    if match.matched.field == "chapter":
-        return f"chapter {formatting.timestamp(match.matched.start_seconds or 0)} {match.matched.text}"
-    if match.matched.field == "guest":
-        return f"guest {match.matched.text}"
-    return formatting.date(match.episode.published) or ""
+    """Why a match matched, for the option under its title: the chapter, guest or field, and when."""
+    reason = {
+        "chapter": f"chapter {formatting.timestamp(match.matched.start_seconds or 0)} {match.matched.text}",
+        "guest": f"guest {match.matched.text}",
+        "number": f"episode {match.matched.text}",
+        "description": "mentioned in the notes",
+    }.get(match.matched.field, "title words")
+    published = formatting.date(match.episode.published)
+    return f"{reason} · {published}" if published else reason
 
 
 class SearchView(PagedView):

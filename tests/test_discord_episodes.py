@@ -57,6 +57,20 @@ async def test_did_you_mean_swaps_the_episode(discord_env):
     assert new_title != first_title and new_title == other["label"]
 
 
+async def test_did_you_mean_never_offers_the_episode_shown_and_says_why(discord_env):
+    fake = discord_env.fake
+    record = await fake.command("episode", [{"name": "query", "type": 3, "value": "rust"}])
+    select = record.callback["data"]["components"][-1]["components"][0]
+    shown = embed_of(record)["title"]
+    assert shown not in [option["label"] for option in select["options"]]
+    assert all(option["description"] for option in select["options"])
+    assert select["options"][0]["description"] == "title words · 2024-05-30"  # 63: The key to a happy Rust/C++…
+    other = select["options"][0]
+    click = await fake.click(record.original, select["custom_id"], user_id=MEMBER_ID, values=[other["value"]])
+    offered = [o["label"] for o in click.callback["data"]["components"][-1]["components"][0]["options"]]
+    assert other["label"] not in offered and shown in offered
+
+
 async def test_only_the_invoker_can_use_the_controls(discord_env):
     fake = discord_env.fake
     record = await fake.command("episode", [{"name": "query", "type": 3, "value": "rust"}])
