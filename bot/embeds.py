@@ -86,24 +86,43 @@ def within_total(embed: discord.Embed) -> discord.Embed:
     return embed
 
 
-def chapter_lines(episode: Episode) -> list[str]:
-    """`12:34` Title lines; times link into the audio where the player supports #t=."""
-    lines = []
+MATCHED_MARK = "▶ "
+
+
+def timestamp_link(episode: Episode, seconds: int) -> str:
+    """`12:34`, linked to that moment of the audio where the player supports #t=."""
+    stamp = f"`{formatting.timestamp(seconds)}`"
     audio = link_target(episode.audio_url)
-    for chapter in episode.chapters:
-        stamp = f"`{formatting.timestamp(chapter.start_seconds)}`"
-        if audio and len(audio) < 300:  # a long URL per line would crowd out the chapters
-            stamp = f"[{stamp}]({audio}#t={chapter.start_seconds})"
-        lines.append(f"{stamp} {plain(chapter.title, 400)}")
+    if audio and len(audio) < 300:  # a long URL per line would crowd out the chapters
+        return f"[{stamp}]({audio}#t={seconds})"
+    return stamp
+
+
+def matched_chapter(match: Match) -> int | None:
+    """The position of the chapter the search matched, if it matched a chapter."""
+    if match.matched.field != "chapter":
+        return None
+    return next((i for i, c in enumerate(match.episode.chapters)
+                 if c.start_seconds == match.matched.start_seconds and c.title == match.matched.text), None)
+
+
+def chapter_lines(episode: Episode, marked: int | None = None) -> list[str]:
+    """`12:34` Title lines, times linked into the audio; the MARKED chapter (the one a search
+    matched) stands out."""
+    lines = []
+    for position, chapter in enumerate(episode.chapters):
+        title = plain(" ".join(chapter.title.split()), 400)  # one line each, whatever the file held
+        line = f"{timestamp_link(episode, chapter.start_seconds)} {title}"
+        lines.append(f"{MATCHED_MARK}**{line}**" if position == marked else line)
     return lines
 
 
-def chapter_pages(episode: Episode) -> list[str]:
+def chapter_pages(episode: Episode, marked: int | None = None) -> list[str]:
     """The chapter lines cut into pages that each fit the embed description."""
     pages: list[str] = []
     current: list[str] = []
     size = 0
-    for line in chapter_lines(episode):
+    for line in chapter_lines(episode, marked):
         if current and size + len(line) + 1 > CHAPTER_PAGE_CHARS:
             pages.append("\n".join(current))
             current, size = [], 0
@@ -114,15 +133,21 @@ def chapter_pages(episode: Episode) -> list[str]:
     return pages or [""]
 
 
+def page_of_chapter(pages: list[str]) -> int:
+    """The page that holds the marked chapter (0 when none is marked)."""
+    marked = f"\n{MATCHED_MARK}**"
+    return next((number for number, text in enumerate(pages) if marked in "\n" + text), 0)
+
+
 def episode_embed(match: Match, page: int = 0, pages: list[str] | None = None) -> discord.Embed:
     """The /episode reply; PAGES (from chapter_pages) are passed in by views that show several."""
     episode = match.episode
-    pages = pages if pages is not None else chapter_pages(episode)
+    pages = pages if pages is not None else chapter_pages(episode, matched_chapter(match))
     page = max(0, min(page, len(pages) - 1))
     intro = []
     if match.matched.field == "chapter":
-        stamp = formatting.timestamp(match.matched.start_seconds or 0)
-        intro.append(f"Matched chapter **{stamp} {plain(match.matched.text, 400)}**")
+        stamp = timestamp_link(episode, match.matched.start_seconds or 0)
+        intro.append(f"Matched chapter {stamp} **{plain(match.matched.text, 400)}**")
     elif match.matched.field == "guest":
         intro.append(f"Matched guest **{plain(match.matched.text, 200)}**")
     if episode.description_text:
@@ -203,7 +228,7 @@ def results_embed(query: str, matches: list[Match], page: int) -> discord.Embed:
 def _result_line(match: Match) -> str:
     facts = [formatting.date(match.episode.published) or "date unknown"]
     if match.matched.field == "chapter":
-        facts.append(f"chapter `{formatting.timestamp(match.matched.start_seconds or 0)}` "
+        facts.append(f"chapter {timestamp_link(match.episode, match.matched.start_seconds or 0)} "
                      f"{plain(match.matched.text, 400)}")
     elif match.matched.field == "guest":
         facts.append(f"guest {plain(match.matched.text, 200)}")

@@ -118,6 +118,7 @@ class EpisodeView(PagedView):
             self.did_you_mean = discord.ui.Select(placeholder="Did you mean…")
             self.did_you_mean.callback = self._choose
             self._offer_the_others()
+        self.page = embeds.page_of_chapter(self._pages())  # open where the matched chapter is
         self.layout()
 
     def _offer_the_others(self) -> None:
@@ -140,11 +141,11 @@ class EpisodeView(PagedView):
         return embeds.episode_embed(self.shown, self.page, self._pages())
 
     def _pages(self) -> list[str]:
-        """The shown episode's chapter pages, cut once per episode however often it is paged."""
-        episode_id = self.shown.episode.id
-        if episode_id not in self._page_cache:
-            self._page_cache[episode_id] = embeds.chapter_pages(self.shown.episode)
-        return self._page_cache[episode_id]
+        """The shown match's chapter pages, cut once per match however often it is paged."""
+        key = id(self.shown)
+        if key not in self._page_cache:
+            self._page_cache[key] = embeds.chapter_pages(self.shown.episode, embeds.matched_chapter(self.shown))
+        return self._page_cache[key]
 
     def extra_items(self) -> list[discord.ui.Item]:
         return [self.did_you_mean] if self.did_you_mean else []
@@ -152,7 +153,7 @@ class EpisodeView(PagedView):
     async def _choose(self, interaction: discord.Interaction) -> None:
         assert self.did_you_mean is not None
         self.shown = self.choices[int(self.did_you_mean.values[0])]
-        self.page = 0
+        self.page = embeds.page_of_chapter(self._pages())
         self._offer_the_others()
         await self.show(interaction)
 

@@ -18,9 +18,19 @@ async def test_episode_caddy_shows_the_numbered_title_and_chapters(discord_env):
     assert record.callback["data"]["allowed_mentions"]["parse"] == []
 
 
-async def test_episode_from_a_chapter_says_which_chapter(discord_env):
+async def test_episode_from_a_chapter_says_which_chapter_links_its_time_and_marks_it(discord_env):
     record = await discord_env.fake.command("episode", [{"name": "query", "type": 3, "value": "hand-based interactions"}])
-    assert "Matched chapter **11:46 Discovery of hand-based interactions**" in embed_of(record)["description"]
+    description = embed_of(record)["description"]
+    audio = "https://traffic.libsyn.com/secure/insidefacebookmobile/mtp64_rc1.mp3?dest-id=697376"
+    assert f"Matched chapter [`11:46`]({audio}#t=706) **Discovery of hand-based interactions**" in description
+    marked = [line for line in description.splitlines() if line.startswith("▶ ")]
+    assert marked == [f"▶ **[`11:46`]({audio}#t=706) Discovery of hand-based interactions**"]
+
+
+async def test_search_chapter_hits_link_their_times(discord_env):
+    record = await discord_env.fake.command("search", [{"name": "query", "type": 3, "value": "rust toolchain"}])
+    values = [field["value"] for field in embed_of(record)["fields"]]
+    assert any("chapter [`17:14`](" in value and "#t=1034) Bundling the rust toolchain" in value for value in values)
 
 
 async def test_episode_nothing_found_is_a_private_hint(discord_env):

@@ -39,3 +39,11 @@ async def test_long_chapter_lists_are_paginated_within_limits(discord_env):
         seen += [line for line in message["embeds"][0]["description"].splitlines() if "#t=" in line]
     assert len(seen) == CHAPTERS
     assert message["components"][0]["components"][1].get("disabled")
+
+
+async def test_a_matched_chapter_opens_on_its_page_and_is_marked(discord_env):
+    record = await discord_env.fake.command("episode", [{"name": "query", "type": 3, "value": "Chapter 110"}])
+    embed = record.callback["data"]["embeds"][0]
+    assert "(page 1 of" not in embed["description"]
+    marked = [line for line in embed["description"].splitlines() if line.startswith("▶ ")]
+    assert len(marked) == 1 and "Chapter 110:" in marked[0]
