@@ -1,39 +1,104 @@
-"""The interactive console: the Discord commands, typed in a terminal."""
+"""The interactive console: the Discord commands, typed in a terminal.
+
+It behaves like a good terminal tool: line editing and history (readline, where Python has it),
+Ctrl-C clears the line and a second one (or Ctrl-D) leaves, answers are wrapped to the
+terminal's width at word boundaries with a blank line between them, and titles are bold when
+the output is a terminal and NO_COLOR is unset.
+"""
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
+import os
 import shlex
+import shutil
+import signal
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
 
 from . import render_text
-from .search import Searcher
+from .search import MAX_QUERY_CHARS, Searcher
 from .store import Store
 
-HELP = """Commands:
+with contextlib.suppress(ImportError):
+    import readline  # noqa: F401  (importing it gives input() line editing and history)
+
+MAX_LATEST = 50
+HELP = f"""Commands:
   /episode QUERY   the best match with its chapters (e.g. /episode caddy, /episode #64)
   /search QUERY    the ten best matches
-  /latest [N]      the N newest episodes (default 5)
+  /latest [N]      the N newest episodes (default 5, at most {MAX_LATEST})
   /help            this help
-  quit             leave (or press Ctrl-D)
+  quit             leave (or press Ctrl-D; Ctrl-C clears the line, twice leaves)
 Anything else is searched as if typed after /search."""
 
 
-async def run_console(searcher: Searcher, store: Store, read=input, write=print) -> None:
+def styled() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def wrap(text: str, width: int) -> str:
+    """TEXT wrapped to WIDTH at word boundaries; continuation lines keep the line's indentation,
+    and long words (URLs) are never broken."""
+    lines = []
+    for line in text.split("\n"):
+        indent = line[: len(line) - len(line.lstrip())]
+        lines.append(textwrap.fill(line, width, subsequent_indent=indent + "  ", break_long_words=False,
+                                   break_on_hyphens=False) if len(line) > width else line)
+    return "\n".join(lines)
+
+
+def bold_first_line(text: str) -> str:
+    first, _, rest = text.partition("\n")
+    return f"\033[1m{first}\033[0m" + (f"\n{rest}" if rest else "")
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Ctrl-C as a KeyboardInterrupt inside input(), where asyncio.run's own handler would only
+    cancel the task and leave input() waiting for Enter."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+async def run_console(
+    searcher: Searcher, store: Store, read: Callable[[str], str] = input, write: Callable[[str], None] = print
+) -> None:
     write(f"podbot console: {await store.episode_count()} episodes. Type /help for commands.")
-    while True:
-        try:
-            line = (await asyncio.to_thread(read, "podbot> ")).strip()
-        except (EOFError, KeyboardInterrupt):
-            write("")
-            return
-        if line in ("quit", "exit", "/quit", "/exit"):
-            return
-        if line:
-            write(await answer(line, searcher, store))
+    interrupted = False
+    with interruptible():
+        while True:
+            try:
+                # Read in this thread: a reader thread would not see Ctrl-C and keeps the process alive.
+                line = read("podbot> ").strip()
+            except EOFError:
+                write("")
+                return
+            except KeyboardInterrupt:
+                if interrupted:
+                    write("")
+                    return
+                interrupted = True
+                write("^C (press Ctrl-C again or Ctrl-D to leave)")
+                continue
+            interrupted = False
+            if line in ("quit", "exit", "/quit", "/exit"):
+                return
+            if line:
+                reply = await answer(line, searcher, store)
+                if styled() and not reply.startswith(("Usage", "No ", "Unknown", "That ")):
+                    reply = bold_first_line(reply)
+                write(wrap(reply, shutil.get_terminal_size().columns) + "\n")
 
 
 async def answer(line: str, searcher: Searcher, store: Store) -> str:
     """The console's reply to one line of input."""
+    if len(line) > MAX_QUERY_CHARS:
+        return f"That is {len(line):,} characters; a query can be at most {MAX_QUERY_CHARS}. Try fewer words."
     command, _, rest = line.partition(" ")
     rest = rest.strip()
     if command == "/help":
@@ -47,8 +112,10 @@ async def answer(line: str, searcher: Searcher, store: Store) -> str:
         try:
             count = int(shlex.split(rest)[0]) if rest else 5
         except (ValueError, IndexError):
-            return "Usage: /latest [N]"
-        return render_text.latest_text(await store.latest(max(1, min(count, 50))))
+            count = 0
+        if not 1 <= count <= MAX_LATEST:
+            return f"Usage: /latest [N], with N from 1 to {MAX_LATEST}"
+        return render_text.latest_text(await store.latest(count))
     if command == "/search":
         query = rest
     elif command.startswith("/"):

@@ -114,13 +114,23 @@ def results_text(query: str, matches: list[Match]) -> str:
     lines = []
     for rank, match in enumerate(matches, start=1):
         date = formatting.date(match.episode.published) or "date unknown"
-        lines.append(f"{rank:>2}. {match.episode.display_title}  ({date}, score {match.score:g})")
-        if match.matched.field in ("chapter", "guest", "description"):
-            where = match.matched.text
-            if match.matched.start_seconds is not None:
-                where = f"{formatting.timestamp(match.matched.start_seconds)} {where}"
-            lines.append(f"    matched {match.matched.field}: {formatting.shorten(where.replace(chr(10), ' '), 100)}")
+        lines.append(f"{rank:>2}. {match.episode.display_title}  ({date})")
+        lines.append(f"    {why_matched(match)}")
     return "\n".join(lines)
+
+
+def why_matched(match: Match) -> str:
+    """Why a result is one, in words people read (internal scores stay in --json)."""
+    field, text = match.matched.field, formatting.shorten(match.matched.text.replace("\n", " "), 100)
+    if field == "chapter":
+        return f"matched chapter {formatting.timestamp(match.matched.start_seconds or 0)} {text}"
+    if field == "guest":
+        return f"matched guest {text}"
+    if field == "description":
+        return f"matched the notes: {text}"
+    if field == "number":
+        return f"matched episode number {text}"
+    return "matched title words"
 
 
 def latest_text(episodes: list[Episode]) -> str:
