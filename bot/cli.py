@@ -90,11 +90,11 @@ async def cmd_episode(services: Services, args: argparse.Namespace) -> int:
     await ensure_loaded(services)
     match = await services.searcher.best(args.query)
     if match is None:
+        hint, suggestions = await services.searcher.nearest(args.query)
         if args.json:  # still one JSON document, as every --json promises
-            suggestions = await services.searcher.search(args.query, limit=5, completing=True)
             emit_json({"query": args.query, "result": None,
                        "suggestions": [render_text.match_json(m) for m in suggestions]})
-        raise UserError(f"no episode matches {args.query!r}")
+        raise UserError(render_text.no_match_text(args.query, hint, suggestions, one_line=True))
     show(args, lambda: render_text.episode_match_json(match), lambda: render_text.episode_text(match))
     return EXIT_OK
 

@@ -90,7 +90,7 @@ async def run_console(
                 return
             if line:
                 reply = await answer(line, searcher, store)
-                if styled() and not reply.startswith(("Usage", "No ", "Unknown", "That ")):
+                if styled() and not reply.startswith(("Usage", "No ", "Unknown", "That ", "no ")):
                     reply = bold_first_line(reply)
                 write(wrap(reply, shutil.get_terminal_size().columns) + "\n")
 
@@ -107,7 +107,9 @@ async def answer(line: str, searcher: Searcher, store: Store) -> str:
         if not rest:
             return "Usage: /episode QUERY"
         match = await searcher.best(rest)
-        return render_text.episode_text(match) if match else f"No episode matches {rest!r}."
+        if match is None:
+            return render_text.no_match_text(rest, *await searcher.nearest(rest))
+        return render_text.episode_text(match)
     if command == "/latest":
         try:
             count = int(shlex.split(rest)[0]) if rest else 5

@@ -108,6 +108,17 @@ def episode_text(match: Match) -> str:
     return "\n".join(lines)
 
 
+def no_match_text(query: str, hint: str, suggestions: list[Match], *, one_line: bool = False) -> str:
+    """Nothing matched QUERY: say what is there instead, and offer the closest episodes."""
+    text = f"no episode matches {query!r}" + (f" ({hint})" if hint else "")
+    if not suggestions:
+        return text
+    titles = [m.episode.display_title for m in suggestions]
+    if one_line:
+        return f"{text}; closest: " + "; ".join(formatting.shorten(t, 60) for t in titles)
+    return text[0].upper() + text[1:] + ". Closest:\n" + "\n".join(f"  {title}" for title in titles)
+
+
 def results_text(query: str, matches: list[Match]) -> str:
     if not matches:
         return f"No episodes match {query!r}."

@@ -229,6 +229,19 @@ class Searcher:
                 results.append(match)
         return results[:limit]
 
+    async def nearest(self, query: str, limit: int = 3) -> tuple[str, list[Match]]:
+        """For a query nothing matched: what is there instead, in words, and the closest episodes
+        ("episodes 1-86; no episode numbered 65", then 64 and 66), so no answer is a dead end."""
+        index = await self.index()
+        number = number_in_query(query)
+        if number is None or not index.by_number:
+            return "", await self.search(query, limit, completing=True)
+        numbers = sorted(index.by_number)
+        closest = sorted(numbers, key=lambda n: (abs(n - number), n))[:limit]
+        matches = [Match(index.episodes[index.by_number[n][0]], 0.0, MatchReason("number", f"#{n}"))
+                   for n in sorted(closest)]
+        return f"episodes {numbers[0]}–{numbers[-1]} are indexed; none is numbered {number}", matches
+
     async def autocomplete(self, query: str) -> list[tuple[str, str]]:
         """Up to 25 (name, value) suggestions; names fit Discord's 100 characters."""
         if not (query or "").strip():
@@ -448,9 +461,16 @@ def _timestamp(episode: Episode) -> float:
 
 
 def _choice_name(episode: Episode, reason: MatchReason | None) -> str:
-    name = episode.display_title
+    """A suggestion's name within 100 characters: when a chapter or guest matched, that is the
+    useful part, so the title gives way first."""
+    detail = ""
     if reason and reason.field == "chapter":
-        name += f" · chapter: {reason.text}"
+        detail = f" · chapter: {reason.text}"
     elif reason and reason.field == "guest":
-        name += f" · guest: {reason.text}"
-    return name if len(name) <= MAX_CHOICE_NAME else name[: MAX_CHOICE_NAME - 1] + "…"
+        detail = f" · guest: {reason.text}"
+    detail = detail[: MAX_CHOICE_NAME // 2]
+    title = episode.display_title
+    room = MAX_CHOICE_NAME - len(detail)
+    if len(title) > room:
+        title = title[: room - 1].rstrip() + "…"
+    return title + detail

@@ -27,10 +27,13 @@ class Episodes(commands.Cog):
     ) -> None:
         best = await self.searcher.best(query)
         if best is None:
-            await interaction.response.send_message(
-                f"No episode matches “{discord.utils.escape_markdown(query)}”. Try fewer words or /search.",
-                ephemeral=True,
-            )
+            hint, closest = await self.searcher.nearest(query)
+            message = f"No episode matches “{embeds.plain(query, 200)}”" + (f" ({hint})" if hint else "") + "."
+            if closest:
+                message += "\nClosest: " + "; ".join(embeds.plain(m.episode.display_title, 100) for m in closest)
+            else:
+                message += " Try fewer words or /search."
+            await interaction.response.send_message(message[:2000], ephemeral=True)
             return
         alternatives = [] if is_choice_value(query) else close_alternatives(
             await self.searcher.search(query, limit=1 + MAX_ALTERNATIVES)

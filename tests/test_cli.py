@@ -217,3 +217,11 @@ def test_a_huge_first_sync_prints_a_summary_not_every_title(tmp_path):
     result = run(tmp_path, "sync", "--feed", str(feed))
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("  new: ") == 10 and "…and 30 more new (all of them with --json)" in result.stdout
+
+
+def test_a_missing_number_is_not_a_dead_end(tmp_path):
+    result = run(tmp_path, "episode", "ep 65")
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+    assert "episodes 12–86 are indexed; none is numbered 65); closest: 63: " in result.stderr
+    document = json.loads(run(tmp_path, "episode", "#65", "--json").stdout)
+    assert [s["number"] for s in document["suggestions"]] == [63, 64, 67]

@@ -92,6 +92,7 @@ def test_ctrl_c_clears_the_line_and_a_second_one_leaves_cleanly(terminal):
     console = terminal()
     console.read_until("podbot> ")
     console.type("half a que")
+    console.read_until("half a que")  # echoed: the console is reading
     console.type("\x03")
     console.read_until("press Ctrl-C again")
     console.type("\x03")

@@ -128,3 +128,10 @@ async def test_search_buttons_disable_when_the_view_times_out(discord_env, monke
 
     await fake.wait_for(record, all_disabled, timeout=10)
     assert record.original["embeds"][0]["footer"]["text"].startswith("Page 1 of")
+
+
+async def test_a_missing_number_says_what_is_indexed_and_offers_the_closest(discord_env):
+    record = await discord_env.fake.command("episode", [{"name": "query", "type": 3, "value": "65"}])
+    content = record.callback["data"]["content"]
+    assert record.ephemeral and "episodes 12–86 are indexed; none is numbered 65" in content
+    assert "Closest: 63: The key to a happy Rust/C++ relationship; 64: Caddy" in content

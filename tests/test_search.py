@@ -158,3 +158,10 @@ async def test_typos_still_match_when_the_notes_hold_a_huge_vocabulary(searcher)
     assert len(searcher._index.spelling_candidates("cadddy")) <= SPELLING_CANDIDATES
     (best,) = await searcher.search("cadddy", limit=1)
     assert best.episode.number == 64
+
+
+async def test_autocomplete_names_keep_the_matched_chapter_and_shorten_the_title(searcher):
+    choices = await searcher.autocomplete("hand-based interactions")
+    name = choices[0][0]
+    assert len(name) <= 100 and name.endswith("· chapter: Discovery of hand-based interactions")
+    assert name.startswith("64: Caddy") and "…" in name
