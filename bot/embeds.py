@@ -144,7 +144,9 @@ def episode_embed(match: Match, page: int = 0, pages: list[str] | None = None) -
     episode = match.episode
     pages = pages if pages is not None else chapter_pages(episode, matched_chapter(match))
     page = max(0, min(page, len(pages) - 1))
-    intro = []
+    # As podcast apps head an episode: "2024-07-04 · 1 h 04 min", the date said once.
+    facts = [f for f in (formatting.date(episode.published), formatting.duration(episode.duration_seconds)) if f]
+    intro = [" · ".join(facts)] if facts else []
     if match.matched.field == "chapter":
         stamp = timestamp_link(episode, match.matched.start_seconds or 0)
         intro.append(f"Matched chapter {stamp} **{plain(match.matched.text, 400)}**")
@@ -163,12 +165,7 @@ def episode_embed(match: Match, page: int = 0, pages: list[str] | None = None) -
         url=link_target(episode.link) or link_target(episode.audio_url),
         description=formatting.shorten("\n\n".join(intro), DESCRIPTION_LIMIT),
         colour=COLOUR,
-        timestamp=episode.published,
     )
-    if published := formatting.date(episode.published):
-        embed.add_field(name="Published", value=published, inline=True)
-    if length := formatting.duration(episode.duration_seconds):
-        embed.add_field(name="Duration", value=length, inline=True)
     if listen := _listen_field(episode):
         embed.add_field(name="Listen", value=listen, inline=True)
     if links := _links_field(episode):
@@ -233,8 +230,18 @@ def _result_line(match: Match) -> str:
     elif match.matched.field == "guest":
         facts.append(f"guest {plain(match.matched.text, 200)}")
     elif match.matched.field == "description":
-        facts.append("mentioned in the notes")
+        facts.append(f"notes: {highlighted(match.matched.text, match.matched.highlight, 300)}")
     return " · ".join(facts)
+
+
+def highlighted(text: str, word: str | None, limit: int) -> str:
+    """TEXT as plain() shows it, with the first WORD in it bold."""
+    shown = plain(text, limit)
+    if not word:
+        return shown
+    escaped = plain(word, 100)
+    at = shown.lower().find(escaped.lower())
+    return shown if at < 0 else f"{shown[:at]}**{shown[at:at + len(escaped)]}**{shown[at + len(escaped):]}"
 
 
 def latest_embed(episodes: list[Episode]) -> discord.Embed:

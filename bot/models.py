@@ -125,6 +125,7 @@ class MatchReason:
     field: str  # title | number | guest | chapter | description
     text: str
     start_seconds: int | None = None
+    highlight: str | None = None  # the word in TEXT that matched (notes snippets)
 
 
 @dataclass(frozen=True, slots=True)

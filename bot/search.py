@@ -23,6 +23,7 @@ from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
+from .formatting import shorten
 from .models import Episode, Match, MatchReason
 from .store import Store
 from .text import tokenize
@@ -418,7 +419,8 @@ def _reason(episode: Episode, field: int, word_hits: list[_Hit], expansions: lis
         guest = next((g for g in episode.guests if terms & set(tokenize(g))), episode.guests[0] if episode.guests else "")
         return MatchReason("guest", guest)
     if field == DESCRIPTION:
-        return MatchReason("description", _snippet(episode.description_text, expansions))
+        snippet, word = _snippet(episode.description_text, expansions)
+        return MatchReason("description", snippet, highlight=word)
     return MatchReason("title", episode.title)
 
 
@@ -446,14 +448,27 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _snippet(text: str, expansions: list[dict[str, float]], width: int = 120) -> str:
-    lowered = text.lower()
-    positions = [p for terms in expansions for term in terms if (p := lowered.find(term)) >= 0]
-    if not positions:
-        return text[:width]
-    start = max(0, min(positions) - width // 3)
-    snippet = text[start : start + width].strip()
-    return ("…" if start else "") + snippet + ("…" if start + width < len(text) else "")
+def _snippet(text: str, expansions: list[dict[str, float]], width: int = 120) -> tuple[str, str | None]:
+    """A short piece of the notes around the first matched word, cut at word boundaries (never
+    inside a URL), and that word as the notes write it."""
+    flat = " ".join(text.split())
+    lowered = flat.lower()
+    found = [(match.start(), match.end()) for terms in expansions for term in terms
+             if (match := re.search(rf"(?<!\w){re.escape(term)}", lowered))]
+    if not found:
+        return shorten(flat, width), None
+    start, end = min(found)
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", flat)]
+    # Whole words (a URL is one word) around the match, up to WIDTH characters.
+    first = last = next(i for i, (a, b) in enumerate(words) if b > start)
+    while last + 1 < len(words) and words[last + 1][1] - words[first][0] <= width * 2 // 3:
+        last += 1
+    while first > 0 and words[last][1] - words[first - 1][0] <= width:
+        first -= 1
+    snippet = flat[words[first][0] : words[last][1]]
+    prefix = "…" if first > 0 else ""
+    suffix = "…" if last + 1 < len(words) else ""
+    return prefix + snippet + suffix, flat[start:end] if end <= words[last][1] else None
 
 
 def _timestamp(episode: Episode) -> float:

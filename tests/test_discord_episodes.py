@@ -14,7 +14,8 @@ async def test_episode_caddy_shows_the_numbered_title_and_chapters(discord_env):
     assert embed["title"] == "64: Caddy - Building the next generation of CAD software for Mixed Reality"
     assert "`1:03:35`" in embed["description"] and "Outro" in embed["description"]
     assert "#t=706) Discovery of hand-based interactions" in embed["description"]
-    assert {"name": "Published", "value": "2024-07-04", "inline": True} in embed["fields"]
+    assert embed["description"].startswith("2024-07-04\n\n")  # the date once, as a header line
+    assert "timestamp" not in embed and not any(f["name"] in ("Published", "Duration") for f in embed["fields"])
     assert record.callback["data"]["allowed_mentions"]["parse"] == []
 
 
@@ -135,3 +136,9 @@ async def test_a_missing_number_says_what_is_indexed_and_offers_the_closest(disc
     content = record.callback["data"]["content"]
     assert record.ephemeral and "episodes 12–86 are indexed; none is numbered 65" in content
     assert "Closest: 63: The key to a happy Rust/C++ relationship; 64: Caddy" in content
+
+
+async def test_search_notes_hits_show_a_snippet_with_the_word_in_bold(discord_env):
+    record = await discord_env.fake.command("search", [{"name": "query", "type": 3, "value": "zoom meetings"}])
+    value = embed_of(record)["fields"][0]["value"]
+    assert "notes: After sitting in one too many **Zoom** meetings" in value

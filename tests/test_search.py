@@ -165,3 +165,14 @@ async def test_autocomplete_names_keep_the_matched_chapter_and_shorten_the_title
     name = choices[0][0]
     assert len(name) <= 100 and name.endswith("· chapter: Discovery of hand-based interactions")
     assert name.startswith("64: Caddy") and "…" in name
+
+
+def test_notes_snippets_cut_at_word_boundaries_and_never_inside_a_url():
+    from bot.search import _snippet
+
+    url = "https://example.com/" + "segment/" * 12 + "end"
+    text = f"Intro words here. Read {url} for the background on caching layers and eviction policies today."
+    snippet, word = _snippet(text, [{"eviction": 1.0}], width=60)
+    assert word == "eviction" and "eviction" in snippet
+    for piece in snippet.strip("…").split():
+        assert piece in text.split()  # whole words only: the URL is there whole or not at all
