@@ -171,12 +171,15 @@ def _why(match: Match) -> str:
 
 
 class SearchView(PagedView):
-    """Pages of search results."""
+    """Pages of search results, and an "Open episode" menu of the page's results that answers
+    with the full /episode reply."""
 
     def __init__(self, invoker_id: int, query: str, matches: list[Match]) -> None:
         super().__init__(invoker_id)
         self.query = query
         self.matches = matches
+        self.open_episode = discord.ui.Select(placeholder="Open episode…")
+        self.open_episode.callback = self._open
         self.layout()
 
     def page_count(self) -> int:
@@ -184,3 +187,17 @@ class SearchView(PagedView):
 
     def embed(self) -> discord.Embed:
         return embeds.results_embed(self.query, self.matches, self.page)
+
+    def extra_items(self) -> list[discord.ui.Item]:
+        first = self.page * embeds.RESULTS_PER_PAGE
+        shown = self.matches[first : first + embeds.RESULTS_PER_PAGE]
+        self.open_episode.options = [
+            discord.SelectOption(label=embeds.title_text(f"{first + rank}. {match.episode.display_title}", 100),
+                                 value=str(first + rank - 1), description=embeds.title_text(_why(match), 100))
+            for rank, match in enumerate(shown, start=1)
+        ]
+        return [self.open_episode] if shown else []
+
+    async def _open(self, interaction: discord.Interaction) -> None:
+        chosen = self.matches[int(self.open_episode.values[0])]
+        await respond_with(interaction, EpisodeView(self.invoker_id, chosen, []))

@@ -142,3 +142,16 @@ async def test_search_notes_hits_show_a_snippet_with_the_word_in_bold(discord_en
     record = await discord_env.fake.command("search", [{"name": "query", "type": 3, "value": "zoom meetings"}])
     value = embed_of(record)["fields"][0]["value"]
     assert "notes: After sitting in one too many **Zoom** meetings" in value
+
+
+async def test_search_results_open_as_the_full_episode_reply_for_the_invoker(discord_env):
+    fake = discord_env.fake
+    record = await fake.command("search", [{"name": "query", "type": 3, "value": "rust"}])
+    menu = record.callback["data"]["components"][-1]["components"][0]
+    assert menu["type"] == 3 and menu["placeholder"] == "Open episode…" and len(menu["options"]) == 5
+    second = menu["options"][1]
+    opened = await fake.click(record.original, menu["custom_id"], user_id=MEMBER_ID, values=[second["value"]])
+    assert opened.callback["type"] == 4 and not opened.ephemeral
+    assert second["label"].startswith("2. ") and opened.callback["data"]["embeds"][0]["title"] == second["label"][3:]
+    stranger = await fake.click(record.original, menu["custom_id"], user_id=ADMIN_ID, values=["0"])
+    assert stranger.ephemeral and "Only the person who ran this command" in stranger.callback["data"]["content"]
