@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import discord
 
 from . import formatting
-from .models import Episode, Match, SyncReport
+from .models import Episode, Match, PodcastInfo, SyncReport
 from .netguard import UnsafeUrl, check_url
 
 COLOUR = discord.Colour(0x1877F2)
@@ -139,8 +139,12 @@ def page_of_chapter(pages: list[str]) -> int:
     return next((number for number, text in enumerate(pages) if marked in "\n" + text), 0)
 
 
-def episode_embed(match: Match, page: int = 0, pages: list[str] | None = None) -> discord.Embed:
-    """The /episode reply; PAGES (from chapter_pages) are passed in by views that show several."""
+def episode_embed(
+    match: Match, page: int = 0, pages: list[str] | None = None, podcast: PodcastInfo | None = None
+) -> discord.Embed:
+    """The /episode reply; PAGES (from chapter_pages) are passed in by views that show several.
+    The title links to the episode's page, else the podcast's; the podcast's artwork is the
+    thumbnail."""
     episode = match.episode
     pages = pages if pages is not None else chapter_pages(episode, matched_chapter(match))
     page = max(0, min(page, len(pages) - 1))
@@ -162,10 +166,13 @@ def episode_embed(match: Match, page: int = 0, pages: list[str] | None = None) -
         intro.append("*No chapter timestamps in the show notes.*")
     embed = discord.Embed(
         title=title_text(episode.display_title),
-        url=link_target(episode.link) or link_target(episode.audio_url),
+        url=link_target(episode.link) or link_target(podcast.link if podcast else None)
+        or link_target(episode.audio_url),
         description=formatting.shorten("\n\n".join(intro), DESCRIPTION_LIMIT),
         colour=COLOUR,
     )
+    if artwork := link_target(podcast.image_url if podcast else None):
+        embed.set_thumbnail(url=artwork)
     if listen := _listen_field(episode):
         embed.add_field(name="Listen", value=listen, inline=True)
     if links := _links_field(episode):

@@ -10,7 +10,7 @@ import logging
 import discord
 
 from . import embeds, formatting
-from .models import Match
+from .models import Match, PodcastInfo
 
 log = logging.getLogger(__name__)
 VIEW_TIMEOUT_SECONDS = 300
@@ -108,8 +108,11 @@ class EpisodeView(PagedView):
     previous_label = "◀ Chapters"
     next_label = "Chapters ▶"
 
-    def __init__(self, invoker_id: int, shown: Match, alternatives: list[Match]) -> None:
+    def __init__(
+        self, invoker_id: int, shown: Match, alternatives: list[Match], podcast: PodcastInfo | None = None
+    ) -> None:
         super().__init__(invoker_id)
+        self.podcast = podcast
         self.choices = [shown, *alternatives]
         self.shown = shown
         self._page_cache: dict[int, list[str]] = {}
@@ -138,7 +141,7 @@ class EpisodeView(PagedView):
         return len(self._pages())
 
     def embed(self) -> discord.Embed:
-        return embeds.episode_embed(self.shown, self.page, self._pages())
+        return embeds.episode_embed(self.shown, self.page, self._pages(), self.podcast)
 
     def _pages(self) -> list[str]:
         """The shown match's chapter pages, cut once per match however often it is paged."""
@@ -174,8 +177,11 @@ class SearchView(PagedView):
     """Pages of search results, and an "Open episode" menu of the page's results that answers
     with the full /episode reply."""
 
-    def __init__(self, invoker_id: int, query: str, matches: list[Match]) -> None:
+    def __init__(
+        self, invoker_id: int, query: str, matches: list[Match], podcast: PodcastInfo | None = None
+    ) -> None:
         super().__init__(invoker_id)
+        self.podcast = podcast
         self.query = query
         self.matches = matches
         self.open_episode = discord.ui.Select(placeholder="Open episode…")
@@ -200,4 +206,4 @@ class SearchView(PagedView):
 
     async def _open(self, interaction: discord.Interaction) -> None:
         chosen = self.matches[int(self.open_episode.values[0])]
-        await respond_with(interaction, EpisodeView(self.invoker_id, chosen, []))
+        await respond_with(interaction, EpisodeView(self.invoker_id, chosen, [], self.podcast))

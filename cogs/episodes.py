@@ -38,7 +38,8 @@ class Episodes(commands.Cog):
         alternatives = [] if is_choice_value(query) else close_alternatives(
             await self.searcher.search(query, limit=1 + MAX_ALTERNATIVES)
         )
-        await respond_with(interaction, EpisodeView(interaction.user.id, best, alternatives))
+        podcast = await self.store.podcast()
+        await respond_with(interaction, EpisodeView(interaction.user.id, best, alternatives, podcast))
 
     @episode.autocomplete("query")
     async def episode_autocomplete(
@@ -57,7 +58,7 @@ class Episodes(commands.Cog):
                 f"No episodes match “{discord.utils.escape_markdown(query)}”.", ephemeral=True
             )
             return
-        await respond_with(interaction, SearchView(interaction.user.id, query, matches))
+        await respond_with(interaction, SearchView(interaction.user.id, query, matches, await self.store.podcast()))
 
     @app_commands.command(name="latest", description="The newest episodes")
     @app_commands.describe(count="How many (1 to 10)")

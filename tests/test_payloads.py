@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import embeds
-from bot.models import Chapter, Episode, Link, Match, MatchReason, SyncReport
+from bot.models import Chapter, Episode, Link, Match, MatchReason, PodcastInfo, SyncReport
 from bot.views import EpisodeView, SearchView
 from tests.fake_discord import component_problems, embed_problems
 
@@ -54,9 +54,10 @@ def assert_valid(*built):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example])
-@given(episode=hostile_episodes(), text=HOSTILE_TEXT)
-def test_embeds_from_hostile_episodes_pass_discords_validation(episode, text):
+@given(episode=hostile_episodes(), text=HOSTILE_TEXT, link=HOSTILE_URL, image=HOSTILE_URL)
+def test_embeds_from_hostile_episodes_pass_discords_validation(episode, text, link, image):
     matches = matches_for(episode, text)
+    assert_valid(embeds.episode_embed(matches[0], 0, None, PodcastInfo(title=text, link=link, image_url=image)))
     pages = embeds.chapter_pages(episode)
     for page in {0, len(pages) - 1}:
         assert_valid(embeds.episode_embed(matches[1], page, pages))
