@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import discord
 
-from . import formatting
+from . import boilerplate, formatting
 from .models import Episode, Match, PodcastInfo, SyncReport
 from .netguard import UnsafeUrl, check_url
 
@@ -87,6 +87,7 @@ def within_total(embed: discord.Embed) -> discord.Embed:
 
 
 MATCHED_MARK = "▶ "
+NOTES_HEADINGS = ("Links", "Timestamps", "Chapters", "Show notes", "In this episode")
 
 
 def timestamp_link(episode: Episode, seconds: int) -> str:
@@ -156,8 +157,8 @@ def episode_embed(
         intro.append(f"Matched chapter {stamp} **{plain(match.matched.text, 400)}**")
     elif match.matched.field == "guest":
         intro.append(f"Matched guest **{plain(match.matched.text, 200)}**")
-    if episode.description_text:
-        summary = episode.description_text.split("\n")[0]
+    if summary := boilerplate.summary(episode.description_text, podcast.boilerplate_sentences if podcast else (),
+                                      NOTES_HEADINGS, podcast.boilerplate_urls if podcast else ()):
         intro.append(plain(summary, SUMMARY_CHARS))
     if pages[0]:
         heading = "**Chapters**" if len(pages) == 1 else f"**Chapters** (page {page + 1} of {len(pages)})"
@@ -175,7 +176,7 @@ def episode_embed(
         embed.set_thumbnail(url=artwork)
     if listen := _listen_field(episode):
         embed.add_field(name="Listen", value=listen, inline=True)
-    if links := _links_field(episode):
+    if links := _links_field(episode, podcast.boilerplate_urls if podcast else ()):
         embed.add_field(name="Links", value=links, inline=False)
     return within_total(embed)
 
@@ -205,9 +206,10 @@ def fit_lines(lines: list[str], limit: int, *, max_items: int | None = None, mor
     return "\n".join(shown)
 
 
-def _links_field(episode: Episode) -> str:
+def _links_field(episode: Episode, boilerplate_urls: tuple[str, ...] = ()) -> str:
+    """The episode's own links (not the show's social accounts every episode repeats), labelled."""
     lines = []
-    for link in episode.links:
+    for link in boilerplate.own_links(episode.links, boilerplate_urls):
         label = plain(link.label, 120) or "link"
         lines.append(linked(label, link.url) if len(link.url) < 300 else label)
     return fit_lines(lines, FIELD_LIMIT, max_items=MAX_LINKS, more="…and {} more in the show notes")

@@ -46,6 +46,9 @@ class PodcastInfo:
     description: str | None = None
     image_url: str | None = None
     language: str | None = None
+    # What most episodes' notes repeat (boilerplate.py), left out of replies.
+    boilerplate_sentences: tuple[str, ...] = ()
+    boilerplate_urls: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -291,12 +291,13 @@ class Store:
         try:
             async with self._transaction():
                 await self._execute(
-                    """INSERT INTO podcast (id, title, link, description, image_url, language)
-                       VALUES (1, ?, ?, ?, ?, ?)
+                    """INSERT INTO podcast (id, title, link, description, image_url, language, boilerplate_json)
+                       VALUES (1, ?, ?, ?, ?, ?, ?)
                        ON CONFLICT (id) DO UPDATE SET title = excluded.title, link = excluded.link,
                            description = excluded.description, image_url = excluded.image_url,
-                           language = excluded.language""",
-                    (podcast.title, podcast.link, podcast.description, podcast.image_url, podcast.language),
+                           language = excluded.language, boilerplate_json = excluded.boilerplate_json""",
+                    (podcast.title, podcast.link, podcast.description, podcast.image_url, podcast.language,
+                     json.dumps([list(podcast.boilerplate_sentences), list(podcast.boilerplate_urls)])),
                 )
                 await self._write_episodes(list(writes), now)
                 for episode_id in removed_ids:
@@ -375,8 +376,14 @@ class Store:
     # -- reading ----------------------------------------------------------------------------
 
     async def podcast(self) -> PodcastInfo | None:
-        row = await self._fetchone("SELECT title, link, description, image_url, language FROM podcast")
-        return PodcastInfo(**dict(row)) if row else None
+        row = await self._fetchone(
+            "SELECT title, link, description, image_url, language, boilerplate_json FROM podcast"
+        )
+        if row is None:
+            return None
+        fields = dict(row)
+        sentences, urls = json.loads(fields.pop("boilerplate_json") or "[[], []]")
+        return PodcastInfo(**fields, boilerplate_sentences=tuple(sentences), boilerplate_urls=tuple(urls))
 
     async def episode_count(self) -> int:
         return (await self._fetchone("SELECT count(*) FROM episodes WHERE removed_at IS NULL"))[0]

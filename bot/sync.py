@@ -20,7 +20,8 @@ from .feed import FeedError, address_policy, body_digest, fetch, is_url, new_htt
 from .formatting import shorten
 from .heap import spare_new_objects, sparing_the_collector
 from .linked import LinkedRound, download_due, is_due, with_linked_chapters
-from .models import EpisodeChange, FeedState, LinkedFile, ParsedEpisode, SyncReport
+from .boilerplate import find_boilerplate
+from .models import EpisodeChange, FeedState, LinkedFile, ParsedEpisode, ParsedFeed, PodcastInfo, SyncReport
 from .store import EpisodeWrite, Store, StoredKey, StoreError, audio_key, utcnow
 from .text import tokenize
 
@@ -279,9 +280,8 @@ class Syncer:
                 source=self.source, etag=result.etag, last_modified=result.last_modified,
                 body_sha256=digest, last_attempt=started, last_success=started, linked_pending=linked.pending,
             )
-            await self.store.apply_sync(
-                parsed.podcast, plan.writes, [k.id for k in plan.removed], new_state, linked.files
-            )
+            podcast = await asyncio.to_thread(_with_boilerplate, parsed)
+            await self.store.apply_sync(podcast, plan.writes, [k.id for k in plan.removed], new_state, linked.files)
         for warning in report.warnings:
             log.warning("feed %s: %s", self.source, warning)
         log.info(
@@ -305,6 +305,12 @@ async def _reconcile_in_thread(
         return reconcile(stored, with_linked_chapters(incoming, known_files), announce_new=announce_new)
 
     return await asyncio.to_thread(work)
+
+
+def _with_boilerplate(parsed: ParsedFeed) -> PodcastInfo:
+    sentences, urls = find_boilerplate([e.description_text for e in parsed.episodes],
+                                       [e.links for e in parsed.episodes])
+    return replace(parsed.podcast, boilerplate_sentences=sentences, boilerplate_urls=urls)
 
 
 def _due_files(episodes: Sequence[ParsedEpisode], known: dict[str, LinkedFile], plan: Plan) -> list[str]:

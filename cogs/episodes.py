@@ -58,7 +58,8 @@ class Episodes(commands.Cog):
                 f"No episodes match “{discord.utils.escape_markdown(query)}”.", ephemeral=True
             )
             return
-        await respond_with(interaction, SearchView(interaction.user.id, query, matches, await self.store.podcast()))
+        podcast = await self.store.podcast()
+        await respond_with(interaction, SearchView(interaction.user.id, query, matches, podcast))
 
     @app_commands.command(name="latest", description="The newest episodes")
     @app_commands.describe(count="How many (1 to 10)")

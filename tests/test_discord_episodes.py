@@ -155,3 +155,13 @@ async def test_search_results_open_as_the_full_episode_reply_for_the_invoker(dis
     assert second["label"].startswith("2. ") and opened.callback["data"]["embeds"][0]["title"] == second["label"][3:]
     stranger = await fake.click(record.original, menu["custom_id"], user_id=ADMIN_ID, values=["0"])
     assert stranger.ephemeral and "Only the person who ran this command" in stranger.callback["data"]["content"]
+
+
+async def test_show_boilerplate_is_left_out_of_the_summary_and_links(discord_env):
+    record = await discord_env.fake.command("episode", [{"name": "query", "type": 3, "value": "caddy"}])
+    embed = embed_of(record)
+    assert "Tune in to episode 64 to hear their story." in embed["description"]
+    assert "Got feedback" not in embed["description"] and "metacareers" not in embed["description"]
+    links = next(f["value"] for f in embed["fields"] if f["name"] == "Links")
+    assert links.startswith("[Caddy video](https://heycaddy.net/)")
+    assert "threads.net" not in links and "twitter.com" not in links

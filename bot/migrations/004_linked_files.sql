@@ -19,3 +19,6 @@ ALTER TABLE chapters ADD COLUMN url TEXT;
 
 -- What podbot did about announcements on its own (resumed after a permission came back).
 ALTER TABLE guild_settings ADD COLUMN announce_note TEXT;
+
+-- What most episodes' notes repeat (bot/boilerplate.py), left out of replies.
+ALTER TABLE podcast ADD COLUMN boilerplate_json TEXT;
