@@ -221,12 +221,14 @@ def results_embed(query: str, matches: list[Match], page: int) -> discord.Embed:
     embed = discord.Embed(
         title=formatting.shorten(f"Episodes matching “{query}”", TITLE_LIMIT), colour=COLOUR
     )
+    blocks = []
     for rank, match in enumerate(shown, start=page * RESULTS_PER_PAGE + 1):
-        embed.add_field(
-            name=title_text(f"{rank}. {match.episode.display_title}", 256),
-            value=formatting.shorten(_result_line(match), FIELD_LIMIT),
-            inline=False,
-        )
+        episode = match.episode
+        title = plain(" ".join(episode.display_title.split()), 200) or "Untitled"
+        target = link_target(episode.link) or link_target(episode.audio_url)
+        heading = f"**{rank}.** [{title}]({target})" if target and len(target) < 300 else f"**{rank}.** {title}"
+        blocks.append(f"{heading}\n{formatting.shorten(_result_line(match), 700)}")
+    embed.description = fit_lines(blocks, DESCRIPTION_LIMIT, more="…and {} more")
     embed.set_footer(text=f"Page {page + 1} of {pages} · {len(matches)} results")
     return within_total(embed)
 

@@ -30,8 +30,8 @@ async def test_episode_from_a_chapter_says_which_chapter_links_its_time_and_mark
 
 async def test_search_chapter_hits_link_their_times(discord_env):
     record = await discord_env.fake.command("search", [{"name": "query", "type": 3, "value": "rust toolchain"}])
-    values = [field["value"] for field in embed_of(record)["fields"]]
-    assert any("chapter [`17:14`](" in value and "#t=1034) Bundling the rust toolchain" in value for value in values)
+    description = embed_of(record)["description"]
+    assert "chapter [`17:14`](" in description and "#t=1034) Bundling the rust toolchain" in description
 
 
 async def test_episode_nothing_found_is_a_private_hint(discord_env):
@@ -96,13 +96,13 @@ async def test_search_pages_forward_and_back(discord_env):
     record = await fake.command("search", [{"name": "query", "type": 3, "value": "meta"}])
     embed = embed_of(record)
     assert embed["footer"]["text"].startswith("Page 1 of")
-    assert embed["fields"][0]["name"].startswith("1. ")
+    assert embed["description"].startswith("**1.** [")  # result titles lead to the episode
     buttons = record.callback["data"]["components"][0]["components"]
     previous, following = buttons
     assert previous.get("disabled") and not following.get("disabled")
     turned = await fake.click(record.original, following["custom_id"])
     page_two = turned.callback["data"]["embeds"][0]
-    assert page_two["footer"]["text"].startswith("Page 2 of") and page_two["fields"][0]["name"].startswith("6. ")
+    assert page_two["footer"]["text"].startswith("Page 2 of") and page_two["description"].startswith("**6.** ")
 
 
 async def test_search_with_no_results(discord_env):
@@ -140,8 +140,8 @@ async def test_a_missing_number_says_what_is_indexed_and_offers_the_closest(disc
 
 async def test_search_notes_hits_show_a_snippet_with_the_word_in_bold(discord_env):
     record = await discord_env.fake.command("search", [{"name": "query", "type": 3, "value": "zoom meetings"}])
-    value = embed_of(record)["fields"][0]["value"]
-    assert "notes: After sitting in one too many **Zoom** meetings" in value
+    description = embed_of(record)["description"]
+    assert "notes: After sitting in one too many **Zoom** meetings" in description
 
 
 async def test_search_results_open_as_the_full_episode_reply_for_the_invoker(discord_env):
