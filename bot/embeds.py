@@ -172,7 +172,7 @@ def episode_embed(
         description=formatting.shorten("\n\n".join(intro), DESCRIPTION_LIMIT),
         colour=COLOUR,
     )
-    if artwork := link_target(podcast.image_url if podcast else None):
+    if artwork := link_target(episode.image_url) or link_target(podcast.image_url if podcast else None):
         embed.set_thumbnail(url=artwork)
     if listen := _listen_field(episode):
         embed.add_field(name="Listen", value=listen, inline=True)

@@ -130,6 +130,7 @@ def episode_from_entry(entry: Any, item: ItemContext) -> ParsedEpisode | None:
         chapters=chapters,
         guests=_guests(item, title if not derived_title else "", chapters, description_text),
         chapters_url=_chapters_url(entry, item),
+        image_url=str((entry.get("image") or {}).get("href") or "").strip()[:2048] or None,
     )
 
 

@@ -70,6 +70,7 @@ class ParsedEpisode:
     chapters: tuple[Chapter, ...]
     guests: tuple[str, ...]
     chapters_url: str | None = None
+    image_url: str | None = None  # the item's own artwork
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,7 @@ class Episode:
     guests: tuple[str, ...]
     episode_type: str | None = None
     title_is_derived: bool = False
+    image_url: str | None = None
 
     @property
     def display_title(self) -> str:

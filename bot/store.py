@@ -337,7 +337,7 @@ class Store:
                 """UPDATE episodes SET guid = ?, number = ?, episode_type = ?, title = ?, title_is_derived = ?,
                        published = ?, duration_seconds = ?, link = ?, audio_url = ?, audio_key = ?,
                        description_html = ?, description_text = ?, links_json = ?, guests_json = ?,
-                       fingerprint_json = ?, updated_at = ?, removed_at = NULL
+                       fingerprint_json = ?, image_url = ?, updated_at = ?, removed_at = NULL
                    WHERE id = ?""",
                 (*_episode_values(write), now, write.id),
             )
@@ -349,8 +349,8 @@ class Store:
         await self._executemany(
             """INSERT INTO episodes (id, guid, number, episode_type, title, title_is_derived, published,
                    duration_seconds, link, audio_url, audio_key, description_html, description_text,
-                   links_json, guests_json, fingerprint_json, first_seen, updated_at, announceable)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   links_json, guests_json, fingerprint_json, image_url, first_seen, updated_at, announceable)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             rows.episodes,
         )
         await self._executemany(
@@ -398,7 +398,7 @@ class Store:
             params = tuple(ids)
         rows = await self._fetchall(
             f"""SELECT id, guid, number, title, published, duration_seconds, link, audio_url, description_text,
-                       links_json, guests_json, episode_type, title_is_derived
+                       links_json, guests_json, episode_type, title_is_derived, image_url
                 FROM episodes WHERE {where}
                 ORDER BY published IS NULL, published DESC, number DESC, id DESC""",
             params,
@@ -657,7 +657,7 @@ def _episode_values(write: EpisodeWrite) -> tuple[Any, ...]:
         _iso(episode.published), episode.duration_seconds, episode.link, episode.audio_url,
         audio_key(episode.audio_url), episode.description_html, episode.description_text,
         json.dumps([{"label": link.label, "url": link.url} for link in episode.links]),
-        json.dumps(list(episode.guests)), json.dumps(write.fingerprint, sort_keys=True),
+        json.dumps(list(episode.guests)), json.dumps(write.fingerprint, sort_keys=True), episode.image_url,
     )
 
 
@@ -677,6 +677,7 @@ def _episode(row: aiosqlite.Row, chapters: tuple[Chapter, ...]) -> Episode:
         guests=tuple(json.loads(row["guests_json"])),
         episode_type=row["episode_type"],
         title_is_derived=bool(row["title_is_derived"]),
+        image_url=row["image_url"],
     )
 
 

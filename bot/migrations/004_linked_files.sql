@@ -22,3 +22,6 @@ ALTER TABLE guild_settings ADD COLUMN announce_note TEXT;
 
 -- What most episodes' notes repeat (bot/boilerplate.py), left out of replies.
 ALTER TABLE podcast ADD COLUMN boilerplate_json TEXT;
+
+-- An item's own artwork (itunes:image on the item).
+ALTER TABLE episodes ADD COLUMN image_url TEXT;
