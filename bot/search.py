@@ -259,6 +259,7 @@ class Searcher:
             return []
         expansions = [index.expand(word, completing and i == len(content) - 1) for i, word in enumerate(content)]
         weights = [index.weight(max(terms, key=terms.get)) if terms else 1.0 for terms in expansions]
+        fuzzy = [_misspellings(word, terms) for word, terms in zip(content, expansions)]
         hits: list[dict[int, _Hit]] = []
         truncated: list[bool] = []
         for terms in expansions:
@@ -268,11 +269,11 @@ class Searcher:
         # As you type, titles, guests and chapters are what people mean; the notes are searched
         # for full queries, or when those fields find too little.
         if not completing or sum(len(h) for h in hits) < limit:
-            for word_hits, notes_hits in zip(hits, await self._description_hits(index, expansions)):
-                for position, certainty in notes_hits.items():
+            for word_hits, notes_hits in zip(hits, await self._description_hits(index, expansions, fuzzy)):
+                for position, (certainty, misspelt) in notes_hits.items():
                     value = certainty * FIELD_WEIGHTS[DESCRIPTION]
                     if value > word_hits.get(position, _NO_HIT)[0]:
-                        word_hits[position] = (value, DESCRIPTION, "")
+                        word_hits[position] = (value, DESCRIPTION, _MISSPELT if misspelt else "")
         total_weight = sum(weights)
         shortlist = _shortlist(hits, weights, max(limit * 2, _SHORTLIST))
         if any(truncated):
@@ -291,7 +292,15 @@ class Searcher:
                 score *= 0.95 + 0.05 * min(covered / len(title_words), 1.0)
             if score >= MIN_SCORE:
                 scored.append((score, position, _main_field(word_hits, weights), word_hits))
-        scored.sort(key=lambda item: (-round(item[0], 6), item[2], -_timestamp(index.episodes[item[1]])))
+        # A result found only through a misspelling of the query's words ("rust" -> "trust") comes
+        # after every result that has the words themselves, and is left out when those fill the page.
+        exact = {position for _, position, _, word_hits in scored
+                 if any(hit[1] >= 0 and hit[2] != _MISSPELT and hit[2] not in fuzzy[i]
+                        for i, hit in enumerate(word_hits))}
+        if len(exact) >= limit:
+            scored = [item for item in scored if item[1] in exact]
+        scored.sort(key=lambda item: (item[1] not in exact, -round(item[0], 6), item[2],
+                                      -_timestamp(index.episodes[item[1]])))
         return [
             Match(index.episodes[position], round(score, 1),
                   _reason(index.episodes[position], field, word_hits, expansions))
@@ -299,14 +308,15 @@ class Searcher:
         ]
 
     async def _description_hits(
-        self, index: SearchIndex, expansions: list[dict[str, float]]
-    ) -> list[dict[int, float]]:
+        self, index: SearchIndex, expansions: list[dict[str, float]], fuzzy: list[set[str]]
+    ) -> list[dict[int, tuple[float, bool]]]:
         """Per query word, the episodes whose notes contain one of its terms, with the best
-        certainty among the terms found there. One round trip to SQLite for the whole query."""
+        certainty among the terms found there and whether those terms are only misspellings of the
+        word. One round trip to SQLite for the whole query."""
         # A term in a large share of all notes says little about which episode is meant, and
         # would cost a scan of most of the index; such terms are left to the other fields.
         common = max(_MIN_COMMON, len(index.episodes) * _COMMON_SHARE)
-        questions: list[tuple[int, float, tuple[str, bool]]] = []
+        questions: list[tuple[int, float, bool, tuple[str, bool]]] = []
         for word, terms in enumerate(expansions):
             kept = {term: value for term, value in terms.items() if index.document_counts.get(term, 0) <= common}
             # One expression per certainty level keeps the certainty of the term that matched.
@@ -314,19 +324,22 @@ class Searcher:
                 group = [term for term, value in kept.items() if value == certainty]
                 expression = "description : (" + " OR ".join(_quote(term) for term in group) + ")"
                 ranked = sum(index.document_counts.get(term, 0) for term in group) <= _DESCRIPTION_HITS
-                questions.append((word, certainty, (expression, ranked)))
-        answers = await self.store.full_text_matches([q[2] for q in questions], _DESCRIPTION_HITS)
-        hits: list[dict[int, float]] = [{} for _ in expansions]
-        for (word, certainty, _), episode_ids in zip(questions, answers):
+                misspelt = all(term in fuzzy[word] for term in group)
+                questions.append((word, certainty, misspelt, (expression, ranked)))
+        answers = await self.store.full_text_matches([q[3] for q in questions], _DESCRIPTION_HITS)
+        hits: list[dict[int, tuple[float, bool]]] = [{} for _ in expansions]
+        for (word, certainty, misspelt, _), episode_ids in zip(questions, answers):
             for rank, episode_id in enumerate(episode_ids):
                 position = index.position_of_id.get(episode_id)
                 if position is not None and position not in hits[word]:
                     # Notes that mention the word more (bm25) rank a little higher.
-                    hits[word][position] = certainty * (1 - _NOTES_RANK_SPREAD * rank / len(episode_ids))
+                    spread = 1 - _NOTES_RANK_SPREAD * rank / len(episode_ids)
+                    hits[word][position] = (certainty * spread, misspelt)
         return hits
 
 
 _NO_HIT: _Hit = (0.0, -1, "")
+_MISSPELT = "~"  # the term of a notes hit found only through misspellings of the query word
 # A small catalogue's new index is ready within this; a large one's is used once it is.
 _FRESH_INDEX_WAIT_SECONDS = 0.5
 _SHORTLIST = 50
@@ -422,6 +435,13 @@ def _reason(episode: Episode, field: int, word_hits: list[_Hit], expansions: lis
         snippet, word = _snippet(episode.description_text, expansions)
         return MatchReason("description", snippet, highlight=word)
     return MatchReason("title", episode.title)
+
+
+def _misspellings(word: str, terms: dict[str, float]) -> set[str]:
+    """The terms WORD was expanded to only because they are spelt alike: not the word itself, its
+    plural or singular, or a completion of it."""
+    variants = set(_variants(word))
+    return {term for term in terms if term != word and term not in variants and not term.startswith(word)}
 
 
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")

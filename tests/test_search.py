@@ -176,3 +176,25 @@ def test_notes_snippets_cut_at_word_boundaries_and_never_inside_a_url():
     assert word == "eviction" and "eviction" in snippet
     for piece in snippet.strip("…").split():
         assert piece in text.split()  # whole words only: the URL is there whole or not at all
+
+
+async def test_a_result_found_only_by_misspelling_ranks_below_every_exact_one(tmp_path):
+    from tests.conftest import rss, rss_item
+
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss(
+        rss_item(title="Swoft internals", guid="misspelt", number=1, audio="https://cdn.example/1.mp3"),
+        rss_item(title="Mobile apps", guid="exact", number=2, audio="https://cdn.example/2.mp3",
+                 notes="<p>We rewrote the app in Swift last year.</p>"),
+        *(rss_item(title=f"Filler {n}", guid=f"f{n}", number=10 + n, audio=f"https://cdn.example/f{n}.mp3")
+          for n in range(6)),
+    ))
+    store = await Store.open(tmp_path / "episodes.db")
+    try:
+        await Syncer(store, FeedConfig(), str(feed)).sync()
+        searcher = Searcher(store)
+        assert [m.episode.number for m in await searcher.search("swift")] == [2, 1]
+        assert [m.episode.number for m in await searcher.search("swift", limit=1)] == [2]
+        assert [m.episode.number for m in await searcher.search("swoft")] == [1]  # a typo still finds
+    finally:
+        await store.close()
