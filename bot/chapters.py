@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterable
 
+from .formatting import timestamp
 from .models import Chapter
 
 MAX_CHAPTER_TITLE = 200
@@ -75,7 +76,7 @@ def _clean_title(text: str) -> str:
     # A title from a chapters file or psc can be any length; the cleaning below must stay cheap.
     text = text[: MAX_CHAPTER_TITLE * 4]
     # The checks before each substitution only skip work: 150,000 titles in a large feed.
-    title = _URL_RE.sub(" ", text) if "http" in text or "www." in text else text
+    title = _without_urls(text)
     if ":" in title:
         title = _TIME_RE.sub(" ", title)  # a stray timestamp inside a title is debris, not words
     title = " ".join(title.split())
@@ -105,13 +106,13 @@ def _chapter(
         return None
     title = _clean_title(title)
     if not title and untitled_ok:
-        title = f"Chapter at {_stamp(start)}"
+        title = f"Chapter at {timestamp(start)}"
     return Chapter(start_seconds=start, title=title, url=url) if title else None
 
 
-def _stamp(seconds: int) -> str:
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+def _without_urls(text: str) -> str:
+    """TEXT with its URLs blanked out (the check first: most lines hold none)."""
+    return _URL_RE.sub(" ", text) if "http" in text or "www." in text else text
 
 
 def chapters_from_json(payload: str | bytes, limit: int = MAX_CHAPTERS) -> tuple[Chapter, ...]:
@@ -161,7 +162,7 @@ def chapters_from_lines(lines: list[str], limit: int = MAX_CHAPTERS) -> tuple[Ch
     found: list[tuple[Chapter, bool]] = []  # (chapter, came from a list-like run)
     pending_time: int | None = None  # a line that held only a time: its title is the next line
     for raw in lines:
-        line = _URL_RE.sub(" ", raw) if "http" in raw or "www." in raw else raw
+        line = _without_urls(raw)
         times = _chapter_times(line) if ":" in line else []
         if pending_time is not None:
             title = line if not times and len(line) <= MAX_CHAPTER_TITLE else ""
@@ -185,8 +186,8 @@ def chapters_from_lines(lines: list[str], limit: int = MAX_CHAPTERS) -> tuple[Ch
                 pending_time = start
         else:
             found.extend((chapter, True) for chapter in _chapters_from_run(line, times))
-    if pending_time is not None and found:
-        found.append((Chapter(pending_time, f"Chapter at {_stamp(pending_time)}"), False))
+    if pending_time is not None and found and (chapter := _chapter(pending_time, "", untitled_ok=True)):
+        found.append((chapter, False))
     chapters = [chapter for chapter, _ in found]
     # One lone line is a chapter only when it could be nothing else: a short, titled line.
     if len(found) == 1 and not found[0][1] and (

@@ -153,10 +153,13 @@ class _Parser(argparse.ArgumentParser):
     """Usage errors as one line, "podbot: …", with where to look next, and exit code 2."""
 
     def error(self, message: str) -> typing.NoReturn:
-        self.exit(EXIT_USAGE, f"podbot: {message}; try '{self.prog} --help'\n")
+        self.usage_error(message, self.prog)
+
+    def usage_error(self, message: str, prog: str) -> typing.NoReturn:
+        self.exit(EXIT_USAGE, f"podbot: {message}; try '{prog} --help'\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> _Parser:
     parser = _Parser(
         prog="python -m bot", description="Podcast episode search, on Discord and in the terminal.",
         parents=[_global_options(suppress_defaults=False)],
@@ -221,7 +224,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     args, unknown = parser.parse_known_args(argv)
 
     def fail(message: str) -> typing.NoReturn:
-        parser.exit(EXIT_USAGE, f"podbot: {message}; try '{parser.prog} {args.command} --help'\n")
+        parser.usage_error(message, f"{parser.prog} {args.command}")
 
     if "query" in args:
         if args.query is None and unknown and not any(word in _OPTION_WORDS for word in unknown):

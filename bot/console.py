@@ -16,6 +16,7 @@ import signal
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from . import render_text
 from .search import MAX_QUERY_CHARS, Searcher
@@ -90,40 +91,48 @@ async def run_console(
                 return
             if line:
                 reply = await answer(line, searcher, store)
-                if styled() and not reply.startswith(("Usage", "No ", "Unknown", "That ", "no ")):
-                    reply = bold_first_line(reply)
-                write(wrap(reply, shutil.get_terminal_size().columns) + "\n")
+                text = bold_first_line(reply.text) if reply.headed and styled() else reply.text
+                write(wrap(text, shutil.get_terminal_size().columns) + "\n")
 
 
-async def answer(line: str, searcher: Searcher, store: Store) -> str:
+class Reply(NamedTuple):
+    """The console's answer to a line; HEADED when its first line is a heading (a title) to bold."""
+
+    text: str
+    headed: bool = False
+
+
+async def answer(line: str, searcher: Searcher, store: Store) -> Reply:
     """The console's reply to one line of input."""
     if len(line) > MAX_QUERY_CHARS:
-        return f"That is {len(line):,} characters; a query can be at most {MAX_QUERY_CHARS}. Try fewer words."
+        return Reply(f"That is {len(line):,} characters; a query can be at most {MAX_QUERY_CHARS}. Try fewer words.")
     command, _, rest = line.partition(" ")
     rest = rest.strip()
     if command == "/help":
-        return HELP
+        return Reply(HELP, headed=True)
     if command == "/episode":
         if not rest:
-            return "Usage: /episode QUERY"
+            return Reply("Usage: /episode QUERY")
         match = await searcher.best(rest)
         if match is None:
-            return render_text.no_match_text(rest, *await searcher.nearest(rest))
-        return render_text.episode_text(match)
+            return Reply(render_text.no_match_text(rest, *await searcher.nearest(rest)))
+        return Reply(render_text.episode_text(match), headed=True)
     if command == "/latest":
         try:
             count = int(shlex.split(rest)[0]) if rest else 5
         except (ValueError, IndexError):
             count = 0
         if not 1 <= count <= MAX_LATEST:
-            return f"Usage: /latest [N], with N from 1 to {MAX_LATEST}"
-        return render_text.latest_text(await store.latest(count))
+            return Reply(f"Usage: /latest [N], with N from 1 to {MAX_LATEST}")
+        episodes = await store.latest(count)
+        return Reply(render_text.latest_text(episodes), headed=bool(episodes))
     if command == "/search":
         query = rest
     elif command.startswith("/"):
-        return f"Unknown command {command}. Type /help for commands."
+        return Reply(f"Unknown command {command}. Type /help for commands.")
     else:
         query = line
     if not query:
-        return "Usage: /search QUERY"
-    return render_text.results_text(query, await searcher.search(query))
+        return Reply("Usage: /search QUERY")
+    matches = await searcher.search(query)
+    return Reply(render_text.results_text(query, matches), headed=bool(matches))

@@ -45,6 +45,15 @@ def link_target(url: str | None) -> str | None:
     return url.replace("(", "%28").replace(")", "%29")
 
 
+def episode_target(episode: Episode) -> str | None:
+    """Where an episode's title leads: its page, else its audio (when either is a usable link)."""
+    return link_target(episode.link) or link_target(episode.audio_url)
+
+
+# A link longer than this is not repeated in a line of a list: it would crowd out the list.
+INLINE_URL_CHARS = 300
+
+
 def plain(text: str, limit: int) -> str:
     """Feed text shown literally: control characters dropped, markdown escaped, and cut so the
     escaped form (which is longer) fits LIMIT."""
@@ -94,7 +103,7 @@ def timestamp_link(episode: Episode, seconds: int) -> str:
     """`12:34`, linked to that moment of the audio where the player supports #t=."""
     stamp = f"`{formatting.timestamp(seconds)}`"
     audio = link_target(episode.audio_url)
-    if audio and len(audio) < 300:  # a long URL per line would crowd out the chapters
+    if audio and len(audio) < INLINE_URL_CHARS:
         return f"[{stamp}]({audio}#t={seconds})"
     return stamp
 
@@ -211,7 +220,7 @@ def _links_field(episode: Episode, boilerplate_urls: tuple[str, ...] = ()) -> st
     lines = []
     for link in boilerplate.own_links(episode.links, boilerplate_urls):
         label = plain(link.label, 120) or "link"
-        lines.append(linked(label, link.url) if len(link.url) < 300 else label)
+        lines.append(linked(label, link.url) if len(link.url) < INLINE_URL_CHARS else label)
     return fit_lines(lines, FIELD_LIMIT, max_items=MAX_LINKS, more="…and {} more in the show notes")
 
 
@@ -225,8 +234,10 @@ def results_embed(query: str, matches: list[Match], page: int) -> discord.Embed:
     for rank, match in enumerate(shown, start=page * RESULTS_PER_PAGE + 1):
         episode = match.episode
         title = plain(" ".join(episode.display_title.split()), 200) or "Untitled"
-        target = link_target(episode.link) or link_target(episode.audio_url)
-        heading = f"**{rank}.** [{title}]({target})" if target and len(target) < 300 else f"**{rank}.** {title}"
+        target = episode_target(episode)
+        heading = f"**{rank}.** {title}"
+        if target and len(target) < INLINE_URL_CHARS:
+            heading = f"**{rank}.** [{title}]({target})"
         blocks.append(f"{heading}\n{formatting.shorten(_result_line(match), 700)}")
     embed.description = fit_lines(blocks, DESCRIPTION_LIMIT, more="…and {} more")
     embed.set_footer(text=f"Page {page + 1} of {pages} · {len(matches)} results")
@@ -259,7 +270,7 @@ def latest_embed(episodes: list[Episode]) -> discord.Embed:
     embed = discord.Embed(title="Latest episodes", colour=COLOUR)
     for episode in episodes:
         facts = [f for f in (formatting.date(episode.published), formatting.duration(episode.duration_seconds)) if f]
-        target = link_target(episode.link) or link_target(episode.audio_url)
+        target = episode_target(episode)
         if target and len(" · ".join([*facts, f"[listen]({target})"])) <= FIELD_LIMIT:
             facts.append(f"[listen]({target})")
         embed.add_field(name=title_text(episode.display_title), value=" · ".join(facts) or "—", inline=False)
@@ -271,7 +282,7 @@ def latest_embed(episodes: list[Episode]) -> discord.Embed:
 def announcement_embed(episode: Episode) -> discord.Embed:
     embed = discord.Embed(
         title=title_text(episode.display_title),
-        url=link_target(episode.link) or link_target(episode.audio_url),
+        url=episode_target(episode),
         description=plain(episode.description_text, 600) or None,
         colour=COLOUR,
         timestamp=episode.published,
@@ -284,9 +295,13 @@ def announcement_embed(episode: Episode) -> discord.Embed:
     return within_total(embed)
 
 
-def minimal_announcement_embed(episode: Episode) -> discord.Embed:
-    """The smallest announcement: for when Discord refused the full one (50035, invalid form)."""
-    embed = discord.Embed(title=title_text(re.sub(r"[^\w\s:#.,'!?-]", "", episode.display_title), 200), colour=COLOUR)
+def minimal_announcement_embed(episodes: list[Episode]) -> discord.Embed:
+    """The smallest announcement of EPISODES: for when Discord refused the full one (50035,
+    invalid form body)."""
+    if len(episodes) > 1:
+        return discord.Embed(title=f"{len(episodes)} new episodes")
+    title = re.sub(r"[^\w\s:#.,'!?-]", "", episodes[0].display_title)
+    embed = discord.Embed(title=title_text(title, 200), colour=COLOUR)
     embed.set_author(name="New episode")
     return embed
 
@@ -300,7 +315,7 @@ def digest_embed(episodes: list[Episode]) -> discord.Embed:
     newest_first = sorted(episodes, key=lambda e: (e.published is not None, e.published), reverse=True)
     lines: list[str] = []
     for episode in newest_first:
-        line = f"**{linked(digest_title(episode), link_target(episode.link) or episode.audio_url)}**"
+        line = f"**{linked(digest_title(episode), episode_target(episode))}**"
         if published := formatting.date(episode.published):
             line += f" · {published}"
         lines.append(line)

@@ -23,10 +23,11 @@ from . import __version__
 from .config import FeedConfig
 from .formatting import shorten
 from .heap import spare_new_objects
-from .models import FeedState, ParsedEpisode, ParsedFeed, PodcastInfo
 from .items import FeedWarnings, ItemContext, clean_text, episode_from_entry, guests_by_item
+from .models import FeedState, ParsedEpisode, ParsedFeed, PodcastInfo
 from .netguard import AddressPolicy, BlockedAddress, GuardedResolver, UnsafeUrl, is_url, origin_of
 from .notes import html_to_text
+from .parse_worker import from_plain
 
 BUNDLED_SNAPSHOT = Path(__file__).parent / "data" / "meta-tech-podcast.rss"
 USER_AGENT = f"podbot/{__version__} (podcast episode bot; +feed reader)"
@@ -125,32 +126,36 @@ class _Request:
     max_redirects: int
     limit_hint: str
 
+    @property
+    def label(self) -> str:
+        """The URL as error messages name it: a hostile one can be thousands of characters."""
+        return shorten(self.url, 200)
+
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 async def _fetch_url(request: _Request, session: aiohttp.ClientSession, state: FeedState | None) -> FetchResult:
     """GET with redirects followed by hand, so each hop passes the address policy first."""
-    url = request.url
     try:
         return await _follow(request, session, state)
     except FeedError:
         raise
     except UnsafeUrl as error:
-        raise FeedError(f"{shorten(url, 200)}: {error}") from None
+        raise FeedError(f"{request.label}: {error}") from None
     except TimeoutError:
-        raise FeedError(f"{shorten(url, 200)}: timed out after {request.timeout_seconds:g} s") from None
+        raise FeedError(f"{request.label}: timed out after {request.timeout_seconds:g} s") from None
     except aiohttp.InvalidURL:
-        raise FeedError(f"{shorten(url, 200)}: not a valid URL") from None
+        raise FeedError(f"{request.label}: not a valid URL") from None
     except aiohttp.ClientConnectorError as error:
         cause = error.os_error
         reason = str(cause) if isinstance(cause, BlockedAddress) else (cause.strerror or str(cause))
-        raise FeedError(f"{shorten(url, 200)}: cannot connect ({reason})") from None
+        raise FeedError(f"{request.label}: cannot connect ({reason})") from None
     except aiohttp.ClientError as error:
-        raise FeedError(f"{shorten(url, 200)}: download failed ({type(error).__name__}: {error})") from None
+        raise FeedError(f"{request.label}: download failed ({type(error).__name__}: {error})") from None
     except (ValueError, UnicodeError) as error:
         # aiohttp encodes hosts (IDNA) and headers late; whatever it trips on is the URL's fault.
-        raise FeedError(f"{shorten(url, 200)}: not a valid URL ({type(error).__name__}: {error})") from None
+        raise FeedError(f"{request.label}: not a valid URL ({type(error).__name__}: {error})") from None
 
 
 async def _follow(request: _Request, session: aiohttp.ClientSession, state: FeedState | None) -> FetchResult:
@@ -171,20 +176,20 @@ async def _follow(request: _Request, session: aiohttp.ClientSession, state: Feed
                 return FetchResult(body=None, etag=state.etag if state else None,
                                    last_modified=state.last_modified if state else None)
             if response.status >= 400:
-                raise FeedError(f"{shorten(request.url, 200)}: HTTP {response.status} {response.reason or ''}".rstrip())
+                raise FeedError(f"{request.label}: HTTP {response.status} {response.reason or ''}".rstrip())
             body = await _read_capped(response, request)
             return FetchResult(
                 body=body,
                 etag=response.headers.get("ETag"),
                 last_modified=response.headers.get("Last-Modified"),
             )
-    raise FeedError(f"{shorten(request.url, 200)}: more than {request.max_redirects} redirects")
+    raise FeedError(f"{request.label}: more than {request.max_redirects} redirects")
 
 
 async def _read_capped(response: aiohttp.ClientResponse, request: _Request) -> bytes:
     """The body, read in chunks and given up on as soon as it passes the cap (compressed bodies
     are counted after decompression, so a gzip bomb stops at the cap too)."""
-    too_big = FeedError(f"{shorten(request.url, 200)}: response is over the {request.max_bytes:,}-byte limit "
+    too_big = FeedError(f"{request.label}: response is over the {request.max_bytes:,}-byte limit "
                         f"({request.limit_hint})")
     if response.content_length is not None and response.content_length > request.max_bytes:
         raise too_big
@@ -264,8 +269,6 @@ async def _parse_in_child(body: bytes, source: str, config: FeedConfig) -> Parse
 
 
 def _episodes_from_frame(frame: bytes) -> list[ParsedEpisode]:
-    from .parse_worker import from_plain
-
     _, batch = pickle.loads(frame)
     return [from_plain(values) for values in batch]
 
@@ -306,9 +309,10 @@ def parse_sync(
         where = f" at line {line}" if line else ""
         xml_error = f"{document.bozo_exception.getMessage()}{where}"
     if not document.get("version"):
-        if xml_error and b"<html" not in head and b"<!doctype html" not in head:
+        is_html = b"<html" in head or b"<!doctype html" in head
+        if xml_error and not is_html:
             raise FeedError(f"{source}: malformed XML ({xml_error}), and no feed could be read from it")
-        kind = "an HTML page" if b"<html" in head or b"<!doctype html" in head else "not an RSS or Atom feed"
+        kind = "an HTML page" if is_html else "not an RSS or Atom feed"
         raise FeedError(f"{source}: response is {kind}, not a podcast feed")
     if not document.entries:
         raise FeedError(f"{source}: feed has no episodes" + (f" (malformed XML: {xml_error})" if xml_error else ""))

@@ -239,7 +239,6 @@ def _fallback_guid(title: str, published: dt.datetime | None) -> str:
     return "podbot:" + hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
-
 _ITEM_START_RE = re.compile(rb"<(item|entry)[\s>/]", re.IGNORECASE)
 _PERSON_RE = re.compile(rb"<podcast:person\b([^>]*)>(.*?)</podcast:person\s*>", re.DOTALL | re.IGNORECASE)
 _ROLE_RE = re.compile(rb"""\brole\s*=\s*["']([^"']*)["']""", re.IGNORECASE)

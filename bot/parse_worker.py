@@ -14,6 +14,7 @@ import pickle
 import sys
 from typing import Any, BinaryIO
 
+from .items import FeedWarnings
 from .models import Chapter, Link, ParsedEpisode
 
 EPISODES_PER_FRAME = 200
@@ -64,8 +65,7 @@ def read_in_parallel(
     """feed.read_entries spread over the machine's cores: a 10,000-item feed's notes and chapters
     take seconds of pure Python. This process is single-threaded, so forking readers is safe, and
     they inherit the entries instead of receiving them pickled."""
-    from .feed import read_entries
-    from .items import FeedWarnings
+    from .feed import read_entries  # feed imports this module: imported when first used
 
     processes = min(os.cpu_count() or 1, max(1, len(entries) // _ITEMS_PER_EXTRA_PROCESS), 4)
     if processes < 2:

@@ -189,11 +189,13 @@ class Store:
         except sqlite3.Error as error:
             raise self._error(error) from error
 
-    async def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+    async def _execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run SQL; the number of rows it changed."""
         try:
-            await self._db.execute(sql, params)
+            cursor = await self._db.execute(sql, params)
         except sqlite3.Error as error:
             raise self._error(error) from error
+        return cursor.rowcount
 
     async def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         try:
@@ -479,13 +481,11 @@ class Store:
         """Failed announcements in the channel (those that failed with one of CODES, when given)
         become pending again. Returns how many."""
         code_filter = f"AND error_code IN ({','.join('?' * len(codes))})" if codes else ""
-        before = await self._count_outbox("pending")
-        await self._execute(
+        return await self._execute(
             f"""UPDATE outbox SET state = 'pending', next_attempt_at = NULL, attempts = 0, updated_at = ?
                 WHERE guild_id = ? AND channel_id IS ? AND state = 'failed' {code_filter}""",
             (_iso(utcnow()), guild_id, channel_id, *codes),
         )
-        return await self._count_outbox("pending") - before
 
     async def set_announce_note(self, guild_id: int, note: str) -> None:
         await self._execute("UPDATE guild_settings SET announce_note = ?, updated_at = ? WHERE guild_id = ?",

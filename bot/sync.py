@@ -15,12 +15,12 @@ from pathlib import Path
 import aiohttp
 from rapidfuzz import fuzz
 
+from .boilerplate import find_boilerplate
 from .config import FeedConfig
 from .feed import FeedError, address_policy, body_digest, fetch, is_url, new_http_session, parse
 from .formatting import shorten
 from .heap import spare_new_objects, sparing_the_collector
 from .linked import LinkedRound, download_due, is_due, with_linked_chapters
-from .boilerplate import find_boilerplate
 from .models import EpisodeChange, FeedState, LinkedFile, ParsedEpisode, ParsedFeed, PodcastInfo, SyncReport
 from .store import EpisodeWrite, Store, StoredKey, StoreError, audio_key, utcnow
 from .text import tokenize
@@ -241,9 +241,7 @@ class Syncer:
         known_files = await self.store.linked_files(e.chapters_url for e in parsed.episodes if e.chapters_url)
         stored = await self.store.stored_keys()
         spare_new_objects()
-        plan = await _reconcile_in_thread(stored, parsed.episodes, known_files, announce_new=not first_sync)
-        if not parsed.complete:
-            plan.removed = []  # a cut-off feed says nothing about the items it never got to
+        plan = await _reconcile_in_thread(stored, parsed, known_files, announce_new=not first_sync)
         active = sum(1 for key in stored if not key.removed)
         # The first sync of a source may replace another feed's episodes; after that, a feed that
         # suddenly lost most of its items is more likely broken than pruned.
@@ -261,9 +259,7 @@ class Syncer:
             linked = await download_due(due, known_files, self.config, session, self.policy, feed_folder)
             if linked.files:
                 known_files.update({file.url: file for file in linked.files})
-                plan = await _reconcile_in_thread(stored, parsed.episodes, known_files, announce_new=not first_sync)
-                if not parsed.complete:
-                    plan.removed = []
+                plan = await _reconcile_in_thread(stored, parsed, known_files, announce_new=not first_sync)
         report.warnings.extend(linked.warnings)
         report.linked_fetched = len(linked.files)
         report.linked_pending = linked.pending
@@ -294,7 +290,7 @@ class Syncer:
 
 async def _reconcile_in_thread(
     stored: Sequence[StoredKey],
-    incoming: Sequence[ParsedEpisode],
+    parsed: ParsedFeed,
     known_files: dict[str, LinkedFile],
     *,
     announce_new: bool,
@@ -302,7 +298,10 @@ async def _reconcile_in_thread(
     """Reconcile off the event loop: fingerprints and title comparisons of a 10,000-item feed
     take a while, and the bot must keep answering meanwhile."""
     def work() -> Plan:
-        return reconcile(stored, with_linked_chapters(incoming, known_files), announce_new=announce_new)
+        plan = reconcile(stored, with_linked_chapters(parsed.episodes, known_files), announce_new=announce_new)
+        if not parsed.complete:
+            plan.removed = []  # a cut-off feed says nothing about the items it never got to
+        return plan
 
     return await asyncio.to_thread(work)
 

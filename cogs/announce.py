@@ -152,23 +152,19 @@ class Announcements(commands.Cog):
         content, mentions = ping(await self.store.guild_settings(delivery.guild_id))
         await self.store.update_announcements(delivery.row_ids, "sending", count_attempt=True)
         channel = self.bot.get_partial_messageable(delivery.channel_id, guild_id=delivery.guild_id)
+        full, minimal = announcement_embed_for(episodes), embeds.minimal_announcement_embed(episodes)
         try:
             try:
-                message = await channel.send(
-                    content=content, embed=announcement_embed_for(episodes), nonce=delivery.nonce,
-                    allowed_mentions=mentions,
-                )
+                message = await channel.send(content=content, embed=full, nonce=delivery.nonce,
+                                             allowed_mentions=mentions)
             except discord.HTTPException as error:
                 if error.code != INVALID_FORM_BODY:
                     raise
                 # Discord refused what the feed put in the payload: that payload will never pass,
                 # so try once more with the smallest safe one, and give up if even that fails.
                 log.warning("announcement refused as invalid (%s); posting a minimal one", error.text)
-                message = await channel.send(
-                    content=content, embed=embeds.minimal_announcement_embed(episodes[0]) if len(episodes) == 1
-                    else discord.Embed(title=f"{len(episodes)} new episodes"), nonce=delivery.nonce,
-                    allowed_mentions=mentions,
-                )
+                message = await channel.send(content=content, embed=minimal, nonce=delivery.nonce,
+                                             allowed_mentions=mentions)
         except discord.HTTPException as error:
             await self._record_failure(delivery, error.code, f"{error.status} {error.text or error}".strip())
             return

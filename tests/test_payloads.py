@@ -64,7 +64,7 @@ def test_embeds_from_hostile_episodes_pass_discords_validation(episode, text, li
     for match in matches:
         assert_valid(embeds.episode_embed(match))
     assert_valid(embeds.results_embed(text, matches * 7, 0), embeds.latest_embed([episode] * 10))
-    assert_valid(embeds.announcement_embed(episode), embeds.minimal_announcement_embed(episode))
+    assert_valid(embeds.announcement_embed(episode), embeds.minimal_announcement_embed([episode]))
     assert_valid(embeds.digest_embed([episode] * 30))
     report = SyncReport(source=text, new=[], warnings=[text] * 50)
     assert_valid(embeds.sync_report_embed(report))
