@@ -13,8 +13,8 @@ WORKDIR /app
 
 # Dependencies first, in their own layer: it is rebuilt only when pyproject.toml changes.
 COPY pyproject.toml README.md ./
-RUN mkdir -p bot/migrations bot/data cogs \
-    && touch bot/__init__.py bot/migrations/__init__.py bot/data/__init__.py cogs/__init__.py \
+RUN mkdir -p bot cogs \
+    && touch bot/__init__.py cogs/__init__.py \
     && pip install . \
     && pip uninstall --yes podbot \
     && rm -rf bot cogs

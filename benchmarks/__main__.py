@@ -21,12 +21,12 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.config import FeedConfig
-from bot.feed import resolve_source
-from bot.models import FeedState, PodcastInfo
-from bot.search import SearchIndex, Searcher
-from bot.store import EpisodeWrite, Store
-from bot.sync import Syncer, fingerprint
+from bot.core.config import FeedConfig
+from bot.core.feed import resolve_source
+from bot.core.models import FeedState, PodcastInfo
+from bot.core.search import SearchIndex, Searcher
+from bot.core.store import EpisodeWrite, Store
+from bot.core.sync import Syncer, fingerprint
 
 from . import synthetic
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.config import FeedConfig
-from bot.store import Store
-from bot.sync import Syncer
+from bot.core.config import FeedConfig
+from bot.core.store import Store
+from bot.core.sync import Syncer
 from tests.loopback import serve_on_loopback
 
 

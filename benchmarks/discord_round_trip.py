@@ -10,11 +10,11 @@ from pathlib import Path
 import discord
 import yarl
 
-from bot.app import PodBot
-from bot.config import Config
-from bot.search import Searcher
-from bot.store import Store
-from bot.sync import Syncer
+from bot.discord_app.app import PodBot
+from bot.core.config import Config
+from bot.core.search import Searcher
+from bot.core.store import Store
+from bot.core.sync import Syncer
 from tests.fake_discord import FakeDiscord
 
 QUERIES = ("caddy", "cadddy", "#64", "rust", "kotlin java", "hand-based interactions", "stylex", "elaine")

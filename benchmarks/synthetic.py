@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from html import escape
 
-from bot.models import Chapter, ParsedEpisode
+from bot.core.models import Chapter, ParsedEpisode
 
 TOPICS = (
     "Rust Kotlin Swift Python Java TypeScript GraphQL React Compose Buck2 Sapling Hermes Litho Flipper "

@@ -8,12 +8,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import __version__, embeds
-from bot.app import PodBot
-from bot.feed import FeedError
-from bot.models import GuildSettings
-from bot.permissions import missing_permissions
-from bot.sync import SyncInProgress
+from bot import __version__
+from bot.discord_app import embeds
+from bot.discord_app.app import PodBot
+from bot.core.feed import FeedError
+from bot.core.models import GuildSettings
+from bot.discord_app.permissions import missing_permissions
+from bot.core.sync import SyncInProgress
 
 def resync_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
     seconds = interaction.client.config.discord.resync_cooldown_seconds  # type: ignore[attr-defined]

@@ -19,14 +19,14 @@ import aiohttp
 import discord
 from discord.ext import commands
 
-from bot import embeds
-from bot.app import PodBot
-from bot.models import Episode, GuildSettings, OutboxRow, SyncReport
-from bot.outbox import (
+from bot.discord_app import embeds
+from bot.discord_app.app import PodBot
+from bot.core.models import Episode, GuildSettings, OutboxRow, SyncReport
+from bot.core.outbox import (
     MAX_ATTEMPTS, PERMANENT_ERROR_CODES, PERMISSION_ERROR_CODES, Delivery, plan_deliveries, retry_delay,
 )
-from bot.permissions import missing_permissions
-from bot.store import utcnow
+from bot.discord_app.permissions import missing_permissions
+from bot.core.store import utcnow
 
 log = logging.getLogger(__name__)
 HISTORY_LOOKBACK = 50

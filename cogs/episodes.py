@@ -6,11 +6,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import embeds
-from bot.app import PodBot
-from bot.search import MAX_QUERY_CHARS, Searcher, is_choice_value
-from bot.store import Store
-from bot.views import MAX_ALTERNATIVES, EpisodeView, SearchView, close_alternatives, respond_with
+from bot.discord_app import embeds
+from bot.discord_app.app import PodBot
+from bot.core.search import MAX_QUERY_CHARS, Searcher, is_choice_value
+from bot.core.store import Store
+from bot.discord_app.views import MAX_ALTERNATIVES, EpisodeView, SearchView, close_alternatives, respond_with
 
 SEARCH_RESULTS = 25
 

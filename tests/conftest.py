@@ -16,12 +16,12 @@ from aiohttp import web
 
 from tests.loopback import serve_on_loopback
 
-from bot.config import Config, FeedConfig
-from bot.feed import BUNDLED_SNAPSHOT
-from bot.store import Store
+from bot.core.config import Config, FeedConfig
+from bot.core.feed import BUNDLED_SNAPSHOT
+from bot.core.store import Store
 
 if TYPE_CHECKING:
-    from bot.app import PodBot
+    from bot.discord_app.app import PodBot
     from tests.fake_discord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -177,7 +177,7 @@ def bot_feed() -> str:
 @pytest.fixture
 def bot_config() -> Config:
     """The in-process bot's configuration; a test module overrides this fixture to change it."""
-    from bot.config import Config
+    from bot.core.config import Config
 
     return Config()
 
@@ -188,10 +188,10 @@ async def discord_env(tmp_path: Path, bot_feed: str, bot_config: Config) -> Asyn
     import discord
     import yarl
 
-    from bot.app import PodBot
-    from bot.feed import resolve_source
-    from bot.search import Searcher
-    from bot.sync import Syncer
+    from bot.discord_app.app import PodBot
+    from bot.core.feed import resolve_source
+    from bot.core.search import Searcher
+    from bot.core.sync import Syncer
     from tests.fake_discord import FakeDiscord
 
     fake = FakeDiscord()

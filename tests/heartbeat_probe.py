@@ -11,9 +11,9 @@ import asyncio
 import json
 import sys
 
-from bot.config import FeedConfig
-from bot.store import Store
-from bot.sync import Syncer
+from bot.core.config import FeedConfig
+from bot.core.store import Store
+from bot.core.sync import Syncer
 
 
 async def main(url: str, database: str, second_url: str | None) -> dict[str, object]:

@@ -1,0 +1,129 @@
+"""The Discord client: a commands.Bot that is handed its resources, and a tree that explains errors."""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.config import Config
+from bot.core.models import SyncReport
+from bot.core.scheduler import RefreshScheduler
+from bot.core.search import Searcher
+from bot.core.store import Store
+from bot.core.sync import Syncer
+
+log = logging.getLogger(__name__)
+
+COG_MODULES = ("cogs.episodes", "cogs.admin", "cogs.announce")
+# Rate limits longer than this surface as discord.RateLimited instead of blocking the caller.
+MAX_RATELIMIT_WAIT_SECONDS = 60.0
+
+
+class PodTree(app_commands.CommandTree):
+    """Every failure becomes a short private message to the user; unexpected ones are logged."""
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        message = user_message(error)
+        if message is None:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error("command /%s failed", command, exc_info=error)
+            message = "Something went wrong on our side. It has been logged; please try again later."
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(message, ephemeral=True)
+            else:
+                await interaction.response.send_message(message, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not tell the user about an error (interaction %s)", interaction.id)
+
+
+def user_message(error: app_commands.AppCommandError) -> str | None:
+    """The words for an error the user can act on; None for our own bugs."""
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"Slow down: you can run this again in {error.retry_after:.0f} s."
+    if isinstance(error, app_commands.MissingPermissions):
+        missing = ", ".join(p.replace("_", " ").replace("guild", "server").title() for p in error.missing_permissions)
+        return f"You need the {missing} permission to use this command."
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command only works in a server."
+    if isinstance(error, app_commands.TransformerError):
+        return f"“{error.value}” is not a valid {error.type.name.replace('_', ' ')}."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use this command here."
+    return None
+
+
+class PodBot(commands.Bot):
+    """Owns nothing it did not receive: the entry point builds and closes every resource."""
+
+    def __init__(
+        self,
+        *,
+        config: Config,
+        store: Store,
+        syncer: Syncer,
+        searcher: Searcher,
+        scheduler: RefreshScheduler | None,
+        http_session: aiohttp.ClientSession | None,
+        cog_modules: tuple[str, ...] = COG_MODULES,
+        **options,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=discord.Intents.default(),
+            tree_cls=PodTree,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            max_ratelimit_timeout=MAX_RATELIMIT_WAIT_SECONDS,
+            # Without configured owners, discord.py asks Discord who owns the application.
+            owner_ids=set(config.discord.owner_ids) or None,
+            **options,
+        )
+        self.config = config
+        self.store = store
+        self.syncer = syncer
+        self.searcher = searcher
+        self.scheduler = scheduler
+        self.http_session = http_session
+        self.cog_modules = cog_modules
+        self.failed_cogs: dict[str, str] = {}
+
+    async def setup_hook(self) -> None:
+        for module in self.cog_modules:
+            try:
+                await self.load_extension(module)
+            except commands.ExtensionError as error:
+                self.failed_cogs[module] = str(error.__cause__ or error)
+                log.exception("could not load %s; the other commands still work", module)
+        guild_id = self.config.discord.test_guild_id
+        if guild_id:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to test guild %d", len(synced), guild_id)
+        if self.scheduler is not None:
+            self.scheduler.listeners.append(self.announce_sync)
+            self.scheduler.start()
+
+    async def announce_sync(self, report: SyncReport) -> None:
+        """Tell the cogs a sync finished (listeners: on_podcast_synced), whoever started it."""
+        self.dispatch("podcast_synced", report)
+
+    async def on_command_error(self, context: commands.Context, error: commands.CommandError) -> None:
+        """Mention commands are for owners; anyone else mentioning the bot is simply ignored."""
+        if isinstance(error, (commands.CommandNotFound, commands.CheckFailure)):
+            log.debug("ignored %r from %s: %s", context.message.content, context.author, error)
+            return
+        log.error("command %s failed", context.command, exc_info=error)
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d guilds", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown()
+        await super().close()

@@ -1,0 +1,210 @@
+"""Interactive message parts: chapter pages, "Did you mean", and search result pages.
+
+Only the person who ran the command can use them; they disable themselves when they time out.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.discord_app import embeds
+from bot.core import formatting
+from bot.core.models import Match, PodcastInfo
+
+log = logging.getLogger(__name__)
+VIEW_TIMEOUT_SECONDS = 300
+MAX_ALTERNATIVES = 5
+CLOSE_SCORE_GAP = 15.0
+
+
+def close_alternatives(matches: list[Match]) -> list[Match]:
+    """Other matches scoring close to the best: worth offering as "Did you mean"."""
+    if len(matches) < 2 or matches[0].matched.field == "number":
+        return []
+    best = matches[0].score
+    return [m for m in matches[1:] if best - m.score <= CLOSE_SCORE_GAP][:MAX_ALTERNATIVES]
+
+
+class PagedView(discord.ui.View):
+    """Previous/next buttons over pages of one embed, usable only by the command's invoker,
+    greyed out when the view times out."""
+
+    previous_label = "◀ Previous"
+    next_label = "Next ▶"
+
+    def __init__(self, invoker_id: int) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT_SECONDS)
+        self.invoker_id = invoker_id
+        self.message: discord.InteractionMessage | discord.Message | None = None
+        self.page = 0
+        self.previous_button = discord.ui.Button(label=self.previous_label, style=discord.ButtonStyle.secondary)
+        self.next_button = discord.ui.Button(label=self.next_label, style=discord.ButtonStyle.secondary)
+        self.previous_button.callback = self._previous
+        self.next_button.callback = self._next
+
+    def page_count(self) -> int:
+        raise NotImplementedError
+
+    def embed(self) -> discord.Embed:
+        raise NotImplementedError
+
+    def extra_items(self) -> list[discord.ui.Item]:
+        return []
+
+    def layout(self) -> None:
+        self.clear_items()
+        if self.page_count() > 1:
+            self.previous_button.disabled = self.page == 0
+            self.next_button.disabled = self.page >= self.page_count() - 1
+            self.add_item(self.previous_button)
+            self.add_item(self.next_button)
+        for item in self.extra_items():
+            self.add_item(item)
+
+    async def show(self, interaction: discord.Interaction) -> None:
+        self.layout()
+        await interaction.response.edit_message(embed=self.embed(), view=self)
+
+    async def _previous(self, interaction: discord.Interaction) -> None:
+        self.page = max(0, self.page - 1)
+        await self.show(interaction)
+
+    async def _next(self, interaction: discord.Interaction) -> None:
+        self.page = min(self.page + 1, self.page_count() - 1)
+        await self.show(interaction)
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id == self.invoker_id:
+            return True
+        await interaction.response.send_message(
+            "Only the person who ran this command can use these controls. Run it yourself to browse.",
+            ephemeral=True,
+        )
+        return False
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            item.disabled = True  # type: ignore[attr-defined]
+        if self.message is not None and self.children:
+            try:
+                await self.message.edit(view=self)
+            except discord.HTTPException as error:
+                log.debug("could not disable an expired view: %s", error)
+
+
+async def respond_with(interaction: discord.Interaction, view: PagedView) -> None:
+    """Answer with the view's embed, attaching the view only when it has controls."""
+    if not view.children:
+        await interaction.response.send_message(embed=view.embed())
+        return
+    callback = await interaction.response.send_message(embed=view.embed(), view=view)
+    view.message = callback.resource if isinstance(callback.resource, discord.InteractionMessage) else None
+
+
+class EpisodeView(PagedView):
+    """Chapter pages, and a "Did you mean" select that swaps the episode shown."""
+
+    previous_label = "◀ Chapters"
+    next_label = "Chapters ▶"
+
+    def __init__(
+        self, invoker_id: int, shown: Match, alternatives: list[Match], podcast: PodcastInfo | None = None
+    ) -> None:
+        super().__init__(invoker_id)
+        self.podcast = podcast
+        self.choices = [shown, *alternatives]
+        self.shown = shown
+        self._page_cache: dict[int, list[str]] = {}
+        self.did_you_mean: discord.ui.Select | None = None
+        if alternatives:
+            self.did_you_mean = discord.ui.Select(placeholder="Did you mean…")
+            self.did_you_mean.callback = self._choose
+            self._offer_the_others()
+        self.page = embeds.page_of_chapter(self._pages())  # open where the matched chapter is
+        self.layout()
+
+    def _offer_the_others(self) -> None:
+        """The "Did you mean" options: every choice but the one shown, each saying why it matched."""
+        assert self.did_you_mean is not None
+        self.did_you_mean.options = [
+            discord.SelectOption(
+                label=embeds.title_text(match.episode.display_title, 100),
+                value=str(index),
+                description=embeds.title_text(_why(match), 100),
+            )
+            for index, match in enumerate(self.choices)
+            if match is not self.shown
+        ]
+
+    def page_count(self) -> int:
+        return len(self._pages())
+
+    def embed(self) -> discord.Embed:
+        return embeds.episode_embed(self.shown, self.page, self._pages(), self.podcast)
+
+    def _pages(self) -> list[str]:
+        """The shown match's chapter pages, cut once per match however often it is paged."""
+        key = id(self.shown)
+        if key not in self._page_cache:
+            self._page_cache[key] = embeds.chapter_pages(self.shown.episode, embeds.matched_chapter(self.shown))
+        return self._page_cache[key]
+
+    def extra_items(self) -> list[discord.ui.Item]:
+        return [self.did_you_mean] if self.did_you_mean else []
+
+    async def _choose(self, interaction: discord.Interaction) -> None:
+        assert self.did_you_mean is not None
+        self.shown = self.choices[int(self.did_you_mean.values[0])]
+        self.page = embeds.page_of_chapter(self._pages())
+        self._offer_the_others()
+        await self.show(interaction)
+
+
+def _why(match: Match) -> str:
+    """Why a match matched, for the option under its title: the chapter, guest or field, and when."""
+    reason = {
+        "chapter": f"chapter {formatting.timestamp(match.matched.start_seconds or 0)} {match.matched.text}",
+        "guest": f"guest {match.matched.text}",
+        "number": f"episode {match.matched.text}",
+        "description": "mentioned in the notes",
+    }.get(match.matched.field, "title words")
+    published = formatting.date(match.episode.published)
+    return f"{reason} · {published}" if published else reason
+
+
+class SearchView(PagedView):
+    """Pages of search results, and an "Open episode" menu of the page's results that answers
+    with the full /episode reply."""
+
+    def __init__(
+        self, invoker_id: int, query: str, matches: list[Match], podcast: PodcastInfo | None = None
+    ) -> None:
+        super().__init__(invoker_id)
+        self.podcast = podcast
+        self.query = query
+        self.matches = matches
+        self.open_episode = discord.ui.Select(placeholder="Open episode…")
+        self.open_episode.callback = self._open
+        self.layout()
+
+    def page_count(self) -> int:
+        return max(1, -(-len(self.matches) // embeds.RESULTS_PER_PAGE))
+
+    def embed(self) -> discord.Embed:
+        return embeds.results_embed(self.query, self.matches, self.page)
+
+    def extra_items(self) -> list[discord.ui.Item]:
+        first = self.page * embeds.RESULTS_PER_PAGE
+        shown = self.matches[first : first + embeds.RESULTS_PER_PAGE]
+        self.open_episode.options = [
+            discord.SelectOption(label=embeds.title_text(f"{first + rank}. {match.episode.display_title}", 100),
+                                 value=str(first + rank - 1), description=embeds.title_text(_why(match), 100))
+            for rank, match in enumerate(shown, start=1)
+        ]
+        return [self.open_episode] if shown else []
+
+    async def _open(self, interaction: discord.Interaction) -> None:
+        chosen = self.matches[int(self.open_episode.values[0])]
+        await respond_with(interaction, EpisodeView(self.invoker_id, chosen, [], self.podcast))

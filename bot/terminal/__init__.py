@@ -1,0 +1,1 @@
+"""The terminal front end: the CLI, the console and plain-text rendering."""

@@ -1,0 +1,299 @@
+"""The command line: `python -m bot COMMAND`. Prints for people, or one JSON document with --json.
+
+Exit codes: 0 ok, 1 nothing found or user error, 2 bad usage, config or database, 3 feed
+unreachable or invalid. Discord is imported only by the commands that talk to Discord.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import sys
+import typing
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot import __version__
+from bot.terminal import render_text
+from bot.core.config import Config, ConfigError, load_config
+from bot.core.feed import FeedError, resolve_source
+from bot.core.search import Searcher
+from bot.core.store import Store, StoreError
+from bot.core.sync import Syncer
+
+EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_FEED = 0, 1, 2, 3
+log = logging.getLogger("bot")
+
+
+class UserError(Exception):
+    """Something the person asked for cannot be done; exits 1 with the message."""
+
+
+@dataclass
+class Services:
+    config: Config
+    store: Store
+    syncer: Syncer
+    searcher: Searcher
+
+
+@contextlib.asynccontextmanager
+async def open_services(config: Config, db_path: str | None, feed: str | None) -> AsyncIterator[Services]:
+    store = await Store.open(db_path or config.store.path)
+    try:
+        source = resolve_source(feed if feed is not None else config.feed.url)
+        yield Services(config, store, Syncer(store, config.feed, source), Searcher(store))
+    finally:
+        await store.close()
+
+
+async def ensure_loaded(services: Services) -> None:
+    """A fresh store loads its feed once, so the first search on a new machine just works."""
+    state = await services.store.feed_state(services.syncer.source)
+    if (state is None or state.last_success is None) and await services.store.episode_count() == 0:
+        log.info("store is empty; loading episodes from %s", services.syncer.source)
+        await services.syncer.sync()
+
+
+def emit_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def show(args: argparse.Namespace, as_json: Callable[[], Any], as_text: Callable[[], str]) -> None:
+    """One JSON document with --json, else text for people."""
+    if args.json:
+        emit_json(as_json())
+    else:
+        print(as_text())
+
+
+async def cmd_sync(services: Services, args: argparse.Namespace) -> int:
+    report = await services.syncer.sync(dry_run=args.dry_run)
+    show(args, lambda: render_text.sync_json(report), lambda: render_text.sync_text(report))
+    return EXIT_OK
+
+
+async def cmd_search(services: Services, args: argparse.Namespace) -> int:
+    await ensure_loaded(services)
+    matches = await services.searcher.search(args.query, limit=args.limit)
+    show(args, lambda: {"query": args.query, "results": [render_text.match_json(m) for m in matches]},
+         lambda: render_text.results_text(args.query, matches))
+    return EXIT_OK if matches else EXIT_NOT_FOUND
+
+
+async def cmd_episode(services: Services, args: argparse.Namespace) -> int:
+    await ensure_loaded(services)
+    match = await services.searcher.best(args.query)
+    if match is None:
+        hint, suggestions = await services.searcher.nearest(args.query)
+        if args.json:  # still one JSON document, as every --json promises
+            emit_json({"query": args.query, "result": None,
+                       "suggestions": [render_text.match_json(m) for m in suggestions]})
+        raise UserError(render_text.no_match_text(args.query, hint, suggestions, one_line=True))
+    show(args, lambda: render_text.episode_match_json(match), lambda: render_text.episode_text(match))
+    return EXIT_OK
+
+
+async def cmd_latest(services: Services, args: argparse.Namespace) -> int:
+    await ensure_loaded(services)
+    episodes = await services.store.latest(args.count)
+    show(args, lambda: {"episodes": [render_text.episode_json(episode) for episode in episodes]},
+         lambda: render_text.latest_text(episodes))
+    return EXIT_OK
+
+
+async def cmd_export(services: Services, args: argparse.Namespace) -> int:
+    await ensure_loaded(services)
+    podcast, episodes = await services.store.podcast(), await services.store.episodes()
+    show(args, lambda: render_text.export_json(podcast, episodes), lambda: render_text.export_text(episodes))
+    return EXIT_OK
+
+
+async def cmd_console(services: Services, args: argparse.Namespace) -> int:
+    from .console import run_console
+
+    await ensure_loaded(services)
+    await run_console(services.searcher, services.store)
+    return EXIT_OK
+
+
+async def cmd_health(services: Services, args: argparse.Namespace) -> int:
+    """Healthy when the store opens and the last successful sync is within three refresh intervals."""
+    state = await services.store.feed_state(services.syncer.source)
+    limit = dt.timedelta(minutes=3 * services.config.refresh.interval_minutes)
+    episodes = await services.store.episode_count()
+    if state is None or state.last_success is None:
+        raise UserError(f"unhealthy: {services.syncer.source} has never synced ({episodes} episodes stored)")
+    age = dt.datetime.now(dt.timezone.utc) - state.last_success
+    if age > limit:
+        error = f"; last error: {state.last_error}" if state.last_error else ""
+        raise UserError(f"unhealthy: last successful sync {age.total_seconds() / 60:.0f} min ago{error}")
+    print(f"ok: {episodes} episodes, last sync {age.total_seconds() / 60:.0f} min ago")
+    return EXIT_OK
+
+
+def _global_options(suppress_defaults: bool) -> argparse.ArgumentParser:
+    """--config/--db/-v, accepted before or after the command; after it, only when given."""
+    options = argparse.ArgumentParser(add_help=False)
+    default = {"default": argparse.SUPPRESS} if suppress_defaults else {}
+    options.add_argument("--config", metavar="PATH", help="config file (default: ./config.toml if present)",
+                         **default)
+    options.add_argument("--db", metavar="PATH", help="SQLite database (default: store.path from the config)",
+                         **default)
+    options.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr", **default)
+    return options
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line, "podbot: …", with where to look next, and exit code 2."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.usage_error(message, self.prog)
+
+    def usage_error(self, message: str, prog: str) -> typing.NoReturn:
+        self.exit(EXIT_USAGE, f"podbot: {message}; try '{prog} --help'\n")
+
+
+def build_parser() -> _Parser:
+    parser = _Parser(
+        prog="python -m bot", description="Podcast episode search, on Discord and in the terminal.",
+        parents=[_global_options(suppress_defaults=False)],
+    )
+    common = _global_options(suppress_defaults=True)
+    parser.add_argument("--version", action="version", version=f"podbot {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, handler: Callable[..., Any] | None, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("run", None, "run the Discord bot (token from DISCORD_TOKEN)")
+    command("sync-commands", None, "register the slash commands with Discord globally")
+    sub = command("sync", cmd_sync, "fetch the feed and update the store")
+    sub.add_argument("--feed", metavar="URL|PATH", help="feed to read instead of the configured one")
+    sub.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    sub = command("search", cmd_search, "list the episodes matching a query")
+    sub.add_argument("query", nargs="?", help="what to look for (a query starting with - works too)")
+    sub.add_argument("--limit", type=_positive_int, default=10, help="at most this many results (default 10)")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    sub = command("episode", cmd_episode, "show the best match with its chapters, like /episode")
+    sub.add_argument("query", nargs="?", help="what to look for (a query starting with - works too)")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    sub = command("latest", cmd_latest, "the newest episodes")
+    sub.add_argument("--count", type=_positive_int, default=5, help="how many (default 5)")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    sub = command("export", cmd_export, "every stored episode with its chapters")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    command("console", cmd_console, "interactive: type /episode caddy, /search rust, /latest, /help")
+    command("health", cmd_health, "exit 0 when the store opens and the last sync is recent")
+    return parser
+
+
+_JSON_HELP = "print one JSON document on stdout instead of text"
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper()),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line, where a query may start with '-' (`search -x`, `search -- -rf`) and any
+    bytes the arguments held become valid text."""
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+
+    def fail(message: str) -> typing.NoReturn:
+        parser.usage_error(message, f"{parser.prog} {args.command}")
+
+    if "query" in args:
+        if args.query is None and unknown and not any(word in _OPTION_WORDS for word in unknown):
+            args.query, unknown = " ".join(unknown), []
+        if args.query is None:
+            fail(f"{args.command} needs a query")
+        args.query = as_text(args.query)
+    if unknown:
+        fail(f"unrecognized arguments: {' '.join(as_text(word) for word in unknown)}")
+    return args
+
+
+_OPTION_WORDS = frozenset({"--json", "--limit", "--config", "--db", "-v", "--verbose", "-h", "--help"})
+
+
+def as_text(argument: str) -> str:
+    """ARGUMENT as valid Unicode: bytes that were not UTF-8 (kept by Python as lone surrogates)
+    become U+FFFD, so JSON and terminal output stay valid."""
+    return argument.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`| head -1`): what it wanted was printed. Point stdout at nothing
+        # so the interpreter's final flush doesn't complain, and finish quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: list[str] | None) -> int:
+    args = parse_arguments(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        return _fail(f"config error: {error}", EXIT_USAGE)
+    # The CLI reports failures itself, one line each; -v shows the log as the bot would write it.
+    runs_bot = args.handler is None
+    configure_logging(config.logging.level if args.verbose or runs_bot else "CRITICAL")
+    return asyncio.run(_run_bot(args, config) if runs_bot else _run(args, config))
+
+
+async def _run_bot(args: argparse.Namespace, config: Config) -> int:
+    from bot.discord_app.runner import StartupError, run_bot  # imports discord, which the other commands never need
+
+    try:
+        await run_bot(config, args.db, sync_commands_only=args.command == "sync-commands")
+    except StartupError as error:
+        return _fail(str(error), EXIT_USAGE)
+    except StoreError as error:
+        return _fail(f"database error: {error}", EXIT_USAGE)
+    return EXIT_OK
+
+
+async def _run(args: argparse.Namespace, config: Config) -> int:
+    try:
+        async with open_services(config, args.db, getattr(args, "feed", None)) as services:
+            return await args.handler(services, args)
+    except StoreError as error:
+        return _fail(f"database error: {error}", EXIT_USAGE)
+    except FeedError as error:
+        return _fail(f"feed error: {error}", EXIT_FEED)
+    except UserError as error:
+        return _fail(str(error), EXIT_NOT_FOUND)
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"podbot: {message}\n")
+    return code

@@ -1,0 +1,138 @@
+"""The interactive console: the Discord commands, typed in a terminal.
+
+It behaves like a good terminal tool: line editing and history (readline, where Python has it),
+Ctrl-C clears the line and a second one (or Ctrl-D) leaves, answers are wrapped to the
+terminal's width at word boundaries with a blank line between them, and titles are bold when
+the output is a terminal and NO_COLOR is unset.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import shutil
+import signal
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
+
+from bot.terminal import render_text
+from bot.core.search import MAX_QUERY_CHARS, Searcher
+from bot.core.store import Store
+
+with contextlib.suppress(ImportError):
+    import readline  # noqa: F401  (importing it gives input() line editing and history)
+
+MAX_LATEST = 50
+HELP = f"""Commands:
+  /episode QUERY   the best match with its chapters (e.g. /episode caddy, /episode #64)
+  /search QUERY    the ten best matches
+  /latest [N]      the N newest episodes (default 5, at most {MAX_LATEST})
+  /help            this help
+  quit             leave (or press Ctrl-D; Ctrl-C clears the line, twice leaves)
+Anything else is searched as if typed after /search."""
+
+
+def styled() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def wrap(text: str, width: int) -> str:
+    """TEXT wrapped to WIDTH at word boundaries; continuation lines keep the line's indentation,
+    and long words (URLs) are never broken."""
+    lines = []
+    for line in text.split("\n"):
+        indent = line[: len(line) - len(line.lstrip())]
+        lines.append(textwrap.fill(line, width, subsequent_indent=indent + "  ", break_long_words=False,
+                                   break_on_hyphens=False) if len(line) > width else line)
+    return "\n".join(lines)
+
+
+def bold_first_line(text: str) -> str:
+    first, _, rest = text.partition("\n")
+    return f"\033[1m{first}\033[0m" + (f"\n{rest}" if rest else "")
+
+
+@contextlib.contextmanager
+def interruptible() -> Iterator[None]:
+    """Ctrl-C as a KeyboardInterrupt inside input(), where asyncio.run's own handler would only
+    cancel the task and leave input() waiting for Enter."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+async def run_console(
+    searcher: Searcher, store: Store, read: Callable[[str], str] = input, write: Callable[[str], None] = print
+) -> None:
+    write(f"podbot console: {await store.episode_count()} episodes. Type /help for commands.")
+    interrupted = False
+    with interruptible():
+        while True:
+            try:
+                # Read in this thread: a reader thread would not see Ctrl-C and keeps the process alive.
+                line = read("podbot> ").strip()
+            except EOFError:
+                write("")
+                return
+            except KeyboardInterrupt:
+                if interrupted:
+                    write("")
+                    return
+                interrupted = True
+                write("^C (press Ctrl-C again or Ctrl-D to leave)")
+                continue
+            interrupted = False
+            if line in ("quit", "exit", "/quit", "/exit"):
+                return
+            if line:
+                reply = await answer(line, searcher, store)
+                text = bold_first_line(reply.text) if reply.headed and styled() else reply.text
+                write(wrap(text, shutil.get_terminal_size().columns) + "\n")
+
+
+class Reply(NamedTuple):
+    """The console's answer to a line; HEADED when its first line is a heading (a title) to bold."""
+
+    text: str
+    headed: bool = False
+
+
+async def answer(line: str, searcher: Searcher, store: Store) -> Reply:
+    """The console's reply to one line of input."""
+    if len(line) > MAX_QUERY_CHARS:
+        return Reply(f"That is {len(line):,} characters; a query can be at most {MAX_QUERY_CHARS}. Try fewer words.")
+    command, _, rest = line.partition(" ")
+    rest = rest.strip()
+    if command == "/help":
+        return Reply(HELP, headed=True)
+    if command == "/episode":
+        if not rest:
+            return Reply("Usage: /episode QUERY")
+        match = await searcher.best(rest)
+        if match is None:
+            return Reply(render_text.no_match_text(rest, *await searcher.nearest(rest)))
+        return Reply(render_text.episode_text(match), headed=True)
+    if command == "/latest":
+        try:
+            count = int(shlex.split(rest)[0]) if rest else 5
+        except (ValueError, IndexError):
+            count = 0
+        if not 1 <= count <= MAX_LATEST:
+            return Reply(f"Usage: /latest [N], with N from 1 to {MAX_LATEST}")
+        episodes = await store.latest(count)
+        return Reply(render_text.latest_text(episodes), headed=bool(episodes))
+    if command == "/search":
+        query = rest
+    elif command.startswith("/"):
+        return Reply(f"Unknown command {command}. Type /help for commands.")
+    else:
+        query = line
+    if not query:
+        return Reply("Usage: /search QUERY")
+    matches = await searcher.search(query)
+    return Reply(render_text.results_text(query, matches), headed=bool(matches))

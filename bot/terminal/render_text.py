@@ -1,0 +1,184 @@
+"""Episodes and matches as terminal text, and as the JSON documents the CLI promises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core import formatting
+from bot.core.models import Episode, Match, PodcastInfo, SyncReport
+
+
+def match_json(match: Match) -> dict[str, Any]:
+    episode = match.episode
+    return {
+        **_episode_fields(episode),
+        "score": match.score,
+        "matched": {
+            "field": match.matched.field,
+            "text": match.matched.text,
+            "start_seconds": match.matched.start_seconds,
+        },
+    }
+
+
+def episode_match_json(match: Match) -> dict[str, Any]:
+    return {**match_json(match), "chapters": _chapters_json(match.episode)}
+
+
+def export_json(podcast: PodcastInfo | None, episodes: list[Episode]) -> dict[str, Any]:
+    return {
+        "podcast": {
+            "title": podcast.title if podcast else None,
+            "link": podcast.link if podcast else None,
+            "description": podcast.description if podcast else None,
+            "image_url": podcast.image_url if podcast else None,
+            "language": podcast.language if podcast else None,
+        },
+        "episodes": [episode_json(episode) for episode in episodes],
+    }
+
+
+def episode_json(episode: Episode) -> dict[str, Any]:
+    return {
+        **_episode_fields(episode),
+        "description_text": episode.description_text,
+        "guests": list(episode.guests),
+        "links": [{"label": link.label, "url": link.url} for link in episode.links],
+        "chapters": _chapters_json(episode),
+    }
+
+
+def sync_json(report: SyncReport) -> dict[str, Any]:
+    def changes(items):
+        return [{"guid": c.guid, "number": c.number, "title": c.title, "fields": list(c.fields)} for c in items]
+
+    return {
+        "source": report.source,
+        "new": changes(report.new),
+        "changed": changes(report.changed),
+        "removed": changes(report.removed),
+        "unchanged": report.unchanged,
+        "not_modified": report.not_modified,
+        "dry_run": report.dry_run,
+        "skipped_items": list(report.skipped_items),
+        "warnings": list(report.warnings),
+        "chapters_files": {"downloaded": report.linked_fetched, "pending": report.linked_pending},
+    }
+
+
+def _episode_fields(episode: Episode) -> dict[str, Any]:
+    return {
+        "guid": episode.guid,
+        "number": episode.number,
+        "title": episode.title,
+        "published": formatting.iso(episode.published),
+        "duration_seconds": episode.duration_seconds,
+        "link": episode.link,
+        "audio_url": episode.audio_url,
+    }
+
+
+def _chapters_json(episode: Episode) -> list[dict[str, Any]]:
+    return [{"start_seconds": c.start_seconds, "title": c.title, **({"url": c.url} if c.url else {})}
+            for c in episode.chapters]
+
+
+def episode_text(match: Match) -> str:
+    """The /episode reply as terminal text."""
+    episode = match.episode
+    lines = [episode.display_title]
+    facts = [f for f in (formatting.date(episode.published), formatting.duration(episode.duration_seconds)) if f]
+    if facts:
+        lines.append(" · ".join(facts))
+    if match.matched.field == "chapter":
+        lines.append(f"Matched chapter {formatting.timestamp(match.matched.start_seconds or 0)} {match.matched.text}")
+    elif match.matched.field == "guest":
+        lines.append(f"Matched guest: {match.matched.text}")
+    for label, url in (("Episode page", episode.link), ("Audio", episode.audio_url)):
+        if url:
+            lines.append(f"{label}: {url}")
+    if episode.description_text:
+        lines += ["", formatting.shorten(episode.description_text.split("\n")[0], 400)]
+    if episode.chapters:
+        lines += ["", "Chapters:"]
+        width = max(len(formatting.timestamp(c.start_seconds)) for c in episode.chapters)
+        lines += [f"  {formatting.timestamp(c.start_seconds):>{width}}  {c.title}" for c in episode.chapters]
+    else:
+        lines += ["", "No chapter timestamps in the show notes."]
+    return "\n".join(lines)
+
+
+def no_match_text(query: str, hint: str, suggestions: list[Match], *, one_line: bool = False) -> str:
+    """Nothing matched QUERY: say what is there instead, and offer the closest episodes."""
+    text = f"no episode matches {query!r}" + (f" ({hint})" if hint else "")
+    if not suggestions:
+        return text
+    titles = [m.episode.display_title for m in suggestions]
+    if one_line:
+        return f"{text}; closest: " + "; ".join(formatting.shorten(t, 60) for t in titles)
+    return text[0].upper() + text[1:] + ". Closest:\n" + "\n".join(f"  {title}" for title in titles)
+
+
+def results_text(query: str, matches: list[Match]) -> str:
+    if not matches:
+        return f"No episodes match {query!r}."
+    lines = []
+    for rank, match in enumerate(matches, start=1):
+        date = formatting.date(match.episode.published) or "date unknown"
+        lines.append(f"{rank:>2}. {match.episode.display_title}  ({date})")
+        lines.append(f"    {why_matched(match)}")
+    return "\n".join(lines)
+
+
+def why_matched(match: Match) -> str:
+    """Why a result is one, in words people read (internal scores stay in --json)."""
+    field, text = match.matched.field, formatting.shorten(match.matched.text.replace("\n", " "), 100)
+    if field == "chapter":
+        return f"matched chapter {formatting.timestamp(match.matched.start_seconds or 0)} {text}"
+    if field == "guest":
+        return f"matched guest {text}"
+    if field == "description":
+        return f"matched the notes: {text}"
+    if field == "number":
+        return f"matched episode number {text}"
+    return "matched title words"
+
+
+def latest_text(episodes: list[Episode]) -> str:
+    return "\n".join(
+        f"{formatting.date(e.published) or '????-??-??'}  {e.display_title}" for e in episodes
+    ) or "No episodes stored yet."
+
+
+def export_text(episodes: list[Episode]) -> str:
+    return "\n".join(
+        f"{e.number if e.number is not None else '-':>4}  {e.title}  ({len(e.chapters)} chapters)" for e in episodes
+    )
+
+
+SYNC_LINES_SHOWN = 10
+
+
+def sync_text(report: SyncReport) -> str:
+    """A summary and the first few titles of each kind: a 10,000-item first sync stays readable."""
+    prefix = "Dry run: would find" if report.dry_run else "Found"
+    if report.not_modified:
+        return f"Feed unchanged since the last sync ({report.unchanged} episodes stored)."
+    lines = [
+        f"{prefix} {len(report.new)} new, {len(report.changed)} changed, {len(report.removed)} removed, "
+        f"{report.unchanged} unchanged episodes."
+    ]
+    for label, items in (("new", report.new), ("changed", report.changed), ("removed", report.removed)):
+        for change in items[:SYNC_LINES_SHOWN]:
+            detail = f" ({', '.join(change.fields)})" if change.fields else ""
+            number = f"{change.number}: " if change.number is not None else ""
+            lines.append(f"  {label}: {number}{change.title}{detail}")
+        if len(items) > SYNC_LINES_SHOWN:
+            lines.append(f"  …and {len(items) - SYNC_LINES_SHOWN:,} more {label} (all of them with --json)")
+    for skipped in report.skipped_items[:SYNC_LINES_SHOWN]:
+        lines.append(f"  skipped {skipped}")
+    if len(report.skipped_items) > SYNC_LINES_SHOWN:
+        lines.append(f"  …and {len(report.skipped_items) - SYNC_LINES_SHOWN:,} more skipped")
+    for warning in report.warnings:
+        lines.append(f"  warning: {warning}")
+    return "\n".join(lines)

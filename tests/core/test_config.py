@@ -1,0 +1,56 @@
+import pytest
+
+from bot.core.config import Config, ConfigError, load_config
+
+
+def write(tmp_path, text):
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    return path
+
+
+def test_defaults_without_a_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert load_config(None) == Config()
+
+
+def test_example_config_is_valid_and_equals_the_defaults():
+    from tests.conftest import ROOT
+
+    config = load_config(ROOT / "config.example.toml")
+    assert config == Config(source_file=str(ROOT / "config.example.toml"))
+
+
+def test_values_are_read(tmp_path):
+    config = load_config(write(tmp_path, '[feed]\nurl = "https://x.example/rss"\n[discord]\nowner_ids = [1, 2]\n'
+                                         "[refresh]\ninterval_minutes = 5\n"))
+    assert config.feed.url == "https://x.example/rss"
+    assert config.discord.owner_ids == (1, 2)
+    assert config.refresh.interval_minutes == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[feed]\nurll = 'x'\n", "unknown key 'feed.urll'"),
+        ("[fede]\nurl = 'x'\n", "unknown section or key 'fede'"),
+        ("[refresh]\ninterval_minutes = 'soon'\n", "'refresh.interval_minutes' must be a whole number"),
+        ("[refresh]\ninterval_minutes = 0\n", "'refresh.interval_minutes' must be greater than 0"),
+        ("[discord]\nowner_ids = ['me']\n", "'discord.owner_ids' must be a list of whole numbers"),
+        ("[discord]\ntest_guild_id = true\n", "'discord.test_guild_id' must be a whole number"),
+        ("[logging]\nlevel = 'LOUD'\n", "'logging.level' must be one of"),
+        ("[feed]\nmax_shrink_ratio = 2\n", "'feed.max_shrink_ratio' must be between 0 and 1"),
+        ("feed = 3\n", "'feed' must be a table"),
+        ("[feed\nurl = 1", "not valid TOML"),
+    ],
+)
+def test_bad_config_names_the_key_and_the_file(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_config(path)
+    assert str(path) in str(caught.value)
+
+
+def test_missing_file_named(tmp_path):
+    with pytest.raises(ConfigError, match="missing.toml: config file not found"):
+        load_config(tmp_path / "missing.toml")

@@ -1,0 +1,45 @@
+import asyncio
+import datetime as dt
+
+from bot.core.config import FeedConfig, RefreshConfig
+from bot.core.scheduler import LONGEST_BACKOFF, RefreshScheduler, backoff_delay
+from bot.core.sync import Syncer
+from tests.conftest import numbered_feed
+
+
+async def test_syncs_at_start_up_and_tells_listeners(store, feed_server):
+    url = feed_server.serve(body=numbered_feed(3))
+    scheduler = RefreshScheduler(Syncer(store, FeedConfig(), url), RefreshConfig(interval_minutes=15))
+    reports = asyncio.Queue()
+    scheduler.listeners.append(reports.put)
+    scheduler.start()
+    try:
+        report = await asyncio.wait_for(reports.get(), 10)
+        assert len(report.new) == 3
+        next_run = scheduler.next_run_time()
+        assert dt.timedelta(minutes=14) < next_run - dt.datetime.now(dt.timezone.utc) <= dt.timedelta(minutes=16, seconds=60)
+    finally:
+        scheduler.shutdown()
+
+
+async def test_failures_back_off_and_never_raise(store, feed_server):
+    url = feed_server.serve(status=500, body=b"down")
+    scheduler = RefreshScheduler(Syncer(store, FeedConfig(), url), RefreshConfig(interval_minutes=15, jitter_seconds=0))
+    scheduler.start()
+    try:
+        for _ in range(3):
+            assert await scheduler.refresh() is None
+        state = await store.feed_state(url)  # the start-up sync may have failed once more meanwhile
+        assert state.consecutive_failures >= 3 and "HTTP 500" in state.last_error
+        wait = scheduler.next_run_time() - dt.datetime.now(dt.timezone.utc)
+        expected = backoff_delay(15, state.consecutive_failures)
+        assert expected >= dt.timedelta(minutes=60)
+        assert expected - dt.timedelta(seconds=5) < wait <= expected
+    finally:
+        scheduler.shutdown()
+
+
+def test_backoff_doubles_up_to_six_hours():
+    assert [backoff_delay(15, n) for n in (1, 2, 3)] == [dt.timedelta(minutes=m) for m in (15, 30, 60)]
+    assert backoff_delay(15, 40) == LONGEST_BACKOFF
+    assert backoff_delay(600, 3) == dt.timedelta(minutes=600)

@@ -1,0 +1,200 @@
+import asyncio
+
+import pytest
+
+from bot.core.config import FeedConfig
+from bot.core.feed import resolve_source
+from bot.core.search import MAX_AUTOCOMPLETE_CHOICES, MAX_CHOICE_NAME, Searcher, number_in_query
+from bot.core.store import Store
+from bot.core.sync import Syncer
+from tests.search_queries import QUERIES
+
+TOP1_THRESHOLD = 0.90
+MRR_THRESHOLD = 0.93
+
+
+@pytest.fixture(scope="module")
+def snapshot_db(tmp_path_factory):
+    """The bundled snapshot synced once into a database file that each test opens."""
+    path = tmp_path_factory.mktemp("search") / "episodes.db"
+
+    async def build():
+        store = await Store.open(path)
+        await Syncer(store, FeedConfig(), resolve_source("")).sync()
+        await store.close()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+async def searcher(snapshot_db):
+    store = await Store.open(snapshot_db)
+    yield Searcher(store)
+    await store.close()
+
+
+def is_expected(match, expected):
+    episode = match.episode
+    return episode.number == expected if isinstance(expected, int) else episode.title.startswith(expected)
+
+
+async def evaluate(searcher):
+    top1, reciprocal, misses = 0, 0.0, []
+    for query, expected in QUERIES:
+        results = await searcher.search(query, limit=10)
+        rank = next((i for i, m in enumerate(results, 1) if is_expected(m, expected)), None)
+        top1 += rank == 1
+        reciprocal += 1 / rank if rank else 0
+        if rank != 1:
+            misses.append((query, expected, rank, [m.episode.display_title[:40] for m in results[:3]]))
+    return top1 / len(QUERIES), reciprocal / len(QUERIES), misses
+
+
+async def test_query_set_top1_and_mrr(searcher):
+    assert len(QUERIES) >= 40
+    top1, mrr, misses = await evaluate(searcher)
+    print(f"\nsearch quality: {len(QUERIES)} queries, top-1 {top1:.3f}, MRR {mrr:.3f}")
+    for miss in misses:
+        print("  miss:", miss)
+    assert top1 >= TOP1_THRESHOLD, misses
+    assert mrr >= MRR_THRESHOLD, misses
+
+
+async def test_caddy_chapter_match_says_which_chapter(searcher):
+    (match,) = await searcher.search("hand-based interactions", limit=1)
+    assert match.episode.number == 64
+    assert (match.matched.field, match.matched.text, match.matched.start_seconds) == (
+        "chapter", "Discovery of hand-based interactions", 706)
+
+
+async def test_guest_match_is_reported(searcher):
+    (match,) = await searcher.search("raghavan", limit=1)
+    assert (match.matched.field, match.matched.text) == ("guest", "Raghavan")
+
+
+async def test_number_beats_titles_containing_the_number(searcher):
+    results = await searcher.search("64", limit=5)
+    assert results[0].episode.number == 64 and results[0].matched.field == "number"
+
+
+async def test_unknown_number_finds_nothing_by_number(searcher):
+    assert all(m.matched.field != "number" for m in await searcher.search("#999"))
+
+
+async def test_common_words_do_not_outrank_the_topic(searcher):
+    results = await searcher.search("building the meta caddy", limit=3)
+    assert results[0].episode.number == 64
+
+
+@pytest.mark.parametrize("query", ['"', '""', "*", "caddy*", "-caddy", "NEAR(", "NEAR(a b)", "a:b", "title:caddy",
+                                   "(", ")", "((caddy", "AND", "OR NOT", "^caddy", "{title}: x", "'", "\\", "\x00"])
+async def test_fts_syntax_in_user_text_is_just_text(searcher, query):
+    results = await searcher.search(query)
+    assert isinstance(results, list)
+    if "caddy" in query:
+        assert results and results[0].episode.number == 64
+
+
+async def test_empty_and_huge_queries(searcher):
+    assert await searcher.search("") == []
+    assert await searcher.search("   ") == []
+    huge = ("caddy " * 1000)[:5000]
+    results = await searcher.search(huge)
+    assert results[0].episode.number == 64
+
+
+async def test_nonsense_finds_nothing(searcher):
+    assert await searcher.search("zzqxv wqpfj") == []
+
+
+async def test_autocomplete_limits_and_completion_as_you_type(searcher):
+    for prefix in ["c", "ca", "cad", "cadd", "caddy", "ra", "kot", "the", "meta"]:
+        choices = await searcher.autocomplete(prefix)
+        assert len(choices) <= MAX_AUTOCOMPLETE_CHOICES
+        assert all(0 < len(name) <= MAX_CHOICE_NAME and len(value) <= 100 for name, value in choices)
+    name, value = (await searcher.autocomplete("cadd"))[0]
+    assert name.startswith("64: Caddy")
+    picked = await searcher.best(value)
+    assert picked.episode.number == 64
+
+
+async def test_autocomplete_with_nothing_typed_lists_the_newest(searcher):
+    choices = await searcher.autocomplete("")
+    assert len(choices) == MAX_AUTOCOMPLETE_CHOICES
+    assert choices[0][0].startswith("86:")
+
+
+def test_number_aliases():
+    for text in ["64", "#64", "ep 64", "ep64", "Ep. 64", "episode 64", "Episode #64", " no. 64 "]:
+        assert number_in_query(text) == 64, text
+    for text in ["64 caddy", "ep", "#", "6 4", "episode sixty-four"]:
+        assert number_in_query(text) is None, text
+
+
+async def test_titles_in_any_script_and_with_accents_are_searchable(store, feed_server):
+    from tests.conftest import rss, rss_item
+
+    url = feed_server.serve(body=rss(
+        rss_item(title="Schöne Grüße aus München", guid="de", audio="https://x/de.mp3"),
+        rss_item(title="東京 の ポッドキャスト", guid="ja", audio="https://x/ja.mp3"),
+        rss_item(title="Привет мир", guid="ru", audio="https://x/ru.mp3"),
+    ))
+    await Syncer(store, FeedConfig(), url).sync()
+    searcher = Searcher(store)
+    assert (await searcher.search("grusse munchen"))[0].episode.guid == "de"
+    assert (await searcher.search("東京"))[0].episode.guid == "ja"
+    assert (await searcher.search("привет"))[0].episode.guid == "ru"
+
+
+async def test_typos_still_match_when_the_notes_hold_a_huge_vocabulary(searcher):
+    from bot.core.search import SPELLING_CANDIDATES, SearchIndex
+
+    index = await searcher.index()
+    counts = dict(index.document_counts)
+    # 60,000 made-up words that all start like "caddy", as a hostile feed's notes could hold.
+    counts.update({f"c{n:07d}": 1 for n in range(60_000)})
+    searcher._index = SearchIndex(index.episodes, counts, index.generation)
+    assert len(searcher._index.spelling_candidates("cadddy")) <= SPELLING_CANDIDATES
+    (best,) = await searcher.search("cadddy", limit=1)
+    assert best.episode.number == 64
+
+
+async def test_autocomplete_names_keep_the_matched_chapter_and_shorten_the_title(searcher):
+    choices = await searcher.autocomplete("hand-based interactions")
+    name = choices[0][0]
+    assert len(name) <= 100 and name.endswith("· chapter: Discovery of hand-based interactions")
+    assert name.startswith("64: Caddy") and "…" in name
+
+
+def test_notes_snippets_cut_at_word_boundaries_and_never_inside_a_url():
+    from bot.core.search import _snippet
+
+    url = "https://example.com/" + "segment/" * 12 + "end"
+    text = f"Intro words here. Read {url} for the background on caching layers and eviction policies today."
+    snippet, word = _snippet(text, [{"eviction": 1.0}], width=60)
+    assert word == "eviction" and "eviction" in snippet
+    for piece in snippet.strip("…").split():
+        assert piece in text.split()  # whole words only: the URL is there whole or not at all
+
+
+async def test_a_result_found_only_by_misspelling_ranks_below_every_exact_one(tmp_path):
+    from tests.conftest import rss, rss_item
+
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss(
+        rss_item(title="Swoft internals", guid="misspelt", number=1, audio="https://cdn.example/1.mp3"),
+        rss_item(title="Mobile apps", guid="exact", number=2, audio="https://cdn.example/2.mp3",
+                 notes="<p>We rewrote the app in Swift last year.</p>"),
+        *(rss_item(title=f"Filler {n}", guid=f"f{n}", number=10 + n, audio=f"https://cdn.example/f{n}.mp3")
+          for n in range(6)),
+    ))
+    store = await Store.open(tmp_path / "episodes.db")
+    try:
+        await Syncer(store, FeedConfig(), str(feed)).sync()
+        searcher = Searcher(store)
+        assert [m.episode.number for m in await searcher.search("swift")] == [2, 1]
+        assert [m.episode.number for m in await searcher.search("swift", limit=1)] == [2]
+        assert [m.episode.number for m in await searcher.search("swoft")] == [1]  # a typo still finds
+    finally:
+        await store.close()

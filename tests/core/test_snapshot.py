@@ -1,0 +1,26 @@
+"""The bundled snapshot is exactly what the builder makes from the shared facts."""
+
+import json
+import sys
+
+import pytest
+
+from bot.core.feed import BUNDLED_SNAPSHOT
+from tests.conftest import ROOT
+
+FACTS = ROOT.parent / "shared" / "data" / "episodes.json"
+
+
+@pytest.mark.skipif(not FACTS.exists(), reason="shared/data is not beside this checkout")
+def test_committed_snapshot_is_rebuilt_identically():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_snapshot
+
+    rebuilt = build_snapshot.build(json.loads(FACTS.read_text(encoding="utf-8")))
+    assert rebuilt == BUNDLED_SNAPSHOT.read_text(encoding="utf-8"), "run `make snapshot` and commit the result"
+
+
+def test_snapshot_says_it_is_a_reconstruction():
+    text = BUNDLED_SNAPSHOT.read_text(encoding="utf-8")
+    assert "reconstruction of the Meta Tech Podcast feed from public pages" in text
+    assert text.count("<item>") == 61
