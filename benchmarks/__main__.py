@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from bot.core.config import FeedConfig
 from bot.core.feed import resolve_source
 from bot.core.models import FeedState, PodcastInfo
-from bot.core.search import SearchIndex, Searcher
+from bot.core.search import Searcher, SearchIndex
 from bot.core.store import EpisodeWrite, Store
 from bot.core.sync import Syncer, fingerprint
 
@@ -119,8 +119,7 @@ async def huge_vocabulary_rows(store: Store) -> list[list[str]]:
     rows = []
     for name, call in (
         ("search, 2M-word vocabulary", searcher.search),
-        ("baseline: fuzzy expansion over the whole 2M vocabulary",
-         functools.partial(extract_words, vocabulary)),
+        ("baseline: fuzzy expansion over the whole 2M vocabulary", functools.partial(extract_words, vocabulary)),
     ):
         sample = queries if name.startswith("search") else queries[:30]  # the baseline is slow
         stats = await timed([functools.partial(call, query) for query in sample])
@@ -130,20 +129,31 @@ async def huge_vocabulary_rows(store: Store) -> list[list[str]]:
 
 async def extract_words(vocabulary: list[str], query: str) -> object:
     """What the typo expansion cost before it was bounded: rapidfuzz over every indexed term."""
-    return [process.extract(word, vocabulary, scorer=fuzz.ratio, score_cutoff=75, limit=12)
-            for word in query.lower().split() if len(word) >= 4]
+    return [
+        process.extract(word, vocabulary, scorer=fuzz.ratio, score_cutoff=75, limit=12)
+        for word in query.lower().split()
+        if len(word) >= 4
+    ]
 
 
 def chapter_bomb_row() -> list[str]:
     result = child("bomb", "-", str(CACHE / "bomb.db"))
-    return ["sync of a feed naming 50 chapters files of 20 MB (chunked)", f"{result['seconds']:.2f} s",
-            f"peak RSS {result['peak_rss_mb']:.0f} MB", "", "bounded: 1 MB each, 20 MB a sync"]
+    return [
+        "sync of a feed naming 50 chapters files of 20 MB (chunked)",
+        f"{result['seconds']:.2f} s",
+        f"peak RSS {result['peak_rss_mb']:.0f} MB",
+        "",
+        "bounded: 1 MB each, 20 MB a sync",
+    ]
 
 
 def child(mode: str, *args: str) -> dict:
     """Run one measurement in a fresh process and read its own peak RSS."""
     output = subprocess.run(
-        [sys.executable, "-m", "benchmarks.child", mode, *args], capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "benchmarks.child", mode, *args],
+        capture_output=True,
+        text=True,
+        check=True,
         cwd=ROOT,
     )
     return json.loads(output.stdout)
@@ -164,8 +174,7 @@ def sync_rows() -> list[list[str]]:
         ("sync-304", "unchanged re-sync, HTTP 304", "< 1 s"),
     ):
         result = child(mode, str(feed), str(database))
-        rows.append([label, f"{result['seconds']:.2f} s", f"peak RSS {result['peak_rss_mb']:.0f} MB", "",
-                     target])
+        rows.append([label, f"{result['seconds']:.2f} s", f"peak RSS {result['peak_rss_mb']:.0f} MB", "", target])
     return rows
 
 
@@ -173,11 +182,20 @@ def cold_start_row(database: Path) -> list[str]:
     samples = []
     for _ in range(COLD_STARTS):
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "bot", "search", "caddy", "--db", str(database)],
-                       capture_output=True, check=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-m", "bot", "search", "caddy", "--db", str(database)],
+            capture_output=True,
+            check=True,
+            cwd=ROOT,
+        )
         samples.append(time.perf_counter() - started)
-    return ["cold start: python -m bot search caddy", f"{statistics.median(samples):.2f} s",
-            f"min {min(samples):.2f} s", f"max {max(samples):.2f} s", "< 1.5 s"]
+    return [
+        "cold start: python -m bot search caddy",
+        f"{statistics.median(samples):.2f} s",
+        f"min {min(samples):.2f} s",
+        f"max {max(samples):.2f} s",
+        "< 1.5 s",
+    ]
 
 
 async def round_trip_row(database: Path) -> list[str]:
@@ -219,8 +237,14 @@ def report(rows: list[list[str]], record: bool) -> None:
     if not record:
         print("\n(not recorded: `make bench-record` writes these to benchmarks/RESULTS.md)")
         return
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
     markdown = [
         "# Benchmark results",
         "",

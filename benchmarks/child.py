@@ -101,8 +101,11 @@ async def _chapter_bomb(store: Store) -> float:
         "<?xml version='1.0'?><rss version='2.0' xmlns:podcast='https://podcastindex.org/namespace/1.0'>"
         f"<channel><title>Bomb</title>{items}</channel></rss>"
     )
-    server = subprocess.Popen([sys.executable, "-c", _CHUNKED_SERVER, str(port), str(folder)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-c", _CHUNKED_SERVER, str(port), str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             with socket.socket() as attempt:

@@ -10,11 +10,11 @@ from pathlib import Path
 import discord
 import yarl
 
-from bot.discord_app.app import PodBot
 from bot.core.config import Config
 from bot.core.search import Searcher
 from bot.core.store import Store
 from bot.core.sync import Syncer
+from bot.discord_app.app import PodBot
 from tests.fake_discord import FakeDiscord
 
 QUERIES = ("caddy", "cadddy", "#64", "rust", "kotlin java", "hand-based interactions", "stylex", "elaine")
@@ -27,8 +27,15 @@ async def episode_round_trips(database: Path, count: int) -> tuple[float, float,
     discord.http.Route.BASE = fake.api_base
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
     store = await Store.open(database)
-    bot = PodBot(config=Config(), store=store, syncer=Syncer(store, Config().feed, "unused"),
-                 searcher=Searcher(store), scheduler=None, http_session=None, guild_ready_timeout=0.05)
+    bot = PodBot(
+        config=Config(),
+        store=store,
+        syncer=Syncer(store, Config().feed, "unused"),
+        searcher=Searcher(store),
+        scheduler=None,
+        http_session=None,
+        guild_ready_timeout=0.05,
+    )
     await bot.login("fake-token")
     connection = asyncio.create_task(bot.connect())
     await bot.wait_until_ready()

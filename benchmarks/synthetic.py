@@ -62,7 +62,7 @@ def _episode_notes(
 def episodes(count: int, seed: int = 1234) -> list[ParsedEpisode]:
     """COUNT episodes, newest first, the same for the same seed."""
     rng = random.Random(seed)
-    start = dt.datetime(2010, 1, 1, 12, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2010, 1, 1, 12, tzinfo=dt.UTC)
     result = []
     for number in range(count, 0, -1):
         topic, thing = rng.choice(TOPICS), rng.choice(THINGS)
@@ -72,23 +72,36 @@ def episodes(count: int, seed: int = 1234) -> list[ParsedEpisode]:
             title += " with " + " and ".join(guests)
         duration = rng.randint(1500, 4200)
         notes_html, notes_text, chapters = _episode_notes(rng, topic, thing, guests, duration)
-        result.append(ParsedEpisode(
-            guid=f"synthetic-{seed}-{number}", title=title, title_is_derived=False, number=number,
-            episode_type="full", published=start + dt.timedelta(hours=6 * number), duration_seconds=duration,
-            link=f"https://podcast.example/{number}", audio_url=f"https://cdn.example/ep{number}.mp3",
-            description_html=notes_html, description_text=notes_text, links=(), chapters=chapters,
-            guests=tuple(guests),
-        ))
+        result.append(
+            ParsedEpisode(
+                guid=f"synthetic-{seed}-{number}",
+                title=title,
+                title_is_derived=False,
+                number=number,
+                episode_type="full",
+                published=start + dt.timedelta(hours=6 * number),
+                duration_seconds=duration,
+                link=f"https://podcast.example/{number}",
+                audio_url=f"https://cdn.example/ep{number}.mp3",
+                description_html=notes_html,
+                description_text=notes_text,
+                links=(),
+                chapters=chapters,
+                guests=tuple(guests),
+            )
+        )
     return result
 
 
 def feed_xml(items: list[ParsedEpisode]) -> bytes:
     """The episodes as an RSS feed in the libsyn layout."""
-    parts = ['<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
-             'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Synthetic</title>']
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>Synthetic</title>'
+    ]
     for episode in items:
         parts.append(
-            f"<item><title>{escape(episode.title)}</title><guid isPermaLink=\"false\">{episode.guid}</guid>"
+            f'<item><title>{escape(episode.title)}</title><guid isPermaLink="false">{episode.guid}</guid>'
             f"<pubDate>{episode.published:%a, %d %b %Y %H:%M:%S +0000}</pubDate>"
             f"<description><![CDATA[{episode.description_html}]]></description>"
             f'<enclosure url="{episode.audio_url}" type="audio/mpeg" length="1"/>'

@@ -9,12 +9,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.discord_app import embeds
-from bot.discord_app.app import PodBot
 from bot.core.feed import FeedError
 from bot.core.models import GuildSettings
-from bot.discord_app.permissions import missing_permissions
 from bot.core.sync import SyncInProgress
+from bot.discord_app import embeds
+from bot.discord_app.app import PodBot
+from bot.discord_app.permissions import missing_permissions
+
 
 def resync_cooldown(interaction: discord.Interaction) -> app_commands.Cooldown | None:
     seconds = interaction.client.config.discord.resync_cooldown_seconds  # type: ignore[attr-defined]
@@ -85,7 +86,8 @@ class Admin(commands.Cog):
             outbox=", ".join(f"{count} {state}" for state, count in sorted(outbox.counts.items())) or None,
             last_announce_failure=(
                 f"{failure.last_error} (Discord error {failure.error_code}, {failure.attempts} attempts, {failure.state})"
-                if failure else None
+                if failure
+                else None
             ),
             latency_ms=None if math.isnan(latency) or math.isinf(latency) else latency * 1000,
             version=__version__,
@@ -125,8 +127,10 @@ class Admin(commands.Cog):
         await self.bot.store.set_announce_role(interaction.guild.id, role.id)
         message = f"Announcements will ping {role.mention}."
         if not role.mentionable and not interaction.guild.me.guild_permissions.mention_everyone:
-            message += ("\n⚠️ The role is not mentionable and I lack the Mention Everyone permission, "
-                        "so the ping will not notify anyone.")
+            message += (
+                "\n⚠️ The role is not mentionable and I lack the Mention Everyone permission, "
+                "so the ping will not notify anyone."
+            )
         await interaction.response.send_message(message, ephemeral=True)
 
     @announce.command(name="off", description="Stop announcing new episodes here")

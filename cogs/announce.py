@@ -19,14 +19,19 @@ import aiohttp
 import discord
 from discord.ext import commands
 
-from bot.discord_app import embeds
-from bot.discord_app.app import PodBot
 from bot.core.models import Episode, GuildSettings, OutboxRow, SyncReport
 from bot.core.outbox import (
-    MAX_ATTEMPTS, PERMANENT_ERROR_CODES, PERMISSION_ERROR_CODES, Delivery, plan_deliveries, retry_delay,
+    MAX_ATTEMPTS,
+    PERMANENT_ERROR_CODES,
+    PERMISSION_ERROR_CODES,
+    Delivery,
+    plan_deliveries,
+    retry_delay,
 )
-from bot.discord_app.permissions import missing_permissions
 from bot.core.store import utcnow
+from bot.discord_app import embeds
+from bot.discord_app.app import PodBot
+from bot.discord_app.permissions import missing_permissions
 
 log = logging.getLogger(__name__)
 HISTORY_LOOKBACK = 50
@@ -118,8 +123,9 @@ class Announcements(commands.Cog):
                 if revived:
                     when = discord.utils.format_dt(utcnow(), "R")
                     await self.store.set_announce_note(
-                        guild_id, f"Permissions in #{channel} came back {when}; {revived} waiting "
-                                  f"announcement{'s' if revived != 1 else ''} posted again."
+                        guild_id,
+                        f"Permissions in #{channel} came back {when}; {revived} waiting "
+                        f"announcement{'s' if revived != 1 else ''} posted again.",
                     )
 
     async def _settle_interrupted(self) -> None:
@@ -155,16 +161,18 @@ class Announcements(commands.Cog):
         full, minimal = announcement_embed_for(episodes), embeds.minimal_announcement_embed(episodes)
         try:
             try:
-                message = await channel.send(content=content, embed=full, nonce=delivery.nonce,
-                                             allowed_mentions=mentions)
+                message = await channel.send(
+                    content=content, embed=full, nonce=delivery.nonce, allowed_mentions=mentions
+                )
             except discord.HTTPException as error:
                 if error.code != INVALID_FORM_BODY:
                     raise
                 # Discord refused what the feed put in the payload: that payload will never pass,
                 # so try once more with the smallest safe one, and give up if even that fails.
                 log.warning("announcement refused as invalid (%s); posting a minimal one", error.text)
-                message = await channel.send(content=content, embed=minimal, nonce=delivery.nonce,
-                                             allowed_mentions=mentions)
+                message = await channel.send(
+                    content=content, embed=minimal, nonce=delivery.nonce, allowed_mentions=mentions
+                )
         except discord.HTTPException as error:
             await self._record_failure(delivery, error.code, f"{error.status} {error.text or error}".strip())
             return
@@ -179,8 +187,9 @@ class Announcements(commands.Cog):
 
     async def _record_failure(self, delivery: Delivery, code: int, text: str) -> None:
         if code in PERMANENT_ERROR_CODES:
-            log.warning("announcement in channel %s failed for good until settings change: %s",
-                        delivery.channel_id, text)
+            log.warning(
+                "announcement in channel %s failed for good until settings change: %s", delivery.channel_id, text
+            )
             await self.store.update_announcements(delivery.row_ids, "failed", error=text, error_code=code)
         else:
             await self._retry(delivery, text, code)
@@ -192,8 +201,9 @@ class Announcements(commands.Cog):
             return
         retry_at = utcnow() + retry_delay(attempts)
         log.warning("announcement in channel %s failed (%s); retrying at %s", delivery.channel_id, text, retry_at)
-        await self.store.update_announcements(delivery.row_ids, "pending", error=text, error_code=code,
-                                              retry_at=retry_at)
+        await self.store.update_announcements(
+            delivery.row_ids, "pending", error=text, error_code=code, retry_at=retry_at
+        )
 
     async def _edit_changed(self) -> None:
         stale = await self.store.stale_announcements()

@@ -6,10 +6,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord_app import embeds
-from bot.discord_app.app import PodBot
 from bot.core.search import MAX_QUERY_CHARS, Searcher, is_choice_value
 from bot.core.store import Store
+from bot.discord_app import embeds
+from bot.discord_app.app import PodBot
 from bot.discord_app.views import MAX_ALTERNATIVES, EpisodeView, SearchView, close_alternatives, respond_with
 
 SEARCH_RESULTS = 25
@@ -35,8 +35,10 @@ class Episodes(commands.Cog):
                 message += " Try fewer words or /search."
             await interaction.response.send_message(message[:2000], ephemeral=True)
             return
-        alternatives = [] if is_choice_value(query) else close_alternatives(
-            await self.searcher.search(query, limit=1 + MAX_ALTERNATIVES)
+        alternatives = (
+            []
+            if is_choice_value(query)
+            else close_alternatives(await self.searcher.search(query, limit=1 + MAX_ALTERNATIVES))
         )
         podcast = await self.store.podcast()
         await respond_with(interaction, EpisodeView(interaction.user.id, best, alternatives, podcast))
@@ -45,7 +47,9 @@ class Episodes(commands.Cog):
     async def episode_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=name, value=value) for name, value in await self.searcher.autocomplete(current)]
+        return [
+            app_commands.Choice(name=name, value=value) for name, value in await self.searcher.autocomplete(current)
+        ]
 
     @app_commands.command(name="search", description="List the episodes matching a query")
     @app_commands.describe(query="Words from a title, a guest, a chapter or the notes")

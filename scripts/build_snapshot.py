@@ -98,7 +98,7 @@ def show_notes_html(episode: dict) -> str:
     if links:
         items = "".join(
             f'<li>{html.escape(link.get("label") or link["url"], quote=False)}: <a href="{html.escape(link["url"])}">'
-            f'{html.escape(link["url"], quote=False)}</a></li>'
+            f"{html.escape(link['url'], quote=False)}</a></li>"
             for link in links
         )
         parts.append(f"<p>Links</p><ul>{items}</ul>")
@@ -151,7 +151,7 @@ def item_xml(episode: dict, published: dt.date | None, date_comment: str | None)
     if published:
         if date_comment:
             lines.append(f"    <!-- {date_comment} -->")
-        stamp = dt.datetime.combine(published, dt.time(12, 0), dt.timezone.utc)
+        stamp = dt.datetime.combine(published, dt.time(12, 0), dt.UTC)
         lines.append(f"    <pubDate>{format_datetime(stamp)}</pubDate>")
     lines.append(f'    <guid isPermaLink="false">{cdata(str(guid))}</guid>')
     if episode.get("slug"):
@@ -160,7 +160,7 @@ def item_xml(episode: dict, published: dt.date | None, date_comment: str | None)
     if notes:
         lines.append(f"    <description>{cdata(notes)}</description>")
         lines.append(f"    <content:encoded>{cdata(notes)}</content:encoded>")
-    lines.append(f"    <enclosure length=\"0\" type=\"audio/mpeg\" url={quoteattr(AUDIO_URL.format(stem=stem))} />")
+    lines.append(f'    <enclosure length="0" type="audio/mpeg" url={quoteattr(AUDIO_URL.format(stem=stem))} />')
     duration, duration_comment = duration_element(episode.get("duration"))
     if duration:
         if duration_comment:

@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING
 import pytest
 from aiohttp import web
 
-from tests.loopback import serve_on_loopback
-
 from bot.core.config import Config, FeedConfig
 from bot.core.feed import BUNDLED_SNAPSHOT
 from bot.core.store import Store
+from tests.loopback import serve_on_loopback
 
 if TYPE_CHECKING:
     from bot.discord_app.app import PodBot
@@ -65,8 +64,7 @@ class FeedServer:
         if reply.etag and request.headers.get("If-None-Match") == reply.etag:
             return web.Response(status=304, headers={"ETag": reply.etag})
         headers = {"ETag": reply.etag} if reply.etag else {}
-        return web.Response(status=reply.status, body=reply.body, content_type=reply.content_type,
-                            headers=headers)
+        return web.Response(status=reply.status, body=reply.body, content_type=reply.content_type, headers=headers)
 
     async def start(self) -> None:
         app = web.Application()
@@ -137,9 +135,7 @@ def rss(*items: str, title: str = "Test Podcast") -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
         'xmlns:podcast="https://podcastindex.org/namespace/1.0" xmlns:psc="http://podlove.org/simple-chapters">'
-        f"<channel><title>{title}</title><link>https://example.com</link>"
-        + "".join(items)
-        + "</channel></rss>"
+        f"<channel><title>{title}</title><link>https://example.com</link>" + "".join(items) + "</channel></rss>"
     ).encode()
 
 
@@ -163,8 +159,8 @@ WORDS = ["kotlin", "rust", "python", "compilers", "networking", "privacy", "vide
 
 @dataclasses.dataclass
 class DiscordEnv:
-    fake: "FakeDiscord"
-    bot: "PodBot"
+    fake: FakeDiscord
+    bot: PodBot
     store: Store
 
 
@@ -188,10 +184,10 @@ async def discord_env(tmp_path: Path, bot_feed: str, bot_config: Config) -> Asyn
     import discord
     import yarl
 
-    from bot.discord_app.app import PodBot
     from bot.core.feed import resolve_source
     from bot.core.search import Searcher
     from bot.core.sync import Syncer
+    from bot.discord_app.app import PodBot
     from tests.fake_discord import FakeDiscord
 
     fake = FakeDiscord()
@@ -202,8 +198,15 @@ async def discord_env(tmp_path: Path, bot_feed: str, bot_config: Config) -> Asyn
     store = await Store.open(tmp_path / "episodes.db")
     syncer = Syncer(store, FeedConfig(), resolve_source(bot_feed))
     await syncer.sync()
-    bot = PodBot(config=bot_config, store=store, syncer=syncer, searcher=Searcher(store), scheduler=None,
-                 http_session=None, guild_ready_timeout=0.05)
+    bot = PodBot(
+        config=bot_config,
+        store=store,
+        syncer=syncer,
+        searcher=Searcher(store),
+        scheduler=None,
+        http_session=None,
+        guild_ready_timeout=0.05,
+    )
     await bot.login("fake-token")
     connection = asyncio.create_task(bot.connect())
     await asyncio.wait_for(bot.wait_until_ready(), 10)
@@ -219,7 +222,7 @@ async def discord_env(tmp_path: Path, bot_feed: str, bot_config: Config) -> Asyn
 
 
 @pytest.fixture
-async def fake_discord() -> AsyncIterator["FakeDiscord"]:
+async def fake_discord() -> AsyncIterator[FakeDiscord]:
     """The fake Discord alone, for tests that run the bot as a separate process."""
     from tests.fake_discord import FakeDiscord
 
@@ -231,12 +234,26 @@ async def fake_discord() -> AsyncIterator["FakeDiscord"]:
 
 
 async def start_bot_process(
-    tmp_path: Path, fake: "FakeDiscord", *args: str, token: str = "fake-token", command: str = "run"
+    tmp_path: Path, fake: FakeDiscord, *args: str, token: str = "fake-token", command: str = "run"
 ):
     """`python -m bot run` (or COMMAND) aimed at the fake Discord, with its database in TMP_PATH."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DISCORD_TOKEN": token, "DISCORD_API_BASE": fake.api_base,
-           "DISCORD_GATEWAY_URL": fake.gateway_url}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DISCORD_TOKEN": token,
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+    }
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", command, "--db", str(tmp_path / "bot.db"), *args, cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "bot",
+        command,
+        "--db",
+        str(tmp_path / "bot.db"),
+        *args,
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )

@@ -40,8 +40,15 @@ MEMBER_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_HISTORY
 ADMIN_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_GUILD
 JSON = "application/json"
 
-BOT_USER = {"id": str(APP_ID), "username": "podbot", "discriminator": "0", "global_name": "podbot",
-            "avatar": None, "bot": True, "flags": 0}
+BOT_USER = {
+    "id": str(APP_ID),
+    "username": "podbot",
+    "discriminator": "0",
+    "global_name": "podbot",
+    "avatar": None,
+    "bot": True,
+    "flags": 0,
+}
 
 
 def user(user_id: int, name: str) -> dict[str, Any]:
@@ -53,12 +60,13 @@ USERS = {ADMIN_ID: user(ADMIN_ID, "admin"), MEMBER_ID: user(MEMBER_ID, "member")
 
 def reply(document: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """JSON with the exact Content-Type discord.py checks for (aiohttp's default adds a charset)."""
-    return web.Response(body=json.dumps(document).encode(), status=status,
-                        headers={"Content-Type": JSON, **(headers or {})})
+    return web.Response(
+        body=json.dumps(document).encode(), status=status, headers={"Content-Type": JSON, **(headers or {})}
+    )
 
 
 def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat()
+    return dt.datetime.now(dt.UTC).isoformat()
 
 
 def embed_problems(embeds: list[dict[str, Any]]) -> list[str]:
@@ -83,9 +91,12 @@ def embed_problems(embeds: list[dict[str, Any]]) -> list[str]:
             if len(item.get("name", "")) > 256 or len(item.get("value", "")) > 1024:
                 problems.append(f"field too long: {item.get('name', '')[:30]!r}")
             size += len(item.get("name", "")) + len(item.get("value", ""))
-        for where, url in (("url", embed.get("url")), ("thumbnail", (embed.get("thumbnail") or {}).get("url")),
-                           ("image", (embed.get("image") or {}).get("url")),
-                           ("author.url", (embed.get("author") or {}).get("url"))):
+        for where, url in (
+            ("url", embed.get("url")),
+            ("thumbnail", (embed.get("thumbnail") or {}).get("url")),
+            ("image", (embed.get("image") or {}).get("url")),
+            ("author.url", (embed.get("author") or {}).get("url")),
+        ):
             if url is not None and not _well_formed_url(url):
                 problems.append(f"embed {where} is not a well formed URL: {url[:60]!r}")
         footer = (embed.get("footer") or {}).get("text", "")
@@ -200,11 +211,17 @@ class FakeDiscord:
             if payload["op"] == 1:
                 await socket.send_str(json.dumps({"op": 11}))
             elif payload["op"] == 2:
-                await self.dispatch("READY", {
-                    "v": 10, "user": BOT_USER, "session_id": "fake-session", "resume_gateway_url": self.gateway_url,
-                    "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
-                    "application": {"id": str(APP_ID), "flags": 0},
-                })
+                await self.dispatch(
+                    "READY",
+                    {
+                        "v": 10,
+                        "user": BOT_USER,
+                        "session_id": "fake-session",
+                        "resume_gateway_url": self.gateway_url,
+                        "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+                        "application": {"id": str(APP_ID), "flags": 0},
+                    },
+                )
                 await self.dispatch("GUILD_CREATE", self.guild())
                 self.ready.set()
         return socket
@@ -215,26 +232,73 @@ class FakeDiscord:
 
     def guild(self) -> dict[str, Any]:
         def role(role_id: int, name: str, permissions: int, mentionable: bool = False) -> dict[str, Any]:
-            return {"id": str(role_id), "name": name, "permissions": str(permissions), "position": 0, "color": 0,
-                    "hoist": False, "managed": False, "mentionable": mentionable, "flags": 0}
+            return {
+                "id": str(role_id),
+                "name": name,
+                "permissions": str(permissions),
+                "position": 0,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": mentionable,
+                "flags": 0,
+            }
 
         def channel(channel_id: int, name: str, overwrites: list[dict[str, Any]]) -> dict[str, Any]:
-            return {"id": str(channel_id), "type": 0, "name": name, "position": 0, "guild_id": str(GUILD_ID),
-                    "permission_overwrites": overwrites, "nsfw": False, "parent_id": None}
+            return {
+                "id": str(channel_id),
+                "type": 0,
+                "name": name,
+                "position": 0,
+                "guild_id": str(GUILD_ID),
+                "permission_overwrites": overwrites,
+                "nsfw": False,
+                "parent_id": None,
+            }
 
         deny_send = [{"id": str(BOT_ROLE), "type": 0, "allow": "0", "deny": str(SEND_MESSAGES)}]
         return {
-            "id": str(GUILD_ID), "name": "Podcast fans", "owner_id": str(ADMIN_ID), "icon": None, "splash": None,
-            "features": [], "emojis": [], "stickers": [], "large": False, "unavailable": False, "member_count": 3,
-            "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,
-            "mfa_level": 0, "premium_tier": 0, "nsfw_level": 0, "system_channel_flags": 0,
-            "preferred_locale": "en-US", "afk_timeout": 300, "joined_at": now_iso(),
-            "roles": [role(GUILD_ID, "@everyone", MEMBER_PERMISSIONS), role(BOT_ROLE, "podbot", 0),
-                      role(FANS_ROLE, "fans", 0, mentionable=True)],
+            "id": str(GUILD_ID),
+            "name": "Podcast fans",
+            "owner_id": str(ADMIN_ID),
+            "icon": None,
+            "splash": None,
+            "features": [],
+            "emojis": [],
+            "stickers": [],
+            "large": False,
+            "unavailable": False,
+            "member_count": 3,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "premium_tier": 0,
+            "nsfw_level": 0,
+            "system_channel_flags": 0,
+            "preferred_locale": "en-US",
+            "afk_timeout": 300,
+            "joined_at": now_iso(),
+            "roles": [
+                role(GUILD_ID, "@everyone", MEMBER_PERMISSIONS),
+                role(BOT_ROLE, "podbot", 0),
+                role(FANS_ROLE, "fans", 0, mentionable=True),
+            ],
             "channels": [channel(NEWS_CHANNEL, "news", []), channel(LOCKED_CHANNEL, "locked", deny_send)],
-            "members": [{"user": BOT_USER, "roles": [str(BOT_ROLE)], "joined_at": now_iso(), "deaf": False,
-                         "mute": False, "flags": 0}],
-            "voice_states": [], "presences": [], "threads": [], "stage_instances": [],
+            "members": [
+                {
+                    "user": BOT_USER,
+                    "roles": [str(BOT_ROLE)],
+                    "joined_at": now_iso(),
+                    "deaf": False,
+                    "mute": False,
+                    "flags": 0,
+                }
+            ],
+            "voice_states": [],
+            "presences": [],
+            "threads": [],
+            "stage_instances": [],
             "guild_scheduled_events": [],
         }
 
@@ -245,30 +309,51 @@ class FakeDiscord:
         token = f"token-{interaction_id}"
         permissions = ADMIN_PERMISSIONS if user_id == ADMIN_ID else MEMBER_PERMISSIONS
         payload = {
-            "id": str(interaction_id), "application_id": str(APP_ID), "type": kind, "token": token,
-            "version": 1, "guild_id": str(GUILD_ID), "channel_id": str(NEWS_CHANNEL),
+            "id": str(interaction_id),
+            "application_id": str(APP_ID),
+            "type": kind,
+            "token": token,
+            "version": 1,
+            "guild_id": str(GUILD_ID),
+            "channel_id": str(NEWS_CHANNEL),
             "channel": {"id": str(NEWS_CHANNEL), "type": 0, "name": "news", "guild_id": str(GUILD_ID)},
-            "member": {"user": USERS[user_id], "roles": [], "joined_at": now_iso(), "deaf": False, "mute": False,
-                       "permissions": str(permissions), "flags": 0},
-            "app_permissions": str(MEMBER_PERMISSIONS), "locale": "en-US", "guild_locale": "en-US",
-            "entitlements": [], "authorizing_integration_owners": {"0": str(GUILD_ID)}, "context": 0,
-            "attachment_size_limit": 8388608, "data": data,
+            "member": {
+                "user": USERS[user_id],
+                "roles": [],
+                "joined_at": now_iso(),
+                "deaf": False,
+                "mute": False,
+                "permissions": str(permissions),
+                "flags": 0,
+            },
+            "app_permissions": str(MEMBER_PERMISSIONS),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "context": 0,
+            "attachment_size_limit": 8388608,
+            "data": data,
         }
         record = Interaction(interaction_id, token, payload)
         self.interactions[token] = record
         return record
 
     async def command(
-        self, name: str, options: list[dict[str, Any]] | None = None, *, user_id: int = MEMBER_ID,
-        resolved: dict[str, Any] | None = None, wait: bool = True,
+        self,
+        name: str,
+        options: list[dict[str, Any]] | None = None,
+        *,
+        user_id: int = MEMBER_ID,
+        resolved: dict[str, Any] | None = None,
+        wait: bool = True,
     ) -> Interaction:
         """Run a slash command; NAME may be 'admin announce channel'. Waits for the first answer."""
         parts = name.split()
         nested: list[dict[str, Any]] = options or []
         for sub in reversed(parts[1:]):
             nested = [{"name": sub, "type": 1 if sub == parts[-1] else 2, "options": nested}]
-        data = {"id": str(next(self._ids)), "name": parts[0], "type": 1, "options": nested,
-                "guild_id": str(GUILD_ID)}
+        data = {"id": str(next(self._ids)), "name": parts[0], "type": 1, "options": nested, "guild_id": str(GUILD_ID)}
         if resolved:
             data["resolved"] = resolved
         record = self._base_interaction(2, user_id, data)
@@ -279,25 +364,46 @@ class FakeDiscord:
 
     async def message(self, content: str, *, user_id: int = MEMBER_ID) -> None:
         """A member posts CONTENT in #news; mentions of the bot are written <@id> as in Discord."""
-        await self.dispatch("MESSAGE_CREATE", {
-            "id": str(next(self._ids)), "channel_id": str(NEWS_CHANNEL), "guild_id": str(GUILD_ID),
-            "author": USERS[user_id], "member": {"roles": [], "joined_at": now_iso(), "deaf": False, "mute": False},
-            "content": content, "timestamp": now_iso(), "edited_timestamp": None, "tts": False,
-            "mention_everyone": False, "mentions": [BOT_USER] if f"<@{APP_ID}>" in content else [],
-            "mention_roles": [], "attachments": [], "embeds": [], "pinned": False, "type": 0, "flags": 0,
-        })
+        await self.dispatch(
+            "MESSAGE_CREATE",
+            {
+                "id": str(next(self._ids)),
+                "channel_id": str(NEWS_CHANNEL),
+                "guild_id": str(GUILD_ID),
+                "author": USERS[user_id],
+                "member": {"roles": [], "joined_at": now_iso(), "deaf": False, "mute": False},
+                "content": content,
+                "timestamp": now_iso(),
+                "edited_timestamp": None,
+                "tts": False,
+                "mention_everyone": False,
+                "mentions": [BOT_USER] if f"<@{APP_ID}>" in content else [],
+                "mention_roles": [],
+                "attachments": [],
+                "embeds": [],
+                "pinned": False,
+                "type": 0,
+                "flags": 0,
+            },
+        )
 
     async def autocomplete(self, name: str, option: str, value: str) -> list[dict[str, Any]]:
-        data = {"id": str(next(self._ids)), "name": name, "type": 1, "guild_id": str(GUILD_ID),
-                "options": [{"name": option, "type": 3, "value": value, "focused": True}]}
+        data = {
+            "id": str(next(self._ids)),
+            "name": name,
+            "type": 1,
+            "guild_id": str(GUILD_ID),
+            "options": [{"name": option, "type": 3, "value": value, "focused": True}],
+        }
         record = self._base_interaction(4, MEMBER_ID, data)
         await self.dispatch("INTERACTION_CREATE", record.payload)
         await asyncio.wait_for(record.answered.wait(), 10)
         assert record.callback and record.callback["type"] == 8, record.callback
         return record.callback["data"]["choices"]
 
-    async def click(self, message: dict[str, Any], custom_id: str, *, user_id: int = MEMBER_ID,
-                    values: list[str] | None = None) -> Interaction:
+    async def click(
+        self, message: dict[str, Any], custom_id: str, *, user_id: int = MEMBER_ID, values: list[str] | None = None
+    ) -> Interaction:
         component_type = 3 if values is not None else 2
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
         if values is not None:
@@ -308,7 +414,9 @@ class FakeDiscord:
         await asyncio.wait_for(record.answered.wait(), 10)
         return record
 
-    async def wait_for(self, record: Interaction, predicate: Callable[[Interaction], bool], timeout: float = 10) -> None:
+    async def wait_for(
+        self, record: Interaction, predicate: Callable[[Interaction], bool], timeout: float = 10
+    ) -> None:
         async with record.changed:
             await asyncio.wait_for(record.changed.wait_for(lambda: predicate(record)), timeout)
 
@@ -352,19 +460,30 @@ class FakeDiscord:
         return reply(BOT_USER)
 
     async def _application(self, request, parts, body):
-        return reply({
-            "id": str(APP_ID), "name": "podbot", "description": "", "icon": None, "bot_public": True,
-            "bot_require_code_grant": False, "owner": USERS[ADMIN_ID], "verify_key": "0" * 64, "flags": 0,
-            "team": None, "summary": "",
-        })
+        return reply(
+            {
+                "id": str(APP_ID),
+                "name": "podbot",
+                "description": "",
+                "icon": None,
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": USERS[ADMIN_ID],
+                "verify_key": "0" * 64,
+                "flags": 0,
+                "team": None,
+                "summary": "",
+            }
+        )
 
     async def _put_commands(self, request, parts, body):
         scope = "global" if len(parts) == 3 else f"guild:{parts[3]}"
         for command in body:
             for problem in _command_problems(command):
                 self.violations.append(f"command {command.get('name')}: {problem}")
-        registered = [{**command, "id": str(next(self._ids)), "application_id": str(APP_ID), "version": "1"}
-                      for command in body]
+        registered = [
+            {**command, "id": str(next(self._ids)), "application_id": str(APP_ID), "version": "1"} for command in body
+        ]
         self.commands[scope] = registered
         return reply(registered)
 
@@ -373,11 +492,23 @@ class FakeDiscord:
         if len(data.get("content") or "") > 2000:
             problems.append("content > 2000")
         message = {
-            "id": str(next(self._ids)), "channel_id": str(channel_id), "author": BOT_USER, "type": 0,
-            "content": data.get("content") or "", "embeds": data.get("embeds") or [],
-            "components": data.get("components") or [], "timestamp": now_iso(), "edited_timestamp": None,
-            "tts": False, "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
-            "pinned": False, "flags": data.get("flags", 0), "nonce": data.get("nonce"),
+            "id": str(next(self._ids)),
+            "channel_id": str(channel_id),
+            "author": BOT_USER,
+            "type": 0,
+            "content": data.get("content") or "",
+            "embeds": data.get("embeds") or [],
+            "components": data.get("components") or [],
+            "timestamp": now_iso(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "pinned": False,
+            "flags": data.get("flags", 0),
+            "nonce": data.get("nonce"),
             "allowed_mentions": data.get("allowed_mentions"),
         }
         if interaction is not None:
@@ -394,14 +525,17 @@ class FakeDiscord:
             return reply({"code": 10062, "message": "Unknown interaction"}, status=404)
         if record.callback is not None:
             self.violations.append(f"second callback for interaction {record.id}")
-            return reply({"code": 40060, "message": "Interaction has already been acknowledged."},
-                                     status=400)
+            return reply({"code": 40060, "message": "Interaction has already been acknowledged."}, status=400)
         kind = body["type"]
         data = body.get("data") or {}
-        answer: dict[str, Any] = {"interaction": {
-            "id": str(record.id), "type": record.payload["type"],
-            "response_message_loading": kind == 5, "response_message_ephemeral": bool(data.get("flags", 0) & 64),
-        }}
+        answer: dict[str, Any] = {
+            "interaction": {
+                "id": str(record.id),
+                "type": record.payload["type"],
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(data.get("flags", 0) & 64),
+            }
+        }
         if kind == 8:
             problems = _choice_problems(data.get("choices", []))
             if problems:
@@ -493,8 +627,10 @@ class FakeDiscord:
         message, problems = self._message(channel_id, body)
         if problems:
             return self._reject(problems)
-        if body.get("nonce") and body.get("enforce_nonce") and any(
-            m["nonce"] == body["nonce"] for m in self.messages.get(channel_id, [])
+        if (
+            body.get("nonce")
+            and body.get("enforce_nonce")
+            and any(m["nonce"] == body["nonce"] for m in self.messages.get(channel_id, []))
         ):
             return reply(next(m for m in self.messages[channel_id] if m["nonce"] == body["nonce"]))
         self.messages.setdefault(channel_id, []).append(message)

@@ -35,8 +35,10 @@ def find_boilerplate(notes: Sequence[str], links: Sequence[Iterable[Link]]) -> t
     sentence_counts = Counter(key for text in notes for key in {_key(s) for s in sentences(text)})
     url_counts = Counter(url for episode_links in links for url in {link.url for link in episode_links})
     threshold = max(SHARE * len(notes), 2)
-    return (tuple(sorted(s for s, n in sentence_counts.items() if n >= threshold)),
-            tuple(sorted(u for u, n in url_counts.items() if n >= threshold)))
+    return (
+        tuple(sorted(s for s, n in sentence_counts.items() if n >= threshold)),
+        tuple(sorted(u for u, n in url_counts.items() if n >= threshold)),
+    )
 
 
 def summary(

@@ -97,9 +97,7 @@ def _clean_title(text: str) -> str:
     return title[:MAX_CHAPTER_TITLE] if _ALNUM_RE.search(title) else ""  # "." or "—" is no title
 
 
-def _chapter(
-    start: int | None, title: str, *, untitled_ok: bool = False, url: str | None = None
-) -> Chapter | None:
+def _chapter(start: int | None, title: str, *, untitled_ok: bool = False, url: str | None = None) -> Chapter | None:
     """A chapter at START called TITLE (cleaned); in a chapter list, a time with no title at all
     still marks a chapter ("Chapter at 12:00") when UNTITLED_OK."""
     if start is None:
@@ -147,9 +145,10 @@ def chapters_from_psc(entries: object, limit: int = MAX_CHAPTERS) -> tuple[Chapt
     """Podlove Simple Chapters as feedparser exposes them: [{'start': '00:01:02.000', 'title': …}]."""
     chapters = []
     for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict):
-            if chapter := _chapter(parse_npt(str(entry.get("start", ""))), str(entry.get("title") or "")):
-                chapters.append(chapter)
+        if isinstance(entry, dict) and (
+            chapter := _chapter(parse_npt(str(entry.get("start", ""))), str(entry.get("title") or ""))
+        ):
+            chapters.append(chapter)
     return normalise(chapters, limit)
 
 
@@ -190,8 +189,10 @@ def chapters_from_lines(lines: list[str], limit: int = MAX_CHAPTERS) -> tuple[Ch
         found.append((chapter, False))
     chapters = [chapter for chapter, _ in found]
     # One lone line is a chapter only when it could be nothing else: a short, titled line.
-    if len(found) == 1 and not found[0][1] and (
-        found[0][0].title.startswith("Chapter at ") or len(found[0][0].title) > _LONE_CHAPTER_TITLE
+    if (
+        len(found) == 1
+        and not found[0][1]
+        and (found[0][0].title.startswith("Chapter at ") or len(found[0][0].title) > _LONE_CHAPTER_TITLE)
     ):
         return ()
     return normalise(chapters, limit)
@@ -215,8 +216,10 @@ _NOT_A_START_BEFORE = re.compile(
 _YEAR_AFTER = re.compile(r"^,?\s*(?:19|20)\d{2}\b")
 _RANGE_END_BEFORE = re.compile(r"\d\s*(?:-|–|—|to|until|till)\s*$", re.IGNORECASE)
 _RANGE_AFTER = re.compile(r"^\s*(?:-|–|—|to)\s*" + _TIME)
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?"
 # A date next to a time makes it a moment, not a chapter start: "Nov 29 01:05:10", "10/24/2021 15:00",
 # "2024-03-01 12:30", "Thursday 8:00".

@@ -20,6 +20,7 @@ import feedparser
 import yarl
 
 from bot import __version__
+
 from .config import FeedConfig
 from .formatting import shorten
 from .heap import spare_new_objects
@@ -58,8 +59,9 @@ def resolve_source(configured: str) -> str:
 def address_policy(source: str, config: FeedConfig) -> AddressPolicy:
     """What requests a sync of SOURCE may make: anything at the feed's own origin (the operator
     chose it), public addresses elsewhere (or LAN ones too, when the operator allowed them)."""
-    return AddressPolicy(trusted=origin_of(source) if is_url(source) else None,
-                         allow_private=config.allow_private_addresses)
+    return AddressPolicy(
+        trusted=origin_of(source) if is_url(source) else None, allow_private=config.allow_private_addresses
+    )
 
 
 def new_http_session(policy: AddressPolicy) -> aiohttp.ClientSession:
@@ -78,9 +80,14 @@ async def fetch(
     A SESSION passed in must come from new_http_session with this source's address_policy."""
     if not is_url(source):
         return FetchResult(body=await asyncio.to_thread(_read_file, Path(source), config.max_bytes))
-    request = _Request(url=source, policy=address_policy(source, config), max_bytes=config.max_bytes,
-                       timeout_seconds=config.timeout_seconds, max_redirects=config.max_redirects,
-                       limit_hint="raise feed.max_bytes in the config to accept it")
+    request = _Request(
+        url=source,
+        policy=address_policy(source, config),
+        max_bytes=config.max_bytes,
+        timeout_seconds=config.timeout_seconds,
+        max_redirects=config.max_redirects,
+        limit_hint="raise feed.max_bytes in the config to accept it",
+    )
     if session is None:
         async with new_http_session(request.policy) as own_session:
             return await _fetch_url(request, own_session, state)
@@ -96,9 +103,14 @@ async def fetch_linked(
 ) -> FetchResult:
     """A file the feed names (a podcast:chapters file): the address policy applies to it and to
     every redirect, with the smaller size cap and timeout of a secondary file."""
-    request = _Request(url=url, policy=policy, max_bytes=config.linked_file_max_bytes,
-                       timeout_seconds=config.linked_file_timeout_seconds, max_redirects=config.max_redirects,
-                       limit_hint="feed.linked_file_max_bytes")
+    request = _Request(
+        url=url,
+        policy=policy,
+        max_bytes=config.linked_file_max_bytes,
+        timeout_seconds=config.linked_file_timeout_seconds,
+        max_redirects=config.max_redirects,
+        limit_hint="feed.linked_file_max_bytes",
+    )
     return await _fetch_url(request, session, validators)
 
 
@@ -106,8 +118,10 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise FeedError(f"{path}: feed file is {size:,} bytes, over the {max_bytes:,}-byte limit "
-                            f"(raise feed.max_bytes in the config to accept it)")
+            raise FeedError(
+                f"{path}: feed file is {size:,} bytes, over the {max_bytes:,}-byte limit "
+                f"(raise feed.max_bytes in the config to accept it)"
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise FeedError(f"{path}: feed file not found") from None
@@ -173,8 +187,9 @@ async def _follow(request: _Request, session: aiohttp.ClientSession, state: Feed
                 target = request.policy.check(str(target.join(yarl.URL(location))))
                 continue
             if response.status == 304:
-                return FetchResult(body=None, etag=state.etag if state else None,
-                                   last_modified=state.last_modified if state else None)
+                return FetchResult(
+                    body=None, etag=state.etag if state else None, last_modified=state.last_modified if state else None
+                )
             if response.status >= 400:
                 raise FeedError(f"{request.label}: HTTP {response.status} {response.reason or ''}".rstrip())
             body = await _read_capped(response, request)
@@ -189,8 +204,9 @@ async def _follow(request: _Request, session: aiohttp.ClientSession, state: Feed
 async def _read_capped(response: aiohttp.ClientResponse, request: _Request) -> bytes:
     """The body, read in chunks and given up on as soon as it passes the cap (compressed bodies
     are counted after decompression, so a gzip bomb stops at the cap too)."""
-    too_big = FeedError(f"{request.label}: response is over the {request.max_bytes:,}-byte limit "
-                        f"({request.limit_hint})")
+    too_big = FeedError(
+        f"{request.label}: response is over the {request.max_bytes:,}-byte limit ({request.limit_hint})"
+    )
     if response.content_length is not None and response.content_length > request.max_bytes:
         raise too_big
     body = bytearray()
@@ -226,8 +242,13 @@ async def _parse_in_child(body: bytes, source: str, config: FeedConfig) -> Parse
     package_root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
     child = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.core.parse_worker", stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
+        sys.executable,
+        "-m",
+        "bot.core.parse_worker",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        env=env,
     )
     assert child.stdin is not None and child.stdout is not None and child.stderr is not None
     stdin, stdout = child.stdin, child.stdout
@@ -246,8 +267,10 @@ async def _parse_in_child(body: bytes, source: str, config: FeedConfig) -> Parse
     try:
         frames = await asyncio.wait_for(exchange(), config.parse_timeout_seconds)
     except TimeoutError:
-        raise FeedError(f"{source}: parsing took longer than {config.parse_timeout_seconds:g} s "
-                        f"(feed.parse_timeout_seconds); gave up") from None
+        raise FeedError(
+            f"{source}: parsing took longer than {config.parse_timeout_seconds:g} s "
+            f"(feed.parse_timeout_seconds); gave up"
+        ) from None
     except (asyncio.IncompleteReadError, BrokenPipeError, ConnectionResetError):
         error = (await child.stderr.read()).decode(errors="replace").strip().splitlines()
         raise FeedError(f"{source}: the feed parser stopped ({error[-1] if error else 'no message'})") from None
@@ -264,8 +287,9 @@ async def _parse_in_child(body: bytes, source: str, config: FeedConfig) -> Parse
     for frame in frames[1:]:
         episodes.extend(await asyncio.to_thread(_episodes_from_frame, frame))
         spare_new_objects()
-    return ParsedFeed(podcast=podcast, episodes=tuple(episodes), skipped_items=skipped, warnings=warnings,
-                      complete=complete)
+    return ParsedFeed(
+        podcast=podcast, episodes=tuple(episodes), skipped_items=skipped, warnings=warnings, complete=complete
+    )
 
 
 def _episodes_from_frame(frame: bytes) -> list[ParsedEpisode]:
@@ -283,8 +307,10 @@ def read_entries(
 ) -> tuple[list[ParsedEpisode | None], FeedWarnings]:
     """feedparser's ENTRIES (item FIRST_POSITION on) as ParsedEpisodes (None: nothing usable)."""
     warnings = FeedWarnings()
-    read = [episode_from_entry(entry, ItemContext(position, source, limits, warnings, people))
-            for position, entry in enumerate(entries, start=first_position)]
+    read = [
+        episode_from_entry(entry, ItemContext(position, source, limits, warnings, people))
+        for position, entry in enumerate(entries, start=first_position)
+    ]
     return read, warnings
 
 
@@ -331,8 +357,11 @@ def parse_sync(
                 skipped.append(f"item {position}: repeats guid {episode.guid}")
                 continue
             # Another file on another day: a publisher reused a GUID by mistake. Two episodes.
-            warnings.add("reuses another item's guid for a different episode; kept as its own", position,
-                         shorten(episode.guid, 100))
+            warnings.add(
+                "reuses another item's guid for a different episode; kept as its own",
+                position,
+                shorten(episode.guid, 100),
+            )
             episode = replace(episode, guid=f"{episode.guid}#{position}")
         first_with_guid.setdefault(episode.guid, episode)
         episodes.append(episode)
@@ -356,8 +385,13 @@ def parse_sync(
     if xml_error:
         cut = "; the feed ends mid-item, so its last item is left out" if truncated else ""
         recovered = (f"feed has XML errors: {xml_error}; {len(episodes)} items read{cut}",)
-    return ParsedFeed(podcast=podcast, episodes=tuple(episodes), skipped_items=tuple(skipped),
-                      warnings=recovered + warnings.lines(), complete=not truncated)
+    return ParsedFeed(
+        podcast=podcast,
+        episodes=tuple(episodes),
+        skipped_items=tuple(skipped),
+        warnings=recovered + warnings.lines(),
+        complete=not truncated,
+    )
 
 
 def _ends_mid_document(error: Exception, body: bytes) -> bool:

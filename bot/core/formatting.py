@@ -30,7 +30,7 @@ def iso(value: dt.datetime | None) -> str | None:
     """ISO 8601 in UTC with a Z, as the JSON output promises."""
     if value is None:
         return None
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def shorten(text: str, limit: int) -> str:

@@ -166,7 +166,7 @@ def _published(entry: Any) -> dt.datetime | None:
         # dict.get: feedparser's own get maps one key to the other, with a deprecation warning.
         if parsed := dict.get(entry, key):
             try:
-                return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.timezone.utc)
+                return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC)
             except (OverflowError, ValueError, OSError):
                 return None
     return None

@@ -65,8 +65,10 @@ class LinkedRound:
     def warnings(self) -> list[str]:
         """One line per kind of problem, however many files had it."""
         lines = []
-        for problem, cases in (("chapters file not used (retried later)", self.failed),
-                               ("chapters file has no usable chapters", self.empty)):
+        for problem, cases in (
+            ("chapters file not used (retried later)", self.failed),
+            ("chapters file has no usable chapters", self.empty),
+        ):
             if len(cases) == 1:
                 lines.append(f"{problem}: {cases[0]}")
             elif cases:
@@ -133,7 +135,7 @@ async def _download(
     round_: LinkedRound,
 ) -> tuple[LinkedFile, int]:
     """The file's new record, and the bytes its download used."""
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     base = previous or LinkedFile(url=url)
     validators = FeedState(source=url, etag=base.etag, last_modified=base.last_modified)
     try:
@@ -153,14 +155,27 @@ async def _download(
         failed = replace(base, last_error=str(error), failures=failures, next_attempt_at=now + retry)
         return failed, config.linked_file_max_bytes
     if body is None or (base.body_sha256 is not None and body_digest(body) == base.body_sha256):
-        unchanged = replace(base, fetched_at=now, last_error=None, failures=0, next_attempt_at=None,
-                            etag=etag or base.etag, last_modified=last_modified or base.last_modified)
+        unchanged = replace(
+            base,
+            fetched_at=now,
+            last_error=None,
+            failures=0,
+            next_attempt_at=None,
+            etag=etag or base.etag,
+            last_modified=last_modified or base.last_modified,
+        )
         return unchanged, len(body or b"")
     chapters = await asyncio.to_thread(chapters_from_json, body, config.max_chapters)
     if not chapters:
         round_.empty.append(shorten(url, 200))
-    read = LinkedFile(url=url, etag=etag, last_modified=last_modified, body_sha256=body_digest(body),
-                      chapters=chapters, fetched_at=now)
+    read = LinkedFile(
+        url=url,
+        etag=etag,
+        last_modified=last_modified,
+        body_sha256=body_digest(body),
+        chapters=chapters,
+        fetched_at=now,
+    )
     return read, len(body)
 
 

@@ -20,7 +20,7 @@ def number_in_title(title: str) -> int | None:
     if not match:
         return None
     prefix, number = match.group(1), int(match.group(2))
-    followed_by_separator = bool(re.match(r"\s*[:.\-–—|]", title[match.end(2):]))
+    followed_by_separator = bool(re.match(r"\s*[:.\-–—|]", title[match.end(2) :]))
     if not prefix and (not followed_by_separator or 1900 <= number <= 2100):
         return None
     return number

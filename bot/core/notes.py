@@ -19,8 +19,11 @@ _BARE_URL_RE = re.compile(r"https?://[^\s<>()\"']+[^\s<>()\"'.,;:!?]")
 
 
 # Notes that use any of these are HTML: their source line breaks are only wrapping, not lines.
-_HTML_TAG_RE = re.compile(r"<\s*/?\s*(?:p|br|div|li|ul|ol|a|span|strong|b|i|em|u|h[1-6]|table|tr|td|img|hr|"
-                          r"blockquote|pre|code|figure|section)\b", re.IGNORECASE)
+_HTML_TAG_RE = re.compile(
+    r"<\s*/?\s*(?:p|br|div|li|ul|ol|a|span|strong|b|i|em|u|h[1-6]|table|tr|td|img|hr|"
+    r"blockquote|pre|code|figure|section)\b",
+    re.IGNORECASE,
+)
 
 
 class _NotesParser(HTMLParser):
@@ -143,7 +146,7 @@ def _label_before_url(parsed: _NotesParser, url: str) -> str:
     if position <= 0:
         return url
     line_start = text.rfind("\n", 0, position) + 1
-    return _label_from_line(text[line_start:position + len(url)], position - line_start) or url
+    return _label_from_line(text[line_start : position + len(url)], position - line_start) or url
 
 
 def _label_from_line(line: str, url_start: int) -> str:
@@ -152,7 +155,7 @@ def _label_from_line(line: str, url_start: int) -> str:
     if not prefix or len(prefix) > 90 or prefix.endswith((".", ",")):
         return ""
     prefix = re.split(r"(?<=[.!?)])\s+", prefix)[-1]
-    return prefix.strip(" \"“”")
+    return prefix.strip(' "“”')
 
 
 # A person's name: capitalised words without digits or inner capitals (so not "StyleX" or "Buck2").
@@ -171,7 +174,9 @@ _CHAPTER_GUEST_PATTERNS = (
     re.compile(rf"^Who is ({_NAME})\??$"),
 )
 _NOTES_GUEST_PATTERNS = (
-    re.compile(rf"\b(?:talks? (?:to|with)|chats? with|speaks? (?:to|with)|joined by|spoke with|sits down with)\s+(?:(?:Meta |software |production |research |fellow )?(?:engineers?|scientists?|managers?) )?({_NAME_LIST})"),
+    re.compile(
+        rf"\b(?:talks? (?:to|with)|chats? with|speaks? (?:to|with)|joined by|spoke with|sits down with)\s+(?:(?:Meta |software |production |research |fellow )?(?:engineers?|scientists?|managers?) )?({_NAME_LIST})"
+    ),
     re.compile(rf"\b(?:engineers|guests|guest)\s+({_NAME_LIST})"),
 )
 _NOT_NAMES = frozenset(
@@ -196,8 +201,12 @@ def extract_guests(title: str, chapters: tuple[Chapter, ...] | list[Chapter], no
         for name in re.split(r", and |, | and | & ", names):
             name = re.sub(r"['’]s$", "", name.strip())
             words = name.split(" ")
-            if name and words[0] not in _NOT_NAMES and not _ORGANISATION_WORDS.intersection(words) \
-                    and name not in found:
+            if (
+                name
+                and words[0] not in _NOT_NAMES
+                and not _ORGANISATION_WORDS.intersection(words)
+                and name not in found
+            ):
                 found.append(name)
 
     for pattern in _GUEST_PATTERNS:

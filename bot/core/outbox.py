@@ -41,7 +41,9 @@ class Delivery:
 
 
 def plan_deliveries(
-    rows: list[OutboxRow], digest_after: int, stale_after: dt.timedelta | None = None,
+    rows: list[OutboxRow],
+    digest_after: int,
+    stale_after: dt.timedelta | None = None,
     now: dt.datetime | None = None,
 ) -> list[Delivery]:
     """Each channel's pending rows as separate posts, or one digest when there are more than
@@ -50,7 +52,7 @@ def plan_deliveries(
     by_channel: dict[tuple[int, int], list[OutboxRow]] = defaultdict(list)
     for row in rows:
         by_channel[(row.guild_id, row.channel_id)].append(row)
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     deliveries = []
     for (guild_id, channel_id), channel_rows in by_channel.items():
         stale = stale_after is not None and any(

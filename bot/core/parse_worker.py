@@ -73,8 +73,7 @@ def read_in_parallel(
     global _entries
     _entries = entries
     size = -(-len(entries) // processes)
-    tasks = [(start, min(start + size, len(entries)), source, limits, people)
-             for start in range(0, len(entries), size)]
+    tasks = [(start, min(start + size, len(entries)), source, limits, people) for start in range(0, len(entries), size)]
     with multiprocessing.get_context("fork").Pool(processes) as pool:
         parts = pool.map(_read_slice, tasks)
     episodes: list[Any] = []

@@ -34,7 +34,7 @@ class RefreshScheduler:
         self.syncer = syncer
         self.config = config
         self.listeners: list[ReportListener] = []
-        self._scheduler = AsyncIOScheduler(timezone=dt.timezone.utc)
+        self._scheduler = AsyncIOScheduler(timezone=dt.UTC)
 
     def start(self) -> None:
         self._scheduler.add_job(
@@ -46,7 +46,7 @@ class RefreshScheduler:
             max_instances=1,
             coalesce=True,
             misfire_grace_time=max(60, self.config.interval_minutes * 30),
-            next_run_time=dt.datetime.now(dt.timezone.utc),
+            next_run_time=dt.datetime.now(dt.UTC),
         )
         self._scheduler.start()
 
@@ -61,7 +61,7 @@ class RefreshScheduler:
         delay = backoff_delay(self.config.interval_minutes, failures)
         job = self._scheduler.get_job(JOB_ID)
         if job is not None and failures > 1:
-            job.modify(next_run_time=dt.datetime.now(dt.timezone.utc) + delay)
+            job.modify(next_run_time=dt.datetime.now(dt.UTC) + delay)
             log.info("feed failed %d times in a row; next try in %s", failures, delay)
 
     def next_run_time(self) -> dt.datetime | None:

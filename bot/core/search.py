@@ -139,13 +139,15 @@ class SearchIndex:
         if len(word) >= 4 and not word.isdigit():
             cutoff = 80 if len(word) <= 5 else 75
             for term, score, _ in process.extract(
-                word, self.spelling_candidates(word), scorer=fuzz.ratio, score_cutoff=cutoff,
+                word,
+                self.spelling_candidates(word),
+                scorer=fuzz.ratio,
+                score_cutoff=cutoff,
                 limit=_EXPANSIONS_PER_WORD,
             ):
                 # Squared, so a near miss ("trust" for "rust") ranks below an exact chapter match.
                 found.setdefault(term, 0.95 * (score / 100) ** 2)
         return found
-
 
     def spelling_candidates(self, word: str) -> list[str]:
         """Indexed terms that may be WORD misspelt: same first letter, similar length. At most
@@ -239,8 +241,9 @@ class Searcher:
             return "", await self.search(query, limit, completing=True)
         numbers = sorted(index.by_number)
         closest = sorted(numbers, key=lambda n: (abs(n - number), n))[:limit]
-        matches = [Match(index.episodes[index.by_number[n][0]], 0.0, MatchReason("number", f"#{n}"))
-                   for n in sorted(closest)]
+        matches = [
+            Match(index.episodes[index.by_number[n][0]], 0.0, MatchReason("number", f"#{n}")) for n in sorted(closest)
+        ]
         return f"episodes {numbers[0]}–{numbers[-1]} are indexed; none is numbered {number}", matches
 
     async def autocomplete(self, query: str) -> list[tuple[str, str]]:
@@ -294,16 +297,22 @@ class Searcher:
                 scored.append((score, position, _main_field(word_hits, weights), word_hits))
         # A result found only through a misspelling of the query's words ("rust" -> "trust") comes
         # after every result that has the words themselves, and is left out when those fill the page.
-        exact = {position for _, position, _, word_hits in scored
-                 if any(hit[1] >= 0 and hit[2] != _MISSPELT and hit[2] not in fuzzy[i]
-                        for i, hit in enumerate(word_hits))}
+        exact = {
+            position
+            for _, position, _, word_hits in scored
+            if any(hit[1] >= 0 and hit[2] != _MISSPELT and hit[2] not in fuzzy[i] for i, hit in enumerate(word_hits))
+        }
         if len(exact) >= limit:
             scored = [item for item in scored if item[1] in exact]
-        scored.sort(key=lambda item: (item[1] not in exact, -round(item[0], 6), item[2],
-                                      -_timestamp(index.episodes[item[1]])))
+        scored.sort(
+            key=lambda item: (item[1] not in exact, -round(item[0], 6), item[2], -_timestamp(index.episodes[item[1]]))
+        )
         return [
-            Match(index.episodes[position], round(score, 1),
-                  _reason(index.episodes[position], field, word_hits, expansions))
+            Match(
+                index.episodes[position],
+                round(score, 1),
+                _reason(index.episodes[position], field, word_hits, expansions),
+            )
             for score, position, field, word_hits in scored[:limit]
         ]
 
@@ -369,9 +378,12 @@ def _short_field_hits(index: SearchIndex, terms: dict[str, float]) -> tuple[dict
     """Best hit per episode for one query word over titles, guests and chapters; and whether the
     word's postings were cut short."""
     layers = sorted(
-        ((certainty * FIELD_WEIGHTS[field], field, term, positions)
-         for term, certainty in terms.items() if term in index.postings
-         for field, positions in index.postings[term].by_field.items()),
+        (
+            (certainty * FIELD_WEIGHTS[field], field, term, positions)
+            for term, certainty in terms.items()
+            if term in index.postings
+            for field, positions in index.postings[term].by_field.items()
+        ),
         key=lambda layer: -layer[0],
     )
     hits: dict[int, _Hit] = {}
@@ -429,7 +441,9 @@ def _reason(episode: Episode, field: int, word_hits: list[_Hit], expansions: lis
         return MatchReason("chapter", chapter.title, chapter.start_seconds)
     if field == GUEST:
         terms = {term for terms in expansions for term in terms}
-        guest = next((g for g in episode.guests if terms & set(tokenize(g))), episode.guests[0] if episode.guests else "")
+        guest = next(
+            (g for g in episode.guests if terms & set(tokenize(g))), episode.guests[0] if episode.guests else ""
+        )
         return MatchReason("guest", guest)
     if field == DESCRIPTION:
         snippet, word = _snippet(episode.description_text, expansions)
@@ -473,8 +487,12 @@ def _snippet(text: str, expansions: list[dict[str, float]], width: int = 120) ->
     inside a URL), and that word as the notes write it."""
     flat = " ".join(text.split())
     lowered = flat.lower()
-    found = [(match.start(), match.end()) for terms in expansions for term in terms
-             if (match := re.search(rf"(?<!\w){re.escape(term)}", lowered))]
+    found = [
+        (match.start(), match.end())
+        for terms in expansions
+        for term in terms
+        if (match := re.search(rf"(?<!\w){re.escape(term)}", lowered))
+    ]
     if not found:
         return shorten(flat, width), None
     start, end = min(found)

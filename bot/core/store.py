@@ -23,7 +23,16 @@ from urllib.parse import urlsplit
 import aiosqlite
 
 from .models import (
-    Chapter, Episode, FeedState, GuildSettings, Link, LinkedFile, OutboxRow, OutboxSummary, ParsedEpisode, PodcastInfo,
+    Chapter,
+    Episode,
+    FeedState,
+    GuildSettings,
+    Link,
+    LinkedFile,
+    OutboxRow,
+    OutboxSummary,
+    ParsedEpisode,
+    PodcastInfo,
 )
 
 log = logging.getLogger(__name__)
@@ -60,7 +69,7 @@ class EpisodeWrite:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def audio_key(url: str | None) -> str | None:
@@ -72,7 +81,7 @@ def audio_key(url: str | None) -> str | None:
 
 
 def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.timezone.utc).isoformat() if value else None
+    return value.astimezone(dt.UTC).isoformat() if value else None
 
 
 def _parse_iso(value: str | None) -> dt.datetime | None:
@@ -248,8 +257,15 @@ class Store:
                    body_sha256 = excluded.body_sha256, last_attempt = excluded.last_attempt,
                    last_success = excluded.last_success, last_error = NULL, consecutive_failures = 0,
                    linked_pending = excluded.linked_pending""",
-            (state.source, state.etag, state.last_modified, state.body_sha256,
-             _iso(state.last_attempt), _iso(state.last_success), state.linked_pending),
+            (
+                state.source,
+                state.etag,
+                state.last_modified,
+                state.body_sha256,
+                _iso(state.last_attempt),
+                _iso(state.last_success),
+                state.linked_pending,
+            ),
         )
 
     # -- sync -------------------------------------------------------------------------------
@@ -260,9 +276,14 @@ class Store:
         )
         return [
             StoredKey(
-                id=row["id"], guid=row["guid"], number=row["number"], title=row["title"],
-                published=row["published"], audio_key=row["audio_key"],
-                fingerprint=json.loads(row["fingerprint_json"]), removed=row["removed_at"] is not None,
+                id=row["id"],
+                guid=row["guid"],
+                number=row["number"],
+                title=row["title"],
+                published=row["published"],
+                audio_key=row["audio_key"],
+                fingerprint=json.loads(row["fingerprint_json"]),
+                removed=row["removed_at"] is not None,
             )
             for row in rows
         ]
@@ -298,8 +319,14 @@ class Store:
                        ON CONFLICT (id) DO UPDATE SET title = excluded.title, link = excluded.link,
                            description = excluded.description, image_url = excluded.image_url,
                            language = excluded.language, boilerplate_json = excluded.boilerplate_json""",
-                    (podcast.title, podcast.link, podcast.description, podcast.image_url, podcast.language,
-                     json.dumps([list(podcast.boilerplate_sentences), list(podcast.boilerplate_urls)])),
+                    (
+                        podcast.title,
+                        podcast.link,
+                        podcast.description,
+                        podcast.image_url,
+                        podcast.language,
+                        json.dumps([list(podcast.boilerplate_sentences), list(podcast.boilerplate_urls)]),
+                    ),
                 )
                 await self._write_episodes(list(writes), now)
                 for episode_id in removed_ids:
@@ -325,9 +352,20 @@ class Store:
                    body_sha256 = excluded.body_sha256, chapters_json = excluded.chapters_json,
                    fetched_at = excluded.fetched_at, last_error = excluded.last_error,
                    failures = excluded.failures, next_attempt_at = excluded.next_attempt_at""",
-            [(f.url, f.etag, f.last_modified, f.body_sha256,
-              None if f.chapters is None else json.dumps([[c.start_seconds, c.title, c.url] for c in f.chapters]),
-              _iso(f.fetched_at), f.last_error, f.failures, _iso(f.next_attempt_at)) for f in files],
+            [
+                (
+                    f.url,
+                    f.etag,
+                    f.last_modified,
+                    f.body_sha256,
+                    None if f.chapters is None else json.dumps([[c.start_seconds, c.title, c.url] for c in f.chapters]),
+                    _iso(f.fetched_at),
+                    f.last_error,
+                    f.failures,
+                    _iso(f.next_attempt_at),
+                )
+                for f in files
+            ],
         )
 
     async def _write_episodes(self, writes: list[EpisodeWrite], now: str | None) -> None:
@@ -488,14 +526,16 @@ class Store:
         )
 
     async def set_announce_note(self, guild_id: int, note: str) -> None:
-        await self._execute("UPDATE guild_settings SET announce_note = ?, updated_at = ? WHERE guild_id = ?",
-                            (note, _iso(utcnow()), guild_id))
+        await self._execute(
+            "UPDATE guild_settings SET announce_note = ?, updated_at = ? WHERE guild_id = ?",
+            (note, _iso(utcnow()), guild_id),
+        )
 
     async def failed_channels(self, codes: Sequence[int]) -> list[tuple[int, int]]:
         """(guild, channel) pairs with announcements that failed with one of CODES."""
         rows = await self._fetchall(
             f"""SELECT DISTINCT guild_id, channel_id FROM outbox
-                WHERE state = 'failed' AND error_code IN ({','.join('?' * len(codes))})""",
+                WHERE state = 'failed' AND error_code IN ({",".join("?" * len(codes))})""",
             tuple(codes),
         )
         return [(row[0], row[1]) for row in rows]
@@ -581,8 +621,7 @@ class Store:
                         ELSE posted_fingerprint END,
                     updated_at = ?
                 WHERE id IN ({marks})""",
-            (state, message_id, error, error_code, _iso(retry_at), int(count_attempt), state,
-             _iso(utcnow()), *ids),
+            (state, message_id, error, error_code, _iso(retry_at), int(count_attempt), state, _iso(utcnow()), *ids),
         )
 
     async def outbox_summary(self, guild_id: int) -> OutboxSummary:
@@ -611,17 +650,31 @@ def _linked_file(row: aiosqlite.Row) -> LinkedFile:
     if row["chapters_json"] is not None:
         chapters = tuple(Chapter(*fields) for fields in json.loads(row["chapters_json"]))
     return LinkedFile(
-        url=row["url"], etag=row["etag"], last_modified=row["last_modified"], body_sha256=row["body_sha256"],
-        chapters=chapters, fetched_at=_parse_iso(row["fetched_at"]), last_error=row["last_error"],
-        failures=row["failures"], next_attempt_at=_parse_iso(row["next_attempt_at"]),
+        url=row["url"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        body_sha256=row["body_sha256"],
+        chapters=chapters,
+        fetched_at=_parse_iso(row["fetched_at"]),
+        last_error=row["last_error"],
+        failures=row["failures"],
+        next_attempt_at=_parse_iso(row["next_attempt_at"]),
     )
 
 
 def _outbox_row(row: aiosqlite.Row) -> OutboxRow:
     return OutboxRow(
-        id=row["id"], episode_id=row["episode_id"], guild_id=row["guild_id"], channel_id=row["channel_id"],
-        state=row["state"], nonce=row["nonce"], message_id=row["message_id"], attempts=row["attempts"],
-        last_error=row["last_error"], error_code=row["error_code"], created_at=_parse_iso(row["created_at"]),
+        id=row["id"],
+        episode_id=row["episode_id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        state=row["state"],
+        nonce=row["nonce"],
+        message_id=row["message_id"],
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        error_code=row["error_code"],
+        created_at=_parse_iso(row["created_at"]),
     )
 
 
@@ -640,24 +693,47 @@ def _insert_rows(
     new_ids = range(first_id, first_id + len(inserts))
     written = [*((write.id, write) for write in updates), *zip(new_ids, inserts)]
     return _InsertRows(
-        episodes=[(episode_id, *_episode_values(write), now, now, int(write.announceable))
-                  for episode_id, write in zip(new_ids, inserts)],
-        chapters=[(episode_id, position, chapter.start_seconds, chapter.title, chapter.url)
-                  for episode_id, write in written for position, chapter in enumerate(write.episode.chapters)],
-        full_text=[(episode_id, write.episode.title, " ".join(write.episode.guests),
-                    "\n".join(c.title for c in write.episode.chapters), write.episode.description_text)
-                   for episode_id, write in written],
+        episodes=[
+            (episode_id, *_episode_values(write), now, now, int(write.announceable))
+            for episode_id, write in zip(new_ids, inserts)
+        ],
+        chapters=[
+            (episode_id, position, chapter.start_seconds, chapter.title, chapter.url)
+            for episode_id, write in written
+            for position, chapter in enumerate(write.episode.chapters)
+        ],
+        full_text=[
+            (
+                episode_id,
+                write.episode.title,
+                " ".join(write.episode.guests),
+                "\n".join(c.title for c in write.episode.chapters),
+                write.episode.description_text,
+            )
+            for episode_id, write in written
+        ],
     )
 
 
 def _episode_values(write: EpisodeWrite) -> tuple[Any, ...]:
     episode = write.episode
     return (
-        episode.guid, episode.number, episode.episode_type, episode.title, int(episode.title_is_derived),
-        _iso(episode.published), episode.duration_seconds, episode.link, episode.audio_url,
-        audio_key(episode.audio_url), episode.description_html, episode.description_text,
+        episode.guid,
+        episode.number,
+        episode.episode_type,
+        episode.title,
+        int(episode.title_is_derived),
+        _iso(episode.published),
+        episode.duration_seconds,
+        episode.link,
+        episode.audio_url,
+        audio_key(episode.audio_url),
+        episode.description_html,
+        episode.description_text,
         json.dumps([{"label": link.label, "url": link.url} for link in episode.links]),
-        json.dumps(list(episode.guests)), json.dumps(write.fingerprint, sort_keys=True), episode.image_url,
+        json.dumps(list(episode.guests)),
+        json.dumps(write.fingerprint, sort_keys=True),
+        episode.image_url,
     )
 
 

@@ -230,10 +230,15 @@ class Syncer:
             report.not_modified = True
             report.unchanged = await self.store.episode_count()
             if not dry_run:
-                await self.store.record_feed_success(replace(
-                    state, etag=result.etag or state.etag, last_modified=result.last_modified or state.last_modified,
-                    last_attempt=started, last_success=started,
-                ))
+                await self.store.record_feed_success(
+                    replace(
+                        state,
+                        etag=result.etag or state.etag,
+                        last_modified=result.last_modified or state.last_modified,
+                        last_attempt=started,
+                        last_success=started,
+                    )
+                )
             return report
         assert result.body is not None
         parsed = await parse(result.body, self.source, self.config)
@@ -273,8 +278,13 @@ class Syncer:
         report.skipped_items = parsed.skipped_items
         if not dry_run:
             new_state = FeedState(
-                source=self.source, etag=result.etag, last_modified=result.last_modified,
-                body_sha256=digest, last_attempt=started, last_success=started, linked_pending=linked.pending,
+                source=self.source,
+                etag=result.etag,
+                last_modified=result.last_modified,
+                body_sha256=digest,
+                last_attempt=started,
+                last_success=started,
+                linked_pending=linked.pending,
             )
             podcast = await asyncio.to_thread(_with_boilerplate, parsed)
             await self.store.apply_sync(podcast, plan.writes, [k.id for k in plan.removed], new_state, linked.files)
@@ -282,7 +292,11 @@ class Syncer:
             log.warning("feed %s: %s", self.source, warning)
         log.info(
             "sync of %s: %d new, %d changed, %d removed, %d unchanged%s",
-            self.source, len(plan.new), len(plan.changed), len(plan.removed), plan.unchanged,
+            self.source,
+            len(plan.new),
+            len(plan.changed),
+            len(plan.removed),
+            plan.unchanged,
             " (dry run)" if dry_run else "",
         )
         return report
@@ -297,6 +311,7 @@ async def _reconcile_in_thread(
 ) -> Plan:
     """Reconcile off the event loop: fingerprints and title comparisons of a 10,000-item feed
     take a while, and the bot must keep answering meanwhile."""
+
     def work() -> Plan:
         plan = reconcile(stored, with_linked_chapters(parsed.episodes, known_files), announce_new=announce_new)
         if not parsed.complete:
@@ -307,8 +322,9 @@ async def _reconcile_in_thread(
 
 
 def _with_boilerplate(parsed: ParsedFeed) -> PodcastInfo:
-    sentences, urls = find_boilerplate([e.description_text for e in parsed.episodes],
-                                       [e.links for e in parsed.episodes])
+    sentences, urls = find_boilerplate(
+        [e.description_text for e in parsed.episodes], [e.links for e in parsed.episodes]
+    )
     return replace(parsed.podcast, boilerplate_sentences=sentences, boilerplate_urls=urls)
 
 

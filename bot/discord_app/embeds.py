@@ -13,8 +13,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.core import boilerplate
-from bot.core import formatting
+from bot.core import boilerplate, formatting
 from bot.core.models import Episode, Match, PodcastInfo, SyncReport
 from bot.core.netguard import UnsafeUrl, check_url
 
@@ -113,8 +112,14 @@ def matched_chapter(match: Match) -> int | None:
     """The position of the chapter the search matched, if it matched a chapter."""
     if match.matched.field != "chapter":
         return None
-    return next((i for i, c in enumerate(match.episode.chapters)
-                 if c.start_seconds == match.matched.start_seconds and c.title == match.matched.text), None)
+    return next(
+        (
+            i
+            for i, c in enumerate(match.episode.chapters)
+            if c.start_seconds == match.matched.start_seconds and c.title == match.matched.text
+        ),
+        None,
+    )
 
 
 def chapter_lines(episode: Episode, marked: int | None = None) -> list[str]:
@@ -167,8 +172,12 @@ def episode_embed(
         intro.append(f"Matched chapter {stamp} **{plain(match.matched.text, 400)}**")
     elif match.matched.field == "guest":
         intro.append(f"Matched guest **{plain(match.matched.text, 200)}**")
-    if summary := boilerplate.summary(episode.description_text, podcast.boilerplate_sentences if podcast else (),
-                                      NOTES_HEADINGS, podcast.boilerplate_urls if podcast else ()):
+    if summary := boilerplate.summary(
+        episode.description_text,
+        podcast.boilerplate_sentences if podcast else (),
+        NOTES_HEADINGS,
+        podcast.boilerplate_urls if podcast else (),
+    ):
         intro.append(plain(summary, SUMMARY_CHARS))
     if pages[0]:
         heading = "**Chapters**" if len(pages) == 1 else f"**Chapters** (page {page + 1} of {len(pages)})"
@@ -177,7 +186,8 @@ def episode_embed(
         intro.append("*No chapter timestamps in the show notes.*")
     embed = discord.Embed(
         title=title_text(episode.display_title),
-        url=link_target(episode.link) or link_target(podcast.link if podcast else None)
+        url=link_target(episode.link)
+        or link_target(podcast.link if podcast else None)
         or link_target(episode.audio_url),
         description=formatting.shorten("\n\n".join(intro), DESCRIPTION_LIMIT),
         colour=COLOUR,
@@ -228,9 +238,7 @@ def _links_field(episode: Episode, boilerplate_urls: tuple[str, ...] = ()) -> st
 def results_embed(query: str, matches: list[Match], page: int) -> discord.Embed:
     pages = max(1, -(-len(matches) // RESULTS_PER_PAGE))
     shown = matches[page * RESULTS_PER_PAGE : (page + 1) * RESULTS_PER_PAGE]
-    embed = discord.Embed(
-        title=formatting.shorten(f"Episodes matching “{query}”", TITLE_LIMIT), colour=COLOUR
-    )
+    embed = discord.Embed(title=formatting.shorten(f"Episodes matching “{query}”", TITLE_LIMIT), colour=COLOUR)
     blocks = []
     for rank, match in enumerate(shown, start=page * RESULTS_PER_PAGE + 1):
         episode = match.episode
@@ -248,8 +256,10 @@ def results_embed(query: str, matches: list[Match], page: int) -> discord.Embed:
 def _result_line(match: Match) -> str:
     facts = [formatting.date(match.episode.published) or "date unknown"]
     if match.matched.field == "chapter":
-        facts.append(f"chapter {timestamp_link(match.episode, match.matched.start_seconds or 0)} "
-                     f"{plain(match.matched.text, 400)}")
+        facts.append(
+            f"chapter {timestamp_link(match.episode, match.matched.start_seconds or 0)} "
+            f"{plain(match.matched.text, 400)}"
+        )
     elif match.matched.field == "guest":
         facts.append(f"guest {plain(match.matched.text, 200)}")
     elif match.matched.field == "description":
@@ -264,7 +274,7 @@ def highlighted(text: str, word: str | None, limit: int) -> str:
         return shown
     escaped = plain(word, 100)
     at = shown.lower().find(escaped.lower())
-    return shown if at < 0 else f"{shown[:at]}**{shown[at:at + len(escaped)]}**{shown[at + len(escaped):]}"
+    return shown if at < 0 else f"{shown[:at]}**{shown[at : at + len(escaped)]}**{shown[at + len(escaped) :]}"
 
 
 def latest_embed(episodes: list[Episode]) -> discord.Embed:
@@ -337,9 +347,7 @@ def sync_report_embed(report: SyncReport) -> discord.Embed:
     embed.description = f"{report_summary(report)} episodes {verb} found."
     for name, changes in (("New", report.new), ("Changed", report.changed), ("Removed", report.removed)):
         if changes:
-            lines = [
-                f"{c.number}: {c.title}" if c.number is not None else c.title for c in changes
-            ]
+            lines = [f"{c.number}: {c.title}" if c.number is not None else c.title for c in changes]
             if name == "Changed":
                 lines = [f"{line} ({', '.join(c.fields)})" for line, c in zip(lines, changes)]
             embed.add_field(name=name, value=_bounded_list(lines), inline=False)
@@ -353,14 +361,14 @@ def sync_report_embed(report: SyncReport) -> discord.Embed:
 def report_summary(report: SyncReport) -> str:
     if report.not_modified:
         return f"feed unchanged ({report.unchanged} episodes)"
-    return (f"{len(report.new)} new, {len(report.changed)} changed, {len(report.removed)} removed, "
-            f"{report.unchanged} unchanged")
+    return (
+        f"{len(report.new)} new, {len(report.changed)} changed, {len(report.removed)} removed, "
+        f"{report.unchanged} unchanged"
+    )
 
 
 def _bounded_list(lines: list[str]) -> str:
-    return fit_lines(
-        ["• " + plain(line, 200) for line in lines], FIELD_LIMIT
-    )
+    return fit_lines(["• " + plain(line, 200) for line in lines], FIELD_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -387,19 +395,15 @@ class StatusFacts:
 
 def status_embed(facts: StatusFacts) -> discord.Embed:
     healthy = facts.last_error is None and facts.last_success is not None
-    embed = discord.Embed(
-        title="podbot status", colour=discord.Colour.green() if healthy else discord.Colour.orange()
-    )
+    embed = discord.Embed(title="podbot status", colour=discord.Colour.green() if healthy else discord.Colour.orange())
     embed.add_field(name="Episodes", value=str(facts.episodes), inline=True)
     last_sync = _when(facts.last_success)
     if facts.last_result:
         last_sync += f"\n{facts.last_result}"
     embed.add_field(name="Last successful sync", value=last_sync, inline=True)
-    embed.add_field(
-        name="Next sync", value="running now" if facts.syncing else _when(facts.next_sync), inline=True
-    )
+    embed.add_field(name="Next sync", value="running now" if facts.syncing else _when(facts.next_sync), inline=True)
     if facts.last_error:
-        dead = facts.last_success is None or dt.datetime.now(dt.timezone.utc) - facts.last_success > DEAD_FEED_AFTER
+        dead = facts.last_success is None or dt.datetime.now(dt.UTC) - facts.last_success > DEAD_FEED_AFTER
         name = "Feed is dead: no successful sync for over a day" if dead else "Feed problem"
         embed.add_field(
             name=f"{'⛔ ' if dead else ''}{name} ({facts.consecutive_failures} failed attempts in a row)",

@@ -14,13 +14,14 @@ import signal
 import discord
 import yarl
 
-from .app import PodBot
 from bot.core.config import Config
 from bot.core.feed import address_policy, new_http_session, resolve_source
 from bot.core.scheduler import RefreshScheduler
 from bot.core.search import Searcher
 from bot.core.store import Store
 from bot.core.sync import Syncer
+
+from .app import PodBot
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +62,12 @@ async def run_bot(config: Config, db_path: str | None, *, sync_commands_only: bo
             syncer = Syncer(store, config.feed, source, session)
             scheduler = None if sync_commands_only else RefreshScheduler(syncer, config.refresh)
             bot = PodBot(
-                config=config, store=store, syncer=syncer, searcher=Searcher(store),
-                scheduler=scheduler, http_session=session,
+                config=config,
+                store=store,
+                syncer=syncer,
+                searcher=Searcher(store),
+                scheduler=scheduler,
+                http_session=session,
             )
             async with bot:
                 if sync_commands_only:
@@ -90,7 +95,7 @@ async def _login(bot: PodBot, token: str) -> None:
 def _close_on_signals(bot: PodBot) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, lambda name=signal.Signals(signum).name: _begin_close(bot, name))
+        loop.add_signal_handler(signum, lambda name=signum.name: _begin_close(bot, name))
 
 
 def _begin_close(bot: PodBot, signal_name: str) -> None:

@@ -9,9 +9,9 @@ import logging
 
 import discord
 
-from bot.discord_app import embeds
 from bot.core import formatting
 from bot.core.models import Match, PodcastInfo
+from bot.discord_app import embeds
 
 log = logging.getLogger(__name__)
 VIEW_TIMEOUT_SECONDS = 300
@@ -178,9 +178,7 @@ class SearchView(PagedView):
     """Pages of search results, and an "Open episode" menu of the page's results that answers
     with the full /episode reply."""
 
-    def __init__(
-        self, invoker_id: int, query: str, matches: list[Match], podcast: PodcastInfo | None = None
-    ) -> None:
+    def __init__(self, invoker_id: int, query: str, matches: list[Match], podcast: PodcastInfo | None = None) -> None:
         super().__init__(invoker_id)
         self.podcast = podcast
         self.query = query
@@ -199,8 +197,11 @@ class SearchView(PagedView):
         first = self.page * embeds.RESULTS_PER_PAGE
         shown = self.matches[first : first + embeds.RESULTS_PER_PAGE]
         self.open_episode.options = [
-            discord.SelectOption(label=embeds.title_text(f"{first + rank}. {match.episode.display_title}", 100),
-                                 value=str(first + rank - 1), description=embeds.title_text(_why(match), 100))
+            discord.SelectOption(
+                label=embeds.title_text(f"{first + rank}. {match.episode.display_title}", 100),
+                value=str(first + rank - 1),
+                description=embeds.title_text(_why(match), 100),
+            )
             for rank, match in enumerate(shown, start=1)
         ]
         return [self.open_episode] if shown else []

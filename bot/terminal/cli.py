@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import __version__
-from bot.terminal import render_text
 from bot.core.config import Config, ConfigError, load_config
 from bot.core.feed import FeedError, resolve_source
 from bot.core.search import Searcher
 from bot.core.store import Store, StoreError
 from bot.core.sync import Syncer
+from bot.terminal import render_text
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_FEED = 0, 1, 2, 3
 log = logging.getLogger("bot")
@@ -82,8 +82,11 @@ async def cmd_sync(services: Services, args: argparse.Namespace) -> int:
 async def cmd_search(services: Services, args: argparse.Namespace) -> int:
     await ensure_loaded(services)
     matches = await services.searcher.search(args.query, limit=args.limit)
-    show(args, lambda: {"query": args.query, "results": [render_text.match_json(m) for m in matches]},
-         lambda: render_text.results_text(args.query, matches))
+    show(
+        args,
+        lambda: {"query": args.query, "results": [render_text.match_json(m) for m in matches]},
+        lambda: render_text.results_text(args.query, matches),
+    )
     return EXIT_OK if matches else EXIT_NOT_FOUND
 
 
@@ -93,8 +96,9 @@ async def cmd_episode(services: Services, args: argparse.Namespace) -> int:
     if match is None:
         hint, suggestions = await services.searcher.nearest(args.query)
         if args.json:  # still one JSON document, as every --json promises
-            emit_json({"query": args.query, "result": None,
-                       "suggestions": [render_text.match_json(m) for m in suggestions]})
+            emit_json(
+                {"query": args.query, "result": None, "suggestions": [render_text.match_json(m) for m in suggestions]}
+            )
         raise UserError(render_text.no_match_text(args.query, hint, suggestions, one_line=True))
     show(args, lambda: render_text.episode_match_json(match), lambda: render_text.episode_text(match))
     return EXIT_OK
@@ -103,8 +107,11 @@ async def cmd_episode(services: Services, args: argparse.Namespace) -> int:
 async def cmd_latest(services: Services, args: argparse.Namespace) -> int:
     await ensure_loaded(services)
     episodes = await services.store.latest(args.count)
-    show(args, lambda: {"episodes": [render_text.episode_json(episode) for episode in episodes]},
-         lambda: render_text.latest_text(episodes))
+    show(
+        args,
+        lambda: {"episodes": [render_text.episode_json(episode) for episode in episodes]},
+        lambda: render_text.latest_text(episodes),
+    )
     return EXIT_OK
 
 
@@ -130,7 +137,7 @@ async def cmd_health(services: Services, args: argparse.Namespace) -> int:
     episodes = await services.store.episode_count()
     if state is None or state.last_success is None:
         raise UserError(f"unhealthy: {services.syncer.source} has never synced ({episodes} episodes stored)")
-    age = dt.datetime.now(dt.timezone.utc) - state.last_success
+    age = dt.datetime.now(dt.UTC) - state.last_success
     if age > limit:
         error = f"; last error: {state.last_error}" if state.last_error else ""
         raise UserError(f"unhealthy: last successful sync {age.total_seconds() / 60:.0f} min ago{error}")
@@ -142,10 +149,10 @@ def _global_options(suppress_defaults: bool) -> argparse.ArgumentParser:
     """--config/--db/-v, accepted before or after the command; after it, only when given."""
     options = argparse.ArgumentParser(add_help=False)
     default = {"default": argparse.SUPPRESS} if suppress_defaults else {}
-    options.add_argument("--config", metavar="PATH", help="config file (default: ./config.toml if present)",
-                         **default)
-    options.add_argument("--db", metavar="PATH", help="SQLite database (default: store.path from the config)",
-                         **default)
+    options.add_argument("--config", metavar="PATH", help="config file (default: ./config.toml if present)", **default)
+    options.add_argument(
+        "--db", metavar="PATH", help="SQLite database (default: store.path from the config)", **default
+    )
     options.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr", **default)
     return options
 
@@ -162,7 +169,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> _Parser:
     parser = _Parser(
-        prog="python -m bot", description="Podcast episode search, on Discord and in the terminal.",
+        prog="python -m bot",
+        description="Podcast episode search, on Discord and in the terminal.",
         parents=[_global_options(suppress_defaults=False)],
     )
     common = _global_options(suppress_defaults=True)

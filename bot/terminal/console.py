@@ -18,9 +18,9 @@ import textwrap
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from bot.terminal import render_text
 from bot.core.search import MAX_QUERY_CHARS, Searcher
 from bot.core.store import Store
+from bot.terminal import render_text
 
 with contextlib.suppress(ImportError):
     import readline  # noqa: F401  (importing it gives input() line editing and history)
@@ -45,8 +45,11 @@ def wrap(text: str, width: int) -> str:
     lines = []
     for line in text.split("\n"):
         indent = line[: len(line) - len(line.lstrip())]
-        lines.append(textwrap.fill(line, width, subsequent_indent=indent + "  ", break_long_words=False,
-                                   break_on_hyphens=False) if len(line) > width else line)
+        lines.append(
+            textwrap.fill(line, width, subsequent_indent=indent + "  ", break_long_words=False, break_on_hyphens=False)
+            if len(line) > width
+            else line
+        )
     return "\n".join(lines)
 
 

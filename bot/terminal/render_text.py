@@ -79,8 +79,10 @@ def _episode_fields(episode: Episode) -> dict[str, Any]:
 
 
 def _chapters_json(episode: Episode) -> list[dict[str, Any]]:
-    return [{"start_seconds": c.start_seconds, "title": c.title, **({"url": c.url} if c.url else {})}
-            for c in episode.chapters]
+    return [
+        {"start_seconds": c.start_seconds, "title": c.title, **({"url": c.url} if c.url else {})}
+        for c in episode.chapters
+    ]
 
 
 def episode_text(match: Match) -> str:
@@ -145,9 +147,10 @@ def why_matched(match: Match) -> str:
 
 
 def latest_text(episodes: list[Episode]) -> str:
-    return "\n".join(
-        f"{formatting.date(e.published) or '????-??-??'}  {e.display_title}" for e in episodes
-    ) or "No episodes stored yet."
+    return (
+        "\n".join(f"{formatting.date(e.published) or '????-??-??'}  {e.display_title}" for e in episodes)
+        or "No episodes stored yet."
+    )
 
 
 def export_text(episodes: list[Episode]) -> str:

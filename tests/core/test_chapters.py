@@ -3,7 +3,13 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.chapters import chapters_from_json, chapters_from_lines, chapters_from_psc, parse_duration, parse_timestamp
+from bot.core.chapters import (
+    chapters_from_json,
+    chapters_from_lines,
+    chapters_from_psc,
+    parse_duration,
+    parse_timestamp,
+)
 from bot.core.models import Chapter
 from bot.core.notes import read_notes
 
@@ -19,14 +25,19 @@ def starts_and_titles(chapters):
 def test_one_chapter_per_paragraph_with_time_after_title():
     notes = "<p>Intro and News 0:06</p><p>Guest intros 1:49</p><p>Outro 42:24</p>"
     assert starts_and_titles(chapters_from_notes(notes)) == [
-        (6, "Intro and News"), (109, "Guest intros"), (2544, "Outro")
+        (6, "Intro and News"),
+        (109, "Guest intros"),
+        (2544, "Outro"),
     ]
 
 
 def test_time_before_title_with_separators_and_brackets():
     notes = "<ul><li>0:06 - Intro</li><li>(2:12) Ed Intro</li><li>[03:15] – Raghavan</li><li>4:16: Jason</li></ul>"
     assert starts_and_titles(chapters_from_notes(notes)) == [
-        (6, "Intro"), (132, "Ed Intro"), (195, "Raghavan"), (256, "Jason")
+        (6, "Intro"),
+        (132, "Ed Intro"),
+        (195, "Raghavan"),
+        (256, "Jason"),
     ]
 
 
@@ -36,11 +47,16 @@ def test_title_then_bracketed_time_and_br_lines():
 
 
 def test_flattened_notes_after_a_timestamps_label():
-    notes = ("<p>Tune in to episode 64. Links Caddy video: https://heycaddy.net/ Timestamps Intro 0:06 "
-             "Ed Intro 2:12 What is Caddy? 4:49 Discovery of hand-based interactions 11:46 Outro 1:03:35</p>")
+    notes = (
+        "<p>Tune in to episode 64. Links Caddy video: https://heycaddy.net/ Timestamps Intro 0:06 "
+        "Ed Intro 2:12 What is Caddy? 4:49 Discovery of hand-based interactions 11:46 Outro 1:03:35</p>"
+    )
     assert starts_and_titles(chapters_from_notes(notes)) == [
-        (6, "Intro"), (132, "Ed Intro"), (289, "What is Caddy?"),
-        (706, "Discovery of hand-based interactions"), (3815, "Outro"),
+        (6, "Intro"),
+        (132, "Ed Intro"),
+        (289, "What is Caddy?"),
+        (706, "Discovery of hand-based interactions"),
+        (3815, "Outro"),
     ]
 
 
@@ -56,10 +72,15 @@ def test_flattened_without_label_takes_the_last_phrase_as_first_title():
 
 def test_glitches_from_real_notes():
     # Zero padded minutes, an hour timestamp among minute ones, and a line with no time at all.
-    notes = ("<p>Timestamps</p><p>Intro 00:05</p><p>Python 3</p><p>Faster Coroutines 8:57</p>"
-             "<p>Bloopers 00:25:50</p><p>Outro 1:03:35</p>")
+    notes = (
+        "<p>Timestamps</p><p>Intro 00:05</p><p>Python 3</p><p>Faster Coroutines 8:57</p>"
+        "<p>Bloopers 00:25:50</p><p>Outro 1:03:35</p>"
+    )
     assert starts_and_titles(chapters_from_notes(notes)) == [
-        (5, "Intro"), (537, "Faster Coroutines"), (1550, "Bloopers"), (3815, "Outro")
+        (5, "Intro"),
+        (537, "Faster Coroutines"),
+        (1550, "Bloopers"),
+        (3815, "Outro"),
     ]
 
 
@@ -78,9 +99,11 @@ def test_balanced_brackets_in_titles_survive():
 
 
 def test_prose_with_a_time_is_not_a_chapter():
-    notes = ("<p>We recorded this at 10:30 with a long discussion about everything that makes builds slow "
-             "and why incremental compilation matters so much for developers who work in a monorepo every day "
-             "of the week and then some more words to make this clearly a paragraph of prose.</p>")
+    notes = (
+        "<p>We recorded this at 10:30 with a long discussion about everything that makes builds slow "
+        "and why incremental compilation matters so much for developers who work in a monorepo every day "
+        "of the week and then some more words to make this clearly a paragraph of prose.</p>"
+    )
     assert chapters_from_notes(notes) == ()
 
 
@@ -89,13 +112,18 @@ def test_links_with_digits_are_not_times():
 
 
 def test_podcast_chapters_json():
-    payload = json.dumps({"version": "1.2.0", "chapters": [
-        {"startTime": 0, "title": "Intro"},
-        {"startTime": 125.7, "title": "Main topic"},
-        {"startTime": 90, "title": "Hidden", "toc": False},
-        {"startTime": "bad", "title": "Ignored"},
-        {"title": "No start"},
-    ]})
+    payload = json.dumps(
+        {
+            "version": "1.2.0",
+            "chapters": [
+                {"startTime": 0, "title": "Intro"},
+                {"startTime": 125.7, "title": "Main topic"},
+                {"startTime": 90, "title": "Hidden", "toc": False},
+                {"startTime": "bad", "title": "Ignored"},
+                {"title": "No start"},
+            ],
+        }
+    )
     assert starts_and_titles(chapters_from_json(payload)) == [(0, "Intro"), (125, "Main topic")]
 
 
@@ -106,8 +134,11 @@ def test_podcast_chapters_json_garbage_gives_nothing():
 
 
 def test_podlove_simple_chapters():
-    entries = [{"start": "00:00:01.500", "title": "Hello"}, {"start": "1:02", "title": "Two"},
-               {"start": "nonsense", "title": "Dropped"}]
+    entries = [
+        {"start": "00:00:01.500", "title": "Hello"},
+        {"start": "1:02", "title": "Two"},
+        {"start": "nonsense", "title": "Dropped"},
+    ]
     assert starts_and_titles(chapters_from_psc(entries)) == [(1, "Hello"), (62, "Two")]
 
 
@@ -135,8 +166,15 @@ def test_any_text_gives_sorted_chapters_or_nothing(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["<p>", "<br>", "<li>", "</p>", " ", "(", "]"]),
-                          st.text(alphabet="0123456789:- abcXYZ", max_size=12)), max_size=30))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["<p>", "<br>", "<li>", "</p>", " ", "(", "]"]),
+            st.text(alphabet="0123456789:- abcXYZ", max_size=12),
+        ),
+        max_size=30,
+    )
+)
 def test_timestamp_like_markup_never_raises(parts):
     chapters_from_notes("".join(tag + text for tag, text in parts))
 

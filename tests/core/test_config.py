@@ -22,8 +22,12 @@ def test_example_config_is_valid_and_equals_the_defaults():
 
 
 def test_values_are_read(tmp_path):
-    config = load_config(write(tmp_path, '[feed]\nurl = "https://x.example/rss"\n[discord]\nowner_ids = [1, 2]\n'
-                                         "[refresh]\ninterval_minutes = 5\n"))
+    config = load_config(
+        write(
+            tmp_path,
+            '[feed]\nurl = "https://x.example/rss"\n[discord]\nowner_ids = [1, 2]\n[refresh]\ninterval_minutes = 5\n',
+        )
+    )
     assert config.feed.url == "https://x.example/rss"
     assert config.discord.owner_ids == (1, 2)
     assert config.refresh.interval_minutes == 5

@@ -83,12 +83,15 @@ def test_bodies_that_are_not_usable_feeds(body, message):
 
 
 def test_items_without_guid_date_or_title_are_kept_with_fallbacks():
-    feed = parse_sync(rss(
-        rss_item(title=None, guid=None, number=7, audio="https://cdn.example/seven.mp3"),
-        rss_item(title="No date", guid="g-nodate", pub_date=None),
-        rss_item(title="Only notes", guid=None, audio=None, notes="<p>Special notes</p>"),
-        rss_item(title=None, guid=None, audio=None, notes="<p>Links</p><p>Reel Friends: https://x.example/a</p>"),
-    ), "test-feed")
+    feed = parse_sync(
+        rss(
+            rss_item(title=None, guid=None, number=7, audio="https://cdn.example/seven.mp3"),
+            rss_item(title="No date", guid="g-nodate", pub_date=None),
+            rss_item(title="Only notes", guid=None, audio=None, notes="<p>Special notes</p>"),
+            rss_item(title=None, guid=None, audio=None, notes="<p>Links</p><p>Reel Friends: https://x.example/a</p>"),
+        ),
+        "test-feed",
+    )
     seven, undated, notes_only, from_notes = feed.episodes
     assert (seven.title, seven.title_is_derived, seven.guid) == ("Episode 7", True, "https://cdn.example/seven.mp3")
     assert undated.published is None and undated.title == "No date"
@@ -124,8 +127,10 @@ def test_libsyn_item_fields(snapshot_bytes):
 
 
 def test_durations_and_psc_chapters_from_the_feed():
-    extra = ('<psc:chapters version="1.2"><psc:chapter start="00:00:00" title="Start"/>'
-             '<psc:chapter start="00:10:00" title="Middle"/></psc:chapters>')
+    extra = (
+        '<psc:chapters version="1.2"><psc:chapter start="00:00:00" title="Start"/>'
+        '<psc:chapter start="00:10:00" title="Middle"/></psc:chapters>'
+    )
     feed = parse_sync(rss(rss_item(duration="1:02:03", extra=extra, notes="<p>Intro 0:06</p>")), "t")
     episode = feed.episodes[0]
     assert episode.duration_seconds == 3723

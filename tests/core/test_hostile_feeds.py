@@ -22,16 +22,23 @@ async def internal_server():
     """Stands in for a service on the bot's machine that a feed must never reach."""
     server = FeedServer()
     await server.start()
-    server.serve("/secret.json", body=json.dumps({"chapters": [{"startTime": 0, "title": "SECRET"}]}).encode(),
-                 content_type="application/json")
+    server.serve(
+        "/secret.json",
+        body=json.dumps({"chapters": [{"startTime": 0, "title": "SECRET"}]}).encode(),
+        content_type="application/json",
+    )
     yield server
     await server.stop()
     assert server.requests == [], "the internal service was contacted"
 
 
 def chapters_item(url: str, guid: str = "guid-1", **fields) -> str:
-    return rss_item(guid=guid, notes=NOTES_WITH_CHAPTERS, extra=f'<podcast:chapters url="{url}" type="application/json+chapters"/>',
-                    **fields)
+    return rss_item(
+        guid=guid,
+        notes=NOTES_WITH_CHAPTERS,
+        extra=f'<podcast:chapters url="{url}" type="application/json+chapters"/>',
+        **fields,
+    )
 
 
 async def sync_feed(store, url, config=None):
@@ -43,9 +50,25 @@ async def chapter_titles(store):
     return [c.title for c in episode.chapters]
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1", "::1", "::ffff:127.0.0.1", "169.254.169.254", "10.0.0.8",
-                                     "192.168.1.1", "172.16.0.1", "100.64.0.1", "fd00:ec2::254", "fe80::1",
-                                     "224.0.0.251", "0.0.0.0", "64:ff9b::7f00:1", "2002:7f00:1::1"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "::1",
+        "::ffff:127.0.0.1",
+        "169.254.169.254",
+        "10.0.0.8",
+        "192.168.1.1",
+        "172.16.0.1",
+        "100.64.0.1",
+        "fd00:ec2::254",
+        "fe80::1",
+        "224.0.0.251",
+        "0.0.0.0",
+        "64:ff9b::7f00:1",
+        "2002:7f00:1::1",
+    ],
+)
 def test_non_public_addresses_are_refused(address):
     assert address_problem(address) is not None
 
@@ -58,10 +81,22 @@ def test_public_addresses_pass_and_lan_only_when_allowed():
     assert address_problem("169.254.169.254", allow_private=True) is not None
 
 
-@pytest.mark.parametrize("url", ["http://a..b/c.json", "http://x:99999/c.json", "http://exa mple.com/c",
-                                 "javascript:alert(1)", "file:///etc/passwd", "http://127.1/c.json",
-                                 "http://2130706433/c.json", "http://0x7f.0.0.1/", "http:///c.json",
-                                 "http://[::ffff:127.0.0.1]/c.json", "http://169.254.169.254/latest/meta-data/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://a..b/c.json",
+        "http://x:99999/c.json",
+        "http://exa mple.com/c",
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "http://127.1/c.json",
+        "http://2130706433/c.json",
+        "http://0x7f.0.0.1/",
+        "http:///c.json",
+        "http://[::ffff:127.0.0.1]/c.json",
+        "http://169.254.169.254/latest/meta-data/",
+    ],
+)
 def test_urls_podbot_will_not_fetch_are_refused_before_any_request(url):
     with pytest.raises(UnsafeUrl):
         AddressPolicy().check(url)
@@ -84,8 +119,14 @@ async def test_redirect_to_a_malformed_host_is_a_warning(store, feed_server):
     assert await chapter_titles(store) == ["Intro", "Notes chapter"]
 
 
-@pytest.mark.parametrize("where", ["http://127.0.0.1:{port}/secret.json", "http://localhost:{port}/secret.json",
-                                   "http://[::ffff:127.0.0.1]:{port}/secret.json"])
+@pytest.mark.parametrize(
+    "where",
+    [
+        "http://127.0.0.1:{port}/secret.json",
+        "http://localhost:{port}/secret.json",
+        "http://[::ffff:127.0.0.1]:{port}/secret.json",
+    ],
+)
 async def test_chapters_files_never_reach_other_local_services(store, feed_server, internal_server, where):
     target = where.format(port=internal_server.port)
     url = feed_server.serve(body=rss(chapters_item(target)))
@@ -120,8 +161,10 @@ async def test_chapters_on_the_feeds_own_origin_are_used(store, feed_server):
 
 def bomb_feed(server, count, size):
     server.serve("/big.json", body=b'{"chapters": [' + b" " * size + b"]}", content_type="application/json")
-    items = [chapters_item(server.url(f"/big.json?{n}"), guid=f"g{n}", audio=f"https://cdn.example/{n}.mp3")
-             for n in range(count)]
+    items = [
+        chapters_item(server.url(f"/big.json?{n}"), guid=f"g{n}", audio=f"https://cdn.example/{n}.mp3")
+        for n in range(count)
+    ]
     return server.serve(body=rss(*items))
 
 
@@ -135,8 +178,10 @@ async def test_chapter_bomb_is_bounded_per_file_and_per_sync(store, feed_server)
     # Each file stops at its 1 MB cap, and that counts against the sync's 20 MB.
     assert len(chapter_requests(feed_server)) == 20
     assert report.linked_pending == 40
-    assert any(w.startswith("20 chapters files not used (retried later)") and "over the 1,000,000-byte limit" in w
-               for w in report.warnings)
+    assert any(
+        w.startswith("20 chapters files not used (retried later)") and "over the 1,000,000-byte limit" in w
+        for w in report.warnings
+    )
     assert await store.episode_count() == 60
     assert all(e.chapters[0].title == "Intro" for e in await store.episodes())
 
@@ -149,17 +194,21 @@ async def test_files_per_sync_are_capped(store, feed_server):
 
 async def test_total_bytes_per_sync_are_capped(store, feed_server):
     url = bomb_feed(feed_server, 10, 900)
-    config = FeedConfig(timeout_seconds=2, linked_file_max_bytes=1000, linked_bytes_per_sync=3000,
-                        linked_fetches_at_once=2)
+    config = FeedConfig(
+        timeout_seconds=2, linked_file_max_bytes=1000, linked_bytes_per_sync=3000, linked_fetches_at_once=2
+    )
     report = await sync_feed(store, url, config)
     assert len(chapter_requests(feed_server)) == 3 and report.linked_pending == 7
 
 
 async def test_pending_files_are_fetched_by_later_syncs_then_revalidated_only_on_change(store, feed_server):
-    feed_server.serve("/c.json", body=json.dumps({"chapters": [{"startTime": 0, "title": "Filed"}]}).encode(),
-                      etag='"c1"')
-    items = [chapters_item(feed_server.url(f"/c.json?{n}"), guid=f"g{n}", audio=f"https://cdn.example/{n}.mp3")
-             for n in range(5)]
+    feed_server.serve(
+        "/c.json", body=json.dumps({"chapters": [{"startTime": 0, "title": "Filed"}]}).encode(), etag='"c1"'
+    )
+    items = [
+        chapters_item(feed_server.url(f"/c.json?{n}"), guid=f"g{n}", audio=f"https://cdn.example/{n}.mp3")
+        for n in range(5)
+    ]
     url = feed_server.serve(body=rss(*items), etag='"feed"')
     config = FeedConfig(timeout_seconds=2, linked_files_per_sync=2)
     reports = [await sync_feed(store, url, config) for _ in range(4)]
@@ -168,8 +217,9 @@ async def test_pending_files_are_fetched_by_later_syncs_then_revalidated_only_on
     assert len([r for r in feed_server.requests if r.path == "/c.json"]) == 5
     assert all(e.chapters[0].title == "Filed" for e in await store.episodes())
     # An edited item revalidates its file with its validators instead of downloading it again.
-    items[0] = chapters_item(feed_server.url("/c.json?0"), guid="g0", audio="https://cdn.example/0.mp3",
-                             title="Edited title")
+    items[0] = chapters_item(
+        feed_server.url("/c.json?0"), guid="g0", audio="https://cdn.example/0.mp3", title="Edited title"
+    )
     feed_server.serve(body=rss(*items), etag='"feed2"')
     await sync_feed(store, url, config)
     last = [r for r in feed_server.requests if r.path == "/c.json"][-1]
@@ -240,8 +290,9 @@ async def test_reconciling_huge_titles_never_blocks_the_event_loop(tmp_path, fee
         items = [rss_item(title=t, guid=f"a{n}", number=n, audio=None) for n, t in enumerate(titles)]
         url = feed_server.serve(body=rss(*items))
         await sync_feed(store, url)
-        feed_server.serve(body=rss(*(rss_item(title=t + "!", guid=f"b{n}", number=n, audio=None)
-                                     for n, t in enumerate(titles))))
+        feed_server.serve(
+            body=rss(*(rss_item(title=t + "!", guid=f"b{n}", number=n, audio=None) for n, t in enumerate(titles)))
+        )
         with Heartbeat() as heartbeat:
             report = await sync_feed(store, url)
         assert len(report.changed) == 6 and not report.new
@@ -253,8 +304,16 @@ async def test_reconciling_huge_titles_never_blocks_the_event_loop(tmp_path, fee
 def hostile_catalogue(count: int, guid_prefix: str) -> bytes:
     """COUNT items with long titles, chapter-heavy notes and GUIDs that change between calls."""
     notes = "".join(f"<p>{n}:00 Chapter {n} about things</p>" for n in range(40))
-    items = [rss_item(title=f"{n} " + "long title words " * 80, guid=f"{guid_prefix}-{n}", number=n,
-                      audio=f"https://cdn.example/{n}.mp3", notes=notes) for n in range(count)]
+    items = [
+        rss_item(
+            title=f"{n} " + "long title words " * 80,
+            guid=f"{guid_prefix}-{n}",
+            number=n,
+            audio=f"https://cdn.example/{n}.mp3",
+            notes=notes,
+        )
+        for n in range(count)
+    ]
     return rss(*items)
 
 
@@ -262,9 +321,16 @@ async def test_a_hostile_10k_item_sync_never_blocks_the_event_loop(tmp_path, fee
     first = feed_server.serve("/first.xml", body=hostile_catalogue(10_000, "first"))
     renamed = feed_server.serve("/renamed.xml", body=hostile_catalogue(10_000, "renamed"))
     probe = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.heartbeat_probe", first, str(tmp_path / "probe.db"), renamed,
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "tests.heartbeat_probe",
+        first,
+        str(tmp_path / "probe.db"),
+        renamed,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(probe.communicate(), 240)
     assert probe.returncode == 0, stderr.decode()[-2000:]
@@ -290,13 +356,24 @@ async def test_large_feeds_parse_in_a_child_process_with_the_same_results_and_er
 async def test_local_feeds_read_chapters_files_beside_them_but_nowhere_else(store, tmp_path):
     folder = tmp_path / "show"
     (folder / "chapters").mkdir(parents=True)
-    (folder / "chapters" / "1.json").write_text(json.dumps({"chapters": [
-        {"startTime": 0, "title": "From the file", "url": "https://ex.com/more"},
-        {"startTime": 60, "title": "Hidden", "toc": False}]}))
+    (folder / "chapters" / "1.json").write_text(
+        json.dumps(
+            {
+                "chapters": [
+                    {"startTime": 0, "title": "From the file", "url": "https://ex.com/more"},
+                    {"startTime": 60, "title": "Hidden", "toc": False},
+                ]
+            }
+        )
+    )
     (tmp_path / "secret.json").write_text(json.dumps({"chapters": [{"startTime": 0, "title": "SECRET"}]}))
     feed = folder / "feed.xml"
-    feed.write_bytes(rss(chapters_item("chapters/1.json"), chapters_item("../secret.json", guid="g2",
-                                                                              audio="https://cdn.example/2.mp3")))
+    feed.write_bytes(
+        rss(
+            chapters_item("chapters/1.json"),
+            chapters_item("../secret.json", guid="g2", audio="https://cdn.example/2.mp3"),
+        )
+    )
     report = await sync_feed(store, str(feed))
     by_guid = {e.guid: e for e in await store.episodes()}
     assert [(c.title, c.url) for c in by_guid["guid-1"].chapters] == [("From the file", "https://ex.com/more")]

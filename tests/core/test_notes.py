@@ -13,9 +13,11 @@ def test_broken_html_still_gives_text():
 
 
 def test_links_are_labelled_from_anchor_text_or_the_text_before_them():
-    markup = ('<p>Caddy video: <a href="https://heycaddy.net/">https://heycaddy.net/</a></p>'
-              '<p><a href="https://example.com/post">The post</a></p>'
-              "<p>Bare: https://bare.example/path.</p>")
+    markup = (
+        '<p>Caddy video: <a href="https://heycaddy.net/">https://heycaddy.net/</a></p>'
+        '<p><a href="https://example.com/post">The post</a></p>'
+        "<p>Bare: https://bare.example/path.</p>"
+    )
     assert [(l.label, l.url) for l in read_notes(markup).links] == [
         ("Caddy video", "https://heycaddy.net/"),
         ("The post", "https://example.com/post"),
@@ -24,10 +26,16 @@ def test_links_are_labelled_from_anchor_text_or_the_text_before_them():
 
 
 def test_guests_from_title_chapters_and_notes():
-    chapters = (Chapter(6, "Intro"), Chapter(132, "Ed Intro"), Chapter(195, "Introduction Elaine"),
-                Chapter(300, "Who is Steve?"), Chapter(400, "Topic Intro"))
-    guests = extract_guests("Kotlin at Facebook with Sergey", chapters,
-                            "Pascal talks with Navid Qaragozlou and Joshua Selbo about builds.")
+    chapters = (
+        Chapter(6, "Intro"),
+        Chapter(132, "Ed Intro"),
+        Chapter(195, "Introduction Elaine"),
+        Chapter(300, "Who is Steve?"),
+        Chapter(400, "Topic Intro"),
+    )
+    guests = extract_guests(
+        "Kotlin at Facebook with Sergey", chapters, "Pascal talks with Navid Qaragozlou and Joshua Selbo about builds."
+    )
     assert guests == ("Sergey", "Ed", "Elaine", "Steve", "Navid Qaragozlou", "Joshua Selbo")
 
 

@@ -17,7 +17,7 @@ async def test_syncs_at_start_up_and_tells_listeners(store, feed_server):
         report = await asyncio.wait_for(reports.get(), 10)
         assert len(report.new) == 3
         next_run = scheduler.next_run_time()
-        assert dt.timedelta(minutes=14) < next_run - dt.datetime.now(dt.timezone.utc) <= dt.timedelta(minutes=16, seconds=60)
+        assert dt.timedelta(minutes=14) < next_run - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=16, seconds=60)
     finally:
         scheduler.shutdown()
 
@@ -31,7 +31,7 @@ async def test_failures_back_off_and_never_raise(store, feed_server):
             assert await scheduler.refresh() is None
         state = await store.feed_state(url)  # the start-up sync may have failed once more meanwhile
         assert state.consecutive_failures >= 3 and "HTTP 500" in state.last_error
-        wait = scheduler.next_run_time() - dt.datetime.now(dt.timezone.utc)
+        wait = scheduler.next_run_time() - dt.datetime.now(dt.UTC)
         expected = backoff_delay(15, state.consecutive_failures)
         assert expected >= dt.timedelta(minutes=60)
         assert expected - dt.timedelta(seconds=5) < wait <= expected

@@ -65,7 +65,10 @@ async def test_caddy_chapter_match_says_which_chapter(searcher):
     (match,) = await searcher.search("hand-based interactions", limit=1)
     assert match.episode.number == 64
     assert (match.matched.field, match.matched.text, match.matched.start_seconds) == (
-        "chapter", "Discovery of hand-based interactions", 706)
+        "chapter",
+        "Discovery of hand-based interactions",
+        706,
+    )
 
 
 async def test_guest_match_is_reported(searcher):
@@ -87,8 +90,30 @@ async def test_common_words_do_not_outrank_the_topic(searcher):
     assert results[0].episode.number == 64
 
 
-@pytest.mark.parametrize("query", ['"', '""', "*", "caddy*", "-caddy", "NEAR(", "NEAR(a b)", "a:b", "title:caddy",
-                                   "(", ")", "((caddy", "AND", "OR NOT", "^caddy", "{title}: x", "'", "\\", "\x00"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '""',
+        "*",
+        "caddy*",
+        "-caddy",
+        "NEAR(",
+        "NEAR(a b)",
+        "a:b",
+        "title:caddy",
+        "(",
+        ")",
+        "((caddy",
+        "AND",
+        "OR NOT",
+        "^caddy",
+        "{title}: x",
+        "'",
+        "\\",
+        "\x00",
+    ],
+)
 async def test_fts_syntax_in_user_text_is_just_text(searcher, query):
     results = await searcher.search(query)
     assert isinstance(results, list)
@@ -135,11 +160,13 @@ def test_number_aliases():
 async def test_titles_in_any_script_and_with_accents_are_searchable(store, feed_server):
     from tests.conftest import rss, rss_item
 
-    url = feed_server.serve(body=rss(
-        rss_item(title="Schöne Grüße aus München", guid="de", audio="https://x/de.mp3"),
-        rss_item(title="東京 の ポッドキャスト", guid="ja", audio="https://x/ja.mp3"),
-        rss_item(title="Привет мир", guid="ru", audio="https://x/ru.mp3"),
-    ))
+    url = feed_server.serve(
+        body=rss(
+            rss_item(title="Schöne Grüße aus München", guid="de", audio="https://x/de.mp3"),
+            rss_item(title="東京 の ポッドキャスト", guid="ja", audio="https://x/ja.mp3"),
+            rss_item(title="Привет мир", guid="ru", audio="https://x/ru.mp3"),
+        )
+    )
     await Syncer(store, FeedConfig(), url).sync()
     searcher = Searcher(store)
     assert (await searcher.search("grusse munchen"))[0].episode.guid == "de"
@@ -182,13 +209,22 @@ async def test_a_result_found_only_by_misspelling_ranks_below_every_exact_one(tm
     from tests.conftest import rss, rss_item
 
     feed = tmp_path / "feed.xml"
-    feed.write_bytes(rss(
-        rss_item(title="Swoft internals", guid="misspelt", number=1, audio="https://cdn.example/1.mp3"),
-        rss_item(title="Mobile apps", guid="exact", number=2, audio="https://cdn.example/2.mp3",
-                 notes="<p>We rewrote the app in Swift last year.</p>"),
-        *(rss_item(title=f"Filler {n}", guid=f"f{n}", number=10 + n, audio=f"https://cdn.example/f{n}.mp3")
-          for n in range(6)),
-    ))
+    feed.write_bytes(
+        rss(
+            rss_item(title="Swoft internals", guid="misspelt", number=1, audio="https://cdn.example/1.mp3"),
+            rss_item(
+                title="Mobile apps",
+                guid="exact",
+                number=2,
+                audio="https://cdn.example/2.mp3",
+                notes="<p>We rewrote the app in Swift last year.</p>",
+            ),
+            *(
+                rss_item(title=f"Filler {n}", guid=f"f{n}", number=10 + n, audio=f"https://cdn.example/f{n}.mp3")
+                for n in range(6)
+            ),
+        )
+    )
     store = await Store.open(tmp_path / "episodes.db")
     try:
         await Syncer(store, FeedConfig(), str(feed)).sync()

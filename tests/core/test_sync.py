@@ -3,7 +3,7 @@ import pytest
 from bot.core.config import FeedConfig
 from bot.core.feed import FeedError
 from bot.core.store import Store
-from bot.core.sync import SyncInProgress, Syncer
+from bot.core.sync import Syncer, SyncInProgress
 from tests.conftest import numbered_feed, rss, rss_item
 
 
@@ -58,7 +58,9 @@ async def test_guid_change_is_recognised_by_audio_url(store, feed_server):
 
 
 async def test_guid_and_audio_change_is_recognised_by_number_and_close_title(store, feed_server):
-    url = feed_server.serve(body=rss(rss_item(title="Kotlin at Facebook", number=21, guid="a", audio="https://x/1.mp3")))
+    url = feed_server.serve(
+        body=rss(rss_item(title="Kotlin at Facebook", number=21, guid="a", audio="https://x/1.mp3"))
+    )
     syncer = syncer_for(store, url)
     await syncer.sync()
     feed_server.serve(body=rss(rss_item(title="Kotlin at Facebook!", number=21, guid="b", audio="https://y/2.mp3")))
@@ -190,11 +192,15 @@ async def test_second_sync_does_not_start_while_one_runs(store, feed_server):
     assert len((await running).new) == 3
 
 
-@pytest.mark.parametrize(("path", "chapters"), [("/ch.json", ["From JSON"]), ("/gone.json", ["Intro"])],
-                         ids=["chapters-file-wins", "missing-file-falls-back-to-notes"])
+@pytest.mark.parametrize(
+    ("path", "chapters"),
+    [("/ch.json", ["From JSON"]), ("/gone.json", ["Intro"])],
+    ids=["chapters-file-wins", "missing-file-falls-back-to-notes"],
+)
 async def test_podcast_chapters_file_over_notes(store, feed_server, path, chapters):
-    feed_server.serve("/ch.json", body=b'{"chapters": [{"startTime": 0, "title": "From JSON"}]}',
-                      content_type="application/json")
+    feed_server.serve(
+        "/ch.json", body=b'{"chapters": [{"startTime": 0, "title": "From JSON"}]}', content_type="application/json"
+    )
     extra = f'<podcast:chapters url="{feed_server.url(path)}" type="application/json+chapters"/>'
     url = feed_server.serve(body=rss(rss_item(notes="<p>Intro 0:06</p>", extra=extra)))
     await syncer_for(store, url).sync()

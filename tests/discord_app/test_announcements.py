@@ -9,11 +9,18 @@ import datetime as dt
 
 import pytest
 
-from bot.core.outbox import plan_deliveries, retry_delay
 from bot.core.models import OutboxRow
+from bot.core.outbox import plan_deliveries, retry_delay
 from tests.conftest import numbered_feed, rss_item
 from tests.fake_discord import (
-    ADMIN_ID, FANS_ROLE, GUILD_ID, LOCKED_CHANNEL, NEWS_CHANNEL, OTHER_GUILD_CHANNEL, SEND_MESSAGES, VIEW_CHANNEL,
+    ADMIN_ID,
+    FANS_ROLE,
+    GUILD_ID,
+    LOCKED_CHANNEL,
+    NEWS_CHANNEL,
+    OTHER_GUILD_CHANNEL,
+    SEND_MESSAGES,
+    VIEW_CHANNEL,
 )
 
 OTHER_GUILD = 200000000000000002
@@ -128,7 +135,7 @@ async def test_feed_faults_change_nothing_and_post_nothing(news, feed_server, re
     feed_server.serve(**reply)
     try:
         await sync_and_announce(news)
-    except Exception as error:  # noqa: BLE001 - the fault is the point; the store must be intact
+    except Exception as error:
         assert "refusing" in str(error) or "HTTP 500" in str(error) or "malformed" in str(error)
     assert posts(news) == [] and await news.store.episode_count() == 90
 
@@ -181,21 +188,35 @@ async def test_permission_loss_is_reported_and_recovers_when_settings_change(new
     await announcer(news).deliver()
     assert posts(news) == [] and len(post_requests(news)) == 1  # failed for good: not retried
     status = await news.fake.command("admin status", user_id=ADMIN_ID)
-    announcements = next(f["value"] for f in status.callback["data"]["embeds"][0]["fields"]
-                         if f["name"] == "Announcements")
+    announcements = next(
+        f["value"] for f in status.callback["data"]["embeds"][0]["fields"] if f["name"] == "Announcements"
+    )
     assert "1 failed" in announcements and "Discord error 50013" in announcements
     news.fake.locked_channels.discard(NEWS_CHANNEL)
-    resolved = {"channels": {str(NEWS_CHANNEL): {"id": str(NEWS_CHANNEL), "name": "news", "type": 0,
-                                                 "permissions": str(VIEW_CHANNEL | SEND_MESSAGES)}}}
-    await news.fake.command("admin announce channel", [{"name": "channel", "type": 7, "value": str(NEWS_CHANNEL)}],
-                            user_id=ADMIN_ID, resolved=resolved)
+    resolved = {
+        "channels": {
+            str(NEWS_CHANNEL): {
+                "id": str(NEWS_CHANNEL),
+                "name": "news",
+                "type": 0,
+                "permissions": str(VIEW_CHANNEL | SEND_MESSAGES),
+            }
+        }
+    }
+    await news.fake.command(
+        "admin announce channel",
+        [{"name": "channel", "type": 7, "value": str(NEWS_CHANNEL)}],
+        user_id=ADMIN_ID,
+        resolved=resolved,
+    )
     await announcer(news).deliver()
     assert len(posts(news)) == 1
 
 
 async def test_rate_limit_retry_after_is_honoured(news, feed_server):
-    news.fake.fail_next_posts.append((429, {"message": "You are being rate limited.", "retry_after": 0.2,
-                                            "global": False}))
+    news.fake.fail_next_posts.append(
+        (429, {"message": "You are being rate limited.", "retry_after": 0.2, "global": False})
+    )
     feed_server.serve(body=numbered_feed(91), etag='"v2"')
     await sync_and_announce(news)
     assert len(post_requests(news)) == 2 and len(posts(news)) == 1
@@ -216,7 +237,9 @@ async def test_an_invalid_payload_is_posted_once_in_minimal_form(news, feed_serv
     feed_server.serve(body=numbered_feed(91), etag='"v2"')
     await sync_and_announce(news)
     (post,) = posts(news)
-    assert post["embeds"][0]["title"] == "91: Topic 91: compilers engineering" and "description" not in post["embeds"][0]
+    assert (
+        post["embeds"][0]["title"] == "91: Topic 91: compilers engineering" and "description" not in post["embeds"][0]
+    )
     assert len(post_requests(news)) == 2
 
 
@@ -239,17 +262,28 @@ async def test_announcements_resume_by_themselves_when_permission_comes_back(new
     # Still missing in the cached permissions: retrying would cost a request, so none is made.
     assert len(post_requests(news, LOCKED_CHANNEL)) == 1
     news.fake.locked_channels.discard(LOCKED_CHANNEL)
-    await news.fake.dispatch("CHANNEL_UPDATE", {"id": str(LOCKED_CHANNEL), "type": 0, "name": "locked",
-                                                "position": 0, "guild_id": str(GUILD_ID),
-                                                "permission_overwrites": [], "nsfw": False, "parent_id": None})
+    await news.fake.dispatch(
+        "CHANNEL_UPDATE",
+        {
+            "id": str(LOCKED_CHANNEL),
+            "type": 0,
+            "name": "locked",
+            "position": 0,
+            "guild_id": str(GUILD_ID),
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        },
+    )
     for _ in range(100):  # the update alone brings the announcement: no command, no sync
         if posts(news, LOCKED_CHANNEL):
             break
         await asyncio.sleep(0.02)
     assert len(posts(news, LOCKED_CHANNEL)) == 1
     status = await news.fake.command("admin status", user_id=ADMIN_ID)
-    announcements = next(f["value"] for f in status.callback["data"]["embeds"][0]["fields"]
-                         if f["name"] == "Announcements")
+    announcements = next(
+        f["value"] for f in status.callback["data"]["embeds"][0]["fields"] if f["name"] == "Announcements"
+    )
     assert "Permissions in #locked came back" in announcements and "1 waiting announcement posted" in announcements
 
 
@@ -264,8 +298,9 @@ async def test_removed_and_restored_episode_is_not_announced_again(news, feed_se
 
 
 async def test_archive_rerelease_is_announced_as_new(news, feed_server):
-    rerelease = rss_item(title="ARCHIVE: Topic 90: rust engineering", guid="archive-90",
-                         audio="https://cdn.example/audio/ep90.mp3")
+    rerelease = rss_item(
+        title="ARCHIVE: Topic 90: rust engineering", guid="archive-90", audio="https://cdn.example/audio/ep90.mp3"
+    )
     feed_server.serve(body=numbered_feed(90, newer_items=(rerelease,)), etag='"v2"')
     report = await sync_and_announce(news)
     assert [c.title for c in report.new] == ["ARCHIVE: Topic 90: rust engineering"]
@@ -273,8 +308,16 @@ async def test_archive_rerelease_is_announced_as_new(news, feed_server):
 
 
 def row(row_id, channel, guild=1):
-    return OutboxRow(id=row_id, episode_id=row_id, guild_id=guild, channel_id=channel, state="pending",
-                     nonce=f"n{row_id}", message_id=None, attempts=0)
+    return OutboxRow(
+        id=row_id,
+        episode_id=row_id,
+        guild_id=guild,
+        channel_id=channel,
+        state="pending",
+        nonce=f"n{row_id}",
+        message_id=None,
+        attempts=0,
+    )
 
 
 def test_deliveries_digest_only_past_the_threshold_per_channel():
@@ -290,7 +333,7 @@ def test_retry_delay_doubles_and_is_bounded():
 
 
 def test_pending_rows_that_waited_long_become_one_digest():
-    now = dt.datetime(2026, 1, 10, tzinfo=dt.timezone.utc)
+    now = dt.datetime(2026, 1, 10, tzinfo=dt.UTC)
     fresh = [dataclasses.replace(row(i, 10), created_at=now - dt.timedelta(minutes=5)) for i in range(2)]
     old = [dataclasses.replace(row(i, 20), created_at=now - dt.timedelta(days=3)) for i in range(2, 4)]
     deliveries = plan_deliveries(fresh + old, digest_after=3, stale_after=dt.timedelta(hours=24), now=now)

@@ -1,15 +1,30 @@
 """/admin commands: permission checks, resync, status and announcement settings."""
 
 from tests.fake_discord import (
-    ADMIN_ID, FANS_ROLE, GUILD_ID, LOCKED_CHANNEL, MEMBER_ID, NEWS_CHANNEL, SEND_MESSAGES, VIEW_CHANNEL,
+    ADMIN_ID,
+    FANS_ROLE,
+    GUILD_ID,
+    LOCKED_CHANNEL,
+    MEMBER_ID,
+    NEWS_CHANNEL,
+    SEND_MESSAGES,
+    VIEW_CHANNEL,
 )
 
 
 def channel_option(channel_id, name):
     option = [{"name": "channel", "type": 7, "value": str(channel_id)}]
-    resolved = {"channels": {str(channel_id): {"id": str(channel_id), "name": name, "type": 0,
-                                               "permissions": str(VIEW_CHANNEL | SEND_MESSAGES),
-                                               "guild_id": str(GUILD_ID)}}}
+    resolved = {
+        "channels": {
+            str(channel_id): {
+                "id": str(channel_id),
+                "name": name,
+                "type": 0,
+                "permissions": str(VIEW_CHANNEL | SEND_MESSAGES),
+                "guild_id": str(GUILD_ID),
+            }
+        }
+    }
     return option, resolved
 
 
@@ -86,10 +101,23 @@ async def test_announce_channel_role_test_and_off(discord_env):
     options, resolved = channel_option(NEWS_CHANNEL, "news")
     record = await admin(fake, "admin announce channel", options, resolved)
     assert record.callback["data"]["content"] == f"New episodes will be announced in <#{NEWS_CHANNEL}>."
-    role = {"id": str(FANS_ROLE), "name": "fans", "permissions": "0", "position": 1, "color": 0, "hoist": False,
-            "managed": False, "mentionable": True, "flags": 0}
-    record = await admin(fake, "admin announce role", [{"name": "role", "type": 8, "value": str(FANS_ROLE)}],
-                         {"roles": {str(FANS_ROLE): role}})
+    role = {
+        "id": str(FANS_ROLE),
+        "name": "fans",
+        "permissions": "0",
+        "position": 1,
+        "color": 0,
+        "hoist": False,
+        "managed": False,
+        "mentionable": True,
+        "flags": 0,
+    }
+    record = await admin(
+        fake,
+        "admin announce role",
+        [{"name": "role", "type": 8, "value": str(FANS_ROLE)}],
+        {"roles": {str(FANS_ROLE): role}},
+    )
     assert record.callback["data"]["content"] == f"Announcements will ping <@&{FANS_ROLE}>."
     settings = await discord_env.store.guild_settings(GUILD_ID)
     assert (settings.announce_channel_id, settings.announce_role_id) == (NEWS_CHANNEL, FANS_ROLE)
@@ -104,10 +132,23 @@ async def test_announce_channel_role_test_and_off(discord_env):
 
 
 async def test_everyone_role_is_refused(discord_env):
-    everyone = {"id": str(GUILD_ID), "name": "@everyone", "permissions": "0", "position": 0, "color": 0,
-                "hoist": False, "managed": False, "mentionable": False, "flags": 0}
-    record = await admin(discord_env.fake, "admin announce role",
-                         [{"name": "role", "type": 8, "value": str(GUILD_ID)}], {"roles": {str(GUILD_ID): everyone}})
+    everyone = {
+        "id": str(GUILD_ID),
+        "name": "@everyone",
+        "permissions": "0",
+        "position": 0,
+        "color": 0,
+        "hoist": False,
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+    }
+    record = await admin(
+        discord_env.fake,
+        "admin announce role",
+        [{"name": "role", "type": 8, "value": str(GUILD_ID)}],
+        {"roles": {str(GUILD_ID): everyone}},
+    )
     assert "never pings everyone" in record.callback["data"]["content"]
 
 

@@ -4,16 +4,23 @@ import asyncio
 import logging
 import signal
 
-from bot.discord_app.app import COG_MODULES, PodBot
 from bot.core.config import Config
 from bot.core.search import Searcher
 from bot.core.sync import Syncer
+from bot.discord_app.app import COG_MODULES, PodBot
 from tests.conftest import start_bot_process
 
 
 def offline_bot(store, cog_modules=COG_MODULES):
-    return PodBot(config=Config(), store=store, syncer=Syncer(store, Config().feed, "unused"),
-                  searcher=Searcher(store), scheduler=None, http_session=None, cog_modules=cog_modules)
+    return PodBot(
+        config=Config(),
+        store=store,
+        syncer=Syncer(store, Config().feed, "unused"),
+        searcher=Searcher(store),
+        scheduler=None,
+        http_session=None,
+        cog_modules=cog_modules,
+    )
 
 
 async def test_every_cog_loads_and_command_names_do_not_clash(store):
@@ -22,8 +29,17 @@ async def test_every_cog_loads_and_command_names_do_not_clash(store):
         await bot.load_extension(module)  # a clash raises CommandAlreadyRegistered here
     names = [command.qualified_name for command in bot.tree.walk_commands()]
     assert len(names) == len(set(names))
-    assert {"episode", "search", "latest", "admin resync", "admin status", "admin announce channel",
-            "admin announce role", "admin announce off", "admin announce test"} <= set(names)
+    assert {
+        "episode",
+        "search",
+        "latest",
+        "admin resync",
+        "admin status",
+        "admin announce channel",
+        "admin announce role",
+        "admin announce off",
+        "admin announce test",
+    } <= set(names)
     await bot.close()
 
 
@@ -73,7 +89,8 @@ async def test_a_rejected_token_is_one_line_and_exit_2(tmp_path, fake_discord):
     _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 2
     assert stderr.decode().strip().splitlines()[-1] == (
-        "podbot: Discord rejected DISCORD_TOKEN; check the token in the developer portal")
+        "podbot: Discord rejected DISCORD_TOKEN; check the token in the developer portal"
+    )
     assert b"Traceback" not in stderr
 
 

@@ -20,7 +20,9 @@ async def test_episode_caddy_shows_the_numbered_title_and_chapters(discord_env):
 
 
 async def test_episode_from_a_chapter_says_which_chapter_links_its_time_and_marks_it(discord_env):
-    record = await discord_env.fake.command("episode", [{"name": "query", "type": 3, "value": "hand-based interactions"}])
+    record = await discord_env.fake.command(
+        "episode", [{"name": "query", "type": 3, "value": "hand-based interactions"}]
+    )
     description = embed_of(record)["description"]
     audio = "https://traffic.libsyn.com/secure/insidefacebookmobile/mtp64_rc1.mp3?dest-id=697376"
     assert f"Matched chapter [`11:46`]({audio}#t=706) **Discovery of hand-based interactions**" in description

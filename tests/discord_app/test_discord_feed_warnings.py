@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.fake_discord import ADMIN_ID
 from tests.core.test_feed_recovery import RECOVERABLE
+from tests.fake_discord import ADMIN_ID
 
 
 @pytest.fixture

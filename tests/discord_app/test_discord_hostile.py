@@ -11,11 +11,16 @@ LONG_AUDIO = "https://cdn.example/" + "a" * 2100 + ".mp3"
 @pytest.fixture
 def bot_feed(tmp_path):
     items = [
-        rss_item(title="@everyone **Bad** ||links|| " + "x" * 400, guid="bad-link", number=1,
-                 notes='<p>0:00 Intro</p><p><a href="javascript:alert(1)">click *me*</a></p>',
-                 extra=f"<link>{HOSTILE_LINK}</link>"),
-        rss_item(title="Long audio", guid="long-audio", number=2, audio=LONG_AUDIO,
-                 extra="<link>http://a..b/episode</link>"),
+        rss_item(
+            title="@everyone **Bad** ||links|| " + "x" * 400,
+            guid="bad-link",
+            number=1,
+            notes='<p>0:00 Intro</p><p><a href="javascript:alert(1)">click *me*</a></p>',
+            extra=f"<link>{HOSTILE_LINK}</link>",
+        ),
+        rss_item(
+            title="Long audio", guid="long-audio", number=2, audio=LONG_AUDIO, extra="<link>http://a..b/episode</link>"
+        ),
     ]
     path = tmp_path / "hostile.xml"
     path.write_bytes(rss(*items))

@@ -14,12 +14,21 @@ def bot_feed(tmp_path):
         f"making mobile apps fast for billions of people {n // 60}:{n % 60:02d}</p>"
         for n in range(CHAPTERS)
     )
-    links = "".join(f'<p>Link {n}: <a href="https://example.com/{"x" * 80}/{n}">https://example.com/{n}</a></p>'
-                    for n in range(30))
+    links = "".join(
+        f'<p>Link {n}: <a href="https://example.com/{"x" * 80}/{n}">https://example.com/{n}</a></p>' for n in range(30)
+    )
     notes = "<p>" + "A long introduction. " * 600 + "</p>" + links + "<p>Timestamps</p>" + chapters
     path = tmp_path / "huge.xml"
-    path.write_bytes(rss(rss_item(title="The longest episode " + "ever " * 80, number=1, notes=notes,
-                                  audio="https://cdn.example/" + "a" * 200 + ".mp3")))
+    path.write_bytes(
+        rss(
+            rss_item(
+                title="The longest episode " + "ever " * 80,
+                number=1,
+                notes=notes,
+                audio="https://cdn.example/" + "a" * 200 + ".mp3",
+            )
+        )
+    )
     return str(path)
 
 

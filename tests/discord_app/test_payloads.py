@@ -5,8 +5,8 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.discord_app import embeds
 from bot.core.models import Chapter, Episode, Link, Match, MatchReason, PodcastInfo, SyncReport
+from bot.discord_app import embeds
 from bot.discord_app.views import EpisodeView, SearchView
 from tests.fake_discord import component_problems, embed_problems
 
@@ -29,21 +29,34 @@ HOSTILE_URL = st.one_of(
 
 @st.composite
 def hostile_episodes(draw):
-    chapters = tuple(Chapter(start_seconds=i * 7, title=draw(HOSTILE_TEXT)[:200] or "x")
-                     for i in range(draw(st.sampled_from([0, 1, 30, 10_000]))))
+    chapters = tuple(
+        Chapter(start_seconds=i * 7, title=draw(HOSTILE_TEXT)[:200] or "x")
+        for i in range(draw(st.sampled_from([0, 1, 30, 10_000])))
+    )
     links = tuple(Link(label=draw(HOSTILE_TEXT), url=draw(HOSTILE_URL) or "") for _ in range(draw(st.integers(0, 8))))
     return Episode(
-        id=draw(st.integers(1, 10**9)), guid="g", number=draw(st.one_of(st.none(), st.integers(0, 10**6))),
-        title=draw(HOSTILE_TEXT), published=draw(st.one_of(st.none(), st.just(dt.datetime(2024, 7, 4, tzinfo=dt.timezone.utc)))),
-        duration_seconds=draw(st.one_of(st.none(), st.integers(0, 10**7))), link=draw(HOSTILE_URL),
-        audio_url=draw(HOSTILE_URL), description_text=draw(HOSTILE_TEXT), links=links, chapters=chapters,
+        id=draw(st.integers(1, 10**9)),
+        guid="g",
+        number=draw(st.one_of(st.none(), st.integers(0, 10**6))),
+        title=draw(HOSTILE_TEXT),
+        published=draw(st.one_of(st.none(), st.just(dt.datetime(2024, 7, 4, tzinfo=dt.UTC)))),
+        duration_seconds=draw(st.one_of(st.none(), st.integers(0, 10**7))),
+        link=draw(HOSTILE_URL),
+        audio_url=draw(HOSTILE_URL),
+        description_text=draw(HOSTILE_TEXT),
+        links=links,
+        chapters=chapters,
         guests=tuple(draw(st.lists(HOSTILE_TEXT, max_size=3))),
     )
 
 
 def matches_for(episode, text):
-    reasons = [MatchReason("title", episode.title), MatchReason("chapter", text, 5), MatchReason("guest", text),
-               MatchReason("description", text)]
+    reasons = [
+        MatchReason("title", episode.title),
+        MatchReason("chapter", text, 5),
+        MatchReason("guest", text),
+        MatchReason("description", text),
+    ]
     return [Match(episode, 90.0 - i, reason) for i, reason in enumerate(reasons)]
 
 

@@ -13,7 +13,11 @@ from tests.conftest import ROOT, numbered_feed
 def run(tmp_path, *args, stdin=None, env=None):
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path, input=stdin, capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
 
@@ -36,14 +40,26 @@ def test_search_typo_and_number_json(tmp_path):
     first = number["results"][0]
     assert (first["number"], first["title"], first["matched"]["field"]) == (82, "CSS at Scale with StyleX", "number")
     assert first["published"] == "2026-01-08T12:00:00Z"
-    assert set(first) >= {"guid", "number", "title", "published", "duration_seconds", "link", "audio_url",
-                          "score", "matched"}
+    assert set(first) >= {
+        "guid",
+        "number",
+        "title",
+        "published",
+        "duration_seconds",
+        "link",
+        "audio_url",
+        "score",
+        "matched",
+    }
 
 
 def test_episode_json_has_chapters_and_nothing_found_exits_1(tmp_path):
     document = json.loads(run(tmp_path, "episode", "hand-based interactions", "--json").stdout)
-    assert document["matched"] == {"field": "chapter", "text": "Discovery of hand-based interactions",
-                                   "start_seconds": 706}
+    assert document["matched"] == {
+        "field": "chapter",
+        "text": "Discovery of hand-based interactions",
+        "start_seconds": 706,
+    }
     assert len(document["chapters"]) == 19
     missing = run(tmp_path, "episode", "zzqxv wqpfj")
     assert missing.returncode == 1 and missing.stdout == ""
@@ -135,8 +151,11 @@ def test_queries_starting_with_a_dash_are_queries(tmp_path):
 
 def test_json_is_valid_utf8_whatever_bytes_the_arguments_held(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "search", b"caddy\xff\xfe", "--json"], cwd=tmp_path, capture_output=True,
-        timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        [sys.executable, "-m", "bot", "search", b"caddy\xff\xfe", "--json"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout.decode("utf-8"))
@@ -174,23 +193,36 @@ def test_a_database_locked_by_another_process_is_a_busy_error_not_a_traceback(tm
 def test_a_reader_that_stops_early_gets_its_line_and_no_traceback(tmp_path):
     assert run(tmp_path, "sync").returncode == 0
     pipeline = subprocess.run(
-        f"'{sys.executable}' -m bot search rust | head -1", shell=True, cwd=tmp_path, capture_output=True,
-        text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        f"'{sys.executable}' -m bot search rust | head -1",
+        shell=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert len(pipeline.stdout.splitlines()) == 1 and "Traceback" not in pipeline.stderr
-    writer = subprocess.Popen([sys.executable, "-m", "bot", "export"], cwd=tmp_path, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "bot", "export"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     writer.stdout.read(10)
     writer.stdout.close()  # like `head -c 10`
     assert writer.wait(timeout=60) == 0 and b"Traceback" not in writer.stderr.read()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("search", "--bogus", "x"), "podbot: unrecognized arguments: --bogus; try 'python -m bot search --help'"),
-    (("search",), "podbot: search needs a query; try 'python -m bot search --help'"),
-    (("latest", "--count", "0"), "podbot: argument --count: must be at least 1; try 'python -m bot latest --help'"),
-    (("frobnicate",), "podbot: argument COMMAND: invalid choice: 'frobnicate'"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("search", "--bogus", "x"), "podbot: unrecognized arguments: --bogus; try 'python -m bot search --help'"),
+        (("search",), "podbot: search needs a query; try 'python -m bot search --help'"),
+        (("latest", "--count", "0"), "podbot: argument --count: must be at least 1; try 'python -m bot latest --help'"),
+        (("frobnicate",), "podbot: argument COMMAND: invalid choice: 'frobnicate'"),
+    ],
+)
 def test_usage_errors_are_one_line_with_a_hint(tmp_path, args, message):
     result = run(tmp_path, *args)
     assert result.returncode == 2 and result.stderr.startswith(message)

@@ -25,15 +25,30 @@ def _own_terminal():
 
 class Terminal:
     def __init__(self, tmp_path, columns=80, **env):
-        assert subprocess.run([sys.executable, "-m", "bot", "sync"], cwd=tmp_path, capture_output=True,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60).returncode == 0
+        assert (
+            subprocess.run(
+                [sys.executable, "-m", "bot", "sync"],
+                cwd=tmp_path,
+                capture_output=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+                timeout=60,
+            ).returncode
+            == 0
+        )
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
         environment = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm", "COLUMNS": str(columns), **env}
         environment.pop("NO_COLOR", None) if "NO_COLOR" not in env else None
-        self.process = subprocess.Popen([sys.executable, "-m", "bot", "console"], cwd=tmp_path, stdin=slave,
-                                        stdout=slave, stderr=slave, env=environment, close_fds=True,
-                                        preexec_fn=_own_terminal)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "console"],
+            cwd=tmp_path,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=environment,
+            close_fds=True,
+            preexec_fn=_own_terminal,
+        )
         os.close(slave)
         self.raw = ""
 
