@@ -23,10 +23,11 @@ from rapidfuzz import fuzz, process
 
 from bot.core.config import FeedConfig
 from bot.core.feed import resolve_source
+from bot.core.identity import EpisodeWrite, fingerprint
 from bot.core.models import FeedState, PodcastInfo
 from bot.core.search import Searcher, SearchIndex
-from bot.core.store import EpisodeWrite, Store
-from bot.core.sync import Syncer, fingerprint
+from bot.core.store import Store
+from bot.core.sync import Syncer
 
 from . import synthetic
 

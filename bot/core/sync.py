@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
 import re
 from collections import defaultdict
@@ -20,9 +18,10 @@ from .config import FeedConfig
 from .feed import FeedError, address_policy, body_digest, fetch, is_url, new_http_session, parse
 from .formatting import shorten
 from .heap import spare_new_objects, sparing_the_collector
+from .identity import EpisodeWrite, StoredKey, audio_key, fingerprint
 from .linked import LinkedRound, download_due, is_due, with_linked_chapters
 from .models import EpisodeChange, FeedState, LinkedFile, ParsedEpisode, ParsedFeed, PodcastInfo, SyncReport
-from .store import EpisodeWrite, Store, StoredKey, StoreError, audio_key, utcnow
+from .store import Store, StoreError, utcnow
 from .text import tokenize
 
 log = logging.getLogger(__name__)
@@ -36,25 +35,6 @@ _COMPARED_TITLE_CHARS = 300
 
 class SyncInProgress(Exception):
     """Another sync holds the lock; callers that must not wait say so to the user."""
-
-
-def fingerprint(episode: ParsedEpisode) -> dict[str, str]:
-    """A short hash per field group; comparing two tells which groups changed."""
-    groups = {
-        "guid": episode.guid,
-        "title": episode.title,
-        "number": episode.number,
-        "published": episode.published.isoformat() if episode.published else None,
-        "duration": episode.duration_seconds,
-        "link": episode.link,
-        "audio": episode.audio_url,
-        "notes": episode.description_html,
-        "chapters": [(c.start_seconds, c.title) for c in episode.chapters],
-    }
-    return {
-        name: hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()[:16]
-        for name, value in groups.items()
-    }
 
 
 def normalise_title(title: str) -> str:

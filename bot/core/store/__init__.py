@@ -1,0 +1,18 @@
+"""The SQLite episode store. All SQL lives in this package, one module per concern:
+`database` (the file, migrations, transactions), `episodes` (episodes, chapters, full-text rows and
+what search reads), `feed_state` (validators and failures per feed, linked chapters files) and
+`guilds` (per-guild settings and the announcement outbox). A sync's writes go through
+`Store.apply_sync`, one transaction, so a crash part way leaves the previous state intact.
+"""
+
+from __future__ import annotations
+
+from .database import StoreError, utcnow
+from .episodes import EpisodeTables
+from .guilds import GuildTables
+
+__all__ = ["Store", "StoreError", "utcnow"]
+
+
+class Store(EpisodeTables, GuildTables):
+    """One podbot database: open with `await Store.open(path)`, close with `await store.close()`."""
