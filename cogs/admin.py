@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.core.feed import FeedError
+from bot.core.library import Library
 from bot.core.models import GuildSettings
 from bot.core.sync import SyncInProgress
 from bot.discord_app import embeds
@@ -31,8 +32,10 @@ class Admin(commands.Cog):
     )
     announce = app_commands.Group(name="announce", description="New-episode announcements", parent=admin)
 
-    def __init__(self, bot: PodBot) -> None:
+    def __init__(self, bot: PodBot, library: Library) -> None:
         self.bot = bot
+        self.library = library
+        self.store = library.store
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """default_permissions only hides the commands; a server can override that, so check again."""
@@ -48,7 +51,7 @@ class Admin(commands.Cog):
     async def resync(self, interaction: discord.Interaction, dry_run: bool = False) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
-            report = await self.bot.syncer.sync(dry_run=dry_run, wait=False, force=dry_run)
+            report = await self.library.sync(dry_run=dry_run, wait=False, force=dry_run)
         except SyncInProgress:
             await interaction.followup.send("A sync is already running; try again in a moment.", ephemeral=True)
             return
@@ -56,14 +59,13 @@ class Admin(commands.Cog):
             await interaction.followup.send(f"Sync failed and nothing was changed: {error}", ephemeral=True)
             return
         await interaction.followup.send(embed=embeds.sync_report_embed(report), ephemeral=True)
-        if not dry_run:
-            await self.bot.announce_sync(report)
 
     @admin.command(name="status", description="Feed health, announcements and the bot's connection")
     async def status(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
-        store = self.bot.store
-        state = await store.feed_state(self.bot.syncer.source)
+        store = self.store
+        health = await self.library.health()
+        state, report = health.state, health.last_report
         settings = await store.guild_settings(interaction.guild.id)
         channel_text, problem = self._channel_report(interaction.guild, settings)
         role = interaction.guild.get_role(settings.announce_role_id) if settings.announce_role_id else None
@@ -71,14 +73,14 @@ class Admin(commands.Cog):
         failure = outbox.last_failure
         latency = self.bot.latency
         facts = embeds.StatusFacts(
-            episodes=await store.episode_count(),
+            episodes=health.episodes,
             last_attempt=state.last_attempt if state else None,
             last_success=state.last_success if state else None,
             last_error=state.last_error if state else None,
             consecutive_failures=state.consecutive_failures if state else 0,
-            last_result=embeds.report_summary(self.bot.syncer.last_report) if self.bot.syncer.last_report else None,
-            next_sync=self.bot.scheduler.next_run_time() if self.bot.scheduler else None,
-            syncing=self.bot.syncer.running,
+            last_result=embeds.report_summary(report) if report else None,
+            next_sync=health.next_sync,
+            syncing=health.syncing,
             announce_channel=channel_text,
             announce_problem=problem,
             announce_note=settings.announce_note,
@@ -91,8 +93,8 @@ class Admin(commands.Cog):
             ),
             latency_ms=None if math.isnan(latency) or math.isinf(latency) else latency * 1000,
             version=__version__,
-            feed=self.bot.syncer.source,
-            feed_warnings=tuple(self.bot.syncer.last_report.warnings) if self.bot.syncer.last_report else (),
+            feed=health.source,
+            feed_warnings=tuple(report.warnings) if report else (),
         )
         await interaction.response.send_message(embed=embeds.status_embed(facts), ephemeral=True)
 
@@ -108,7 +110,7 @@ class Admin(commands.Cog):
     @app_commands.describe(channel="Where announcements go")
     async def announce_channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         assert interaction.guild is not None
-        await self.bot.store.set_announce_channel(interaction.guild.id, channel.id)
+        await self.store.set_announce_channel(interaction.guild.id, channel.id)
         problem = missing_permissions(channel, interaction.guild.me)
         message = f"New episodes will be announced in {channel.mention}."
         if problem:
@@ -124,7 +126,7 @@ class Admin(commands.Cog):
                 "Pick a role other than @everyone; podbot never pings everyone.", ephemeral=True
             )
             return
-        await self.bot.store.set_announce_role(interaction.guild.id, role.id)
+        await self.store.set_announce_role(interaction.guild.id, role.id)
         message = f"Announcements will ping {role.mention}."
         if not role.mentionable and not interaction.guild.me.guild_permissions.mention_everyone:
             message += (
@@ -136,21 +138,21 @@ class Admin(commands.Cog):
     @announce.command(name="off", description="Stop announcing new episodes here")
     async def announce_off(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
-        await self.bot.store.set_announce_channel(interaction.guild.id, None)
-        await self.bot.store.set_announce_role(interaction.guild.id, None)
+        await self.store.set_announce_channel(interaction.guild.id, None)
+        await self.store.set_announce_role(interaction.guild.id, None)
         await interaction.response.send_message("Announcements are off for this server.", ephemeral=True)
 
     @announce.command(name="test", description="Post a sample announcement to check the setup")
     async def announce_test(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
-        settings = await self.bot.store.guild_settings(interaction.guild.id)
+        settings = await self.store.guild_settings(interaction.guild.id)
         channel = interaction.guild.get_channel(settings.announce_channel_id or 0)
         if not isinstance(channel, discord.TextChannel):
             await interaction.response.send_message(
                 "No announcement channel is set. Use /admin announce channel first.", ephemeral=True
             )
             return
-        latest = await self.bot.store.latest(1)
+        latest = await self.library.latest(1)
         if not latest:
             await interaction.response.send_message("No episodes are stored yet.", ephemeral=True)
             return
@@ -185,5 +187,5 @@ class Owner(commands.Cog):
 
 
 async def setup(bot: PodBot) -> None:
-    await bot.add_cog(Admin(bot))
+    await bot.add_cog(Admin(bot, bot.library))
     await bot.add_cog(Owner(bot))

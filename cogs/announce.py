@@ -19,6 +19,7 @@ import aiohttp
 import discord
 from discord.ext import commands
 
+from bot.core.config import AnnounceConfig
 from bot.core.models import Episode, GuildSettings, OutboxRow, SyncReport
 from bot.core.outbox import (
     MAX_ATTEMPTS,
@@ -28,7 +29,7 @@ from bot.core.outbox import (
     plan_deliveries,
     retry_delay,
 )
-from bot.core.store import utcnow
+from bot.core.store import Store, utcnow
 from bot.discord_app import embeds
 from bot.discord_app.app import PodBot
 from bot.discord_app.permissions import missing_permissions
@@ -53,9 +54,10 @@ def ping(settings: GuildSettings) -> tuple[str | None, discord.AllowedMentions]:
 
 
 class Announcements(commands.Cog):
-    def __init__(self, bot: PodBot) -> None:
+    def __init__(self, bot: PodBot, store: Store, settings: AnnounceConfig) -> None:
         self.bot = bot
-        self.store = bot.store
+        self.store = store
+        self.settings = settings
         self._lock = asyncio.Lock()
         # Set on start-up and by permission events: only then can a failed channel work again.
         self._permissions_changed = True
@@ -99,7 +101,7 @@ class Announcements(commands.Cog):
                     await self._revive_where_permitted_again()
                 await self._settle_interrupted()
                 due = await self.store.announcements("pending", due_only=True)
-                settings = self.bot.config.announce
+                settings = self.settings
                 stale_after = dt.timedelta(hours=settings.digest_pending_after_hours)
                 for delivery in plan_deliveries(due, settings.digest_after, stale_after):
                     await self._post(delivery)
@@ -229,4 +231,4 @@ def _shows(message: discord.Message, episode: Episode) -> bool:
 
 
 async def setup(bot: PodBot) -> None:
-    await bot.add_cog(Announcements(bot))
+    await bot.add_cog(Announcements(bot, bot.library.store, bot.library.config.announce))

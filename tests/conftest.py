@@ -20,6 +20,7 @@ from bot.core.store import Store
 from tests.loopback import serve_on_loopback
 
 if TYPE_CHECKING:
+    from bot.core.library import Library
     from bot.discord_app.app import PodBot
     from tests.fake_discord import FakeDiscord
 
@@ -87,6 +88,16 @@ async def feed_server() -> AsyncIterator[FeedServer]:
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     opened = await Store.open(tmp_path / "episodes.db")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def library(tmp_path: Path) -> AsyncIterator[Library]:
+    """The core's front door over an empty store in TMP_PATH, reading the bundled snapshot."""
+    from bot.core.library import Library
+
+    opened = await Library.open(Config(), db=tmp_path / "episodes.db")
     yield opened
     await opened.close()
 
@@ -161,7 +172,11 @@ WORDS = ["kotlin", "rust", "python", "compilers", "networking", "privacy", "vide
 class DiscordEnv:
     fake: FakeDiscord
     bot: PodBot
-    store: Store
+    library: Library
+
+    @property
+    def store(self) -> Store:
+        return self.library.store
 
 
 @pytest.fixture
@@ -181,43 +196,27 @@ def bot_config() -> Config:
 @pytest.fixture
 async def discord_env(tmp_path: Path, bot_feed: str, bot_config: Config) -> AsyncIterator[DiscordEnv]:
     """The real bot, in process, connected to the fake Discord, with the snapshot loaded."""
-    import discord
-    import yarl
-
-    from bot.core.feed import resolve_source
-    from bot.core.search import Searcher
-    from bot.core.sync import Syncer
+    from bot.core.library import Library
     from bot.discord_app.app import PodBot
+    from bot.discord_app.endpoints import discord_endpoints
     from tests.fake_discord import FakeDiscord
 
     fake = FakeDiscord()
     await fake.start()
-    saved = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-    discord.http.Route.BASE = fake.api_base
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
-    store = await Store.open(tmp_path / "episodes.db")
-    syncer = Syncer(store, FeedConfig(), resolve_source(bot_feed))
-    await syncer.sync()
-    bot = PodBot(
-        config=bot_config,
-        store=store,
-        syncer=syncer,
-        searcher=Searcher(store),
-        scheduler=None,
-        http_session=None,
-        guild_ready_timeout=0.05,
-    )
-    await bot.login("fake-token")
-    connection = asyncio.create_task(bot.connect())
-    await asyncio.wait_for(bot.wait_until_ready(), 10)
-    try:
-        yield DiscordEnv(fake, bot, store)
-    finally:
-        await bot.close()
-        await asyncio.wait_for(connection, 10)
-        await store.close()
-        await fake.stop()
-        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
+    library = await Library.open(bot_config, db=tmp_path / "episodes.db", feed=bot_feed)
+    await library.sync()
+    with discord_endpoints(fake.api_base, fake.gateway_url):
+        bot = PodBot(library=library, refresh=False, guild_ready_timeout=0.05)
+        await bot.login("fake-token")
+        connection = asyncio.create_task(bot.connect())
+        await asyncio.wait_for(bot.wait_until_ready(), 10)
+        try:
+            yield DiscordEnv(fake, bot, library)
+        finally:
+            await bot.close()
+            await asyncio.wait_for(connection, 10)
+            await library.close()
+            await fake.stop()
     assert fake.violations == []
 
 

@@ -141,6 +141,17 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
+class Found:
+    """What one query means: the best match and others close to it ("Did you mean"); or, when
+    nothing matched, what is there instead (HINT, in words, and the CLOSEST episodes)."""
+
+    best: Match | None
+    alternatives: tuple[Match, ...] = ()
+    hint: str = ""
+    closest: tuple[Match, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class FeedState:
     source: str
     etag: str | None = None

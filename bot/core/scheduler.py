@@ -30,10 +30,10 @@ def backoff_delay(interval_minutes: int, failures: int) -> dt.timedelta:
 class RefreshScheduler:
     """Syncs at start-up, then every refresh interval; one run at a time, missed runs coalesced."""
 
-    def __init__(self, syncer: Syncer, config: RefreshConfig) -> None:
+    def __init__(self, syncer: Syncer, config: RefreshConfig, on_report: ReportListener | None = None) -> None:
         self.syncer = syncer
         self.config = config
-        self.listeners: list[ReportListener] = []
+        self.on_report = on_report
         self._scheduler = AsyncIOScheduler(timezone=dt.UTC)
 
     def start(self) -> None:
@@ -79,9 +79,6 @@ class RefreshScheduler:
             log.exception("scheduled sync crashed")
             await self._back_off()
             return None
-        for listener in self.listeners:
-            try:
-                await listener(report)
-            except Exception:
-                log.exception("sync listener %r failed", listener)
+        if self.on_report is not None:
+            await self.on_report(report)
         return report

@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import logging
 
-import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.config import Config
+from bot.core.library import Library
 from bot.core.models import SyncReport
-from bot.core.scheduler import RefreshScheduler
-from bot.core.search import Searcher
-from bot.core.store import Store
-from bot.core.sync import Syncer
 
 log = logging.getLogger(__name__)
 
@@ -58,20 +53,18 @@ def user_message(error: app_commands.AppCommandError) -> str | None:
 
 
 class PodBot(commands.Bot):
-    """Owns nothing it did not receive: the entry point builds and closes every resource."""
+    """Owns nothing it did not receive: the entry point opens and closes the library. Cogs get
+    what they need from it through their constructors (see each cog's setup)."""
 
     def __init__(
         self,
         *,
-        config: Config,
-        store: Store,
-        syncer: Syncer,
-        searcher: Searcher,
-        scheduler: RefreshScheduler | None,
-        http_session: aiohttp.ClientSession | None,
+        library: Library,
+        refresh: bool = True,
         cog_modules: tuple[str, ...] = COG_MODULES,
-        **options,
+        **options: object,
     ) -> None:
+        config = library.config
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents.default(),
@@ -81,14 +74,11 @@ class PodBot(commands.Bot):
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT_SECONDS,
             # Without configured owners, discord.py asks Discord who owns the application.
             owner_ids=set(config.discord.owner_ids) or None,
-            **options,
+            **options,  # type: ignore[arg-type]
         )
+        self.library = library
         self.config = config
-        self.store = store
-        self.syncer = syncer
-        self.searcher = searcher
-        self.scheduler = scheduler
-        self.http_session = http_session
+        self.refresh = refresh
         self.cog_modules = cog_modules
         self.failed_cogs: dict[str, str] = {}
 
@@ -105,11 +95,11 @@ class PodBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("synced %d commands to test guild %d", len(synced), guild_id)
-        if self.scheduler is not None:
-            self.scheduler.listeners.append(self.announce_sync)
-            self.scheduler.start()
+        self.library.on_synced(self._announce_sync)
+        if self.refresh:
+            self.library.start_refreshing()
 
-    async def announce_sync(self, report: SyncReport) -> None:
+    async def _announce_sync(self, report: SyncReport) -> None:
         """Tell the cogs a sync finished (listeners: on_podcast_synced), whoever started it."""
         self.dispatch("podcast_synced", report)
 
@@ -124,6 +114,5 @@ class PodBot(commands.Bot):
         log.info("connected as %s to %d guilds", self.user, len(self.guilds))
 
     async def close(self) -> None:
-        if self.scheduler is not None:
-            self.scheduler.shutdown()
+        self.library.stop_refreshing()
         await super().close()

@@ -1,4 +1,4 @@
-"""`python -m bot run` and `python -m bot sync-commands`: build every resource, hand them to the bot.
+"""`python -m bot run` and `python -m bot sync-commands`: open the library, hand it to the bot.
 
 DISCORD_TOKEN comes from the environment only. DISCORD_API_BASE and DISCORD_GATEWAY_URL point the
 client at another Discord (the tests' fake one on 127.0.0.1).
@@ -12,16 +12,12 @@ import os
 import signal
 
 import discord
-import yarl
 
 from bot.core.config import Config
-from bot.core.feed import address_policy, new_http_session, resolve_source
-from bot.core.scheduler import RefreshScheduler
-from bot.core.search import Searcher
-from bot.core.store import Store
-from bot.core.sync import Syncer
+from bot.core.library import Library
 
 from .app import PodBot
+from .endpoints import endpoints_from_environment
 
 log = logging.getLogger(__name__)
 
@@ -44,31 +40,12 @@ class _NoVoiceWarnings(logging.Filter):
         return "voice will NOT be supported" not in record.getMessage()
 
 
-def aim_at_discord_endpoints() -> None:
-    if api := os.environ.get("DISCORD_API_BASE"):
-        discord.http.Route.BASE = api.rstrip("/")
-    if gateway := os.environ.get("DISCORD_GATEWAY_URL"):
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway)
-
-
 async def run_bot(config: Config, db_path: str | None, *, sync_commands_only: bool = False) -> None:
     token = discord_token()
     logging.getLogger("discord.client").addFilter(_NoVoiceWarnings())
-    aim_at_discord_endpoints()
-    store = await Store.open(db_path or config.store.path)
-    try:
-        source = resolve_source(config.feed.url)
-        async with new_http_session(address_policy(source, config.feed)) as session:
-            syncer = Syncer(store, config.feed, source, session)
-            scheduler = None if sync_commands_only else RefreshScheduler(syncer, config.refresh)
-            bot = PodBot(
-                config=config,
-                store=store,
-                syncer=syncer,
-                searcher=Searcher(store),
-                scheduler=scheduler,
-                http_session=session,
-            )
+    with endpoints_from_environment():
+        async with await Library.open(config, db=db_path) as library:
+            bot = PodBot(library=library, refresh=not sync_commands_only)
             async with bot:
                 if sync_commands_only:
                     await _login(bot, token)
@@ -79,8 +56,6 @@ async def run_bot(config: Config, db_path: str | None, *, sync_commands_only: bo
                 _close_on_signals(bot)
                 await _login(bot, token)
                 await bot.connect()
-    finally:
-        await store.close()
 
 
 async def _login(bot: PodBot, token: str) -> None:

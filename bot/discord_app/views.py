@@ -15,16 +15,6 @@ from bot.discord_app import embeds
 
 log = logging.getLogger(__name__)
 VIEW_TIMEOUT_SECONDS = 300
-MAX_ALTERNATIVES = 5
-CLOSE_SCORE_GAP = 15.0
-
-
-def close_alternatives(matches: list[Match]) -> list[Match]:
-    """Other matches scoring close to the best: worth offering as "Did you mean"."""
-    if len(matches) < 2 or matches[0].matched.field == "number":
-        return []
-    best = matches[0].score
-    return [m for m in matches[1:] if best - m.score <= CLOSE_SCORE_GAP][:MAX_ALTERNATIVES]
 
 
 class PagedView(discord.ui.View):

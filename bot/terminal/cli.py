@@ -8,23 +8,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import datetime as dt
 import json
 import logging
 import os
 import sys
 import typing
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from bot import __version__
 from bot.core.config import Config, ConfigError, load_config
-from bot.core.feed import FeedError, resolve_source
-from bot.core.search import Searcher
-from bot.core.store import Store, StoreError
-from bot.core.sync import Syncer
+from bot.core.feed import FeedError
+from bot.core.library import Library
+from bot.core.store import StoreError
 from bot.terminal import render_text
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_FEED = 0, 1, 2, 3
@@ -33,32 +30,6 @@ log = logging.getLogger("bot")
 
 class UserError(Exception):
     """Something the person asked for cannot be done; exits 1 with the message."""
-
-
-@dataclass
-class Services:
-    config: Config
-    store: Store
-    syncer: Syncer
-    searcher: Searcher
-
-
-@contextlib.asynccontextmanager
-async def open_services(config: Config, db_path: str | None, feed: str | None) -> AsyncIterator[Services]:
-    store = await Store.open(db_path or config.store.path)
-    try:
-        source = resolve_source(feed if feed is not None else config.feed.url)
-        yield Services(config, store, Syncer(store, config.feed, source), Searcher(store))
-    finally:
-        await store.close()
-
-
-async def ensure_loaded(services: Services) -> None:
-    """A fresh store loads its feed once, so the first search on a new machine just works."""
-    state = await services.store.feed_state(services.syncer.source)
-    if (state is None or state.last_success is None) and await services.store.episode_count() == 0:
-        log.info("store is empty; loading episodes from %s", services.syncer.source)
-        await services.syncer.sync()
 
 
 def emit_json(document: Any) -> None:
@@ -73,15 +44,15 @@ def show(args: argparse.Namespace, as_json: Callable[[], Any], as_text: Callable
         print(as_text())
 
 
-async def cmd_sync(services: Services, args: argparse.Namespace) -> int:
-    report = await services.syncer.sync(dry_run=args.dry_run)
+async def cmd_sync(library: Library, args: argparse.Namespace) -> int:
+    report = await library.sync(dry_run=args.dry_run)
     show(args, lambda: render_text.sync_json(report), lambda: render_text.sync_text(report))
     return EXIT_OK
 
 
-async def cmd_search(services: Services, args: argparse.Namespace) -> int:
-    await ensure_loaded(services)
-    matches = await services.searcher.search(args.query, limit=args.limit)
+async def cmd_search(library: Library, args: argparse.Namespace) -> int:
+    await library.ensure_loaded()
+    matches = await library.search(args.query, limit=args.limit)
     show(
         args,
         lambda: {"query": args.query, "results": [render_text.match_json(m) for m in matches]},
@@ -90,23 +61,24 @@ async def cmd_search(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK if matches else EXIT_NOT_FOUND
 
 
-async def cmd_episode(services: Services, args: argparse.Namespace) -> int:
-    await ensure_loaded(services)
-    match = await services.searcher.best(args.query)
+async def cmd_episode(library: Library, args: argparse.Namespace) -> int:
+    await library.ensure_loaded()
+    found = await library.find(args.query)
+    match = found.best
     if match is None:
-        hint, suggestions = await services.searcher.nearest(args.query)
+        closest = list(found.closest)
         if args.json:  # still one JSON document, as every --json promises
             emit_json(
-                {"query": args.query, "result": None, "suggestions": [render_text.match_json(m) for m in suggestions]}
+                {"query": args.query, "result": None, "suggestions": [render_text.match_json(m) for m in closest]}
             )
-        raise UserError(render_text.no_match_text(args.query, hint, suggestions, one_line=True))
+        raise UserError(render_text.no_match_text(args.query, found.hint, closest, one_line=True))
     show(args, lambda: render_text.episode_match_json(match), lambda: render_text.episode_text(match))
     return EXIT_OK
 
 
-async def cmd_latest(services: Services, args: argparse.Namespace) -> int:
-    await ensure_loaded(services)
-    episodes = await services.store.latest(args.count)
+async def cmd_latest(library: Library, args: argparse.Namespace) -> int:
+    await library.ensure_loaded()
+    episodes = await library.latest(args.count)
     show(
         args,
         lambda: {"episodes": [render_text.episode_json(episode) for episode in episodes]},
@@ -115,28 +87,28 @@ async def cmd_latest(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def cmd_export(services: Services, args: argparse.Namespace) -> int:
-    await ensure_loaded(services)
-    podcast, episodes = await services.store.podcast(), await services.store.episodes()
+async def cmd_export(library: Library, args: argparse.Namespace) -> int:
+    await library.ensure_loaded()
+    podcast, episodes = await library.podcast(), await library.episodes()
     show(args, lambda: render_text.export_json(podcast, episodes), lambda: render_text.export_text(episodes))
     return EXIT_OK
 
 
-async def cmd_console(services: Services, args: argparse.Namespace) -> int:
+async def cmd_console(library: Library, args: argparse.Namespace) -> int:
     from .console import run_console
 
-    await ensure_loaded(services)
-    await run_console(services.searcher, services.store)
+    await library.ensure_loaded()
+    await run_console(library)
     return EXIT_OK
 
 
-async def cmd_health(services: Services, args: argparse.Namespace) -> int:
+async def cmd_health(library: Library, args: argparse.Namespace) -> int:
     """Healthy when the store opens and the last successful sync is within three refresh intervals."""
-    state = await services.store.feed_state(services.syncer.source)
-    limit = dt.timedelta(minutes=3 * services.config.refresh.interval_minutes)
-    episodes = await services.store.episode_count()
+    health = await library.health()
+    state, episodes = health.state, health.episodes
+    limit = dt.timedelta(minutes=3 * library.config.refresh.interval_minutes)
     if state is None or state.last_success is None:
-        raise UserError(f"unhealthy: {services.syncer.source} has never synced ({episodes} episodes stored)")
+        raise UserError(f"unhealthy: {health.source} has never synced ({episodes} episodes stored)")
     age = dt.datetime.now(dt.UTC) - state.last_success
     if age > limit:
         error = f"; last error: {state.last_error}" if state.last_error else ""
@@ -292,8 +264,8 @@ async def _run_bot(args: argparse.Namespace, config: Config) -> int:
 
 async def _run(args: argparse.Namespace, config: Config) -> int:
     try:
-        async with open_services(config, args.db, getattr(args, "feed", None)) as services:
-            return await args.handler(services, args)
+        async with await Library.open(config, db=args.db, feed=getattr(args, "feed", None)) as library:
+            return await args.handler(library, args)
     except StoreError as error:
         return _fail(f"database error: {error}", EXIT_USAGE)
     except FeedError as error:

@@ -18,8 +18,8 @@ import textwrap
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from bot.core.search import MAX_QUERY_CHARS, Searcher
-from bot.core.store import Store
+from bot.core.library import Library
+from bot.core.search import MAX_QUERY_CHARS
 from bot.terminal import render_text
 
 with contextlib.suppress(ImportError):
@@ -70,9 +70,9 @@ def interruptible() -> Iterator[None]:
 
 
 async def run_console(
-    searcher: Searcher, store: Store, read: Callable[[str], str] = input, write: Callable[[str], None] = print
+    library: Library, read: Callable[[str], str] = input, write: Callable[[str], None] = print
 ) -> None:
-    write(f"podbot console: {await store.episode_count()} episodes. Type /help for commands.")
+    write(f"podbot console: {(await library.health()).episodes} episodes. Type /help for commands.")
     interrupted = False
     with interruptible():
         while True:
@@ -93,7 +93,7 @@ async def run_console(
             if line in ("quit", "exit", "/quit", "/exit"):
                 return
             if line:
-                reply = await answer(line, searcher, store)
+                reply = await answer(line, library)
                 text = bold_first_line(reply.text) if reply.headed and styled() else reply.text
                 write(wrap(text, shutil.get_terminal_size().columns) + "\n")
 
@@ -105,7 +105,7 @@ class Reply(NamedTuple):
     headed: bool = False
 
 
-async def answer(line: str, searcher: Searcher, store: Store) -> Reply:
+async def answer(line: str, library: Library) -> Reply:
     """The console's reply to one line of input."""
     if len(line) > MAX_QUERY_CHARS:
         return Reply(f"That is {len(line):,} characters; a query can be at most {MAX_QUERY_CHARS}. Try fewer words.")
@@ -116,10 +116,10 @@ async def answer(line: str, searcher: Searcher, store: Store) -> Reply:
     if command == "/episode":
         if not rest:
             return Reply("Usage: /episode QUERY")
-        match = await searcher.best(rest)
-        if match is None:
-            return Reply(render_text.no_match_text(rest, *await searcher.nearest(rest)))
-        return Reply(render_text.episode_text(match), headed=True)
+        found = await library.find(rest)
+        if found.best is None:
+            return Reply(render_text.no_match_text(rest, found.hint, list(found.closest)))
+        return Reply(render_text.episode_text(found.best), headed=True)
     if command == "/latest":
         try:
             count = int(shlex.split(rest)[0]) if rest else 5
@@ -127,7 +127,7 @@ async def answer(line: str, searcher: Searcher, store: Store) -> Reply:
             count = 0
         if not 1 <= count <= MAX_LATEST:
             return Reply(f"Usage: /latest [N], with N from 1 to {MAX_LATEST}")
-        episodes = await store.latest(count)
+        episodes = await library.latest(count)
         return Reply(render_text.latest_text(episodes), headed=bool(episodes))
     if command == "/search":
         query = rest
@@ -137,5 +137,5 @@ async def answer(line: str, searcher: Searcher, store: Store) -> Reply:
         query = line
     if not query:
         return Reply("Usage: /search QUERY")
-    matches = await searcher.search(query)
+    matches = await library.search(query)
     return Reply(render_text.results_text(query, matches), headed=bool(matches))

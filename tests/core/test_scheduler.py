@@ -1,25 +1,25 @@
 import asyncio
 import datetime as dt
 
-from bot.core.config import FeedConfig, RefreshConfig
+from bot.core.config import Config, FeedConfig, RefreshConfig
+from bot.core.library import Library
 from bot.core.scheduler import LONGEST_BACKOFF, RefreshScheduler, backoff_delay
 from bot.core.sync import Syncer
 from tests.conftest import numbered_feed
 
 
-async def test_syncs_at_start_up_and_tells_listeners(store, feed_server):
+async def test_syncs_at_start_up_and_tells_listeners(tmp_path, feed_server):
     url = feed_server.serve(body=numbered_feed(3))
-    scheduler = RefreshScheduler(Syncer(store, FeedConfig(), url), RefreshConfig(interval_minutes=15))
-    reports = asyncio.Queue()
-    scheduler.listeners.append(reports.put)
-    scheduler.start()
-    try:
+    config = Config(refresh=RefreshConfig(interval_minutes=15))
+    async with await Library.open(config, db=tmp_path / "episodes.db", feed=url) as library:
+        reports = asyncio.Queue()
+        library.on_synced(reports.put)
+        library.start_refreshing()
         report = await asyncio.wait_for(reports.get(), 10)
         assert len(report.new) == 3
-        next_run = scheduler.next_run_time()
+        assert [m.episode.number for m in await library.search("topic 2")][:1] == [2]
+        next_run = (await library.health()).next_sync
         assert dt.timedelta(minutes=14) < next_run - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=16, seconds=60)
-    finally:
-        scheduler.shutdown()
 
 
 async def test_failures_back_off_and_never_raise(store, feed_server):

@@ -2,9 +2,10 @@ import asyncio
 
 import pytest
 
-from bot.core.config import FeedConfig
+from bot.core.config import Config, FeedConfig
 from bot.core.feed import resolve_source
-from bot.core.search import MAX_AUTOCOMPLETE_CHOICES, MAX_CHOICE_NAME, Searcher, number_in_query
+from bot.core.library import Library
+from bot.core.search import number_in_query
 from bot.core.store import Store
 from bot.core.sync import Syncer
 from tests.search_queries import QUERIES
@@ -29,9 +30,9 @@ def snapshot_db(tmp_path_factory):
 
 @pytest.fixture
 async def searcher(snapshot_db):
-    store = await Store.open(snapshot_db)
-    yield Searcher(store)
-    await store.close()
+    """The front door over the synced snapshot: what the CLI, console and bot search through."""
+    async with await Library.open(Config(), db=snapshot_db) as library:
+        yield library
 
 
 def is_expected(match, expected):
@@ -133,21 +134,28 @@ async def test_nonsense_finds_nothing(searcher):
     assert await searcher.search("zzqxv wqpfj") == []
 
 
-async def test_autocomplete_limits_and_completion_as_you_type(searcher):
+async def test_suggestions_complete_as_you_type(searcher):
     for prefix in ["c", "ca", "cad", "cadd", "caddy", "ra", "kot", "the", "meta"]:
-        choices = await searcher.autocomplete(prefix)
-        assert len(choices) <= MAX_AUTOCOMPLETE_CHOICES
-        assert all(0 < len(name) <= MAX_CHOICE_NAME and len(value) <= 100 for name, value in choices)
-    name, value = (await searcher.autocomplete("cadd"))[0]
-    assert name.startswith("64: Caddy")
-    picked = await searcher.best(value)
-    assert picked.episode.number == 64
+        assert len(await searcher.suggest(prefix, 25)) <= 25
+    (first, *_) = await searcher.suggest("cadd", 25)
+    assert first.episode.number == 64
+    assert (await searcher.episode(first.episode.id)).number == 64
 
 
-async def test_autocomplete_with_nothing_typed_lists_the_newest(searcher):
-    choices = await searcher.autocomplete("")
-    assert len(choices) == MAX_AUTOCOMPLETE_CHOICES
-    assert choices[0][0].startswith("86:")
+async def test_suggestions_with_nothing_typed_are_the_newest(searcher):
+    suggestions = await searcher.suggest("", 25)
+    assert len(suggestions) == 25
+    assert suggestions[0].episode.number == 86
+
+
+async def test_find_offers_close_alternatives_and_a_hint_when_nothing_matches(searcher):
+    found = await searcher.find("caddy")
+    assert found.best.episode.number == 64 and found.hint == ""
+    missing = await searcher.find("#65")
+    assert missing.best is None and "none is numbered 65" in missing.hint
+    assert [m.episode.number for m in missing.closest] == [64, 66, 67] or 64 in [
+        m.episode.number for m in missing.closest
+    ]
 
 
 def test_number_aliases():
@@ -168,30 +176,34 @@ async def test_titles_in_any_script_and_with_accents_are_searchable(store, feed_
         )
     )
     await Syncer(store, FeedConfig(), url).sync()
-    searcher = Searcher(store)
-    assert (await searcher.search("grusse munchen"))[0].episode.guid == "de"
-    assert (await searcher.search("東京"))[0].episode.guid == "ja"
-    assert (await searcher.search("привет"))[0].episode.guid == "ru"
+    async with await Library.open(Config(), db=store.path) as library:
+        assert (await library.search("grusse munchen"))[0].episode.guid == "de"
+        assert (await library.search("東京"))[0].episode.guid == "ja"
+        assert (await library.search("привет"))[0].episode.guid == "ru"
 
 
-async def test_typos_still_match_when_the_notes_hold_a_huge_vocabulary(searcher):
-    from bot.core.search import SPELLING_CANDIDATES, SearchIndex
+async def test_typos_still_match_when_the_notes_hold_a_huge_vocabulary(tmp_path, feed_server):
+    from bot.core.index import SPELLING_CANDIDATES, IndexReader
+    from tests.conftest import rss, rss_item
 
-    index = await searcher.index()
-    counts = dict(index.document_counts)
-    # 60,000 made-up words that all start like "caddy", as a hostile feed's notes could hold.
-    counts.update({f"c{n:07d}": 1 for n in range(60_000)})
-    searcher._index = SearchIndex(index.episodes, counts, index.generation)
-    assert len(searcher._index.spelling_candidates("cadddy")) <= SPELLING_CANDIDATES
-    (best,) = await searcher.search("cadddy", limit=1)
-    assert best.episode.number == 64
-
-
-async def test_autocomplete_names_keep_the_matched_chapter_and_shorten_the_title(searcher):
-    choices = await searcher.autocomplete("hand-based interactions")
-    name = choices[0][0]
-    assert len(name) <= 100 and name.endswith("· chapter: Discovery of hand-based interactions")
-    assert name.startswith("64: Caddy") and "…" in name
+    # Made-up words that start like "caddy", as a hostile feed's notes could hold: more of one
+    # shape than typo expansion ever looks at.
+    junk = " ".join(f"c{n:07d}" for n in range(11_000))
+    url = feed_server.serve(
+        body=rss(
+            rss_item(title="Caddy, a mixed reality pen", guid="caddy", number=64, audio="https://x/64.mp3"),
+            rss_item(title="Words", guid="junk", number=1, audio="https://x/1.mp3", notes=f"<p>{junk}</p>"),
+        )
+    )
+    async with await Library.open(Config(), db=tmp_path / "episodes.db", feed=url) as library:
+        await library.sync()
+        reader = IndexReader(library.store.path)
+        try:
+            assert len(reader.spelling_candidates("c1234567")) == SPELLING_CANDIDATES
+        finally:
+            reader.close()
+        (best,) = await library.search("cadddy", limit=1)
+        assert best.episode.number == 64
 
 
 def test_notes_snippets_cut_at_word_boundaries_and_never_inside_a_url():
@@ -225,12 +237,8 @@ async def test_a_result_found_only_by_misspelling_ranks_below_every_exact_one(tm
             ),
         )
     )
-    store = await Store.open(tmp_path / "episodes.db")
-    try:
-        await Syncer(store, FeedConfig(), str(feed)).sync()
-        searcher = Searcher(store)
-        assert [m.episode.number for m in await searcher.search("swift")] == [2, 1]
-        assert [m.episode.number for m in await searcher.search("swift", limit=1)] == [2]
-        assert [m.episode.number for m in await searcher.search("swoft")] == [1]  # a typo still finds
-    finally:
-        await store.close()
+    async with await Library.open(Config(), db=tmp_path / "episodes.db", feed=str(feed)) as library:
+        await library.sync()
+        assert [m.episode.number for m in await library.search("swift")] == [2, 1]
+        assert [m.episode.number for m in await library.search("swift", limit=1)] == [2]
+        assert [m.episode.number for m in await library.search("swoft")] == [1]  # a typo still finds

@@ -43,7 +43,7 @@ def announcer(env):
 
 
 async def sync_and_announce(env):
-    report = await env.bot.syncer.sync()
+    report = await env.library.syncer.sync()
     await announcer(env).deliver()
     return report
 
@@ -76,8 +76,7 @@ async def test_one_new_item_is_posted_once(news, feed_server):
 
 async def test_announcement_goes_out_right_after_the_sync_that_found_it(news, feed_server):
     feed_server.serve(body=numbered_feed(91), etag='"v2"')
-    report = await news.bot.syncer.sync()
-    await news.bot.announce_sync(report)  # what the scheduler and /admin resync do
+    await news.library.sync()  # tells the bot, as the scheduler's syncs and /admin resync do
     for _ in range(100):
         if posts(news):
             break
@@ -149,7 +148,7 @@ async def test_a_cut_off_feed_keeps_every_stored_episode_and_announces_its_compl
 
 
 async def test_feed_timeout_changes_nothing(news, feed_server):
-    news.bot.syncer.config = news.bot.syncer.config.__class__(timeout_seconds=0.3)
+    news.library.syncer.config = news.library.syncer.config.__class__(timeout_seconds=0.3)
     feed_server.serve(body=numbered_feed(91), delay=2)
     with pytest.raises(Exception, match="timed out"):
         await sync_and_announce(news)
@@ -159,7 +158,7 @@ async def test_feed_timeout_changes_nothing(news, feed_server):
 
 async def test_new_channel_marks_everything_already_stored_as_seen(discord_env, feed_server):
     feed_server.serve(body=numbered_feed(91), etag='"v2"')
-    await discord_env.bot.syncer.sync()  # 91 arrives while no channel is configured
+    await discord_env.library.syncer.sync()  # 91 arrives while no channel is configured
     await discord_env.store.set_announce_channel(GUILD_ID, NEWS_CHANNEL)
     await announcer(discord_env).deliver()
     assert posts(discord_env) == []

@@ -4,27 +4,16 @@ import asyncio
 import logging
 import signal
 
-from bot.core.config import Config
-from bot.core.search import Searcher
-from bot.core.sync import Syncer
 from bot.discord_app.app import COG_MODULES, PodBot
 from tests.conftest import start_bot_process
 
 
-def offline_bot(store, cog_modules=COG_MODULES):
-    return PodBot(
-        config=Config(),
-        store=store,
-        syncer=Syncer(store, Config().feed, "unused"),
-        searcher=Searcher(store),
-        scheduler=None,
-        http_session=None,
-        cog_modules=cog_modules,
-    )
+def offline_bot(library, cog_modules=COG_MODULES):
+    return PodBot(library=library, refresh=False, cog_modules=cog_modules)
 
 
-async def test_every_cog_loads_and_command_names_do_not_clash(store):
-    bot = offline_bot(store)
+async def test_every_cog_loads_and_command_names_do_not_clash(library):
+    bot = offline_bot(library)
     for module in COG_MODULES:
         await bot.load_extension(module)  # a clash raises CommandAlreadyRegistered here
     names = [command.qualified_name for command in bot.tree.walk_commands()]
@@ -43,8 +32,8 @@ async def test_every_cog_loads_and_command_names_do_not_clash(store):
     await bot.close()
 
 
-async def test_a_failing_cog_is_logged_and_the_others_still_load(store, caplog):
-    bot = offline_bot(store, cog_modules=("tests.broken_cog", "cogs.episodes"))
+async def test_a_failing_cog_is_logged_and_the_others_still_load(library, caplog):
+    bot = offline_bot(library, cog_modules=("tests.broken_cog", "cogs.episodes"))
     with caplog.at_level(logging.ERROR, logger="bot.discord_app.app"):
         await bot.setup_hook()
     assert "broken on purpose" in bot.failed_cogs["tests.broken_cog"]

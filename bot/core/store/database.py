@@ -38,11 +38,11 @@ def audio_key(url: str | None) -> str | None:
     return (parts.netloc.lower() + parts.path) or None
 
 
-def _iso(value: dt.datetime | None) -> str | None:
+def iso(value: dt.datetime | None) -> str | None:
     return value.astimezone(dt.UTC).isoformat() if value else None
 
 
-def _parse_iso(value: str | None) -> dt.datetime | None:
+def parse_iso(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 

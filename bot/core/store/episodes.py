@@ -9,19 +9,26 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
 from ..identity import EpisodeWrite, StoredKey, audio_key
 from ..models import (
-    Chapter,
     Episode,
     FeedState,
-    Link,
     LinkedFile,
     PodcastInfo,
 )
-from .database import StoreError, _iso, _parse_iso, describe_error, utcnow
+from ..text import tokenize
+from .database import StoreError, describe_error, iso, utcnow
 from .feed_state import FeedStateTables
+from .rows import LATEST_IDS, assemble, chapters_sql, episodes_sql, marks
+
+# Up to this many changed episodes, a sync recounts only their terms.
+_INCREMENTAL_TERMS_UP_TO = 500
+_BATCH = 500
+_TERM_SHAPES = "SELECT term, substr(term, 1, 1), length(term), doc FROM episodes_fts_terms"
+
+
+def _terms_of(rows: list[tuple[Any, ...]]) -> set[str]:
+    return {term for row in rows for text in row[1:] for term in tokenize(text or "")}
 
 
 class EpisodeTables(FeedStateTables):
@@ -52,7 +59,7 @@ class EpisodeTables(FeedStateTables):
         linked: Iterable[LinkedFile] = (),
     ) -> None:
         """Write a reconciled feed in one transaction: all of it, or (on any error) none of it."""
-        now = _iso(utcnow())
+        now = iso(utcnow())
         try:
             async with self._transaction():
                 await self._execute(
@@ -70,13 +77,17 @@ class EpisodeTables(FeedStateTables):
                         json.dumps([list(podcast.boilerplate_sentences), list(podcast.boilerplate_urls)]),
                     ),
                 )
-                await self._write_episodes(list(writes), now)
+                writes = list(writes)
+                removed_ids = list(removed_ids)
+                replaced = await self._full_text_rows([w.id for w in writes if w.id is not None] + removed_ids)
+                written = await self._write_episodes(writes, now)
                 for episode_id in removed_ids:
                     await self._execute(
                         "UPDATE episodes SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL",
                         (now, now, episode_id),
                     )
                     await self._execute("DELETE FROM episodes_fts WHERE rowid = ?", (episode_id,))
+                await self._refresh_search_terms([*replaced, *written])
                 await self._save_linked_files(list(linked))
                 await self._save_feed_state(state)
                 await self._bump_generation()
@@ -85,8 +96,9 @@ class EpisodeTables(FeedStateTables):
             detail = describe_error(cause) if cause else str(error)
             raise StoreError(f"{self.path}: sync not saved, nothing changed ({detail})") from cause
 
-    async def _write_episodes(self, writes: list[EpisodeWrite], now: str | None) -> None:
-        """New episodes in batches (a first sync may bring thousands), changed ones one by one."""
+    async def _write_episodes(self, writes: list[EpisodeWrite], now: str | None) -> list[tuple[Any, ...]]:
+        """New episodes in batches (a first sync may bring thousands), changed ones one by one.
+        Returns the full-text rows written."""
         updates = [write for write in writes if write.id is not None]
         inserts = [write for write in writes if write.id is None]
         for write in updates:
@@ -118,6 +130,42 @@ class EpisodeTables(FeedStateTables):
             "INSERT INTO episodes_fts (rowid, title, guests, chapters, description) VALUES (?, ?, ?, ?, ?)",
             rows.full_text,
         )
+        return rows.full_text
+
+    async def _full_text_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """The full-text rows of IDS as they are before a sync replaces them."""
+        found: list[tuple[Any, ...]] = []
+        for start in range(0, len(ids), _BATCH):
+            batch = ids[start : start + _BATCH]
+            found += map(
+                tuple,
+                await self._fetchall(
+                    f"SELECT rowid, title, guests, chapters, description FROM episodes_fts WHERE rowid IN ({marks(batch)})",
+                    batch,
+                ),
+            )
+        return found
+
+    async def _refresh_search_terms(self, changed: list[tuple[Any, ...]]) -> None:
+        """Keep the terms-by-shape table (and the episode count) true after a sync: for a few
+        changed episodes, only the terms they had or have are counted again; after a large change
+        the table is rebuilt from the full-text vocabulary, which is then cheaper."""
+        await self._execute(
+            """INSERT INTO store_meta (key, value)
+               SELECT 'live_episodes', count(*) FROM episodes WHERE removed_at IS NULL
+               ON CONFLICT (key) DO UPDATE SET value = excluded.value"""
+        )
+        if not changed:
+            return
+        if len(changed) > _INCREMENTAL_TERMS_UP_TO:
+            await self._execute("DELETE FROM search_terms")
+            await self._execute(f"INSERT INTO search_terms {_TERM_SHAPES}")
+            return
+        terms = sorted(await asyncio.to_thread(_terms_of, changed))
+        for start in range(0, len(terms), _BATCH):
+            batch = terms[start : start + _BATCH]
+            await self._execute(f"DELETE FROM search_terms WHERE term IN ({marks(batch)})", batch)
+            await self._execute(f"INSERT INTO search_terms {_TERM_SHAPES} WHERE term IN ({marks(batch)})", batch)
 
     async def _bump_generation(self) -> None:
         await self._execute(
@@ -147,63 +195,17 @@ class EpisodeTables(FeedStateTables):
 
     async def episodes(self, ids: Sequence[int] | None = None) -> list[Episode]:
         """Episodes still in the feed, newest first (or those with IDS, in the order given)."""
-        where, params = "removed_at IS NULL", ()
-        if ids is not None:
-            if not ids:
-                return []
-            where = f"id IN ({','.join('?' * len(ids))})"
-            params = tuple(ids)
-        rows = await self._fetchall(
-            f"""SELECT id, guid, number, title, published, duration_seconds, link, audio_url, description_text,
-                       links_json, guests_json, episode_type, title_is_derived, image_url
-                FROM episodes WHERE {where}
-                ORDER BY published IS NULL, published DESC, number DESC, id DESC""",
-            params,
-        )
-        chapters = await self._chapters_by_episode([row["id"] for row in rows] if ids is not None else None)
-        found = {row["id"]: _episode(row, chapters.get(row["id"], ())) for row in rows}
-        order = ids if ids is not None else [row["id"] for row in rows]
-        return [found[i] for i in order if i in found]
+        if ids is not None and not ids:
+            return []
+        where = f"id IN ({marks(ids)})" if ids is not None else "removed_at IS NULL"
+        rows = await self._fetchall(episodes_sql(where), tuple(ids or ()))
+        chapter_ids = [row["id"] for row in rows] if ids is not None else None
+        chapters = await self._fetchall(chapters_sql(chapter_ids), tuple(chapter_ids or ()))
+        return assemble(rows, chapters, ids)
 
     async def latest(self, count: int) -> list[Episode]:
-        rows = await self._fetchall(
-            """SELECT id FROM episodes WHERE removed_at IS NULL
-               ORDER BY published IS NULL, published DESC, number DESC, id DESC LIMIT ?""",
-            (count,),
-        )
+        rows = await self._fetchall(LATEST_IDS, (count,))
         return await self.episodes([row["id"] for row in rows])
-
-    async def _chapters_by_episode(self, ids: Sequence[int] | None) -> dict[int, tuple[Chapter, ...]]:
-        sql = "SELECT episode_id, start_seconds, title, url FROM chapters"
-        params: tuple[Any, ...] = ()
-        if ids is not None:
-            sql += f" WHERE episode_id IN ({','.join('?' * len(ids))})"
-            params = tuple(ids)
-        grouped: dict[int, list[Chapter]] = {}
-        for row in await self._fetchall(sql + " ORDER BY episode_id, position", params):
-            grouped.setdefault(row["episode_id"], []).append(Chapter(row["start_seconds"], row["title"], row["url"]))
-        return {key: tuple(value) for key, value in grouped.items()}
-
-    async def full_text_matches(self, expressions: Sequence[tuple[str, bool]], limit: int) -> list[list[int]]:
-        """For each (FTS5 MATCH expression, ranked), the ids of up to LIMIT matching episodes:
-        best (bm25) first when ranked, else in no particular order, which is far cheaper when a
-        term is in thousands of episodes. All in one query, as search asks several at once."""
-        if not expressions:
-            return []
-        arms = " UNION ALL ".join(
-            f"SELECT * FROM (SELECT {i} AS expression, rowid, {'rank' if ranked else '0 AS rank'} "
-            f"FROM episodes_fts WHERE episodes_fts MATCH ? {'ORDER BY rank' if ranked else ''} LIMIT ?)"
-            for i, (_, ranked) in enumerate(expressions)
-        )
-        params = [value for expression, _ in expressions for value in (expression, limit)]
-        found: list[list[int]] = [[] for _ in expressions]
-        for row in await self._fetchall(f"SELECT expression, rowid FROM ({arms}) ORDER BY expression, rank", params):
-            found[row[0]].append(row[1])
-        return found
-
-    async def term_document_counts(self) -> dict[str, int]:
-        """Every indexed term with the number of episodes it occurs in."""
-        return {row[0]: row[1] for row in await self._fetchall("SELECT term, doc FROM episodes_fts_terms")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +235,7 @@ def _insert_rows(
         full_text=[
             (
                 episode_id,
-                write.episode.title,
+                "" if write.episode.title_is_derived else write.episode.title,  # made from the notes
                 " ".join(write.episode.guests),
                 "\n".join(c.title for c in write.episode.chapters),
                 write.episode.description_text,
@@ -251,7 +253,7 @@ def _episode_values(write: EpisodeWrite) -> tuple[Any, ...]:
         episode.episode_type,
         episode.title,
         int(episode.title_is_derived),
-        _iso(episode.published),
+        iso(episode.published),
         episode.duration_seconds,
         episode.link,
         episode.audio_url,
@@ -262,24 +264,4 @@ def _episode_values(write: EpisodeWrite) -> tuple[Any, ...]:
         json.dumps(list(episode.guests)),
         json.dumps(write.fingerprint, sort_keys=True),
         episode.image_url,
-    )
-
-
-def _episode(row: aiosqlite.Row, chapters: tuple[Chapter, ...]) -> Episode:
-    return Episode(
-        id=row["id"],
-        guid=row["guid"],
-        number=row["number"],
-        title=row["title"],
-        published=_parse_iso(row["published"]),
-        duration_seconds=row["duration_seconds"],
-        link=row["link"],
-        audio_url=row["audio_url"],
-        description_text=row["description_text"],
-        links=tuple(Link(**link) for link in json.loads(row["links_json"])),
-        chapters=chapters,
-        guests=tuple(json.loads(row["guests_json"])),
-        episode_type=row["episode_type"],
-        title_is_derived=bool(row["title_is_derived"]),
-        image_url=row["image_url"],
     )

@@ -12,7 +12,7 @@ from ..models import (
     FeedState,
     LinkedFile,
 )
-from .database import Database, _iso, _parse_iso, utcnow
+from .database import Database, iso, parse_iso, utcnow
 
 
 class FeedStateTables(Database):
@@ -25,8 +25,8 @@ class FeedStateTables(Database):
             etag=row["etag"],
             last_modified=row["last_modified"],
             body_sha256=row["body_sha256"],
-            last_attempt=_parse_iso(row["last_attempt"]),
-            last_success=_parse_iso(row["last_success"]),
+            last_attempt=parse_iso(row["last_attempt"]),
+            last_success=parse_iso(row["last_success"]),
             last_error=row["last_error"],
             consecutive_failures=row["consecutive_failures"],
             linked_pending=row["linked_pending"],
@@ -37,7 +37,7 @@ class FeedStateTables(Database):
         await self._save_feed_state(state)
 
     async def record_feed_failure(self, source: str, error: str) -> None:
-        now = _iso(utcnow())
+        now = iso(utcnow())
         await self._execute(
             """INSERT INTO feed_state (source, last_attempt, last_error, consecutive_failures)
                VALUES (?, ?, ?, 1)
@@ -60,8 +60,8 @@ class FeedStateTables(Database):
                 state.etag,
                 state.last_modified,
                 state.body_sha256,
-                _iso(state.last_attempt),
-                _iso(state.last_success),
+                iso(state.last_attempt),
+                iso(state.last_success),
                 state.linked_pending,
             ),
         )
@@ -95,10 +95,10 @@ class FeedStateTables(Database):
                     f.last_modified,
                     f.body_sha256,
                     None if f.chapters is None else json.dumps([[c.start_seconds, c.title, c.url] for c in f.chapters]),
-                    _iso(f.fetched_at),
+                    iso(f.fetched_at),
                     f.last_error,
                     f.failures,
-                    _iso(f.next_attempt_at),
+                    iso(f.next_attempt_at),
                 )
                 for f in files
             ],
@@ -115,8 +115,8 @@ def _linked_file(row: aiosqlite.Row) -> LinkedFile:
         last_modified=row["last_modified"],
         body_sha256=row["body_sha256"],
         chapters=chapters,
-        fetched_at=_parse_iso(row["fetched_at"]),
+        fetched_at=parse_iso(row["fetched_at"]),
         last_error=row["last_error"],
         failures=row["failures"],
-        next_attempt_at=_parse_iso(row["next_attempt_at"]),
+        next_attempt_at=parse_iso(row["next_attempt_at"]),
     )

@@ -14,7 +14,7 @@ from ..models import (
     OutboxRow,
     OutboxSummary,
 )
-from .database import Database, _iso, _parse_iso, utcnow
+from .database import Database, iso, parse_iso, utcnow
 
 
 class GuildTables(Database):
@@ -29,7 +29,7 @@ class GuildTables(Database):
     async def set_announce_channel(self, guild_id: int, channel_id: int | None) -> None:
         """Point announcements at CHANNEL_ID (None: off). Episodes already stored are not announced
         in a newly chosen channel; announcements that failed there are tried again."""
-        now = _iso(utcnow())
+        now = iso(utcnow())
         async with self._transaction():
             await self._execute(
                 """INSERT INTO guild_settings (guild_id, announce_channel_id, announce_since, updated_at)
@@ -50,13 +50,13 @@ class GuildTables(Database):
         return await self._execute(
             f"""UPDATE outbox SET state = 'pending', next_attempt_at = NULL, attempts = 0, updated_at = ?
                 WHERE guild_id = ? AND channel_id IS ? AND state = 'failed' {code_filter}""",
-            (_iso(utcnow()), guild_id, channel_id, *codes),
+            (iso(utcnow()), guild_id, channel_id, *codes),
         )
 
     async def set_announce_note(self, guild_id: int, note: str) -> None:
         await self._execute(
             "UPDATE guild_settings SET announce_note = ?, updated_at = ? WHERE guild_id = ?",
-            (note, _iso(utcnow()), guild_id),
+            (note, iso(utcnow()), guild_id),
         )
 
     async def failed_channels(self, codes: Sequence[int]) -> list[tuple[int, int]]:
@@ -69,7 +69,7 @@ class GuildTables(Database):
         return [(row[0], row[1]) for row in rows]
 
     async def set_announce_role(self, guild_id: int, role_id: int | None) -> None:
-        now = _iso(utcnow())
+        now = iso(utcnow())
         await self._execute(
             """INSERT INTO guild_settings (guild_id, announce_role_id, updated_at) VALUES (?, ?, ?)
                ON CONFLICT (guild_id) DO UPDATE SET announce_role_id = excluded.announce_role_id,
@@ -82,7 +82,7 @@ class GuildTables(Database):
     async def enqueue_announcements(self) -> int:
         """An outbox row for every stored episode in every configured channel that has none:
         pending when it is news there, skipped when it was already stored. Returns pending rows made."""
-        now = _iso(utcnow())
+        now = iso(utcnow())
         before = await self._count_outbox("pending")
         await self._execute(
             """INSERT INTO outbox (episode_id, guild_id, channel_id, state, nonce, created_at, updated_at)
@@ -104,7 +104,7 @@ class GuildTables(Database):
     async def announcements(self, state: str, *, due_only: bool = False) -> list[OutboxRow]:
         """Rows in STATE for each guild's current channel, oldest episode first."""
         due = "AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?)" if due_only else ""
-        params: tuple[Any, ...] = (state, _iso(utcnow())) if due_only else (state,)
+        params: tuple[Any, ...] = (state, iso(utcnow())) if due_only else (state,)
         rows = await self._fetchall(
             f"""SELECT o.* FROM outbox o
                 JOIN guild_settings g ON g.guild_id = o.guild_id AND g.announce_channel_id = o.channel_id
@@ -149,7 +149,7 @@ class GuildTables(Database):
                         ELSE posted_fingerprint END,
                     updated_at = ?
                 WHERE id IN ({marks})""",
-            (state, message_id, error, error_code, _iso(retry_at), int(count_attempt), state, _iso(utcnow()), *ids),
+            (state, message_id, error, error_code, iso(retry_at), int(count_attempt), state, iso(utcnow()), *ids),
         )
 
     async def outbox_summary(self, guild_id: int) -> OutboxSummary:
@@ -185,5 +185,5 @@ def _outbox_row(row: aiosqlite.Row) -> OutboxRow:
         attempts=row["attempts"],
         last_error=row["last_error"],
         error_code=row["error_code"],
-        created_at=_parse_iso(row["created_at"]),
+        created_at=parse_iso(row["created_at"]),
     )

@@ -1,0 +1,166 @@
+"""The front door to the core: one podcast's episodes, searchable and kept in sync with its feed.
+
+Every front end (the CLI, the console, the Discord bot, the tests and the benchmarks) opens a
+Library and asks it; nothing else assembles the store, the syncer, the searcher and the refresh
+schedule:
+
+    async with await Library.open(config, db="data/episodes.db") as library:
+        found = await library.find("caddy")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+
+import aiohttp
+
+from .config import Config
+from .feed import resolve_source
+from .models import Episode, FeedState, Found, Match, PodcastInfo, SyncReport
+from .scheduler import RefreshScheduler
+from .search import Searcher
+from .store import Store
+from .sync import Syncer
+
+log = logging.getLogger(__name__)
+
+SyncListener = Callable[[SyncReport], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHealth:
+    """What an operator asks first: is the feed syncing, and how many episodes are there."""
+
+    source: str
+    episodes: int
+    state: FeedState | None
+    last_report: SyncReport | None
+    next_sync: dt.datetime | None
+    syncing: bool
+
+
+class Library:
+    """Opened with `await Library.open(config, ...)`; closed with `close()` or `async with`."""
+
+    def __init__(self, config: Config, store: Store, syncer: Syncer, searcher: Searcher) -> None:
+        self.config = config
+        self.store = store  # guild settings and the announcement outbox, for the Discord layer
+        self.syncer = syncer
+        self.searcher = searcher
+        self._listeners: list[SyncListener] = []
+        self._refresher: RefreshScheduler | None = None
+
+    @classmethod
+    async def open(
+        cls,
+        config: Config,
+        *,
+        db: str | Path | None = None,
+        feed: str | None = None,
+        http: aiohttp.ClientSession | None = None,
+    ) -> Self:
+        """The store at DB (default: the config's), synced from FEED (default: the config's feed
+        URL, else the bundled snapshot). HTTP, when given, is used for every sync and must come
+        from feed.new_http_session with this feed's address policy; else each sync makes its own."""
+        store = await Store.open(db or config.store.path)
+        source = resolve_source(feed if feed is not None else config.feed.url)
+        return cls(config, store, Syncer(store, config.feed, source, http), Searcher(store.path))
+
+    async def close(self) -> None:
+        self.stop_refreshing()
+        await self.searcher.close()
+        await self.store.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    @property
+    def source(self) -> str:
+        return self.syncer.source
+
+    # -- asking -----------------------------------------------------------------------------
+
+    async def find(self, query: str) -> Found:
+        """The episode QUERY means and close alternatives ("Did you mean"), in one search; or,
+        when nothing matches, a hint and the closest episodes."""
+        return await self.searcher.find(query)
+
+    async def search(self, query: str, limit: int = 10) -> list[Match]:
+        return await self.searcher.search(query, limit)
+
+    async def suggest(self, query: str, limit: int) -> list[Match]:
+        """Autocomplete: what QUERY may become as it is typed."""
+        return await self.searcher.suggest(query, limit)
+
+    async def episode(self, episode_id: int) -> Episode | None:
+        return await self.searcher.episode(episode_id)
+
+    async def latest(self, count: int) -> list[Episode]:
+        return await self.store.latest(count)
+
+    async def episodes(self) -> list[Episode]:
+        """Every episode in the feed, newest first (an export; searches never need this)."""
+        return await self.store.episodes()
+
+    async def podcast(self) -> PodcastInfo | None:
+        return await self.store.podcast()
+
+    async def health(self) -> FeedHealth:
+        return FeedHealth(
+            source=self.source,
+            episodes=await self.store.episode_count(),
+            state=await self.store.feed_state(self.source),
+            last_report=self.syncer.last_report,
+            next_sync=self._refresher.next_run_time() if self._refresher else None,
+            syncing=self.syncer.running,
+        )
+
+    # -- syncing ----------------------------------------------------------------------------
+
+    def on_synced(self, listener: SyncListener) -> None:
+        """Call LISTENER after every sync that wrote (scheduled or asked for); a failing
+        listener is logged and never stops the others."""
+        self._listeners.append(listener)
+
+    async def sync(self, *, dry_run: bool = False, wait: bool = True, force: bool = False) -> SyncReport:
+        """Bring the store up to date with the feed (see Syncer.sync); listeners hear of it."""
+        report = await self.syncer.sync(dry_run=dry_run, wait=wait, force=force)
+        if not dry_run:
+            await self._tell_listeners(report)
+        return report
+
+    async def ensure_loaded(self) -> None:
+        """A fresh store loads its feed once, so the first search on a new machine just works."""
+        state = await self.store.feed_state(self.source)
+        if (state is None or state.last_success is None) and await self.store.episode_count() == 0:
+            log.info("store is empty; loading episodes from %s", self.source)
+            await self.sync()
+
+    def start_refreshing(self) -> None:
+        """Sync now, then every refresh interval, with back-off after failures."""
+        if self._refresher is None:
+            self._refresher = RefreshScheduler(self.syncer, self.config.refresh, self._tell_listeners)
+            self._refresher.start()
+
+    def stop_refreshing(self) -> None:
+        if self._refresher is not None:
+            self._refresher.shutdown()
+            self._refresher = None
+
+    async def _tell_listeners(self, report: SyncReport) -> None:
+        for listener in self._listeners:
+            try:
+                await listener(report)
+            except Exception:
+                log.exception("sync listener %r failed", listener)

@@ -1,0 +1,63 @@
+"""Reading episodes: the SQL and the row conversion shared by the async store and the search
+index's own read-only connection (bot/core/index.py), so both read an episode the same way."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from ..models import Chapter, Episode, Link
+from .database import parse_iso
+
+NEWEST_FIRST = "published IS NULL, published DESC, number DESC, id DESC"
+LATEST_IDS = f"SELECT id FROM episodes WHERE removed_at IS NULL ORDER BY {NEWEST_FIRST} LIMIT ?"
+_EPISODE_COLUMNS = (
+    "id, guid, number, title, published, duration_seconds, link, audio_url, description_text, "
+    "links_json, guests_json, episode_type, title_is_derived, image_url"
+)
+
+
+def marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+def episodes_sql(where: str) -> str:
+    return f"SELECT {_EPISODE_COLUMNS} FROM episodes WHERE {where} ORDER BY {NEWEST_FIRST}"
+
+
+def chapters_sql(ids: Sequence[int] | None) -> str:
+    where = f" WHERE episode_id IN ({marks(ids)})" if ids is not None else ""
+    return f"SELECT episode_id, start_seconds, title, url FROM chapters{where} ORDER BY episode_id, position"
+
+
+def assemble(
+    rows: Iterable[sqlite3.Row], chapter_rows: Iterable[sqlite3.Row], ids: Sequence[int] | None
+) -> list[Episode]:
+    """Episodes from their rows and their chapters' rows: in the order of IDS when given, else as
+    the rows came (newest first)."""
+    grouped: dict[int, list[Chapter]] = {}
+    for row in chapter_rows:
+        grouped.setdefault(row["episode_id"], []).append(Chapter(row["start_seconds"], row["title"], row["url"]))
+    found = {row["id"]: _episode(row, tuple(grouped.get(row["id"], ()))) for row in rows}
+    return [found[i] for i in (ids if ids is not None else found) if i in found]
+
+
+def _episode(row: sqlite3.Row, chapters: tuple[Chapter, ...]) -> Episode:
+    return Episode(
+        id=row["id"],
+        guid=row["guid"],
+        number=row["number"],
+        title=row["title"],
+        published=parse_iso(row["published"]),
+        duration_seconds=row["duration_seconds"],
+        link=row["link"],
+        audio_url=row["audio_url"],
+        description_text=row["description_text"],
+        links=tuple(Link(**link) for link in json.loads(row["links_json"])),
+        chapters=chapters,
+        guests=tuple(json.loads(row["guests_json"])),
+        episode_type=row["episode_type"],
+        title_is_derived=bool(row["title_is_derived"]),
+        image_url=row["image_url"],
+    )

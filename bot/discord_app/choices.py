@@ -1,0 +1,44 @@
+"""Autocomplete as Discord takes it: at most 25 choices, names of at most 100 characters, and a
+value (`id:N`) that names the picked episode exactly when the command runs."""
+
+from __future__ import annotations
+
+import re
+
+from discord import app_commands
+
+from bot.core.models import Episode, Match
+
+MAX_CHOICES = 25
+MAX_CHOICE_NAME = 100
+_CHOICE_VALUE = re.compile(r"^id:(\d{1,12})$")
+
+
+def choice_value(episode: Episode) -> str:
+    return f"id:{episode.id}"
+
+
+def chosen_episode_id(value: str) -> int | None:
+    """The episode an autocomplete value names, if VALUE is one (else it is what was typed)."""
+    match = _CHOICE_VALUE.match(value.strip())
+    return int(match.group(1)) if match else None
+
+
+def choices(matches: list[Match]) -> list[app_commands.Choice[str]]:
+    return [app_commands.Choice(name=choice_name(m), value=choice_value(m.episode)) for m in matches[:MAX_CHOICES]]
+
+
+def choice_name(match: Match) -> str:
+    """A suggestion's name within 100 characters: when a chapter or guest matched, that is the
+    useful part, so the title gives way first."""
+    detail = ""
+    if match.matched.field == "chapter":
+        detail = f" · chapter: {match.matched.text}"
+    elif match.matched.field == "guest":
+        detail = f" · guest: {match.matched.text}"
+    detail = detail[: MAX_CHOICE_NAME // 2]
+    title = match.episode.display_title
+    room = MAX_CHOICE_NAME - len(detail)
+    if len(title) > room:
+        title = title[: room - 1].rstrip() + "…"
+    return title + detail
