@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo run test bench bench-record snapshot clean
+.PHONY: demo run test lint bench bench-record snapshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,lint]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -20,6 +20,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# ruff (lint and format) over everything, mypy over bot/ and cogs/ (configured in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Measurements, printed as a table; bench-record also rewrites benchmarks/RESULTS.md.
 bench: $(STAMP)
@@ -35,4 +41,4 @@ snapshot: $(STAMP)
 	$(BIN)/python scripts/build_snapshot.py ../shared/data/episodes.json bot/data/meta-tech-podcast.rss
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .hypothesis
+	rm -rf $(VENV) data .pytest_cache .hypothesis .ruff_cache .mypy_cache

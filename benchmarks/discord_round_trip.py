@@ -7,14 +7,10 @@ import statistics
 import time
 from pathlib import Path
 
-import discord
-import yarl
-
 from bot.core.config import Config
-from bot.core.search import Searcher
-from bot.core.store import Store
-from bot.core.sync import Syncer
+from bot.core.library import Library
 from bot.discord_app.app import PodBot
+from bot.discord_app.endpoints import discord_endpoints
 from tests.fake_discord import FakeDiscord
 
 QUERIES = ("caddy", "cadddy", "#64", "rust", "kotlin java", "hand-based interactions", "stylex", "elaine")
@@ -24,32 +20,22 @@ async def episode_round_trips(database: Path, count: int) -> tuple[float, float,
     """p50, p99 and max in ms from dispatching INTERACTION_CREATE to the callback arriving."""
     fake = FakeDiscord()
     await fake.start()
-    discord.http.Route.BASE = fake.api_base
-    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
-    store = await Store.open(database)
-    bot = PodBot(
-        config=Config(),
-        store=store,
-        syncer=Syncer(store, Config().feed, "unused"),
-        searcher=Searcher(store),
-        scheduler=None,
-        http_session=None,
-        guild_ready_timeout=0.05,
-    )
-    await bot.login("fake-token")
-    connection = asyncio.create_task(bot.connect())
-    await bot.wait_until_ready()
     samples = []
-    try:
-        for index in range(count):
-            query = QUERIES[index % len(QUERIES)]
-            started = time.perf_counter()
-            await fake.command("episode", [{"name": "query", "type": 3, "value": query}])
-            samples.append((time.perf_counter() - started) * 1000)
-    finally:
-        await bot.close()
-        await connection
-        await store.close()
-        await fake.stop()
+    with discord_endpoints(fake.api_base, fake.gateway_url):
+        async with await Library.open(Config(), db=database) as library:
+            bot = PodBot(library=library, refresh=False, guild_ready_timeout=0.05)
+            await bot.login("fake-token")
+            connection = asyncio.create_task(bot.connect())
+            await bot.wait_until_ready()
+            try:
+                for index in range(count):
+                    query = QUERIES[index % len(QUERIES)]
+                    started = time.perf_counter()
+                    await fake.command("episode", [{"name": "query", "type": 3, "value": query}])
+                    samples.append((time.perf_counter() - started) * 1000)
+            finally:
+                await bot.close()
+                await connection
+                await fake.stop()
     ordered = sorted(samples)
     return statistics.median(ordered), ordered[int(len(ordered) * 0.99)], ordered[-1]

@@ -149,8 +149,11 @@ class Announcements(commands.Cog):
 
     async def _recent_posts(self, channel_id: int) -> list[discord.Message]:
         channel = self.bot.get_partial_messageable(channel_id)
+        me = self.bot.user
+        if me is None:  # not logged in: nothing of ours to find
+            return []
         try:
-            return [m async for m in channel.history(limit=HISTORY_LOOKBACK) if m.author.id == self.bot.user.id]
+            return [m async for m in channel.history(limit=HISTORY_LOOKBACK) if m.author.id == me.id]
         except discord.HTTPException as error:
             log.warning("cannot read recent messages in %s to settle announcements: %s", channel_id, error)
             return []

@@ -56,7 +56,8 @@ class IndexReader:
 
     def document_counts(self, terms: Iterable[str]) -> dict[str, int]:
         """How many episodes have each of TERMS (absent: none)."""
-        return dict(self._batched("SELECT term, doc FROM episodes_fts_terms WHERE term IN ({})", list(terms)))
+        rows = self._batched("SELECT term, doc FROM episodes_fts_terms WHERE term IN ({})", list(terms))
+        return {row[0]: row[1] for row in rows}
 
     def field_counts(self, terms: Iterable[str]) -> dict[str, dict[int, int]]:
         """Per term, how many episodes have it in each field."""
@@ -142,7 +143,7 @@ class IndexReader:
         ).fetchone()
         if low is None:
             return None, []
-        near = set()
+        near: set[int] = set()
         for comparison, order in (("<", "DESC"), (">", "ASC"), ("=", "ASC")):
             near.update(
                 row[0]

@@ -21,6 +21,7 @@ import asyncio
 import heapq
 import math
 import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +35,7 @@ from rapidfuzz import fuzz, process
 from .formatting import shorten
 from .index import CHAPTER, DESCRIPTION, GUEST, TITLE, IndexReader, quote_term
 from .models import Episode, Found, Match, MatchReason
+from .store import StoreError, describe_error
 from .text import tokenize
 
 MAX_QUERY_CHARS = 200
@@ -91,10 +93,13 @@ class Searcher:
         return await loop.run_in_executor(self._worker, partial(self._in_snapshot, call, *args))
 
     def _in_snapshot(self, call: Callable[..., _T], *args: object) -> _T:
-        if self._reader is None:  # opened in the worker thread, the only one that uses it
-            self._reader = IndexReader(self._path)
-        with self._reader.snapshot():
-            return call(self._reader, *args)
+        try:
+            if self._reader is None:  # opened in the worker thread, the only one that uses it
+                self._reader = IndexReader(self._path)
+            with self._reader.snapshot():
+                return call(self._reader, *args)
+        except sqlite3.Error as error:
+            raise StoreError(f"{self._path}: {describe_error(error)}") from error
 
     async def search(self, query: str, limit: int = 10, *, completing: bool = False) -> list[Match]:
         """Episodes matching QUERY, best first. Never raises on user text."""
@@ -238,31 +243,31 @@ def _text_search(reader: IndexReader, query: str, limit: int, completing: bool) 
     phrase = " ".join(content)
     scored = []
     for episode_id, episode in episodes.items():
-        word_hits = [h.get(episode_id, _NO_HIT) for h in hits]
-        score = 100 * sum(w * hit[0] for w, hit in zip(weights, word_hits)) / total_weight
+        episode_hits = [h.get(episode_id, _NO_HIT) for h in hits]
+        score = 100 * sum(w * hit[0] for w, hit in zip(weights, episode_hits)) / total_weight
         title = tokenize(episode.title)
         if len(content) > 1 and phrase in " ".join(title):
             score = min(100.0, score + 10)
         # Of two titles that both match, the one that is more nearly the query ranks first.
         title_words = {word for word in title if word not in STOPWORDS}
         if title_words:
-            covered = sum(1 for hit in word_hits if hit[1] == TITLE)
+            covered = sum(1 for hit in episode_hits if hit[1] == TITLE)
             score *= 0.95 + 0.05 * min(covered / len(title_words), 1.0)
         if score >= MIN_SCORE:
-            scored.append((score, episode, _main_field(word_hits, weights), word_hits))
+            scored.append((score, episode, _main_field(episode_hits, weights), episode_hits))
     # A result found only through a misspelling of the query's words ("rust" -> "trust") comes
     # after every result that has the words themselves, and is left out when those fill the page.
     exact = {
         episode.id
-        for _, episode, _, word_hits in scored
-        if any(hit[1] >= 0 and hit[2] != _MISSPELT and hit[2] not in fuzzy[i] for i, hit in enumerate(word_hits))
+        for _, episode, _, episode_hits in scored
+        if any(hit[1] >= 0 and hit[2] != _MISSPELT and hit[2] not in fuzzy[i] for i, hit in enumerate(episode_hits))
     }
     if len(exact) >= limit:
         scored = [item for item in scored if item[1].id in exact]
     scored.sort(key=lambda item: (item[1].id not in exact, -round(item[0], 6), item[2], -_timestamp(item[1])))
     return [
-        Match(episode, round(score, 1), _reason(episode, field, word_hits, expansions))
-        for score, episode, field, word_hits in scored[:limit]
+        Match(episode, round(score, 1), _reason(episode, field, episode_hits, expansions))
+        for score, episode, field, episode_hits in scored[:limit]
     ]
 
 

@@ -7,6 +7,7 @@ client at another Discord (the tests' fake one on 127.0.0.1).
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import signal
@@ -70,7 +71,7 @@ async def _login(bot: PodBot, token: str) -> None:
 def _close_on_signals(bot: PodBot) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, lambda name=signum.name: _begin_close(bot, name))
+        loop.add_signal_handler(signum, functools.partial(_begin_close, bot, signum.name))
 
 
 def _begin_close(bot: PodBot, signal_name: str) -> None:

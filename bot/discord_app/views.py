@@ -29,10 +29,15 @@ class PagedView(discord.ui.View):
         self.invoker_id = invoker_id
         self.message: discord.InteractionMessage | discord.Message | None = None
         self.page = 0
-        self.previous_button = discord.ui.Button(label=self.previous_label, style=discord.ButtonStyle.secondary)
-        self.next_button = discord.ui.Button(label=self.next_label, style=discord.ButtonStyle.secondary)
-        self.previous_button.callback = self._previous
-        self.next_button.callback = self._next
+        self.previous_button: discord.ui.Button[PagedView] = discord.ui.Button(
+            label=self.previous_label, style=discord.ButtonStyle.secondary
+        )
+        self.next_button: discord.ui.Button[PagedView] = discord.ui.Button(
+            label=self.next_label, style=discord.ButtonStyle.secondary
+        )
+        # Assigning a component's callback is discord.py's documented way; its stubs call it a method.
+        self.previous_button.callback = self._previous  # type: ignore[method-assign]
+        self.next_button.callback = self._next  # type: ignore[method-assign]
 
     def page_count(self) -> int:
         raise NotImplementedError
@@ -110,7 +115,7 @@ class EpisodeView(PagedView):
         self.did_you_mean: discord.ui.Select | None = None
         if alternatives:
             self.did_you_mean = discord.ui.Select(placeholder="Did you mean…")
-            self.did_you_mean.callback = self._choose
+            self.did_you_mean.callback = self._choose  # type: ignore[method-assign]
             self._offer_the_others()
         self.page = embeds.page_of_chapter(self._pages())  # open where the matched chapter is
         self.layout()
@@ -173,8 +178,8 @@ class SearchView(PagedView):
         self.podcast = podcast
         self.query = query
         self.matches = matches
-        self.open_episode = discord.ui.Select(placeholder="Open episode…")
-        self.open_episode.callback = self._open
+        self.open_episode: discord.ui.Select[SearchView] = discord.ui.Select(placeholder="Open episode…")
+        self.open_episode.callback = self._open  # type: ignore[method-assign]
         self.layout()
 
     def page_count(self) -> int:

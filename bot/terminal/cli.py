@@ -117,10 +117,10 @@ async def cmd_health(library: Library, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _global_options(suppress_defaults: bool) -> argparse.ArgumentParser:
+def _global_options(suppress_defaults: bool) -> _Parser:
     """--config/--db/-v, accepted before or after the command; after it, only when given."""
-    options = argparse.ArgumentParser(add_help=False)
-    default = {"default": argparse.SUPPRESS} if suppress_defaults else {}
+    options = _Parser(add_help=False)
+    default: dict[str, Any] = {"default": argparse.SUPPRESS} if suppress_defaults else {}
     options.add_argument("--config", metavar="PATH", help="config file (default: ./config.toml if present)", **default)
     options.add_argument(
         "--db", metavar="PATH", help="SQLite database (default: store.path from the config)", **default

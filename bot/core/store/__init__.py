@@ -7,11 +7,11 @@ what search reads), `feed_state` (validators and failures per feed, linked chapt
 
 from __future__ import annotations
 
-from .database import StoreError, utcnow
+from .database import StoreError, describe_error, utcnow
 from .episodes import EpisodeTables
 from .guilds import GuildTables
 
-__all__ = ["Store", "StoreError", "utcnow"]
+__all__ = ["Store", "StoreError", "describe_error", "utcnow"]
 
 
 class Store(EpisodeTables, GuildTables):

@@ -106,7 +106,7 @@ class Database:
             raise StoreError(f"{self.path}: {describe_error(error)}; refusing to touch it") from None
 
     async def _migrate(self) -> None:
-        current = (await self._fetchone("PRAGMA user_version"))[0]
+        current = await self._fetchvalue("PRAGMA user_version")
         known = _migrations()
         newest = known[-1][0] if known else 0
         if current > newest:
@@ -140,7 +140,7 @@ class Database:
             raise
 
     async def schema_version(self) -> int:
-        return (await self._fetchone("PRAGMA user_version"))[0]
+        return int(await self._fetchvalue("PRAGMA user_version"))
 
     async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         try:
@@ -155,6 +155,13 @@ class Database:
                 return await cursor.fetchone()
         except sqlite3.Error as error:
             raise self._error(error) from error
+
+    async def _fetchvalue(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first column of the one row SQL returns (an aggregate, a pragma)."""
+        row = await self._fetchone(sql, params)
+        if row is None:
+            raise StoreError(f"{self.path}: no result from {sql.split()[0]}")
+        return row[0]
 
     async def _execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run SQL; the number of rows it changed."""
@@ -192,7 +199,8 @@ def describe_error(error: sqlite3.Error) -> str:
 
 def _split_sql(script: str) -> list[str]:
     """Statements of a migration file; each runs inside the one migration transaction."""
-    statements, buffer = [], []
+    statements: list[str] = []
+    buffer: list[str] = []
     for line in script.splitlines():
         if line.strip().startswith("--") and not buffer:
             continue

@@ -112,7 +112,7 @@ class EpisodeTables(FeedStateTables):
             )
             await self._execute("DELETE FROM chapters WHERE episode_id = ?", (write.id,))
             await self._execute("DELETE FROM episodes_fts WHERE rowid = ?", (write.id,))
-        first_id = (await self._fetchone("SELECT coalesce(max(id), 0) + 1 FROM episodes"))[0]
+        first_id = await self._fetchvalue("SELECT coalesce(max(id), 0) + 1 FROM episodes")
         # Thousands of rows take a while to build; the event loop keeps answering meanwhile.
         rows = await asyncio.to_thread(_insert_rows, updates, inserts, first_id, now)
         await self._executemany(
@@ -191,7 +191,7 @@ class EpisodeTables(FeedStateTables):
         return PodcastInfo(**fields, boilerplate_sentences=tuple(sentences), boilerplate_urls=tuple(urls))
 
     async def episode_count(self) -> int:
-        return (await self._fetchone("SELECT count(*) FROM episodes WHERE removed_at IS NULL"))[0]
+        return int(await self._fetchvalue("SELECT count(*) FROM episodes WHERE removed_at IS NULL"))
 
     async def episodes(self, ids: Sequence[int] | None = None) -> list[Episode]:
         """Episodes still in the feed, newest first (or those with IDS, in the order given)."""

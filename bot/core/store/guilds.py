@@ -99,7 +99,7 @@ class GuildTables(Database):
         return await self._count_outbox("pending") - before
 
     async def _count_outbox(self, state: str) -> int:
-        return (await self._fetchone("SELECT count(*) FROM outbox WHERE state = ?", (state,)))[0]
+        return int(await self._fetchvalue("SELECT count(*) FROM outbox WHERE state = ?", (state,)))
 
     async def announcements(self, state: str, *, due_only: bool = False) -> list[OutboxRow]:
         """Rows in STATE for each guild's current channel, oldest episode first."""

@@ -1,0 +1,88 @@
+"""The search index lives in SQLite and follows every sync: edits, removals, upgrades."""
+
+import sqlite3
+
+from bot.core.config import Config
+from bot.core.library import Library
+from tests.conftest import numbered_feed, rss, rss_item
+
+
+def feed(*items):
+    return rss(*items)
+
+
+def item(number, title, notes="<p>An episode.</p>"):
+    return rss_item(
+        title=title, guid=f"g{number}", number=number, audio=f"https://cdn.example/{number}.mp3", notes=notes
+    )
+
+
+async def numbers(library, query):
+    return [match.episode.number for match in await library.search(query)]
+
+
+async def test_an_edited_episode_is_found_by_its_new_words_and_no_longer_by_its_old(tmp_path, feed_server):
+    url = feed_server.serve(body=feed(item(2, "Zeppelin telemetry"), item(1, "Garbage collection")))
+    async with await Library.open(Config(), db=tmp_path / "episodes.db", feed=url) as library:
+        await library.sync()
+        assert await numbers(library, "zeppelin") == [2]
+        feed_server.serve(body=feed(item(2, "Quokka observability"), item(1, "Garbage collection")))
+        await library.sync()
+        assert await numbers(library, "quokka") == [2]
+        assert await numbers(library, "quokkka") == [2]  # the new word is a typo target at once
+        assert await numbers(library, "zeppelin") == []
+        assert await numbers(library, "zepelin") == []  # nor is the old one, misspelt
+
+
+async def test_a_removed_episode_leaves_search_and_its_words_leave_the_typo_list(tmp_path, feed_server):
+    url = feed_server.serve(body=feed(item(2, "Zeppelin telemetry"), item(1, "Garbage collection")))
+    async with await Library.open(Config(), db=tmp_path / "episodes.db", feed=url) as library:
+        await library.sync()
+        feed_server.serve(body=feed(item(1, "Garbage collection")))
+        await library.sync()
+        assert await numbers(library, "zeppelin") == []
+        assert (await library.health()).episodes == 1
+        (suggestion,) = await library.suggest("", 25)
+        assert suggestion.episode.number == 1
+
+
+async def test_a_small_sync_after_a_large_one_keeps_typos_working(tmp_path, feed_server):
+    url = feed_server.serve(body=numbered_feed(600))  # a first sync this large rebuilds the term list
+    async with await Library.open(Config(), db=tmp_path / "episodes.db", feed=url) as library:
+        await library.sync()
+        newer = (item(601, "Capybara scheduling"),)
+        feed_server.serve(body=numbered_feed(600, newer_items=newer))
+        report = await library.sync()
+        assert [episode.number for episode in report.new] == [601]
+        assert await numbers(library, "capybarra") == [601]
+        assert (await library.health()).episodes == 601
+
+
+async def test_a_title_made_up_from_the_notes_is_not_a_title_match(tmp_path, feed_server):
+    untitled = rss_item(
+        title="", guid="u", audio="https://cdn.example/u.mp3", notes="<p>Walrus migrations at scale.</p>"
+    )
+    url = feed_server.serve(body=feed(untitled, item(1, "Walrus")))
+    async with await Library.open(Config(), db=tmp_path / "episodes.db", feed=url) as library:
+        await library.sync()
+        first, second = await library.search("walrus")
+        assert (first.episode.number, first.matched.field) == (1, "title")
+        assert second.matched.field == "description"
+
+
+async def test_a_database_from_before_the_index_moved_into_sqlite_is_upgraded(tmp_path, feed_server):
+    path = tmp_path / "episodes.db"
+    url = feed_server.serve(body=feed(item(2, "Zeppelin telemetry"), item(1, "Garbage collection")))
+    async with await Library.open(Config(), db=path, feed=url) as library:
+        await library.sync()
+    connection = sqlite3.connect(path)  # back to schema 4, as an older podbot left it
+    with connection:
+        connection.execute("DROP TABLE search_terms")
+        connection.execute("DROP TABLE episodes_fts_columns")
+        connection.execute("DELETE FROM store_meta WHERE key = 'live_episodes'")
+        connection.execute("PRAGMA user_version = 4")
+    connection.close()
+    async with await Library.open(Config(), db=path, feed=url) as library:
+        assert (await library.health()).episodes == 2
+        assert await numbers(library, "zeppelin") == [2]
+        assert await numbers(library, "zepelin") == [2]
