@@ -58,7 +58,7 @@ def huge_vocabulary_store(snapshot: Path, words: int) -> Path:
     connection = sqlite3.connect(building)
     with connection:
         connection.executemany(
-            "INSERT OR IGNORE INTO search_terms VALUES (?, substr(?, 1, 1), length(?), 1)",
+            "INSERT OR IGNORE INTO search_terms VALUES (?, substr(?, 1, 1), length(?), 1, 0, 0, 0, 1)",
             ((word, word, word) for word in synthetic.junk_words(words)),
         )
     connection.close()

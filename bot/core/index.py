@@ -2,29 +2,36 @@
 
 Nothing is loaded up front: a query reads the few vocabulary rows, postings and episodes it needs,
 so the first answer costs the same in a fresh process as the thousandth, at any catalogue size.
-The FTS5 table `episodes_fts` holds the terms of each field; `episodes_fts_terms` and
-`episodes_fts_columns` (fts5vocab) say how many episodes have a term, overall and per field; and
-`search_terms` lists the terms by shape (first letter, length) for typo expansion. Each sync keeps
-all of them current in its own transaction, so a sync that changes one episode changes a few rows.
+The FTS5 table `episodes_fts` holds the terms of each field (its postings); `search_terms` holds
+every term with how many episodes have it, overall and per field (fts5vocab counts those by
+reading a term's whole doclist, too slow for a keystroke), indexed by shape (first letter, length)
+for typo expansion. Each sync keeps both current in its own transaction, recounting only the terms
+of the episodes it changed, so a sync that changes one episode changes a few hundred rows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from .models import Episode
-from .store.rows import LATEST_IDS, assemble, chapters_sql, episodes_sql, marks
+from .store.rows import LATEST_IDS, LIVE_EPISODES, assemble, chapters_sql, episodes_sql, marks
+from .text import tokenize
 
 # Field codes, in order of preference: a lower code ranks first among equal scores.
 TITLE, GUEST, CHAPTER, DESCRIPTION = range(4)
 _COLUMNS = ("title", "guests", "chapters", "description")
-_FIELD_OF_COLUMN = {name: code for code, name in enumerate(_COLUMNS)}
 # A typo keeps its first letter and about its length (fuzz.ratio >= 75 allows no more than 3 off).
 SPELLING_CANDIDATES = 5_000
+# Shapes whose candidates a reader keeps between queries: at most 64 x 5,000 terms (about 20 MB,
+# reached only when a feed floods the vocabulary; an ordinary one's shapes hold a few terms each).
+_SHAPES_KEPT = 64
 _BATCH = 500
 
 
@@ -35,8 +42,13 @@ class IndexReader:
     def __init__(self, path: str | Path) -> None:
         uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
+        # Plain tuples (a typo's candidates are thousands of rows); episodes are read by name.
+        self._by_name = self._db.cursor()
+        self._by_name.row_factory = sqlite3.Row
         self._db.execute("PRAGMA busy_timeout = 5000")
+        # Typo candidates by shape, most recently used last; valid for one store generation.
+        self._shapes: OrderedDict[tuple[str, int], list[str]] = OrderedDict()
+        self._generation: str | None = None
 
     def close(self) -> None:
         self._db.close()
@@ -45,32 +57,34 @@ class IndexReader:
     def snapshot(self) -> Iterator[None]:
         """One consistent view for a whole query, even while a sync commits."""
         self._db.execute("BEGIN")
+        row = self._db.execute("SELECT value FROM store_meta WHERE key = 'generation'").fetchone()
+        generation = row[0] if row else None
+        if generation != self._generation:
+            self._shapes.clear()
+            self._generation = generation
         try:
             yield
         finally:
             self._db.execute("COMMIT")
 
     def episode_total(self) -> int:
-        row = self._db.execute("SELECT value FROM store_meta WHERE key = 'live_episodes'").fetchone()
-        return int(row[0]) if row else 0
+        return int(self._db.execute(LIVE_EPISODES).fetchone()[0])
 
-    def document_counts(self, terms: Iterable[str]) -> dict[str, int]:
-        """How many episodes have each of TERMS (absent: none)."""
-        rows = self._batched("SELECT term, doc FROM episodes_fts_terms WHERE term IN ({})", list(terms))
-        return {row[0]: row[1] for row in rows}
-
-    def field_counts(self, terms: Iterable[str]) -> dict[str, dict[int, int]]:
-        """Per term, how many episodes have it in each field."""
-        found: dict[str, dict[int, int]] = {}
-        query = "SELECT term, col, doc FROM episodes_fts_columns WHERE term IN ({})"
-        for term, column, documents in self._batched(query, list(terms)):
-            found.setdefault(term, {})[_FIELD_OF_COLUMN[column]] = documents
+    def term_counts(self, terms: Iterable[str]) -> dict[str, tuple[int, dict[int, int]]]:
+        """For each of TERMS that is indexed: how many episodes have it, and how many have it in
+        each field (fields without it left out)."""
+        found: dict[str, tuple[int, dict[int, int]]] = {}
+        query = (
+            "SELECT term, documents, in_title, in_guests, in_chapters, in_notes FROM search_terms WHERE term IN ({})"
+        )
+        for term, documents, *per_field in self._batched(query, list(terms)):
+            found[term] = (documents, {field: count for field, count in enumerate(per_field) if count})
         return found
 
     def completions(self, prefix: str, limit: int) -> list[str]:
         """Indexed terms that start with PREFIX, in alphabetical order."""
         rows = self._db.execute(
-            "SELECT term FROM episodes_fts_terms WHERE term > ? AND term < ? ORDER BY term LIMIT ?",
+            "SELECT term FROM search_terms WHERE term > ? AND term < ? ORDER BY term LIMIT ?",
             (prefix, prefix + "\U0010ffff", limit),
         )
         return [row[0] for row in rows]
@@ -81,14 +95,26 @@ class IndexReader:
         whose notes hold two million distinct words as in a small one."""
         candidates: list[str] = []
         for offset in (0, -1, 1, -2, 2, -3, 3):  # the likeliest lengths first, in case the cap cuts
-            rows = self._db.execute(
-                "SELECT term FROM search_terms WHERE first = ? AND length = ? ORDER BY documents DESC LIMIT ?",
-                (word[0], len(word) + offset, SPELLING_CANDIDATES - len(candidates)),
-            )
-            candidates += [row[0] for row in rows]
+            candidates += self._terms_of_shape(word[0], len(word) + offset)
             if len(candidates) >= SPELLING_CANDIDATES:
-                break
+                return candidates[:SPELLING_CANDIDATES]
         return candidates
+
+    def _terms_of_shape(self, first: str, length: int) -> list[str]:
+        """The most common terms of one shape, kept for the next queries: as someone types, the
+        same few shapes come back on every keystroke."""
+        key = (first, length)
+        if key in self._shapes:
+            self._shapes.move_to_end(key)
+            return self._shapes[key]
+        rows = self._db.execute(
+            "SELECT term FROM search_terms WHERE first = ? AND length = ? ORDER BY documents DESC LIMIT ?",
+            (first, length, SPELLING_CANDIDATES),
+        )
+        self._shapes[key] = terms = [row[0] for row in rows]
+        if len(self._shapes) > _SHAPES_KEPT:
+            self._shapes.popitem(last=False)
+        return terms
 
     def postings(self, term: str, field: int, limit: int) -> list[int]:
         """Up to LIMIT ids of episodes with TERM in FIELD, the most recently stored first."""
@@ -98,13 +124,21 @@ class IndexReader:
         )
         return [row[0] for row in rows]
 
-    def containing(self, term: str, field: int, ids: Sequence[int]) -> set[int]:
-        """Which of IDS have TERM in FIELD."""
+    def short_field_terms(self, ids: Sequence[int]) -> dict[int, tuple[set[str], ...]]:
+        """For each of IDS, the terms of its title, guests and chapters (a shortlist's worth:
+        one read of a few rows beats a MATCH per term)."""
         rows = self._db.execute(
-            f"SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ? AND rowid IN ({marks(ids)})",
-            (_in_field(term, field), *ids),
+            f"SELECT rowid, title, guests, chapters FROM episodes_fts WHERE rowid IN ({marks(ids)})", ids
         )
-        return {row[0] for row in rows}
+        return {row[0]: tuple(set(tokenize(text or "")) for text in row[1:]) for row in rows}
+
+    def headlines(self, ids: Sequence[int]) -> dict[int, tuple[str, float]]:
+        """For each of IDS still in the feed: its title and publication time (0 when unknown),
+        what ranking needs before the few results shown are read whole."""
+        rows = self._db.execute(
+            f"SELECT id, title, published FROM episodes WHERE removed_at IS NULL AND id IN ({marks(ids)})", ids
+        )
+        return {row[0]: (row[1], _timestamp(row[2])) for row in rows}
 
     def notes_matches(self, expressions: Sequence[tuple[str, bool]], limit: int) -> list[list[int]]:
         """For each (FTS5 MATCH expression, ranked), the ids of up to LIMIT matching episodes:
@@ -123,9 +157,10 @@ class IndexReader:
         """The episodes with IDS that are still in the feed, in the order given."""
         if not ids:
             return []
-        rows = self._db.execute(episodes_sql(f"removed_at IS NULL AND id IN ({marks(ids)})"), ids).fetchall()
+        read = self._by_name.execute
+        rows = read(episodes_sql(f"removed_at IS NULL AND id IN ({marks(ids)})"), ids).fetchall()
         chapter_ids = [row["id"] for row in rows]
-        return assemble(rows, self._db.execute(chapters_sql(chapter_ids), chapter_ids), ids)
+        return assemble(rows, read(chapters_sql(chapter_ids), chapter_ids).fetchall(), ids)
 
     def latest(self, count: int) -> list[Episode]:
         return self.episodes([row[0] for row in self._db.execute(LATEST_IDS, (count,))])
@@ -155,10 +190,14 @@ class IndexReader:
             )
         return (low, high), sorted(sorted(near, key=lambda n: (abs(n - number), n))[:count])
 
-    def _batched(self, query: str, values: list[str]) -> Iterator[sqlite3.Row]:
+    def _batched(self, query: str, values: list[str]) -> Iterator[tuple[Any, ...]]:
         for start in range(0, len(values), _BATCH):
             batch = values[start : start + _BATCH]
             yield from self._db.execute(query.format(marks(batch)), batch)
+
+
+def _timestamp(published: str | None) -> float:
+    return dt.datetime.fromisoformat(published).timestamp() if published else 0.0
 
 
 def _in_field(term: str, field: int) -> str:

@@ -170,8 +170,9 @@ class _Vocabulary:
 
     def learn(self, terms: set[str]) -> None:
         new = terms.difference(self.documents)
-        self.documents.update(self.reader.document_counts(new))
-        self.fields.update(self.reader.field_counts(new & self.documents.keys()))
+        for term, (documents, fields) in self.reader.term_counts(new).items():
+            self.documents[term] = documents
+            self.fields[term] = fields
         self.documents.update(dict.fromkeys(new.difference(self.documents), 0))
 
     def weight(self, term: str | None) -> float:
@@ -208,8 +209,7 @@ def _expand(vocabulary: _Vocabulary, word: str, completing: bool) -> dict[str, f
             # Squared, so a near miss ("trust" for "rust") ranks below an exact chapter match.
             found.setdefault(term, 0.95 * (score / 100) ** 2)
     vocabulary.learn(set(found))
-    # The terms-by-shape table may trail the index by a term a sync just removed.
-    return {term: value for term, value in found.items() if vocabulary.documents[term]}
+    return found
 
 
 def _text_search(reader: IndexReader, query: str, limit: int, completing: bool) -> list[Match]:
@@ -239,13 +239,12 @@ def _text_search(reader: IndexReader, query: str, limit: int, completing: bool) 
     shortlist = _shortlist(hits, weights, max(limit * 2, _SHORTLIST))
     if any(truncated):
         _complete_truncated(vocabulary, shortlist, hits, expansions, truncated)
-    episodes = {episode.id: episode for episode in reader.episodes(shortlist)}
     phrase = " ".join(content)
     scored = []
-    for episode_id, episode in episodes.items():
+    for episode_id, (title_text, published) in reader.headlines(shortlist).items():
         episode_hits = [h.get(episode_id, _NO_HIT) for h in hits]
         score = 100 * sum(w * hit[0] for w, hit in zip(weights, episode_hits)) / total_weight
-        title = tokenize(episode.title)
+        title = tokenize(title_text)
         if len(content) > 1 and phrase in " ".join(title):
             score = min(100.0, score + 10)
         # Of two titles that both match, the one that is more nearly the query ranks first.
@@ -254,20 +253,23 @@ def _text_search(reader: IndexReader, query: str, limit: int, completing: bool) 
             covered = sum(1 for hit in episode_hits if hit[1] == TITLE)
             score *= 0.95 + 0.05 * min(covered / len(title_words), 1.0)
         if score >= MIN_SCORE:
-            scored.append((score, episode, _main_field(episode_hits, weights), episode_hits))
+            scored.append((score, episode_id, _main_field(episode_hits, weights), episode_hits, published))
     # A result found only through a misspelling of the query's words ("rust" -> "trust") comes
     # after every result that has the words themselves, and is left out when those fill the page.
     exact = {
-        episode.id
-        for _, episode, _, episode_hits in scored
+        episode_id
+        for _, episode_id, _, episode_hits, _ in scored
         if any(hit[1] >= 0 and hit[2] != _MISSPELT and hit[2] not in fuzzy[i] for i, hit in enumerate(episode_hits))
     }
     if len(exact) >= limit:
-        scored = [item for item in scored if item[1].id in exact]
-    scored.sort(key=lambda item: (item[1].id not in exact, -round(item[0], 6), item[2], -_timestamp(item[1])))
+        scored = [item for item in scored if item[1] in exact]
+    scored.sort(key=lambda item: (item[1] not in exact, -round(item[0], 6), item[2], -item[4]))
+    shown = scored[:limit]
+    episodes = {episode.id: episode for episode in reader.episodes([item[1] for item in shown])}
     return [
-        Match(episode, round(score, 1), _reason(episode, field, episode_hits, expansions))
-        for score, episode, field, episode_hits in scored[:limit]
+        Match(episodes[episode_id], round(score, 1), _reason(episodes[episode_id], field, episode_hits, expansions))
+        for score, episode_id, field, episode_hits, _ in shown
+        if episode_id in episodes
     ]
 
 
@@ -366,17 +368,19 @@ def _complete_truncated(
     truncated: list[bool],
 ) -> None:
     """Fill in, for the shortlist only, what words whose postings were cut short contribute."""
+    fields = vocabulary.reader.short_field_terms(shortlist)
     for word, cut in enumerate(truncated):
         if not cut:
             continue
-        for term, certainty in expansions[word].items():
-            for field in SHORT_FIELDS:  # best field first: weights fall
-                if not vocabulary.fields.get(term, {}).get(field):
-                    continue
-                value = certainty * FIELD_WEIGHTS[field]
-                for episode_id in vocabulary.reader.containing(term, field, shortlist):
-                    if value > hits[word].get(episode_id, _NO_HIT)[0]:
-                        hits[word][episode_id] = (value, field, term)
+        for episode_id, terms_by_field in fields.items():
+            best = hits[word].get(episode_id, _NO_HIT)
+            for term, certainty in expansions[word].items():
+                for field, terms in zip(SHORT_FIELDS, terms_by_field):
+                    value = certainty * FIELD_WEIGHTS[field]
+                    if value > best[0] and term in terms:
+                        best = (value, field, term)
+            if best[1] >= 0:
+                hits[word][episode_id] = best
 
 
 def _main_field(word_hits: list[_Hit], weights: list[float]) -> int:
@@ -457,7 +461,3 @@ def _snippet(text: str, expansions: list[dict[str, float]], width: int = 120) ->
     prefix = "…" if first > 0 else ""
     suffix = "…" if last + 1 < len(words) else ""
     return prefix + snippet + suffix, flat[start:end] if end <= words[last][1] else None
-
-
-def _timestamp(episode: Episode) -> float:
-    return episode.published.timestamp() if episode.published else 0.0

@@ -19,12 +19,17 @@ from ..models import (
 from ..text import tokenize
 from .database import StoreError, describe_error, iso, utcnow
 from .feed_state import FeedStateTables
-from .rows import LATEST_IDS, assemble, chapters_sql, episodes_sql, marks
+from .rows import LATEST_IDS, LIVE_EPISODES, assemble, chapters_sql, episodes_sql, marks
 
 # Up to this many changed episodes, a sync recounts only their terms.
 _INCREMENTAL_TERMS_UP_TO = 500
 _BATCH = 500
-_TERM_SHAPES = "SELECT term, substr(term, 1, 1), length(term), doc FROM episodes_fts_terms"
+# Counts from the full-text index's own vocabulary, the same as migration 005 writes them.
+_TERM_COUNTS = """SELECT term, substr(term, 1, 1), length(term),
+        (SELECT doc FROM episodes_fts_terms r WHERE r.term = c.term),
+        sum(CASE col WHEN 'title' THEN doc ELSE 0 END), sum(CASE col WHEN 'guests' THEN doc ELSE 0 END),
+        sum(CASE col WHEN 'chapters' THEN doc ELSE 0 END), sum(CASE col WHEN 'description' THEN doc ELSE 0 END)
+    FROM episodes_fts_columns c {where} GROUP BY term"""
 
 
 def _terms_of(rows: list[tuple[Any, ...]]) -> set[str]:
@@ -147,7 +152,7 @@ class EpisodeTables(FeedStateTables):
         return found
 
     async def _refresh_search_terms(self, changed: list[tuple[Any, ...]]) -> None:
-        """Keep the terms-by-shape table (and the episode count) true after a sync: for a few
+        """Keep the term counts (and the episode count) true after a sync: for a few
         changed episodes, only the terms they had or have are counted again; after a large change
         the table is rebuilt from the full-text vocabulary, which is then cheaper."""
         await self._execute(
@@ -159,13 +164,14 @@ class EpisodeTables(FeedStateTables):
             return
         if len(changed) > _INCREMENTAL_TERMS_UP_TO:
             await self._execute("DELETE FROM search_terms")
-            await self._execute(f"INSERT INTO search_terms {_TERM_SHAPES}")
+            await self._execute("INSERT INTO search_terms " + _TERM_COUNTS.format(where=""))
             return
         terms = sorted(await asyncio.to_thread(_terms_of, changed))
         for start in range(0, len(terms), _BATCH):
             batch = terms[start : start + _BATCH]
             await self._execute(f"DELETE FROM search_terms WHERE term IN ({marks(batch)})", batch)
-            await self._execute(f"INSERT INTO search_terms {_TERM_SHAPES} WHERE term IN ({marks(batch)})", batch)
+            where = f"WHERE term IN ({marks(batch)})"
+            await self._execute("INSERT INTO search_terms " + _TERM_COUNTS.format(where=where), batch)
 
     async def _bump_generation(self) -> None:
         await self._execute(
@@ -191,7 +197,7 @@ class EpisodeTables(FeedStateTables):
         return PodcastInfo(**fields, boilerplate_sentences=tuple(sentences), boilerplate_urls=tuple(urls))
 
     async def episode_count(self) -> int:
-        return int(await self._fetchvalue("SELECT count(*) FROM episodes WHERE removed_at IS NULL"))
+        return int(await self._fetchvalue(LIVE_EPISODES))
 
     async def episodes(self, ids: Sequence[int] | None = None) -> list[Episode]:
         """Episodes still in the feed, newest first (or those with IDS, in the order given)."""
