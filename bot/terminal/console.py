@@ -119,7 +119,7 @@ async def answer(line: str, library: Library) -> Reply:
         found = await library.find(rest)
         if found.best is None:
             return Reply(render_text.no_match_text(rest, found.hint, list(found.closest)))
-        return Reply(render_text.episode_text(found.best), headed=True)
+        return Reply(render_text.episode_text(found.best, found.alternatives), headed=True)
     if command == "/latest":
         try:
             count = int(shlex.split(rest)[0]) if rest else 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.core import formatting
@@ -85,8 +86,8 @@ def _chapters_json(episode: Episode) -> list[dict[str, Any]]:
     ]
 
 
-def episode_text(match: Match) -> str:
-    """The /episode reply as terminal text."""
+def episode_text(match: Match, alternatives: Sequence[Match] = ()) -> str:
+    """The /episode reply as terminal text, with the other close matches ("Did you mean")."""
     episode = match.episode
     lines = [episode.display_title]
     facts = [f for f in (formatting.date(episode.published), formatting.duration(episode.duration_seconds)) if f]
@@ -107,6 +108,9 @@ def episode_text(match: Match) -> str:
         lines += [f"  {formatting.timestamp(c.start_seconds):>{width}}  {c.title}" for c in episode.chapters]
     else:
         lines += ["", "No chapter timestamps in the show notes."]
+    if alternatives:
+        lines += ["", "Did you mean:"]
+        lines += [f"  {other.episode.display_title}  ({why_matched(other)})" for other in alternatives]
     return "\n".join(lines)
 
 

@@ -257,3 +257,11 @@ def test_a_missing_number_is_not_a_dead_end(tmp_path):
     assert "episodes 12–86 are indexed; none is numbered 65); closest: 63: " in result.stderr
     document = json.loads(run(tmp_path, "episode", "#65", "--json").stdout)
     assert [s["number"] for s in document["suggestions"]] == [63, 64, 67]
+
+
+def test_episode_offers_the_other_close_matches_and_caddy_has_none(tmp_path):
+    result = run(tmp_path, "episode", "kotlin")
+    assert result.returncode == 0, result.stderr
+    offered = result.stdout.split("Did you mean:\n", 1)[1].splitlines()
+    assert offered and all(line.startswith("  ") and "(" in line for line in offered)
+    assert "Did you mean" not in run(tmp_path, "episode", "caddy").stdout  # one clear answer
