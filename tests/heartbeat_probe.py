@@ -11,9 +11,8 @@ import asyncio
 import json
 import sys
 
-from bot.core.config import FeedConfig
-from bot.core.store import Store
-from bot.core.sync import Syncer
+from bot.core.config import Config, FeedConfig
+from bot.core.library import Library
 
 
 async def main(url: str, database: str, second_url: str | None) -> dict[str, object]:
@@ -29,15 +28,17 @@ async def main(url: str, database: str, second_url: str | None) -> dict[str, obj
             longest = max(longest, now - last - 0.01)
             last = now
 
-    store = await Store.open(database)
+    config = Config(feed=FeedConfig(timeout_seconds=60))
     ticker = asyncio.create_task(tick())
     try:
-        config = FeedConfig(timeout_seconds=60)
-        await Syncer(store, config, url).sync()
-        report = await Syncer(store, config, second_url).sync() if second_url else None
+        async with await Library.open(config, db=database, feed=url) as library:
+            await library.sync()
+        report = None
+        if second_url:
+            async with await Library.open(config, db=database, feed=second_url) as library:
+                report = await library.sync()
     finally:
         ticker.cancel()
-        await store.close()
     counts = {"new": len(report.new), "changed": len(report.changed)} if report else {}
     return {"longest_block_seconds": longest, **counts}
 

@@ -2,12 +2,9 @@ import asyncio
 
 import pytest
 
-from bot.core.config import Config, FeedConfig
-from bot.core.feed import resolve_source
+from bot.core.config import Config
 from bot.core.library import Library
 from bot.core.search import number_in_query
-from bot.core.store import Store
-from bot.core.sync import Syncer
 from tests.search_queries import QUERIES
 
 TOP1_THRESHOLD = 0.90
@@ -20,9 +17,8 @@ def snapshot_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("search") / "episodes.db"
 
     async def build():
-        store = await Store.open(path)
-        await Syncer(store, FeedConfig(), resolve_source("")).sync()
-        await store.close()
+        async with await Library.open(Config(), db=path) as library:
+            await library.sync()
 
     asyncio.run(build())
     return path
@@ -165,7 +161,7 @@ def test_number_aliases():
         assert number_in_query(text) is None, text
 
 
-async def test_titles_in_any_script_and_with_accents_are_searchable(store, feed_server):
+async def test_titles_in_any_script_and_with_accents_are_searchable(tmp_path, feed_server):
     from tests.conftest import rss, rss_item
 
     url = feed_server.serve(
@@ -175,8 +171,8 @@ async def test_titles_in_any_script_and_with_accents_are_searchable(store, feed_
             rss_item(title="Привет мир", guid="ru", audio="https://x/ru.mp3"),
         )
     )
-    await Syncer(store, FeedConfig(), url).sync()
-    async with await Library.open(Config(), db=store.path) as library:
+    async with await Library.open(Config(), db=tmp_path / "episodes.db", feed=url) as library:
+        await library.sync()
         assert (await library.search("grusse munchen"))[0].episode.guid == "de"
         assert (await library.search("東京"))[0].episode.guid == "ja"
         assert (await library.search("привет"))[0].episode.guid == "ru"

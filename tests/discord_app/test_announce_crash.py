@@ -4,9 +4,8 @@ import asyncio
 import signal
 import sqlite3
 
-from bot.core.config import FeedConfig
-from bot.core.store import Store
-from bot.core.sync import Syncer
+from bot.core.config import Config
+from bot.core.library import Library
 from tests.conftest import numbered_feed, start_bot_process
 from tests.fake_discord import GUILD_ID, NEWS_CHANNEL
 
@@ -21,10 +20,9 @@ def outbox_states(db_path):
 
 async def test_killed_mid_post_resumes_without_posting_again(tmp_path, feed_server, fake_discord):
     url = feed_server.serve(body=numbered_feed(90), etag='"v1"')
-    store = await Store.open(tmp_path / "bot.db")
-    await Syncer(store, FeedConfig(), url).sync()
-    await store.set_announce_channel(GUILD_ID, NEWS_CHANNEL)
-    await store.close()
+    async with await Library.open(Config(), db=tmp_path / "bot.db", feed=url) as library:
+        await library.sync()
+        await library.store.set_announce_channel(GUILD_ID, NEWS_CHANNEL)
     config = tmp_path / "config.toml"
     config.write_text(f'[feed]\nurl = "{url}"\n[refresh]\ninterval_minutes = 60\njitter_seconds = 0\n')
     feed_server.serve(body=numbered_feed(91), etag='"v2"')
