@@ -72,6 +72,12 @@ class AnnounceConfig:
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    # More groups of words that mean the same, added to the ones podbot ships (bot/core/synonyms.py).
+    synonyms: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     level: str = "INFO"
 
@@ -83,6 +89,7 @@ class Config:
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     announce: AnnounceConfig = field(default_factory=AnnounceConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     source_file: str | None = None
 
@@ -172,6 +179,13 @@ def _check_value(key: str, expected: typing.Any, value: typing.Any, source: str)
     elif expected is str:
         if not isinstance(value, str):
             fail("must be a string")
+    elif expected == tuple[tuple[str, ...], ...]:
+        if not isinstance(value, list) or any(
+            not isinstance(group, list) or len(group) < 2 or any(not isinstance(w, str) or not w.strip() for w in group)
+            for group in value
+        ):
+            fail('must be a list of lists of two or more words, like [["k8s", "kubernetes"]]')
+        value = tuple(tuple(group) for group in value)
     elif typing.get_origin(expected) is tuple:
         if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
             fail("must be a list of whole numbers")

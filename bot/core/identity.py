@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .models import ParsedEpisode
 
+# A re-released episode ("ARCHIVE: …") is a new episode even when it reuses the original's audio.
+_RERELEASE = re.compile(r"^\s*[\[(]?\s*(archive|re-?release|rerun|replay|encore|best of|classic)\b", re.IGNORECASE)
 # The field groups whose change makes a posted announcement out of date (it is edited).
 ANNOUNCED_GROUPS = ("title", "notes", "chapters")
 
@@ -34,6 +37,10 @@ def fingerprint(episode: ParsedEpisode) -> dict[str, str]:
         name: hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()[:16]
         for name, value in groups.items()
     }
+
+
+def is_rerelease(title: str) -> bool:
+    return bool(_RERELEASE.match(title or ""))
 
 
 def audio_key(url: str | None) -> str | None:

@@ -27,6 +27,7 @@ from .scheduler import RefreshScheduler
 from .search import Searcher
 from .store import Store
 from .sync import Syncer
+from .synonyms import Synonyms
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,8 @@ class Library:
         from feed.new_http_session with this feed's address policy; else each sync makes its own."""
         store = await Store.open(db or config.store.path)
         source = resolve_source(feed if feed is not None else config.feed.url)
-        return cls(config, store, Syncer(store, config.feed, source, http), Searcher(store.path))
+        searcher = Searcher(store.path, Synonyms(config.search.synonyms))
+        return cls(config, store, Syncer(store, config.feed, source, http), searcher)
 
     async def close(self) -> None:
         self.stop_refreshing()

@@ -149,6 +149,7 @@ class Found:
     alternatives: tuple[Match, ...] = ()
     hint: str = ""
     closest: tuple[Match, ...] = ()
+    unclear_about: str = ""  # a question's words when no episode answers it clearly
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
@@ -33,9 +34,12 @@ from typing import TypeVar
 from rapidfuzz import fuzz, process
 
 from .formatting import shorten
+from .identity import is_rerelease
 from .index import CHAPTER, DESCRIPTION, GUEST, TITLE, IndexReader, quote_term
 from .models import Episode, Found, Match, MatchReason
+from .questions import NEWEST, Question, read_question
 from .store import StoreError, describe_error
+from .synonyms import Synonyms
 from .text import tokenize
 
 MAX_QUERY_CHARS = 200
@@ -74,10 +78,11 @@ class Searcher:
     """Answers queries against one store's file; cheap to call on every keystroke, and as cheap
     in a fresh process as in one that has answered a thousand."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, synonyms: Synonyms | None = None) -> None:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="podbot-search")
         self._reader: IndexReader | None = None
         self._path = path
+        self._synonyms = synonyms or Synonyms()
 
     async def close(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self._worker, self._close_reader)
@@ -97,7 +102,7 @@ class Searcher:
             if self._reader is None:  # opened in the worker thread, the only one that uses it
                 self._reader = IndexReader(self._path)
             with self._reader.snapshot():
-                return call(self._reader, *args)
+                return call(_Asking(self._reader, self._synonyms), *args)
         except sqlite3.Error as error:
             raise StoreError(f"{self._path}: {describe_error(error)}") from error
 
@@ -115,46 +120,118 @@ class Searcher:
         return await self._query(_suggest, query, limit)
 
     async def episode(self, episode_id: int) -> Episode | None:
-        found = await self._query(IndexReader.episodes, [episode_id])
+        found = await self._query(_episodes, [episode_id])
         return found[0] if found else None
 
 
-def _search(reader: IndexReader, query: str, limit: int, completing: bool) -> list[Match]:
+@dataclass(frozen=True, slots=True)
+class _Asking:
+    """What one query runs against: the index, and the words that mean the same."""
+
+    reader: IndexReader
+    synonyms: Synonyms
+
+
+def _episodes(asking: _Asking, ids: list[int]) -> list[Episode]:
+    return asking.reader.episodes(ids)
+
+
+def _search(asking: _Asking, query: str, limit: int, completing: bool) -> list[Match]:
     query = (query or "").strip()[:MAX_QUERY_CHARS]
     if not query or limit <= 0:
         return []
+    reader = asking.reader
     results: list[Match] = []
     number = number_in_query(query)
     if number is not None:
         results += [Match(e, 100.0, MatchReason("number", f"#{number}")) for e in reader.numbered(number)]
     seen = {match.episode.id for match in results}
-    results += [m for m in _text_search(reader, query, limit + len(results), completing) if m.episode.id not in seen]
+    question = read_question(query)
+    wanted = limit + len(results)
+    found = _text_search(asking, question, max(wanted, _ORDERED_FROM) if question.order else wanted, completing)
+    if question.order:
+        found = _in_order(found, question)
+    if question.when and found:
+        found[0] = _at_the_moment(found[0], question)
+    results += [m for m in found if m.episode.id not in seen]
     return results[:limit]
 
 
-def _find(reader: IndexReader, query: str) -> Found:
-    matches = _search(reader, query, 1 + MAX_ALTERNATIVES, False)
+def _in_order(matches: list[Match], question: Question) -> list[Match]:
+    """ "The first episode about X": of the episodes substantially about X, the oldest (or the
+    newest) first; a re-release ("ARCHIVE: ...") only when the question asks for one."""
+    if not matches:
+        return matches
+    about = [m for m in matches if m.score >= _SUBSTANTIAL * matches[0].score]
+    if not question.repeats_wanted and any(not is_rerelease(m.episode.title) for m in about):
+        about = [m for m in about if not is_rerelease(m.episode.title)]
+    dated = sorted((m for m in about if m.episode.published), key=lambda m: m.episode.published or 0)
+    if question.order == NEWEST:
+        dated.reverse()
+    chosen = [*dated, *(m for m in about if not m.episode.published)]
+    return chosen + [m for m in matches if m not in chosen]
+
+
+def _at_the_moment(match: Match, question: Question) -> Match:
+    """ "When in the image quality episode do they get to measuring?": the chapter holding the
+    question's words that are not the episode's own title words."""
+    episode = match.episode
+    if not episode.chapters:
+        return match
+    title_stems = _stems_of(episode.title)
+    wanted = [_stems(word) for word in question.words]
+
+    def fit(chapter_title: str) -> float:
+        stems = _stems_of(chapter_title)
+        # A word of the episode's own title ("quality") names the episode more than the moment.
+        return sum(0.1 if word & title_stems else 1.0 for word in wanted if word & stems)
+
+    best = max(episode.chapters, key=lambda chapter: fit(chapter.title))
+    if fit(best.title) < 1.0:
+        return match
+    return Match(episode, match.score, MatchReason("chapter", best.title, best.start_seconds))
+
+
+def _stems_of(text: str) -> set[str]:
+    return {stem for word in tokenize(text) for stem in _stems(word)}
+
+
+def _stems(word: str) -> set[str]:
+    """A word and its bare forms ("measuring" -> "measur", "compare" -> "compar"), to compare a
+    question's words with a chapter title's."""
+    forms = {word, *_variants(word)}
+    for suffix in ("ing", "ed", "es", "s", "e", "ion", "ions"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            forms.add(word[: -len(suffix)])
+    return forms
+
+
+def _find(asking: _Asking, query: str) -> Found:
+    matches = _search(asking, query, 1 + MAX_ALTERNATIVES, False)
     if matches:
         return Found(matches[0], close_alternatives(matches))
-    hint, closest = _nearest(reader, query)
-    return Found(None, hint=hint, closest=tuple(closest))
+    hint, closest = _nearest(asking, query)
+    question = read_question(query)
+    about = question.text if question.asked and number_in_query(query) is None else ""
+    return Found(None, hint=hint, closest=tuple(closest), unclear_about=about)
 
 
-def _suggest(reader: IndexReader, query: str, limit: int) -> list[Match]:
+def _suggest(asking: _Asking, query: str, limit: int) -> list[Match]:
     if not (query or "").strip():
-        return [Match(episode, 0.0, MatchReason("title", episode.title)) for episode in reader.latest(limit)]
-    return _search(reader, query, limit, True)
+        return [Match(episode, 0.0, MatchReason("title", episode.title)) for episode in asking.reader.latest(limit)]
+    return _search(asking, query, limit, True)
 
 
-def _nearest(reader: IndexReader, query: str, limit: int = 3) -> tuple[str, list[Match]]:
+def _nearest(asking: _Asking, query: str, limit: int = 3) -> tuple[str, list[Match]]:
     """For a query nothing matched: what is there instead, in words, and the closest episodes
     ("episodes 1-86; no episode numbered 65", then 64 and 66), so no answer is a dead end."""
+    reader = asking.reader
     number = number_in_query(query)
     if number is None:
-        return "", _search(reader, query, limit, True)
+        return "", _search(asking, query, limit, True)
     span, near = reader.numbers_near(number, limit)
     if span is None:
-        return "", _search(reader, query, limit, True)
+        return "", _search(asking, query, limit, True)
     matches = [Match(reader.numbered(n)[0], 0.0, MatchReason("number", f"#{n}")) for n in near]
     return f"episodes {span[0]}–{span[1]} are indexed; none is numbered {number}", matches
 
@@ -212,15 +289,21 @@ def _expand(vocabulary: _Vocabulary, word: str, completing: bool) -> dict[str, f
     return found
 
 
-def _text_search(reader: IndexReader, query: str, limit: int, completing: bool) -> list[Match]:
-    words = tokenize(query)
+def _text_search(asking: _Asking, question: Question, limit: int, completing: bool) -> list[Match]:
+    reader = asking.reader
+    words = list(question.words)
     content = list(dict.fromkeys([word for word in words if word not in STOPWORDS] or words))[:12]
     if not content:
         return []
     vocabulary = _Vocabulary(reader)
     expansions = [_expand(vocabulary, word, completing and i == len(content) - 1) for i, word in enumerate(content)]
-    weights = [vocabulary.weight(max(terms, key=terms.__getitem__)) if terms else 1.0 for terms in expansions]
     fuzzy = [_misspellings(word, terms) for word, terms in zip(content, expansions)]
+    for word, terms in zip(content, expansions):
+        _add_synonyms(vocabulary, terms, asking.synonyms.of(word))
+    # A word found nowhere says nothing about which episode is meant, but in a question it is
+    # often the topic ("COBOL"): there it weighs as much as the rarest word could.
+    absent = vocabulary.weight(None) if question.asked else 1.0
+    weights = [vocabulary.weight(max(terms, key=terms.__getitem__)) if terms else absent for terms in expansions]
     hits: list[dict[int, _Hit]] = []
     truncated: list[bool] = []
     for terms in expansions:
@@ -243,7 +326,7 @@ def _text_search(reader: IndexReader, query: str, limit: int, completing: bool) 
     scored = []
     for episode_id, (title_text, published) in reader.headlines(shortlist).items():
         episode_hits = [h.get(episode_id, _NO_HIT) for h in hits]
-        score = 100 * sum(w * hit[0] for w, hit in zip(weights, episode_hits)) / total_weight
+        score = _score(weights, episode_hits, total_weight, question.asked)
         title = tokenize(title_text)
         if len(content) > 1 and phrase in " ".join(title):
             score = min(100.0, score + 10)
@@ -252,25 +335,53 @@ def _text_search(reader: IndexReader, query: str, limit: int, completing: bool) 
         if title_words:
             covered = sum(1 for hit in episode_hits if hit[1] == TITLE)
             score *= 0.95 + 0.05 * min(covered / len(title_words), 1.0)
-        if score >= MIN_SCORE:
-            scored.append((score, episode_id, _main_field(episode_hits, weights), episode_hits, published))
+        if score >= (_MIN_ANSWER_SCORE if question.asked else MIN_SCORE):
+            field = _main_field(episode_hits, weights)
+            scored.append((score, episode_id, field, episode_hits, published, is_rerelease(title_text)))
     # A result found only through a misspelling of the query's words ("rust" -> "trust") comes
     # after every result that has the words themselves, and is left out when those fill the page.
     exact = {
         episode_id
-        for _, episode_id, _, episode_hits, _ in scored
+        for _, episode_id, _, episode_hits, _, _ in scored
         if any(hit[1] >= 0 and hit[2] != _MISSPELT and hit[2] not in fuzzy[i] for i, hit in enumerate(episode_hits))
     }
     if len(exact) >= limit:
         scored = [item for item in scored if item[1] in exact]
-    scored.sort(key=lambda item: (item[1] not in exact, -round(item[0], 6), item[2], -item[4]))
+    # Of equal matches, the original before its re-release ("ARCHIVE: ...").
+    scored.sort(key=lambda item: (item[1] not in exact, -round(item[0], 6), item[5], item[2], -item[4]))
     shown = scored[:limit]
     episodes = {episode.id: episode for episode in reader.episodes([item[1] for item in shown])}
     return [
         Match(episodes[episode_id], round(score, 1), _reason(episodes[episode_id], field, episode_hits, expansions))
-        for score, episode_id, field, episode_hits, _ in shown
+        for score, episode_id, field, episode_hits, _, _ in shown
         if episode_id in episodes
     ]
+
+
+def _score(weights: list[float], hits: list[_Hit], total_weight: float, asked: bool) -> float:
+    """0 to 100: the weighted share of the query's words an episode matched. In a question of
+    several words, mostly its best two: a long question is about its informative words, and one
+    that matches them strongly is not diluted by the rest (nor rescued by weak matches of many)."""
+    share = sum(w * hit[0] for w, hit in zip(weights, hits)) / total_weight
+    if not asked or len(weights) < 3:
+        return 100 * share
+    best = sorted((w * hit[0] for w, hit in zip(weights, hits)), reverse=True)[:_DECIDING_WORDS]
+    heaviest = sum(sorted(weights, reverse=True)[:_DECIDING_WORDS])
+    return 100 * ((1 - _REST_SHARE) * sum(best) / heaviest + _REST_SHARE * share)
+
+
+def _add_synonyms(vocabulary: _Vocabulary, terms: dict[str, float], forms: list[tuple[str, ...]]) -> None:
+    """Terms of the words that mean the same as a query word ("ci": continuous, integration),
+    a little less sure than the word itself."""
+    wanted = {word for form in forms for word in form}
+    if not wanted:
+        return
+    vocabulary.learn(wanted | {variant for word in wanted for variant in _variants(word)})
+    for form in forms:
+        for word in form:
+            for term in (word, *_variants(word)):
+                if vocabulary.documents[term]:
+                    terms.setdefault(term, _SYNONYM if len(form) == 1 else _PHRASE_SYNONYM)
 
 
 def _description_hits(
@@ -308,6 +419,15 @@ def _description_hits(
 
 
 _NO_HIT: _Hit = (0.0, -1, "")
+_SYNONYM, _PHRASE_SYNONYM = 0.9, 0.85
+# In a question, the best two words decide four fifths of the score.
+_DECIDING_WORDS, _REST_SHARE = 2, 0.2
+# "The first episode about X" looks among results scoring at least this share of the best one.
+_SUBSTANTIAL = 0.85
+# A question's answer must match more strongly than a keyword's: calibrated on questions that no
+# episode answers (tests/question_queries.py), whose best weak matches score 30 to 31.
+_MIN_ANSWER_SCORE = 35.0
+_ORDERED_FROM = 25
 _MISSPELT = "~"  # the term of a notes hit found only through misspellings of the query word
 _SHORTLIST = 50
 _DESCRIPTION_HITS = 500

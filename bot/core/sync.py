@@ -18,7 +18,7 @@ from .config import FeedConfig
 from .feed import FeedError, address_policy, body_digest, fetch, is_url, new_http_session, parse
 from .formatting import shorten
 from .heap import spare_new_objects, sparing_the_collector
-from .identity import EpisodeWrite, StoredKey, audio_key, fingerprint
+from .identity import EpisodeWrite, StoredKey, audio_key, fingerprint, is_rerelease
 from .linked import LinkedRound, download_due, is_due, with_linked_chapters
 from .models import EpisodeChange, FeedState, LinkedFile, ParsedEpisode, ParsedFeed, PodcastInfo, SyncReport
 from .store import Store, StoreError, utcnow
@@ -26,8 +26,6 @@ from .text import tokenize
 
 log = logging.getLogger(__name__)
 
-# A re-released episode ("ARCHIVE: …") is a new episode even when it reuses the original's audio.
-_RERELEASE_RE = re.compile(r"^\s*[\[(]?\s*(archive|re-?release|rerun|replay|encore|best of|classic)\b", re.IGNORECASE)
 _CLOSE_TITLE = 80
 # Titles compared for "close" are cut to this: a 250,000-character title costs no more than a long one.
 _COMPARED_TITLE_CHARS = 300
@@ -41,10 +39,6 @@ def normalise_title(title: str) -> str:
     """The title's words, without a leading "64: " or "Ep. 64 -" that some feeds add."""
     title = re.sub(r"^\s*(episode|ep\.?)?\s*#?\d+\s*[:.\-–—]\s*", "", title[: _COMPARED_TITLE_CHARS * 2], flags=re.I)
     return " ".join(tokenize(title))[:_COMPARED_TITLE_CHARS]
-
-
-def is_rerelease(title: str) -> bool:
-    return bool(_RERELEASE_RE.match(title or ""))
 
 
 @dataclass

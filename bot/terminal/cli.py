@@ -71,7 +71,9 @@ async def cmd_episode(library: Library, args: argparse.Namespace) -> int:
             emit_json(
                 {"query": args.query, "result": None, "suggestions": [render_text.match_json(m) for m in closest]}
             )
-        raise UserError(render_text.no_match_text(args.query, found.hint, closest, one_line=True))
+        raise UserError(
+            render_text.no_match_text(args.query, found.hint, closest, about=found.unclear_about, one_line=True)
+        )
     show(
         args, lambda: render_text.episode_match_json(match), lambda: render_text.episode_text(match, found.alternatives)
     )

@@ -118,7 +118,7 @@ async def answer(line: str, library: Library) -> Reply:
             return Reply("Usage: /episode QUERY")
         found = await library.find(rest)
         if found.best is None:
-            return Reply(render_text.no_match_text(rest, found.hint, list(found.closest)))
+            return Reply(render_text.no_match_text(rest, found.hint, list(found.closest), about=found.unclear_about))
         return Reply(render_text.episode_text(found.best, found.alternatives), headed=True)
     if command == "/latest":
         try:

@@ -114,9 +114,11 @@ def episode_text(match: Match, alternatives: Sequence[Match] = ()) -> str:
     return "\n".join(lines)
 
 
-def no_match_text(query: str, hint: str, suggestions: list[Match], *, one_line: bool = False) -> str:
-    """Nothing matched QUERY: say what is there instead, and offer the closest episodes."""
-    text = f"no episode matches {query!r}" + (f" ({hint})" if hint else "")
+def no_match_text(query: str, hint: str, suggestions: list[Match], *, about: str = "", one_line: bool = False) -> str:
+    """Nothing matched QUERY (or no episode is clearly ABOUT what a question asks): say what is
+    there instead, and offer the closest episodes."""
+    text = f"no episode is clearly about {about!r}" if about else f"no episode matches {query!r}"
+    text += f" ({hint})" if hint else ""
     if not suggestions:
         return text
     titles = [m.episode.display_title for m in suggestions]
