@@ -58,7 +58,7 @@ def read_question(query: str) -> Question:
     order = next((_ORDER_WORDS[w] for w in words if _ORDER_WORDS.get(w)), None)
     # "not the re-run" asks for the original; "the archive one" for the re-release.
     repeats = [i for i, w in enumerate(words) if w in _REPEATS]
-    repeats_wanted = any(i == 0 or words[i - 1] not in _NEGATIONS for i in repeats)
+    repeats_wanted = any(not _NEGATIONS.intersection(words[max(i - 2, 0) : i]) for i in repeats)
     meaning = [w for w in words if w not in FILLER and w not in _ORDER_WORDS and w not in _REPEATS | _NEGATIONS]
     if not meaning:  # a query of such words only ("the first one") is taken as typed
         return Question(tuple(words), asked=True)

@@ -167,3 +167,19 @@ async def test_show_boilerplate_is_left_out_of_the_summary_and_links(discord_env
     links = next(f["value"] for f in embed["fields"] if f["name"] == "Links")
     assert links.startswith("[Caddy video](https://heycaddy.net/)")
     assert "threads.net" not in links and "twitter.com" not in links
+
+
+async def test_a_when_question_answers_with_the_moment(discord_env):
+    question = "when in the image quality episode do they get to measuring it?"
+    record = await discord_env.fake.command("episode", [{"name": "query", "type": 3, "value": question}])
+    embed = embed_of(record)
+    assert embed["title"].startswith("61: Image Quality")
+    assert "Matched chapter [`10:01`](" in embed["description"] and "**Measuring quality**" in embed["description"]
+
+
+async def test_a_question_nothing_answers_says_so_instead_of_guessing(discord_env):
+    record = await discord_env.fake.command(
+        "episode", [{"name": "query", "type": 3, "value": "did they ever cover COBOL?"}]
+    )
+    assert record.ephemeral
+    assert record.callback["data"]["content"].startswith("No episode is clearly about “cobol”.")
