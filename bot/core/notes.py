@@ -178,11 +178,26 @@ _NOTES_GUEST_PATTERNS = (
         rf"\b(?:talks? (?:to|with)|chats? with|speaks? (?:to|with)|joined by|spoke with|sits down with)\s+(?:(?:Meta |software |production |research |fellow )?(?:engineers?|scientists?|managers?) )?({_NAME_LIST})"
     ),
     re.compile(rf"\b(?:engineers|guests|guest)\s+({_NAME_LIST})"),
+    # "Alice, Ishan and Hani join Pascal", "Fabio joins host Pascal", "Ada joins us"
+    re.compile(rf"\b({_NAME_LIST}),? joins? (?:(?:our |the )?host |us\b|the (?:show|podcast)\b|[A-Z][a-z]+\b)"),
+    # "Durham and Michael, two of the architects behind …"
+    re.compile(rf"\b({_NAME}(?:, {_NAME})*,? and {_NAME}), (?:two|three|four|both)\b"),
+    # "… explores neuromotor interfaces with Jesse, Lauren, and Sean." (people a sentence about a
+    # conversation ends with; "built with Litho and Yoga." names products, not guests)
+    re.compile(
+        rf"\b(?:talks?|chats?|speaks?|sits? down|explores?|joined|interviews?|discuss\w*)\b[^.!?]*?"
+        rf"\bwith ({_NAME}(?:, {_NAME})*,? and {_NAME})[.!?]"
+    ),
+    # "Kenan, an engineering manager on …", "Shane, a research scientist at Meta"
+    re.compile(
+        rf"\b({_NAME}), (?:an? |the )?(?:engineering manager|software engineer|production engineer|"
+        rf"research scientist|data scientist|developer advocate|product manager|director)\b"
+    ),
 )
 _NOT_NAMES = frozenset(
     "Meta Facebook Instagram WhatsApp Threads Messenger Android iOS Rust Kotlin Java Python The This "
     "Our We In On And Intro Outro Pascal Host Episode Team Engineering Reality Labs Topic Interview Prep "
-    "Inside News Guest Guests Bloopers Outtakes Origin Story "
+    "Inside News Guest Guests Bloopers Outtakes Origin Story She He They It We You His Her Their "
     # Products, languages and companies that follow "with" in titles as often as people do.
     "Flutter React Swift Docker Kubernetes Go Golang Rails Django Linux Git GitHub Google Apple Amazon "
     "Microsoft Figma Unity Unreal Postgres Redis Kafka Spark Terraform Vue Angular Svelte Node Deno Bun "

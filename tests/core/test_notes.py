@@ -41,3 +41,18 @@ def test_guests_from_title_chapters_and_notes():
 
 def test_product_names_and_host_are_not_guests():
     assert extract_guests("CSS at Scale with StyleX", (), "Pascal is joined by Melissa.") == ("Melissa",)
+
+
+def test_guests_named_in_the_notes_in_the_ways_hosts_write_them():
+    def guests(notes):
+        return extract_guests("An episode", (), notes)
+
+    assert guests("Alice, Ishan and Hani join Pascal to talk about calling.") == ("Alice", "Ishan", "Hani")
+    assert guests("Durham and Michael, two of the architects behind it, explain.") == ("Durham", "Michael")
+    assert guests("Pascal explores interfaces with Jesse, Lauren, and Sean. Tune in!") == ("Jesse", "Lauren", "Sean")
+    assert guests("Our host sits down with Shane, a research scientist at Meta.") == ("Shane",)
+    assert guests("She joins the show to talk about product management.") == ()
+
+
+def test_products_after_with_are_still_not_guests():
+    assert extract_guests("An episode", (), "The app was built with Litho and Yoga. It is fast.") == ()
