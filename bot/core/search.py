@@ -298,8 +298,9 @@ def _text_search(asking: _Asking, question: Question, limit: int, completing: bo
     vocabulary = _Vocabulary(reader)
     expansions = [_expand(vocabulary, word, completing and i == len(content) - 1) for i, word in enumerate(content)]
     fuzzy = [_misspellings(word, terms) for word, terms in zip(content, expansions)]
-    for word, terms in zip(content, expansions):
-        _add_synonyms(vocabulary, terms, asking.synonyms.of(word))
+    if not completing:  # as someone types, the words themselves and their completions are enough
+        for word, terms in zip(content, expansions):
+            _add_synonyms(vocabulary, terms, asking.synonyms.of(word))
     # A word found nowhere says nothing about which episode is meant, but in a question it is
     # often the topic ("COBOL"): there it weighs as much as the rarest word could.
     absent = vocabulary.weight(None) if question.asked else 1.0
