@@ -16,6 +16,7 @@ from aiohttp import web
 
 from bot.core.config import Config, FeedConfig
 from bot.core.feed import BUNDLED_SNAPSHOT
+from bot.core.models import Episode
 from bot.core.store import Store
 from tests.loopback import serve_on_loopback
 
@@ -90,6 +91,35 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
     opened = await Store.open(tmp_path / "episodes.db")
     yield opened
     await opened.close()
+
+
+@pytest.fixture(scope="session")
+def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled snapshot synced once into a database file that tests open (and never change)."""
+    from bot.core.library import Library
+
+    path = tmp_path_factory.mktemp("snapshot") / "episodes.db"
+
+    async def build() -> None:
+        async with await Library.open(Config(), db=path) as library:
+            await library.sync()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+async def snapshot_library(snapshot_db: Path) -> AsyncIterator[Library]:
+    """The front door over the synced snapshot: what the CLI, console and bot search through."""
+    from bot.core.library import Library
+
+    async with await Library.open(Config(), db=snapshot_db) as opened:
+        yield opened
+
+
+def is_expected(episode: Episode, expected: int | str) -> bool:
+    """EXPECTED names an episode by its number, or by the start of its title when it has none."""
+    return episode.number == expected if isinstance(expected, int) else episode.title.startswith(expected)
 
 
 @pytest.fixture

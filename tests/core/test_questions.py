@@ -3,10 +3,7 @@ answers are refused honestly. Thresholds on the set in tests/question_queries.py
 
 from collections import defaultdict
 
-import pytest
-
-from bot.core.config import Config
-from bot.core.library import Library
+from tests.conftest import is_expected
 from tests.question_queries import QUESTIONS, UNANSWERED
 
 TOP1_THRESHOLD = 0.88
@@ -15,31 +12,8 @@ CHAPTER_THRESHOLD = 0.85
 REFUSED_THRESHOLD = 0.9
 
 
-@pytest.fixture(scope="module")
-def snapshot_db(tmp_path_factory):
-    import asyncio
-
-    path = tmp_path_factory.mktemp("questions") / "episodes.db"
-
-    async def build():
-        async with await Library.open(Config(), db=path) as library:
-            await library.sync()
-
-    asyncio.run(build())
-    return path
-
-
-@pytest.fixture
-async def library(snapshot_db):
-    async with await Library.open(Config(), db=snapshot_db) as opened:
-        yield opened
-
-
-def is_expected(episode, expected):
-    return episode.number == expected if isinstance(expected, int) else episode.title.startswith(expected)
-
-
-async def test_questions_find_the_episode_and_the_moment(library):
+async def test_questions_find_the_episode_and_the_moment(snapshot_library):
+    library = snapshot_library
     assert len(QUESTIONS) >= 60 and len(UNANSWERED) >= 10
     top1, reciprocal, chapters_right, chapters_asked = 0, 0.0, 0, 0
     by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -1,46 +1,25 @@
-import asyncio
-
 import pytest
 
 from bot.core.config import Config
 from bot.core.library import Library
 from bot.core.search import number_in_query
+from tests.conftest import is_expected
 from tests.search_queries import QUERIES
 
 TOP1_THRESHOLD = 0.90
 MRR_THRESHOLD = 0.93
 
 
-@pytest.fixture(scope="module")
-def snapshot_db(tmp_path_factory):
-    """The bundled snapshot synced once into a database file that each test opens."""
-    path = tmp_path_factory.mktemp("search") / "episodes.db"
-
-    async def build():
-        async with await Library.open(Config(), db=path) as library:
-            await library.sync()
-
-    asyncio.run(build())
-    return path
-
-
 @pytest.fixture
-async def searcher(snapshot_db):
-    """The front door over the synced snapshot: what the CLI, console and bot search through."""
-    async with await Library.open(Config(), db=snapshot_db) as library:
-        yield library
-
-
-def is_expected(match, expected):
-    episode = match.episode
-    return episode.number == expected if isinstance(expected, int) else episode.title.startswith(expected)
+def searcher(snapshot_library):
+    return snapshot_library
 
 
 async def evaluate(searcher):
     top1, reciprocal, misses = 0, 0.0, []
     for query, expected in QUERIES:
         results = await searcher.search(query, limit=10)
-        rank = next((i for i, m in enumerate(results, 1) if is_expected(m, expected)), None)
+        rank = next((i for i, m in enumerate(results, 1) if is_expected(m.episode, expected)), None)
         top1 += rank == 1
         reciprocal += 1 / rank if rank else 0
         if rank != 1:
