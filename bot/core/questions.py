@@ -23,11 +23,11 @@ FILLER = frozenset(
     speak spoke talk talked talking talks tell that the their them there these they thing things this
     those time to topic us was way we were what whats when where which who whom whose why will with
     would you your episode episodes ep podcast use used uses using make makes making made look looks
-    like more less much many really good great lot lots kind sort bunch stuff
+    like more less much many most really good great lot lots kind sort bunch stuff
     """.split()
 )
 _ORDER_WORDS = {
-    "latest": NEWEST, "newest": NEWEST, "recent": NEWEST, "last": NEWEST, "most": None,
+    "latest": NEWEST, "newest": NEWEST, "recent": NEWEST, "last": NEWEST,
     "first": OLDEST, "oldest": OLDEST, "original": OLDEST, "earliest": OLDEST,
 }  # fmt: skip
 _REPEATS = frozenset({"archive", "archived", "rerun", "rerelease", "replay", "repeat", "rebroadcast"})
@@ -49,13 +49,11 @@ class Question:
 
 def read_question(query: str) -> Question:
     words = tokenize(query)
-    # "re-run" is two tokens; as one word it is a repeat like the others.
-    words = [w for i, w in enumerate(words) if not (w == "run" and i and words[i - 1] == "re")]
-    words = ["rerun" if w == "re" else w for w in words]
     if not _is_question(query, words):
         return Question(tuple(words))
+    words = _joined_reruns(words)
     when = any(tuple(words[: len(opening)]) == opening for opening in _WHEN_OPENINGS)
-    order = next((_ORDER_WORDS[w] for w in words if _ORDER_WORDS.get(w)), None)
+    order = next((_ORDER_WORDS[w] for w in words if w in _ORDER_WORDS), None)
     # "not the re-run" asks for the original; "the archive one" for the re-release.
     repeats = [i for i, w in enumerate(words) if w in _REPEATS]
     repeats_wanted = any(not _NEGATIONS.intersection(words[max(i - 2, 0) : i]) for i in repeats)
@@ -63,6 +61,17 @@ def read_question(query: str) -> Question:
     if not meaning:  # a query of such words only ("the first one") is taken as typed
         return Question(tuple(words), asked=True)
     return Question(tuple(meaning), order, when, repeats_wanted, asked=True)
+
+
+def _joined_reruns(words: list[str]) -> list[str]:
+    """ "re-run" is two tokens; as one word it is a repeat like the others ("re-architect" stays)."""
+    joined: list[str] = []
+    for word in words:
+        if word == "run" and joined and joined[-1] == "re":
+            joined[-1] = "rerun"
+        else:
+            joined.append(word)
+    return joined
 
 
 def _is_question(query: str, words: list[str]) -> bool:

@@ -13,6 +13,8 @@ def test_keywords_are_searched_as_typed():
     for query in ("caddy", "diff authoring time", "rust c++", "droidcon part 2"):
         question = read_question(query)
         assert not question.asked and question.order is None and not question.when
+    assert read_question("re-release notes").words == ("re", "release", "notes")
+    assert "re" in read_question("which episode was about re-architecting the app?").words
 
 
 def test_question_words_are_dropped_and_the_meaning_kept():
