@@ -21,7 +21,7 @@ from .database import StoreError, describe_error, iso, utcnow
 from .feed_state import FeedStateTables
 from .rows import LATEST_IDS, LIVE_EPISODES, assemble, chapters_sql, episodes_sql, marks
 
-# Up to this many changed episodes, a sync recounts only their terms.
+# Up to this many changed episodes (written or removed), a sync recounts only their terms.
 _INCREMENTAL_TERMS_UP_TO = 500
 _BATCH = 500
 # Counts from the full-text index's own vocabulary, the same as migration 005 writes them.
@@ -84,7 +84,11 @@ class EpisodeTables(FeedStateTables):
                 )
                 writes = list(writes)
                 removed_ids = list(removed_ids)
-                replaced = await self._full_text_rows([w.id for w in writes if w.id is not None] + removed_ids)
+                # A few changed episodes: their terms before and after are recounted. Many: the
+                # term counts are rebuilt, and the old rows need not be read.
+                incremental = len(writes) + len(removed_ids) <= _INCREMENTAL_TERMS_UP_TO
+                replaced_ids = [w.id for w in writes if w.id is not None] + removed_ids
+                replaced = await self._full_text_rows(replaced_ids) if incremental else []
                 written = await self._write_episodes(writes, now)
                 for episode_id in removed_ids:
                     await self._execute(
@@ -92,7 +96,7 @@ class EpisodeTables(FeedStateTables):
                         (now, now, episode_id),
                     )
                     await self._execute("DELETE FROM episodes_fts WHERE rowid = ?", (episode_id,))
-                await self._refresh_search_terms([*replaced, *written])
+                await self._refresh_search_terms([*replaced, *written] if incremental else None)
                 await self._save_linked_files(list(linked))
                 await self._save_feed_state(state)
                 await self._bump_generation()
@@ -138,33 +142,28 @@ class EpisodeTables(FeedStateTables):
         return rows.full_text
 
     async def _full_text_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
-        """The full-text rows of IDS as they are before a sync replaces them."""
-        found: list[tuple[Any, ...]] = []
-        for start in range(0, len(ids), _BATCH):
-            batch = ids[start : start + _BATCH]
-            found += map(
-                tuple,
-                await self._fetchall(
-                    f"SELECT rowid, title, guests, chapters, description FROM episodes_fts WHERE rowid IN ({marks(batch)})",
-                    batch,
-                ),
-            )
-        return found
+        """The full-text rows of IDS (at most _INCREMENTAL_TERMS_UP_TO) before a sync replaces them."""
+        if not ids:
+            return []
+        rows = await self._fetchall(
+            f"SELECT rowid, title, guests, chapters, description FROM episodes_fts WHERE rowid IN ({marks(ids)})", ids
+        )
+        return [tuple(row) for row in rows]
 
-    async def _refresh_search_terms(self, changed: list[tuple[Any, ...]]) -> None:
-        """Keep the term counts (and the episode count) true after a sync: for a few
-        changed episodes, only the terms they had or have are counted again; after a large change
+    async def _refresh_search_terms(self, changed: list[tuple[Any, ...]] | None) -> None:
+        """Keep the term counts (and the episode count) true after a sync: only the terms of the
+        CHANGED full-text rows (old and new) are counted again; with None, after a large change,
         the table is rebuilt from the full-text vocabulary, which is then cheaper."""
         await self._execute(
             """INSERT INTO store_meta (key, value)
                SELECT 'live_episodes', count(*) FROM episodes WHERE removed_at IS NULL
                ON CONFLICT (key) DO UPDATE SET value = excluded.value"""
         )
-        if not changed:
-            return
-        if len(changed) > _INCREMENTAL_TERMS_UP_TO:
+        if changed is None:
             await self._execute("DELETE FROM search_terms")
             await self._execute("INSERT INTO search_terms " + _TERM_COUNTS.format(where=""))
+            return
+        if not changed:
             return
         terms = sorted(await asyncio.to_thread(_terms_of, changed))
         for start in range(0, len(terms), _BATCH):
@@ -178,11 +177,6 @@ class EpisodeTables(FeedStateTables):
             """INSERT INTO store_meta (key, value) VALUES ('generation', '1')
                ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"""
         )
-
-    async def generation(self) -> int:
-        """A number that changes whenever the episodes change, for caches built on top."""
-        row = await self._fetchone("SELECT value FROM store_meta WHERE key = 'generation'")
-        return int(row["value"]) if row else 0
 
     # -- reading ----------------------------------------------------------------------------
 
