@@ -70,9 +70,13 @@ class Library:
         URL, else the bundled snapshot). HTTP, when given, is used for every sync and must come
         from feed.new_http_session with this feed's address policy; else each sync makes its own."""
         store = await Store.open(db or config.store.path)
-        source = resolve_source(feed if feed is not None else config.feed.url)
-        searcher = Searcher(store.path, Synonyms(config.search.synonyms))
-        return cls(config, store, Syncer(store, config.feed, source, http), searcher)
+        try:
+            source = resolve_source(feed if feed is not None else config.feed.url)
+            syncer = Syncer(store, config.feed, source, http)
+        except BaseException:
+            await store.close()  # its worker thread would keep the process alive
+            raise
+        return cls(config, store, syncer, Searcher(store.path, Synonyms(config.search.synonyms)))
 
     async def close(self) -> None:
         self.stop_refreshing()
