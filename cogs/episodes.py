@@ -28,10 +28,10 @@ class Episodes(commands.Cog):
     ) -> None:
         found = await self._find(query)
         if found.best is None:
-            hint = f" ({found.hint})" if found.hint else ""
             if found.unclear_about:
                 message = f"No episode is clearly about “{embeds.plain(found.unclear_about, 200)}”."
             else:
+                hint = f" ({found.hint})" if found.hint else ""
                 message = f"No episode matches “{embeds.plain(query, 200)}”{hint}."
             if found.closest:
                 message += "\nClosest: " + "; ".join(embeds.plain(m.episode.display_title, 100) for m in found.closest)
