@@ -37,8 +37,9 @@ bench-record: $(STAMP)
 	$(BIN)/python -m benchmarks --record
 
 snapshot: $(STAMP)
-	@test -f ../shared/data/episodes.json || { echo "make snapshot needs ../shared/data/episodes.json (the shared facts, checked out beside this repository)"; exit 1; }
+	@test -f ../shared/data/episodes.json -a -f ../shared/data/blog_posts.json || { echo "make snapshot needs ../shared/data/episodes.json and blog_posts.json (the shared facts, checked out beside this repository)"; exit 1; }
 	$(BIN)/python scripts/build_snapshot.py ../shared/data/episodes.json bot/data/meta-tech-podcast.rss
+	$(BIN)/python scripts/build_blog_snapshot.py ../shared/data/blog_posts.json ../shared/data/episodes.json bot/data/engineering-at-meta.rss
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .hypothesis .ruff_cache .mypy_cache

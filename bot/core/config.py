@@ -78,6 +78,20 @@ class SearchConfig:
 
 
 @dataclass(frozen=True)
+class TopicsConfig:
+    # More words for topics, added to the ones podbot ships (bot/core/topics.py): word -> topic.
+    aliases: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class CompanionConfig:
+    """A feed of articles about the podcast's episodes (a blog's RSS or Atom feed)."""
+
+    name: str
+    url: str  # http(s) URL or local path, fetched and guarded like the podcast feed
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     level: str = "INFO"
 
@@ -90,7 +104,10 @@ class Config:
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     announce: AnnounceConfig = field(default_factory=AnnounceConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
+    topics: TopicsConfig = field(default_factory=TopicsConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
+    # None: the bundled blog snapshot when the podcast is the bundled snapshot, else none.
+    companions: tuple[CompanionConfig, ...] | None = None
     source_file: str | None = None
 
 
@@ -143,11 +160,34 @@ def _build(raw: dict[str, typing.Any], source: str) -> Config:
     for name, value in raw.items():
         if name not in sections:
             raise ConfigError(f"{source}: unknown section or key '{name}' (known: {', '.join(sections)})")
+        if name == "companions":
+            values[name] = _build_companions(value, source)
+            continue
         if not isinstance(value, dict):
             raise ConfigError(f"{source}: '{name}' must be a table ([{name}])")
         section_type = typing.get_type_hints(Config)[name]
         values[name] = _build_section(section_type, name, value, source)
     return Config(**values)
+
+
+def _build_companions(raw: typing.Any, source: str) -> tuple[CompanionConfig, ...]:
+    """[[companions]] tables, each with a name and a url; names are unique."""
+    if not isinstance(raw, list) or any(not isinstance(table, dict) for table in raw):
+        raise ConfigError(f"{source}: 'companions' must be [[companions]] tables, each with a name and a url")
+    companions: list[CompanionConfig] = []
+    for position, table in enumerate(raw, start=1):
+        where = f"companions[{position}]"
+        for key in table:
+            if key not in ("name", "url"):
+                raise ConfigError(f"{source}: unknown key '{where}.{key}' (known: name, url)")
+        for key in ("name", "url"):
+            value = table.get(key)
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{source}: '{where}.{key}' must be a non-empty string, got {value!r}")
+        if any(companion.name == table["name"].strip() for companion in companions):
+            raise ConfigError(f"{source}: '{where}.name' repeats the name {table['name']!r}")
+        companions.append(CompanionConfig(name=table["name"].strip(), url=table["url"].strip()))
+    return tuple(companions)
 
 
 def _build_section(section_type: type, section: str, raw: dict[str, typing.Any], source: str) -> typing.Any:
@@ -186,6 +226,12 @@ def _check_value(key: str, expected: typing.Any, value: typing.Any, source: str)
         ):
             fail('must be a list of lists of two or more words, like [["k8s", "kubernetes"]]')
         value = tuple(tuple(group) for group in value)
+    elif expected == tuple[tuple[str, str], ...]:
+        if not isinstance(value, dict) or any(
+            not isinstance(v, str) or not v.strip() or not k.strip() for k, v in value.items()
+        ):
+            fail('must be a table of words and the topic each names, like { k8s = "kubernetes" }')
+        value = tuple((k, v) for k, v in value.items())
     elif typing.get_origin(expected) is tuple:
         if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
             fail("must be a list of whole numbers")

@@ -321,25 +321,7 @@ def parse_sync(
     turns feedparser's entries into episodes (read_entries, unless the parser process spreads the
     work over the machine's cores)."""
     limits = config or FeedConfig()
-    body = _repaired(body)
-    head = body[:2048].lower()
-    if not head.strip():
-        raise FeedError(f"{source}: empty response, not a feed")
-    if head.lstrip()[:1] in (b"{", b"["):
-        raise FeedError(f"{source}: response is JSON, not an RSS or Atom feed")
-    # No sanitizing: podbot never renders the notes as HTML, it reads them as text (notes.py).
-    document = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
-    xml_error = None
-    if isinstance(document.get("bozo_exception"), xml.sax.SAXException):
-        line = getattr(document.bozo_exception, "getLineNumber", lambda: None)()
-        where = f" at line {line}" if line else ""
-        xml_error = f"{document.bozo_exception.getMessage()}{where}"
-    if not document.get("version"):
-        is_html = b"<html" in head or b"<!doctype html" in head
-        if xml_error and not is_html:
-            raise FeedError(f"{source}: malformed XML ({xml_error}), and no feed could be read from it")
-        kind = "an HTML page" if is_html else "not an RSS or Atom feed"
-        raise FeedError(f"{source}: response is {kind}, not a podcast feed")
+    document, xml_error, body = read_document(body, source, "a podcast feed")
     if not document.entries:
         raise FeedError(f"{source}: feed has no episodes" + (f" (malformed XML: {xml_error})" if xml_error else ""))
     episodes: list[ParsedEpisode] = []
@@ -392,6 +374,32 @@ def parse_sync(
         warnings=recovered + warnings.lines(),
         complete=not truncated,
     )
+
+
+def read_document(body: bytes, source: str, expected: str) -> tuple[Any, str | None, bytes]:
+    """feedparser's reading of BODY, what was wrong with its XML (None when nothing), and the
+    repaired bytes read. FeedError when it is not an RSS or Atom feed at all (EXPECTED names what
+    was wanted, for the message)."""
+    body = _repaired(body)
+    head = body[:2048].lower()
+    if not head.strip():
+        raise FeedError(f"{source}: empty response, not a feed")
+    if head.lstrip()[:1] in (b"{", b"["):
+        raise FeedError(f"{source}: response is JSON, not an RSS or Atom feed")
+    # No sanitizing: podbot never renders the notes as HTML, it reads them as text (notes.py).
+    document = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    xml_error = None
+    if isinstance(document.get("bozo_exception"), xml.sax.SAXException):
+        line = getattr(document.bozo_exception, "getLineNumber", lambda: None)()
+        where = f" at line {line}" if line else ""
+        xml_error = f"{document.bozo_exception.getMessage()}{where}"
+    if not document.get("version"):
+        is_html = b"<html" in head or b"<!doctype html" in head
+        if xml_error and not is_html:
+            raise FeedError(f"{source}: malformed XML ({xml_error}), and no feed could be read from it")
+        kind = "an HTML page" if is_html else "not an RSS or Atom feed"
+        raise FeedError(f"{source}: response is {kind}, not {expected}")
+    return document, xml_error, body
 
 
 def _ends_mid_document(error: Exception, body: bytes) -> bool:

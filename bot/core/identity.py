@@ -13,16 +13,19 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .models import ParsedEpisode
+from .text import tokenize
 
 # A re-released episode ("ARCHIVE: …") is a new episode even when it reuses the original's audio.
 _RERELEASE = re.compile(r"^\s*[\[(]?\s*(archive|re-?release|rerun|replay|encore|best of|classic)\b", re.IGNORECASE)
 # The field groups whose change makes a posted announcement out of date (it is edited).
 ANNOUNCED_GROUPS = ("title", "notes", "chapters")
+# Titles compared for "close" are cut to this: a 250,000-character title costs no more than a long one.
+_COMPARED_TITLE_CHARS = 300
 
 
 def fingerprint(episode: ParsedEpisode) -> dict[str, str]:
     """A short hash per field group; comparing two tells which groups changed."""
-    groups = {
+    groups: dict[str, object] = {
         "guid": episode.guid,
         "title": episode.title,
         "number": episode.number,
@@ -33,6 +36,8 @@ def fingerprint(episode: ParsedEpisode) -> dict[str, str]:
         "notes": episode.description_html,
         "chapters": [(c.start_seconds, c.title) for c in episode.chapters],
     }
+    if episode.categories:  # only when present, so feeds without any keep their fingerprints
+        groups["categories"] = list(episode.categories)
     return {
         name: hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()[:16]
         for name, value in groups.items()
@@ -41,6 +46,13 @@ def fingerprint(episode: ParsedEpisode) -> dict[str, str]:
 
 def is_rerelease(title: str) -> bool:
     return bool(_RERELEASE.match(title or ""))
+
+
+def original_title(title: str) -> str:
+    """A re-release's title without its "ARCHIVE:" mark, compared as normalise_title does."""
+    match = _RERELEASE.match(title or "")
+    rest = (title or "")[match.end() :].lstrip(" \t])-–—:") if match else title or ""
+    return normalise_title(rest)
 
 
 def audio_key(url: str | None) -> str | None:
@@ -73,3 +85,9 @@ class EpisodeWrite:
     episode: ParsedEpisode
     fingerprint: dict[str, str]
     announceable: bool = True  # False for the back catalogue a feed's first sync brings
+
+
+def normalise_title(title: str) -> str:
+    """The title's words, without a leading "64: " or "Ep. 64 -" that some feeds add."""
+    title = re.sub(r"^\s*(episode|ep\.?)?\s*#?\d+\s*[:.\-–—]\s*", "", title[: _COMPARED_TITLE_CHARS * 2], flags=re.I)
+    return " ".join(tokenize(title))[:_COMPARED_TITLE_CHARS]

@@ -21,7 +21,16 @@ from typing import Any
 from urllib.parse import quote
 
 from .models import Episode
-from .store.rows import LATEST_IDS, LIVE_EPISODES, assemble, chapters_sql, episodes_sql, marks
+from .store.rows import (
+    LATEST_IDS,
+    LINK_REASON_ORDER,
+    LIVE_EPISODES,
+    TOPIC_SOURCE_ORDER,
+    assemble,
+    chapters_sql,
+    episodes_sql,
+    marks,
+)
 from .text import tokenize
 
 # Field codes, in order of preference: a lower code ranks first among equal scores.
@@ -33,6 +42,7 @@ SPELLING_CANDIDATES = 5_000
 # reached only when a feed floods the vocabulary; an ordinary one's shapes hold a few terms each).
 _SHAPES_KEPT = 64
 _BATCH = 500
+_LIVE = "JOIN episodes e ON e.id = t.episode_id AND e.removed_at IS NULL"
 
 
 class IndexReader:
@@ -189,6 +199,87 @@ class IndexReader:
                 )
             )
         return (low, high), sorted(sorted(near, key=lambda n: (abs(n - number), n))[:count])
+
+    # -- topics and companion articles ------------------------------------------------------
+
+    def topic_counts(self) -> list[tuple[str, int, int]]:
+        """Every topic with how many episodes in the feed and how many articles have it."""
+        rows = self._db.execute(
+            f"""SELECT topic, sum(episodes), sum(articles) FROM (
+                    SELECT t.topic, count(DISTINCT t.episode_id) AS episodes, 0 AS articles
+                    FROM episode_topics t {_LIVE} GROUP BY t.topic
+                    UNION ALL
+                    SELECT j.value, 0, count(*) FROM articles a, json_each(a.tags_json) j GROUP BY j.value)
+                GROUP BY topic"""
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    def has_topic(self, topic: str) -> bool:
+        """Whether an episode in the feed or an article has TOPIC."""
+        return bool(
+            self._db.execute(f"SELECT 1 FROM episode_topics t {_LIVE} WHERE t.topic = ? LIMIT 1", (topic,)).fetchone()
+            or self._db.execute(
+                "SELECT 1 FROM articles a, json_each(a.tags_json) j WHERE j.value = ? LIMIT 1", (topic,)
+            ).fetchone()
+        )
+
+    def topic_members(self, topic: str) -> list[tuple[int, str, float]]:
+        """Episodes in the feed with TOPIC: (id, the most trusted source, its weight), most trusted
+        first, then the surest inferred, then the newest."""
+        rows = self._db.execute(
+            f"""SELECT t.episode_id, t.source, t.weight FROM episode_topics t {_LIVE}
+                WHERE t.topic = ? ORDER BY {TOPIC_SOURCE_ORDER}, t.weight DESC, e.published DESC""",
+            (topic,),
+        )
+        best: dict[int, tuple[int, str, float]] = {}
+        for episode_id, source, weight in rows:
+            best.setdefault(episode_id, (episode_id, source, weight))
+        return list(best.values())
+
+    def topics_of(self, ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+        """For each of IDS, its topics with their most trusted source, most trusted first."""
+        found: dict[int, dict[str, str]] = {episode_id: {} for episode_id in ids}
+        if ids:
+            rows = self._db.execute(
+                f"""SELECT t.episode_id, t.topic, t.source FROM episode_topics t
+                    WHERE t.episode_id IN ({marks(ids)}) ORDER BY {TOPIC_SOURCE_ORDER}, t.weight DESC, t.topic""",
+                ids,
+            )
+            for episode_id, topic, source in rows:
+                found[episode_id].setdefault(topic, source)
+        return {episode_id: list(topics.items()) for episode_id, topics in found.items()}
+
+    def linked_article_titles(self, ids: Sequence[int]) -> dict[int, str]:
+        """For each of IDS with a companion article, the title of its strongest one."""
+        if not ids:
+            return {}
+        rows = self._by_name.execute(
+            f"""SELECT l.episode_id, a.title, a.url FROM episode_articles l JOIN articles a ON a.id = l.article_id
+                WHERE l.episode_id IN ({marks(ids)}) ORDER BY {LINK_REASON_ORDER}""",
+            ids,
+        )
+        found: dict[int, str] = {}
+        for row in rows:
+            found.setdefault(row["episode_id"], row["title"] or row["url"] or "")
+        return found
+
+    def topic_articles(self, topic: str) -> list[sqlite3.Row]:
+        """Articles tagged TOPIC, newest first (companion, title, url, published, tags_json)."""
+        return self._by_name.execute(
+            """SELECT a.companion, a.title, a.url, a.published, a.tags_json FROM articles a
+               WHERE EXISTS (SELECT 1 FROM json_each(a.tags_json) j WHERE j.value = ?)
+               ORDER BY a.published IS NULL, a.published DESC, a.id DESC""",
+            (topic,),
+        ).fetchall()
+
+    def indexed_text(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """The indexed text of each of IDS: its title and chapters, and its notes without addresses."""
+        if not ids:
+            return {}
+        rows = self._db.execute(
+            f"SELECT rowid, title, chapters, description FROM episodes_fts WHERE rowid IN ({marks(ids)})", ids
+        )
+        return {row[0]: (f"{row[1]}\n{row[2]}", row[3]) for row in rows}
 
     def _batched(self, query: str, values: list[str]) -> Iterator[tuple[Any, ...]]:
         for start in range(0, len(values), _BATCH):

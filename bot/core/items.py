@@ -30,6 +30,10 @@ _MIN_DERIVED_TITLE = 12
 _NOTES_HEADINGS = frozenset({"links", "timestamps", "chapters", "show notes", "topics discussed"})
 
 
+_MAX_CATEGORIES = 20
+_MAX_CATEGORY_CHARS = 100
+
+
 def clean_text(text: Any) -> str:
     """Feed text (which may hold markup or entities) as one line of plain text."""
     text = str(text or "")
@@ -96,7 +100,7 @@ class ItemContext:
 
 def episode_from_entry(entry: Any, item: ItemContext) -> ParsedEpisode | None:
     limits = item.limits
-    description_html = item.bounded(_richest_description(entry), limits.max_notes_chars, "notes")
+    description_html = item.bounded(richest_description(entry), limits.max_notes_chars, "notes")
     audio_url = _audio_url(entry)
     title = item.title(entry.get("title")) or item.title(entry.get("itunes_title"))
     number = _number(entry.get("itunes_episode")) or number_in_title(title)
@@ -104,7 +108,7 @@ def episode_from_entry(entry: Any, item: ItemContext) -> ParsedEpisode | None:
     description_text = notes.text
     if not (title or audio_url or description_text):
         return None
-    published = _published(entry)
+    published = published_of(entry)
     chapters = chapters_from_psc(
         (entry.get("psc_chapters") or {}).get("chapters"), limits.max_chapters
     ) or chapters_from_lines(notes.lines, limits.max_chapters)
@@ -131,7 +135,22 @@ def episode_from_entry(entry: Any, item: ItemContext) -> ParsedEpisode | None:
         guests=_guests(item, title if not derived_title else "", chapters, description_text),
         chapters_url=_chapters_url(entry, item),
         image_url=str((entry.get("image") or {}).get("href") or "").strip()[:2048] or None,
+        categories=categories_of(entry),
     )
+
+
+def categories_of(entry: Any) -> tuple[str, ...]:
+    """The entry's <category>, Atom category and itunes:keywords/category terms (feedparser
+    gathers them all as tags), as written: at most _MAX_CATEGORIES, each at most
+    _MAX_CATEGORY_CHARS, without repeats."""
+    found: dict[str, None] = {}
+    for tag in (entry.get("tags") or [])[: _MAX_CATEGORIES * 4]:
+        term = clean_text((tag or {}).get("term") or (tag or {}).get("label") or "")[:_MAX_CATEGORY_CHARS].strip()
+        if term and term.casefold() not in {known.casefold() for known in found}:
+            found[term] = None
+        if len(found) >= _MAX_CATEGORIES:
+            break
+    return tuple(found)
 
 
 def _chapters_url(entry: Any, item: ItemContext) -> str | None:
@@ -153,13 +172,13 @@ def _chapters_url(entry: Any, item: ItemContext) -> str | None:
     return resolved
 
 
-def _richest_description(entry: Any) -> str:
+def richest_description(entry: Any) -> str:
     candidates = [c.get("value", "") for c in entry.get("content") or []]
     candidates.append(entry.get("summary") or "")
     return max(candidates, key=len)
 
 
-def _published(entry: Any) -> dt.datetime | None:
+def published_of(entry: Any) -> dt.datetime | None:
     """pubDate, else Atom published, else updated (dc:date lands there too); an unparseable date
     is unknown, never "now"."""
     for key in ("published_parsed", "updated_parsed"):

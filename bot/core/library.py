@@ -20,14 +20,29 @@ from typing import Self
 
 import aiohttp
 
+from . import topic_search
+from .companions import CompanionSyncer, companions_for
 from .config import Config
-from .feed import resolve_source
-from .models import Episode, FeedState, Found, Match, PodcastInfo, SyncReport
+from .feed import BUNDLED_SNAPSHOT, FeedError, resolve_source
+from .models import (
+    Episode,
+    EpisodeTopic,
+    FeedState,
+    Found,
+    Match,
+    PodcastInfo,
+    Reading,
+    Related,
+    SyncReport,
+    TopicAnswer,
+    TopicCount,
+)
 from .scheduler import RefreshScheduler
 from .search import Searcher
-from .store import Store
+from .store import Store, StoreError
 from .sync import Syncer
 from .synonyms import Synonyms
+from .topics import TopicWords, topic_label
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +64,19 @@ class FeedHealth:
 class Library:
     """Opened with `await Library.open(config, ...)`; closed with `close()` or `async with`."""
 
-    def __init__(self, config: Config, store: Store, syncer: Syncer, searcher: Searcher) -> None:
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        syncer: Syncer,
+        searcher: Searcher,
+        companions: list[CompanionSyncer] | None = None,
+    ) -> None:
         self.config = config
         self.store = store  # guild settings and the announcement outbox, for the Discord layer
         self.syncer = syncer
         self.searcher = searcher
+        self.companions = companions or []
         self._listeners: list[SyncListener] = []
         self._refresher: RefreshScheduler | None = None
 
@@ -76,7 +99,12 @@ class Library:
         except BaseException:
             await store.close()  # its worker thread would keep the process alive
             raise
-        return cls(config, store, syncer, Searcher(store.path, Synonyms(config.search.synonyms)))
+        companions = [
+            CompanionSyncer(store, companion, config.feed)
+            for companion in companions_for(config.companions, source == str(BUNDLED_SNAPSHOT))
+        ]
+        searcher = Searcher(store.path, Synonyms(config.search.synonyms), TopicWords(dict(config.topics.aliases)))
+        return cls(config, store, syncer, searcher, companions)
 
     async def close(self) -> None:
         self.stop_refreshing()
@@ -112,6 +140,31 @@ class Library:
     async def episode(self, episode_id: int) -> Episode | None:
         return await self.searcher.episode(episode_id)
 
+    async def topics(self) -> list[TopicCount]:
+        """Every topic, with how many episodes and articles have it; the largest first."""
+        return await self.searcher.run(topic_search.all_topics)
+
+    async def topic(self, name: str, limit: int = 25) -> TopicAnswer:
+        """The episodes (and articles) of the topic NAME names; for words no topic has, the
+        episodes substantially about them; when none is, the closest topics instead."""
+        return await self.searcher.run(topic_search.topic_answer, name, limit)
+
+    async def related(self, episode_id: int, limit: int = 5) -> list[Related]:
+        """The episodes most like EPISODE_ID, by shared topics and words, best first."""
+        return await self.searcher.run(topic_search.related, episode_id, limit)
+
+    async def topics_of(self, episode_ids: list[int]) -> dict[int, list[EpisodeTopic]]:
+        """Each episode's topics, the most trusted source first."""
+        found = await self.searcher.run(lambda asking: asking.reader.topics_of(episode_ids))
+        return {
+            episode_id: [EpisodeTopic(name, topic_label(name), source) for name, source in topics]
+            for episode_id, topics in found.items()
+        }
+
+    async def reading(self, episode_ids: list[int]) -> dict[int, list[Reading]]:
+        """Each episode's companion articles, strongest link first."""
+        return await self.store.reading(episode_ids)
+
     async def latest(self, count: int) -> list[Episode]:
         return await self.store.latest(count)
 
@@ -141,10 +194,35 @@ class Library:
 
     async def sync(self, *, dry_run: bool = False, wait: bool = True, force: bool = False) -> SyncReport:
         """Bring the store up to date with the feed (see Syncer.sync); listeners hear of it."""
-        report = await self.syncer.sync(dry_run=dry_run, wait=wait, force=force)
+        try:
+            report = await self.syncer.sync(dry_run=dry_run, wait=wait, force=force)
+        except FeedError:
+            if not dry_run:
+                await self.refresh_reading(force=force)
+            raise
         if not dry_run:
+            report.warnings.extend(await self.refresh_reading(force=force))
             await self._tell_listeners(report)
         return report
+
+    async def refresh_reading(self, *, force: bool = False, only_new: bool = False) -> list[str]:
+        """Sync the companion feeds (with ONLY_NEW, those never synced yet), then bring links and
+        topics up to date. A failing companion is recorded and returned as a warning; it never
+        stops the podcast's own sync or the others."""
+        warnings = []
+        for companion in self.companions:
+            if only_new and await self.store.feed_state(companion.source) is not None:
+                continue
+            try:
+                await companion.sync(force=force)
+            except FeedError as error:
+                warnings.append(str(error))
+        try:
+            await self.store.relate()
+        except StoreError as error:
+            log.warning("could not update topics and companion links: %s", error)
+            warnings.append(f"topics not updated ({error})")
+        return warnings
 
     async def ensure_loaded(self) -> None:
         """A fresh store loads its feed once, so the first search on a new machine just works."""
@@ -152,11 +230,15 @@ class Library:
         if (state is None or state.last_success is None) and await self.store.episode_count() == 0:
             log.info("store is empty; loading episodes from %s", self.source)
             await self.sync()
+            return
+        await self.refresh_reading(only_new=True)
 
     def start_refreshing(self) -> None:
         """Sync now, then every refresh interval, with back-off after failures."""
         if self._refresher is None:
-            self._refresher = RefreshScheduler(self.syncer, self.config.refresh, self._tell_listeners)
+            self._refresher = RefreshScheduler(
+                self.syncer, self.config.refresh, self._tell_listeners, after_each=self.refresh_reading
+            )
             self._refresher.start()
 
     def stop_refreshing(self) -> None:

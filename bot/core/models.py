@@ -71,6 +71,7 @@ class ParsedEpisode:
     guests: tuple[str, ...]
     chapters_url: str | None = None
     image_url: str | None = None  # the item's own artwork
+    categories: tuple[str, ...] = ()  # the item's category and itunes:keywords, as written
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,3 +220,82 @@ class OutboxRow:
 class OutboxSummary:
     counts: dict[str, int]
     last_failure: OutboxRow | None
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One post of a companion feed (a blog's RSS or Atom), as parsed."""
+
+    key: str  # its guid, else its address
+    title: str | None
+    url: str | None  # None when the feed gives no usable web address: never shown as a link
+    published: dt.datetime | None
+    summary: str
+    tags: tuple[str, ...]  # topic names (topics.topic_name) of its categories
+    links: tuple[str, ...] = ()  # web addresses its summary or content links
+
+
+# Why an article belongs to an episode, strongest first.
+LINK_REASONS = {
+    "notes-link": "the episode's notes link it",
+    "article-link": "it links the episode",
+    "title-and-date": "same title, published within two weeks",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A companion article that belongs to an episode, and why."""
+
+    companion: str
+    title: str | None
+    url: str | None
+    published: dt.datetime | None
+    topics: tuple[str, ...]
+    reason: str  # a key of LINK_REASONS; "" for an article listed under a topic
+
+    @property
+    def display_title(self) -> str:
+        return self.title or (self.url or "").split("://", 1)[-1] or "an untitled post"
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeTopic:
+    name: str
+    label: str
+    source: str  # topics.SOURCES: article | feed | url | inferred
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCount:
+    name: str
+    label: str
+    episodes: int
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class TopicResult:
+    match: Match
+    reason: str  # why the episode is in the topic, in words
+
+
+@dataclass(frozen=True, slots=True)
+class TopicAnswer:
+    """`topic NAME`: a tagged topic's episodes and articles, or the episodes substantially about
+    an untagged word; when there are none, SUGGESTIONS are the closest topics."""
+
+    asked: str
+    name: str  # the topic's name, or the words asked about when it is not a tagged topic
+    label: str
+    tagged: bool
+    results: tuple[TopicResult, ...] = ()
+    articles: tuple[Reading, ...] = ()
+    suggestions: tuple[TopicCount, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    episode: Episode
+    score: float
+    reason: str  # "also about Security", "both discuss Kotlin"

@@ -30,10 +30,17 @@ def backoff_delay(interval_minutes: int, failures: int) -> dt.timedelta:
 class RefreshScheduler:
     """Syncs at start-up, then every refresh interval; one run at a time, missed runs coalesced."""
 
-    def __init__(self, syncer: Syncer, config: RefreshConfig, on_report: ReportListener | None = None) -> None:
+    def __init__(
+        self,
+        syncer: Syncer,
+        config: RefreshConfig,
+        on_report: ReportListener | None = None,
+        after_each: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         self.syncer = syncer
         self.config = config
         self.on_report = on_report
+        self.after_each = after_each  # runs after every try, failed or not (companion feeds)
         self._scheduler = AsyncIOScheduler(timezone=dt.UTC)
 
     def start(self) -> None:
@@ -74,10 +81,17 @@ class RefreshScheduler:
             report = await self.syncer.sync()
         except (FeedError, StoreError):  # recorded by the syncer, shown in /admin status
             await self._back_off()
-            return None
+            report = None
         except Exception:
             log.exception("scheduled sync crashed")
             await self._back_off()
+            report = None
+        if self.after_each is not None:
+            try:
+                await self.after_each()
+            except Exception:
+                log.exception("refreshing the companion feeds crashed")
+        if report is None:
             return None
         if self.on_report is not None:
             await self.on_report(report)

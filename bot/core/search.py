@@ -41,6 +41,8 @@ from .questions import NEWEST, Question, read_question
 from .store import StoreError, describe_error
 from .synonyms import Synonyms
 from .text import tokenize
+from .topics import TopicWords, topic_label
+from .urls import without_urls
 
 MAX_QUERY_CHARS = 200
 MIN_SCORE = 30.0
@@ -78,11 +80,14 @@ class Searcher:
     """Answers queries against one store's file; cheap to call on every keystroke, and as cheap
     in a fresh process as in one that has answered a thousand."""
 
-    def __init__(self, path: str | Path, synonyms: Synonyms | None = None) -> None:
+    def __init__(
+        self, path: str | Path, synonyms: Synonyms | None = None, topic_words: TopicWords | None = None
+    ) -> None:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="podbot-search")
         self._reader: IndexReader | None = None
         self._path = path
         self._synonyms = synonyms or Synonyms()
+        self._topic_words = topic_words or TopicWords()
 
     async def close(self) -> None:
         await asyncio.get_running_loop().run_in_executor(self._worker, self._close_reader)
@@ -93,6 +98,11 @@ class Searcher:
             self._reader.close()
             self._reader = None
 
+    async def run(self, call: Callable[..., _T], *args: object) -> _T:
+        """CALL(asking, *ARGS) in the search thread, inside one snapshot of the index: how
+        questions other than search (topics, related episodes) read the index."""
+        return await self._query(call, *args)
+
     async def _query(self, call: Callable[..., _T], *args: object) -> _T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._worker, partial(self._in_snapshot, call, *args))
@@ -102,7 +112,7 @@ class Searcher:
             if self._reader is None:  # opened in the worker thread, the only one that uses it
                 self._reader = IndexReader(self._path)
             with self._reader.snapshot():
-                return call(_Asking(self._reader, self._synonyms), *args)
+                return call(Asking(self._reader, self._synonyms, self._topic_words), *args)
         except sqlite3.Error as error:
             raise StoreError(f"{self._path}: {describe_error(error)}") from error
 
@@ -125,18 +135,20 @@ class Searcher:
 
 
 @dataclass(frozen=True, slots=True)
-class _Asking:
-    """What one query runs against: the index, and the words that mean the same."""
+class Asking:
+    """What one query runs against: the index, the words that mean the same, and the words
+    that name topics."""
 
     reader: IndexReader
     synonyms: Synonyms
+    topic_words: TopicWords
 
 
-def _episodes(asking: _Asking, ids: list[int]) -> list[Episode]:
+def _episodes(asking: Asking, ids: list[int]) -> list[Episode]:
     return asking.reader.episodes(ids)
 
 
-def _search(asking: _Asking, query: str, limit: int, completing: bool) -> list[Match]:
+def _search(asking: Asking, query: str, limit: int, completing: bool) -> list[Match]:
     query = (query or "").strip()[:MAX_QUERY_CHARS]
     if not query or limit <= 0:
         return []
@@ -149,12 +161,42 @@ def _search(asking: _Asking, query: str, limit: int, completing: bool) -> list[M
     question = read_question(query)
     wanted = limit + len(results)
     found = _text_search(asking, question, max(wanted, _ORDERED_FROM) if question.order else wanted, completing)
+    topic = _topic_named(asking, question)
+    if topic is not None:
+        found = _topic_first(reader, found, topic, wanted)
     if question.order:
         found = _in_order(found, question)
     if question.when and found:
         found[0] = _at_the_moment(found[0], question)
     results += [m for m in found if m.episode.id not in seen]
     return results[:limit]
+
+
+def _topic_named(asking: Asking, question: Question) -> str | None:
+    """The topic a query names as a whole ("security", "which episodes are about ml?"), if any."""
+    phrase = " ".join(question.words)
+    return next((name for name in asking.topic_words.names_for(phrase) if asking.reader.has_topic(name)), None)
+
+
+def _topic_first(reader: IndexReader, matches: list[Match], topic: str, limit: int) -> list[Match]:
+    """The episodes of TOPIC ahead of those that only mention its words: the matching ones in
+    their order, then the rest of the topic's episodes (most trusted first), then the others."""
+    members = [episode_id for episode_id, _, _ in reader.topic_members(topic)]
+    member_set = set(members)
+    found = {match.episode.id for match in matches}
+    missing = [episode_id for episode_id in members if episode_id not in found][:limit]
+    reason = MatchReason("topic", topic_label(topic))
+    extra = [Match(episode, _TOPIC_SCORE, reason) for episode in reader.episodes(missing)]
+    return (
+        [m for m in matches if m.episode.id in member_set]
+        + extra
+        + [m for m in matches if m.episode.id not in member_set]
+    )
+
+
+def search_in(asking: Asking, query: str, limit: int) -> list[Match]:
+    """A full search (not autocomplete) for callers already in the search thread (Searcher.run)."""
+    return _search(asking, query, limit, False)
 
 
 def _in_order(matches: list[Match], question: Question) -> list[Match]:
@@ -206,7 +248,7 @@ def _stems(word: str) -> set[str]:
     return forms
 
 
-def _find(asking: _Asking, query: str) -> Found:
+def _find(asking: Asking, query: str) -> Found:
     matches = _search(asking, query, 1 + MAX_ALTERNATIVES, False)
     if matches:
         return Found(matches[0], close_alternatives(matches))
@@ -216,13 +258,13 @@ def _find(asking: _Asking, query: str) -> Found:
     return Found(None, hint=hint, closest=tuple(closest), unclear_about=about)
 
 
-def _suggest(asking: _Asking, query: str, limit: int) -> list[Match]:
+def _suggest(asking: Asking, query: str, limit: int) -> list[Match]:
     if not (query or "").strip():
         return [Match(episode, 0.0, MatchReason("title", episode.title)) for episode in asking.reader.latest(limit)]
     return _search(asking, query, limit, True)
 
 
-def _nearest(asking: _Asking, query: str, limit: int = 3) -> tuple[str, list[Match]]:
+def _nearest(asking: Asking, query: str, limit: int = 3) -> tuple[str, list[Match]]:
     """For a query nothing matched: what is there instead, in words, and the closest episodes
     ("episodes 1-86; no episode numbered 65", then 64 and 66), so no answer is a dead end."""
     reader = asking.reader
@@ -289,7 +331,7 @@ def _expand(vocabulary: _Vocabulary, word: str, completing: bool) -> dict[str, f
     return found
 
 
-def _text_search(asking: _Asking, question: Question, limit: int, completing: bool) -> list[Match]:
+def _text_search(asking: Asking, question: Question, limit: int, completing: bool) -> list[Match]:
     reader = asking.reader
     words = list(question.words)
     content = list(dict.fromkeys([word for word in words if word not in STOPWORDS] or words))[:12]
@@ -429,6 +471,8 @@ _SUBSTANTIAL = 0.85
 # episode answers (tests/question_queries.py), whose best weak matches score 30 to 31.
 _MIN_ANSWER_SCORE = 35.0
 _ORDERED_FROM = 25
+# The score of an episode found only through its topic, not its words.
+_TOPIC_SCORE = 50.0
 _MISSPELT = "~"  # the term of a notes hit found only through misspellings of the query word
 _SHORTLIST = 50
 _DESCRIPTION_HITS = 500
@@ -561,7 +605,7 @@ def _snippet(text: str, expansions: list[dict[str, float]], width: int = 120) ->
     """A short piece of the notes around the first matched word, cut at word boundaries (never
     inside a URL), and that word as the notes write it."""
     flat = " ".join(text.split())
-    lowered = flat.lower()
+    lowered = without_urls(flat).lower()  # a word inside an address is not what matched
     found = [
         (match.start(), match.end())
         for terms in expansions

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -18,27 +17,18 @@ from .config import FeedConfig
 from .feed import FeedError, address_policy, body_digest, fetch, is_url, new_http_session, parse
 from .formatting import shorten
 from .heap import spare_new_objects, sparing_the_collector
-from .identity import EpisodeWrite, StoredKey, audio_key, fingerprint, is_rerelease
+from .identity import EpisodeWrite, StoredKey, audio_key, fingerprint, is_rerelease, normalise_title
 from .linked import LinkedRound, download_due, is_due, with_linked_chapters
 from .models import EpisodeChange, FeedState, LinkedFile, ParsedEpisode, ParsedFeed, PodcastInfo, SyncReport
 from .store import Store, StoreError, utcnow
-from .text import tokenize
 
 log = logging.getLogger(__name__)
 
 _CLOSE_TITLE = 80
-# Titles compared for "close" are cut to this: a 250,000-character title costs no more than a long one.
-_COMPARED_TITLE_CHARS = 300
 
 
 class SyncInProgress(Exception):
     """Another sync holds the lock; callers that must not wait say so to the user."""
-
-
-def normalise_title(title: str) -> str:
-    """The title's words, without a leading "64: " or "Ep. 64 -" that some feeds add."""
-    title = re.sub(r"^\s*(episode|ep\.?)?\s*#?\d+\s*[:.\-–—]\s*", "", title[: _COMPARED_TITLE_CHARS * 2], flags=re.I)
-    return " ".join(tokenize(title))[:_COMPARED_TITLE_CHARS]
 
 
 @dataclass
@@ -80,7 +70,8 @@ def reconcile(stored: Sequence[StoredKey], incoming: Sequence[ParsedEpisode], *,
             plan.writes.append(EpisodeWrite(id=None, episode=episode, fingerprint=prints, announceable=announce_new))
             plan.new.append(change)
             continue
-        change.fields = tuple(name for name, value in prints.items() if key.fingerprint.get(name) != value)
+        groups = dict.fromkeys([*prints, *key.fingerprint])  # a group present on one side only changed too
+        change.fields = tuple(name for name in groups if key.fingerprint.get(name) != prints.get(name))
         if key.removed:
             change.fields = ("restored", *change.fields)
         if change.fields:

@@ -22,7 +22,7 @@ from bot.core.config import Config, ConfigError, load_config
 from bot.core.feed import FeedError
 from bot.core.library import Library
 from bot.core.store import StoreError
-from bot.terminal import render_text
+from bot.terminal import render_text, render_topics
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_FEED = 0, 1, 2, 3
 log = logging.getLogger("bot")
@@ -74,8 +74,54 @@ async def cmd_episode(library: Library, args: argparse.Namespace) -> int:
         raise UserError(
             render_text.no_match_text(args.query, found.hint, closest, about=found.unclear_about, one_line=True)
         )
+    episode_id = match.episode.id
+    topics = (await library.topics_of([episode_id]))[episode_id]
+    reading = (await library.reading([episode_id]))[episode_id]
     show(
-        args, lambda: render_text.episode_match_json(match), lambda: render_text.episode_text(match, found.alternatives)
+        args,
+        lambda: {
+            **render_text.episode_match_json(match),
+            "topics": render_topics.episode_topics_json(topics),
+            "reading": [render_topics.reading_json(r) for r in reading],
+        },
+        lambda: render_text.episode_text(match, found.alternatives, render_topics.reading_text(reading, topics)),
+    )
+    return EXIT_OK
+
+
+async def cmd_topics(library: Library, args: argparse.Namespace) -> int:
+    await library.ensure_loaded()
+    topics = await library.topics()
+    show(args, lambda: render_topics.topics_json(topics), lambda: render_topics.topics_text(topics))
+    return EXIT_OK
+
+
+async def cmd_topic(library: Library, args: argparse.Namespace) -> int:
+    await library.ensure_loaded()
+    answer = await library.topic(args.query, limit=args.limit)
+    if not answer.results and not answer.articles:
+        if args.json:
+            emit_json(render_topics.topic_json(answer))
+        raise UserError(render_topics.unknown_topic_text(answer))
+    show(args, lambda: render_topics.topic_json(answer), lambda: render_topics.topic_text(answer))
+    return EXIT_OK
+
+
+async def cmd_related(library: Library, args: argparse.Namespace) -> int:
+    await library.ensure_loaded()
+    found = await library.find(args.query)
+    if found.best is None:
+        if args.json:
+            emit_json({"query": args.query, "episode": None, "related": []})
+        raise UserError(
+            render_text.no_match_text(
+                args.query, found.hint, list(found.closest), about=found.unclear_about, one_line=True
+            )
+        )
+    episode = found.best.episode
+    related = await library.related(episode.id, limit=args.limit)
+    show(
+        args, lambda: render_topics.related_json(episode, related), lambda: render_topics.related_text(episode, related)
     )
     return EXIT_OK
 
@@ -94,7 +140,16 @@ async def cmd_latest(library: Library, args: argparse.Namespace) -> int:
 async def cmd_export(library: Library, args: argparse.Namespace) -> int:
     await library.ensure_loaded()
     podcast, episodes = await library.podcast(), await library.episodes()
-    show(args, lambda: render_text.export_json(podcast, episodes), lambda: render_text.export_text(episodes))
+    if not args.json:
+        print(render_text.export_text(episodes))
+        return EXIT_OK
+    ids = [episode.id for episode in episodes]
+    topics, reading = await library.topics_of(ids), await library.reading(ids)
+    document = render_text.export_json(podcast, episodes)
+    for episode, fields in zip(episodes, document["episodes"]):
+        fields["topics"] = render_topics.episode_topics_json(topics[episode.id])
+        fields["reading"] = [render_topics.reading_json(r) for r in reading[episode.id]]
+    emit_json(document)
     return EXIT_OK
 
 
@@ -174,6 +229,16 @@ def build_parser() -> _Parser:
     sub = command("latest", cmd_latest, "the newest episodes")
     sub.add_argument("--count", type=_positive_int, default=5, help="how many (default 5)")
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    sub = command("topics", cmd_topics, "every topic with its episode and article counts, like /topics")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    sub = command("topic", cmd_topic, "the episodes and articles of a topic (or about a word), like /topic")
+    sub.add_argument("query", metavar="NAME", nargs="?", help="a topic: security, ml, kotlin, open source, ...")
+    sub.add_argument("--limit", type=_positive_int, default=25, help="at most this many episodes (default 25)")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    sub = command("related", cmd_related, "the episodes most like the one a query finds")
+    sub.add_argument("query", nargs="?", help="what to look for (a query starting with - works too)")
+    sub.add_argument("--limit", type=_positive_int, default=5, help="at most this many (default 5)")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
     sub = command("export", cmd_export, "every stored episode with its chapters")
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
     command("console", cmd_console, "interactive: type /episode caddy, /search rust, /latest, /help")
@@ -214,6 +279,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     if "query" in args:
         if args.query is None and unknown and not any(word in _OPTION_WORDS for word in unknown):
             args.query, unknown = " ".join(unknown), []
+        elif args.query is not None and unknown and not any(word.startswith("-") for word in unknown):
+            args.query, unknown = " ".join([args.query, *unknown]), []  # `topic open source`, unquoted
         if args.query is None:
             fail(f"{args.command} needs a query")
         args.query = as_text(args.query)

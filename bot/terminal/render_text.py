@@ -86,8 +86,9 @@ def _chapters_json(episode: Episode) -> list[dict[str, Any]]:
     ]
 
 
-def episode_text(match: Match, alternatives: Sequence[Match] = ()) -> str:
-    """The /episode reply as terminal text, with the other close matches ("Did you mean")."""
+def episode_text(match: Match, alternatives: Sequence[Match] = (), extra: Sequence[str] = ()) -> str:
+    """The /episode reply as terminal text, with EXTRA lines (topics, companion posts) and the
+    other close matches ("Did you mean")."""
     episode = match.episode
     lines = [episode.display_title]
     facts = [f for f in (formatting.date(episode.published), formatting.duration(episode.duration_seconds)) if f]
@@ -100,6 +101,7 @@ def episode_text(match: Match, alternatives: Sequence[Match] = ()) -> str:
     for label, url in (("Episode page", episode.link), ("Audio", episode.audio_url)):
         if url:
             lines.append(f"{label}: {url}")
+    lines += extra
     if episode.description_text:
         lines += ["", formatting.shorten(episode.description_text.split("\n")[0], 400)]
     if episode.chapters:
@@ -149,6 +151,8 @@ def why_matched(match: Match) -> str:
         return f"matched the notes: {text}"
     if field == "number":
         return f"matched episode number {text}"
+    if field == "topic":
+        return f"about {text}"
     return "matched title words"
 
 

@@ -70,6 +70,15 @@ async def test_a_title_made_up_from_the_notes_is_not_a_title_match(tmp_path, fee
         assert second.matched.field == "description"
 
 
+def back_to_schema_5(connection: sqlite3.Connection) -> None:
+    """Undo migration 006 (topics and companion articles), as a podbot before it left the file."""
+    for table in ("episode_topics", "episode_articles", "episode_urls", "articles"):
+        connection.execute(f"DROP TABLE {table}")
+    connection.execute("ALTER TABLE episodes DROP COLUMN topics_inferred_at")
+    connection.execute("DELETE FROM store_meta WHERE key IN ('related_generation', 'topics_reference')")
+    connection.execute("PRAGMA user_version = 5")
+
+
 async def test_a_database_from_before_the_index_moved_into_sqlite_is_upgraded(tmp_path, feed_server):
     path = tmp_path / "episodes.db"
     url = feed_server.serve(body=feed(item(2, "Zeppelin telemetry"), item(1, "Garbage collection")))
@@ -77,6 +86,7 @@ async def test_a_database_from_before_the_index_moved_into_sqlite_is_upgraded(tm
         await library.sync()
     connection = sqlite3.connect(path)  # back to schema 4, as an older podbot left it
     with connection:
+        back_to_schema_5(connection)
         connection.execute("DROP TABLE search_terms")
         connection.execute("DROP TABLE episodes_fts_columns")
         connection.execute("DELETE FROM store_meta WHERE key = 'live_episodes'")

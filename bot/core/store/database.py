@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import aiosqlite
 
+from ..urls import url_key, without_urls
+
 log = logging.getLogger(__name__)
 
 
@@ -85,6 +87,9 @@ class Database:
             connection.row_factory = aiosqlite.Row
             await connection.execute("PRAGMA busy_timeout = 5000")
             await connection.execute("PRAGMA foreign_keys = ON")
+            # What migrations compute in Python (006 indexes notes without their web addresses).
+            await connection.create_function("url_key", 1, url_key, deterministic=True)
+            await connection.create_function("without_urls", 1, _without_urls, deterministic=True)
             await store._check_readable()
             await connection.execute("PRAGMA journal_mode = WAL")
             await store._migrate()
@@ -180,6 +185,10 @@ class Database:
     def _error(self, error: sqlite3.Error) -> StoreError:
         """Every SQLite failure, as a StoreError that names the file and the cause in words."""
         return StoreError(f"{self.path}: {describe_error(error)}")
+
+
+def _without_urls(text: str | None) -> str | None:
+    return without_urls(text) if text else text
 
 
 def describe_error(error: sqlite3.Error) -> str:

@@ -17,6 +17,8 @@ from ..models import (
     PodcastInfo,
 )
 from ..text import tokenize
+from ..topics import topic_name
+from ..urls import url_key, without_urls
 from .database import StoreError, describe_error, iso, utcnow
 from .feed_state import FeedStateTables
 from .rows import LATEST_IDS, LIVE_EPISODES, assemble, chapters_sql, episodes_sql, marks
@@ -115,12 +117,17 @@ class EpisodeTables(FeedStateTables):
                 """UPDATE episodes SET guid = ?, number = ?, episode_type = ?, title = ?, title_is_derived = ?,
                        published = ?, duration_seconds = ?, link = ?, audio_url = ?, audio_key = ?,
                        description_html = ?, description_text = ?, links_json = ?, guests_json = ?,
-                       fingerprint_json = ?, image_url = ?, updated_at = ?, removed_at = NULL
+                       fingerprint_json = ?, image_url = ?, updated_at = ?, removed_at = NULL,
+                       topics_inferred_at = NULL
                    WHERE id = ?""",
                 (*_episode_values(write), now, write.id),
             )
             await self._execute("DELETE FROM chapters WHERE episode_id = ?", (write.id,))
             await self._execute("DELETE FROM episodes_fts WHERE rowid = ?", (write.id,))
+            await self._execute("DELETE FROM episode_urls WHERE episode_id = ?", (write.id,))
+            await self._execute(
+                "DELETE FROM episode_topics WHERE episode_id = ? AND source IN ('feed', 'inferred')", (write.id,)
+            )
         first_id = await self._fetchvalue("SELECT coalesce(max(id), 0) + 1 FROM episodes")
         # Thousands of rows take a while to build; the event loop keeps answering meanwhile.
         rows = await asyncio.to_thread(_insert_rows, updates, inserts, first_id, now)
@@ -138,6 +145,12 @@ class EpisodeTables(FeedStateTables):
         await self._executemany(
             "INSERT INTO episodes_fts (rowid, title, guests, chapters, description) VALUES (?, ?, ?, ?, ?)",
             rows.full_text,
+        )
+        await self._executemany(
+            "INSERT OR IGNORE INTO episode_urls (episode_id, url_key, own) VALUES (?, ?, ?)", rows.urls
+        )
+        await self._executemany(
+            "INSERT OR IGNORE INTO episode_topics (episode_id, topic, source) VALUES (?, ?, 'feed')", rows.topics
         )
         return rows.full_text
 
@@ -213,6 +226,8 @@ class _InsertRows:
     episodes: list[tuple[Any, ...]]
     chapters: list[tuple[Any, ...]]
     full_text: list[tuple[Any, ...]]
+    urls: list[tuple[int | None, str, int]]
+    topics: list[tuple[int | None, str]]
 
 
 def _insert_rows(
@@ -238,9 +253,21 @@ def _insert_rows(
                 "" if write.episode.title_is_derived else write.episode.title,  # made from the notes
                 " ".join(write.episode.guests),
                 "\n".join(c.title for c in write.episode.chapters),
-                write.episode.description_text,
+                without_urls(write.episode.description_text),
             )
             for episode_id, write in written
+        ],
+        urls=[
+            (episode_id, key, own)
+            for episode_id, write in written
+            for own, url in ((1, write.episode.link), *((0, link.url) for link in write.episode.links))
+            if (key := url_key(url))
+        ],
+        topics=[
+            (episode_id, name)
+            for episode_id, write in written
+            for name in dict.fromkeys(topic_name(category) for category in write.episode.categories)
+            if name
         ],
     )
 

@@ -7,13 +7,16 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from ..models import Chapter, Episode, Link
+from ..models import Chapter, Episode, Link, Reading
 from .database import parse_iso
 
 NEWEST_FIRST = "published IS NULL, published DESC, number DESC, id DESC"
 # Kept by every sync in the same transaction (counting 100,000 rows takes 70 ms).
 LIVE_EPISODES = "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM store_meta WHERE key = 'live_episodes'), 0)"
 LATEST_IDS = f"SELECT id FROM episodes WHERE removed_at IS NULL ORDER BY {NEWEST_FIRST} LIMIT ?"
+# Most trusted first: how topic rows (t) and article links (l) are ordered (topics.SOURCES, models.LINK_REASONS).
+TOPIC_SOURCE_ORDER = "CASE t.source WHEN 'article' THEN 0 WHEN 'feed' THEN 1 WHEN 'url' THEN 2 ELSE 3 END"
+LINK_REASON_ORDER = "CASE l.reason WHEN 'notes-link' THEN 0 WHEN 'article-link' THEN 1 ELSE 2 END"
 _EPISODE_COLUMNS = (
     "id, guid, number, title, published, duration_seconds, link, audio_url, description_text, "
     "links_json, guests_json, episode_type, title_is_derived, image_url"
@@ -62,4 +65,16 @@ def _episode(row: sqlite3.Row, chapters: tuple[Chapter, ...]) -> Episode:
         episode_type=row["episode_type"],
         title_is_derived=bool(row["title_is_derived"]),
         image_url=row["image_url"],
+    )
+
+
+def reading_of(row: sqlite3.Row, reason: str) -> Reading:
+    """A companion article from a row with companion, title, url, published and tags_json."""
+    return Reading(
+        companion=row["companion"],
+        title=row["title"],
+        url=row["url"],
+        published=parse_iso(row["published"]),
+        topics=tuple(json.loads(row["tags_json"])),
+        reason=reason,
     )

@@ -1,0 +1,53 @@
+"""Reading a companion feed: a blog's RSS or Atom feed of articles (WordPress, Ghost, Medium...),
+each with its title, address, date, summary, the tags it is filed under and the pages it links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .config import FeedConfig
+from .feed import read_document
+from .items import categories_of, clean_text, published_of, richest_description
+from .models import Article
+from .netguard import is_url
+from .notes import read_notes
+from .topics import topic_name
+from .urls import url_key
+
+# A blog's feed lists its latest 10 to 50 posts; a feed with more is cut here, newest kept.
+MAX_ARTICLES = 1_000
+_MAX_SUMMARY_CHARS = 2_000
+_MAX_LINKS = 50
+
+
+def parse_articles(body: bytes, source: str, config: FeedConfig) -> list[Article]:
+    """The articles of the feed BODY, each bounded like a podcast item (title, text, links).
+    Blocking: run it in a worker thread. FeedError when BODY is not an RSS or Atom feed."""
+    document, _, _ = read_document(body, source, "a feed of articles")
+    articles: dict[str, Article] = {}
+    for entry in document.entries[:MAX_ARTICLES]:
+        article = _article(entry, config)
+        if article is not None:
+            articles.setdefault(article.key, article)
+    return list(articles.values())
+
+
+def _article(entry: Any, config: FeedConfig) -> Article | None:
+    title = clean_text(entry.get("title"))[: config.max_title_chars] or None
+    link = str(entry.get("link") or "").strip()
+    url = link if is_url(link) and url_key(link) else None
+    markup = richest_description(entry)[: config.max_notes_chars]
+    notes = read_notes(markup)
+    key = str(entry.get("id") or "").strip()[:2048] or url or title
+    if key is None:
+        return None
+    tags = tuple(dict.fromkeys(name for category in categories_of(entry) if (name := topic_name(category))))
+    return Article(
+        key=key,
+        title=title,
+        url=url,
+        published=published_of(entry),
+        summary=" ".join(notes.text.split())[:_MAX_SUMMARY_CHARS],
+        tags=tags,
+        links=tuple(dict.fromkeys(link.url for link in notes.links if url_key(link.url)))[:_MAX_LINKS],
+    )

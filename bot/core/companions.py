@@ -1,0 +1,94 @@
+"""Syncing companion feeds (a blog's articles) the way the podcast feed is synced: the same
+fetch with its address checks, size cap and conditional GET, parsing off the event loop, one
+transaction per feed, and every failure recorded as that feed's last error."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from .articles import parse_articles
+from .config import CompanionConfig, FeedConfig
+from .feed import FeedError, body_digest, fetch
+from .formatting import shorten
+from .models import FeedState
+from .store import Store, StoreError, utcnow
+
+log = logging.getLogger(__name__)
+
+BUNDLED_BLOG = Path(__file__).resolve().parents[1] / "data" / "engineering-at-meta.rss"
+BUNDLED_COMPANION = CompanionConfig(name="Engineering at Meta", url=str(BUNDLED_BLOG))
+
+
+def companions_for(configured: tuple[CompanionConfig, ...] | None, podcast_is_bundled: bool) -> list[CompanionConfig]:
+    """The companion feeds to sync: those configured; when none are configured, the bundled
+    blog snapshot for the bundled podcast (it is that podcast's blog) and nothing for any other."""
+    if configured is not None:
+        return list(configured)
+    return [BUNDLED_COMPANION] if podcast_is_bundled else []
+
+
+@dataclass(frozen=True, slots=True)
+class CompanionReport:
+    name: str
+    source: str
+    new: int = 0
+    changed: int = 0
+    not_modified: bool = False
+
+
+class CompanionSyncer:
+    """Syncs one companion feed; one sync at a time."""
+
+    def __init__(self, store: Store, companion: CompanionConfig, config: FeedConfig) -> None:
+        self.store = store
+        self.companion = companion
+        self.config = config
+        self._lock = asyncio.Lock()
+
+    @property
+    def source(self) -> str:
+        return self.companion.url
+
+    async def sync(self, *, force: bool = False) -> CompanionReport:
+        """Fetch and store the feed's articles. On failure nothing changes, the failure is
+        recorded as this feed's last error, and FeedError is raised."""
+        async with self._lock:
+            try:
+                return await self._sync(force)
+            except (FeedError, StoreError) as error:
+                message = f"companion '{self.companion.name}': {error}"
+            except Exception as error:  # a surprise from a library is a failed sync, not a crash
+                log.exception("sync of companion %s crashed", self.source)
+                message = f"companion '{self.companion.name}': sync failed ({type(error).__name__}: {error})"
+            message = shorten(message, 500)
+            log.warning("%s", message)
+            try:
+                await self.store.record_feed_failure(self.source, message)
+            except StoreError as error:
+                log.warning("could not record the failed sync of %s: %s", self.source, error)
+            raise FeedError(message)
+
+    async def _sync(self, force: bool) -> CompanionReport:
+        started = utcnow()
+        state = await self.store.feed_state(self.source)
+        result = await fetch(self.source, self.config, None, None if force else state)
+        digest = None if result.body is None else await asyncio.to_thread(body_digest, result.body)
+        new_state = FeedState(
+            source=self.source,
+            etag=result.etag or (state.etag if state and result.not_modified else None),
+            last_modified=result.last_modified or (state.last_modified if state and result.not_modified else None),
+            body_sha256=digest or (state.body_sha256 if state else None),
+            last_attempt=started,
+            last_success=started,
+        )
+        if state and (result.not_modified or (not force and digest == state.body_sha256)):
+            await self.store.record_feed_success(new_state)
+            return CompanionReport(self.companion.name, self.source, not_modified=True)
+        assert result.body is not None
+        articles = await asyncio.to_thread(parse_articles, result.body, self.source, self.config)
+        new, changed = await self.store.apply_companion(self.companion.name, self.source, articles, new_state)
+        log.info("sync of companion %s: %d new, %d changed articles", self.source, new, changed)
+        return CompanionReport(self.companion.name, self.source, new=new, changed=changed)

@@ -1,0 +1,276 @@
+"""Companion articles, the links between them and episodes, and every episode's topics.
+
+A companion sync writes its articles (`apply_companion`). After any sync, `relate` brings the
+links and topics up to date with what changed: links are found again from scratch (the rules are
+indexed joins, cheap at any size); topics from articles and their addresses follow the links; the
+inferred topics of an episode are computed once, and again only when it changes or when what they
+are inferred from (the tagged episodes and articles) changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ..identity import normalise_title
+from ..models import Article, FeedState, Reading
+from ..text import tokenize
+from ..topics import INFER_MAX_TOPICS, Vector, infer, vector
+from ..urls import category_in_path, url_key
+from .database import iso, parse_iso, utcnow
+from .episodes import EpisodeTables
+from .rows import LINK_REASON_ORDER, marks, reading_of
+
+# "Near-identical" titles, and "published close together": the title-and-date link rule.
+SAME_TITLE = 90
+SAME_TIME = dt.timedelta(days=14)
+# Inference compares each untagged episode with at most this many tagged episodes (the newest)
+# and every tagged article, so its cost does not grow with a feed whose every item is tagged.
+_MAX_REFERENCE_EPISODES = 2_000
+_BATCH = 500
+_RELATED_GENERATION = "related_generation"
+_REFERENCE_PRINT = "topics_reference"
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    """What inference reads of one episode or article."""
+
+    words: list[str]
+    topics: frozenset[str]
+
+
+class ReadingTables(EpisodeTables):
+    async def apply_companion(
+        self, companion: str, source: str, articles: Sequence[Article], state: FeedState
+    ) -> tuple[int, int]:
+        """Write a companion feed's articles in one transaction, with its feed state: new ones
+        added, changed ones updated, none removed (a blog's feed lists only its latest posts).
+        Returns (new, changed)."""
+        now = iso(utcnow())
+        new = changed = 0
+        async with self._transaction():
+            known = {
+                row[0]: tuple(row[1:])
+                for row in await self._fetchall(
+                    "SELECT key, title, url, url_key, published, summary, tags_json, links_json FROM articles "
+                    "WHERE source = ?",
+                    (source,),
+                )
+            }
+            for article in articles:
+                values = _article_values(article)
+                if known.get(article.key) == values[1:]:
+                    continue
+                new += article.key not in known
+                changed += article.key in known
+                await self._execute(
+                    """INSERT INTO articles (source, companion, key, title, url, url_key, published, summary,
+                           tags_json, links_json, first_seen)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT (source, key) DO UPDATE SET companion = excluded.companion,
+                           title = excluded.title, url = excluded.url, url_key = excluded.url_key,
+                           published = excluded.published, summary = excluded.summary,
+                           tags_json = excluded.tags_json, links_json = excluded.links_json""",
+                    (source, companion, article.key, *values[1:], now),
+                )
+            await self._save_feed_state(state)
+            if new or changed:
+                await self._bump_generation()
+        return new, changed
+
+    async def relate(self) -> bool:
+        """Bring links and topics up to date after syncs; False when they already were."""
+        generation = await self._meta("generation")
+        if generation == await self._meta(_RELATED_GENERATION):
+            return False
+        async with self._transaction():
+            await self._link_articles()
+            await self._topics_from_articles()
+            await self._infer_topics()
+            await self._set_meta(_RELATED_GENERATION, generation or "0")
+        return True
+
+    async def _link_articles(self) -> None:
+        await self._execute("DELETE FROM episode_articles")
+        live = "JOIN episodes e ON e.id = u.episode_id AND e.removed_at IS NULL"
+        await self._execute(
+            f"""INSERT OR IGNORE INTO episode_articles (episode_id, article_id, reason)
+                SELECT u.episode_id, a.id, 'notes-link' FROM articles a
+                JOIN episode_urls u ON u.url_key = a.url_key AND u.own = 0 {live}"""
+        )
+        await self._execute(
+            f"""INSERT OR IGNORE INTO episode_articles (episode_id, article_id, reason)
+                SELECT u.episode_id, a.id, 'article-link' FROM articles a, json_each(a.links_json) j
+                JOIN episode_urls u ON u.url_key = j.value AND u.own = 1 {live}"""
+        )
+        dated = await self._fetchall(
+            "SELECT id, title, published FROM articles WHERE title IS NOT NULL AND published IS NOT NULL"
+        )
+        for article in dated:
+            published = parse_iso(article["published"])
+            assert published is not None
+            window = (iso(published - SAME_TIME), iso(published + SAME_TIME))
+            title = normalise_title(article["title"])
+            for episode in await self._fetchall(
+                "SELECT id, title FROM episodes WHERE removed_at IS NULL AND published BETWEEN ? AND ?", window
+            ):
+                if title and fuzz.ratio(title, normalise_title(episode["title"])) >= SAME_TITLE:
+                    await self._execute(
+                        """INSERT OR IGNORE INTO episode_articles (episode_id, article_id, reason)
+                           VALUES (?, ?, 'title-and-date')""",
+                        (episode["id"], article["id"]),
+                    )
+
+    async def _topics_from_articles(self) -> None:
+        """Topics of linked episodes: their articles' tags, and the category in the articles' addresses."""
+        await self._execute("DELETE FROM episode_topics WHERE source IN ('article', 'url')")
+        await self._execute(
+            """INSERT OR IGNORE INTO episode_topics (episode_id, topic, source)
+               SELECT l.episode_id, j.value, 'article' FROM episode_articles l
+               JOIN articles a ON a.id = l.article_id, json_each(a.tags_json) j"""
+        )
+        linked = await self._fetchall(
+            "SELECT l.episode_id, a.url FROM episode_articles l JOIN articles a ON a.id = l.article_id"
+        )
+        rows = [(row["episode_id"], topic) for row in linked if (topic := category_in_path(row["url"]))]
+        await self._executemany(
+            "INSERT OR IGNORE INTO episode_topics (episode_id, topic, source) VALUES (?, ?, 'url')", rows
+        )
+
+    async def _infer_topics(self) -> None:
+        """Inferred topics for the episodes nothing tags: all of them again when the tagged
+        episodes and articles changed, else only the episodes written since."""
+        tagged = "SELECT episode_id FROM episode_topics WHERE source != 'inferred'"
+        references = await self._fetchall(
+            f"""SELECT episode_id, group_concat(topic, ' ') AS topics FROM (
+                    SELECT DISTINCT t.episode_id, t.topic FROM episode_topics t
+                    JOIN episodes e ON e.id = t.episode_id AND e.removed_at IS NULL
+                    WHERE t.source != 'inferred' ORDER BY t.episode_id DESC, t.topic)
+                GROUP BY episode_id ORDER BY episode_id DESC LIMIT {_MAX_REFERENCE_EPISODES}"""
+        )
+        articles = await self._fetchall("SELECT id, title, summary, tags_json FROM articles WHERE tags_json != '[]'")
+        reference_print = hashlib.sha256(
+            json.dumps([[tuple(r) for r in references], [tuple(a) for a in articles]]).encode()
+        ).hexdigest()
+        if reference_print != await self._meta(_REFERENCE_PRINT):
+            await self._execute("DELETE FROM episode_topics WHERE source = 'inferred'")
+            await self._execute("UPDATE episodes SET topics_inferred_at = NULL WHERE topics_inferred_at IS NOT NULL")
+            await self._set_meta(_REFERENCE_PRINT, reference_print)
+        else:  # an episode a sync tagged since is no longer inferred
+            await self._execute(f"DELETE FROM episode_topics WHERE source = 'inferred' AND episode_id IN ({tagged})")
+        candidates = [
+            row["id"]
+            for row in await self._fetchall(
+                f"""SELECT id FROM episodes WHERE removed_at IS NULL AND topics_inferred_at IS NULL
+                    AND id NOT IN ({tagged})"""
+            )
+        ]
+        if not candidates:
+            return
+        if references or articles:
+            texts = [
+                _Texts(words, frozenset(row["topics"].split()))
+                for row, words in zip(references, await self._episode_words([r["episode_id"] for r in references]))
+            ]
+            texts += [
+                _Texts(tokenize(f"{row['title'] or ''} {row['summary']}"), frozenset(json.loads(row["tags_json"])))
+                for row in articles
+            ]
+            for start in range(0, len(candidates), _BATCH):
+                batch = candidates[start : start + _BATCH]
+                words = await self._episode_words(batch)
+                idf = await self._idf({word for text in texts for word in text.words}.union(*words))
+                found = await asyncio.to_thread(_inferred, dict(zip(batch, words)), texts, idf)
+                await self._executemany(
+                    "INSERT OR IGNORE INTO episode_topics (episode_id, topic, source, weight) VALUES (?, ?, 'inferred', ?)",
+                    [(episode_id, topic, score) for episode_id, topics in found.items() for topic, score in topics],
+                )
+        now = iso(utcnow())
+        for start in range(0, len(candidates), _BATCH):
+            batch = candidates[start : start + _BATCH]
+            await self._execute(
+                f"UPDATE episodes SET topics_inferred_at = ? WHERE id IN ({marks(batch)})", [now, *batch]
+            )
+
+    async def _episode_words(self, ids: Sequence[int]) -> list[list[str]]:
+        """The indexed words of each of IDS (title, chapters, notes without addresses), in order."""
+        found: dict[int, list[str]] = {}
+        for start in range(0, len(ids), _BATCH):
+            batch = list(ids[start : start + _BATCH])
+            rows = await self._fetchall(
+                f"SELECT rowid, title, chapters, description FROM episodes_fts WHERE rowid IN ({marks(batch)})", batch
+            )
+            for row in rows:
+                found[row[0]] = tokenize(f"{row[1]}\n{row[2]}\n{row[3]}")
+        return [found.get(episode_id, []) for episode_id in ids]
+
+    async def _idf(self, words: set[str]) -> dict[str, float]:
+        """Inverse document frequency of WORDS in the episodes (a word no episode has is left out)."""
+        total = int(await self._fetchvalue("SELECT count(*) FROM episodes WHERE removed_at IS NULL"))
+        found: dict[str, float] = {}
+        ordered = sorted(words)
+        for start in range(0, len(ordered), _BATCH):
+            batch = ordered[start : start + _BATCH]
+            for row in await self._fetchall(
+                f"SELECT term, documents FROM search_terms WHERE term IN ({marks(batch)})", batch
+            ):
+                found[row[0]] = max(0.0, math.log((total + 1) / (row[1] + 0.5)))
+        return {word: weight for word, weight in found.items() if weight > 0}
+
+    async def _meta(self, key: str) -> str | None:
+        row = await self._fetchone("SELECT value FROM store_meta WHERE key = ?", (key,))
+        return row[0] if row else None
+
+    async def _set_meta(self, key: str, value: str) -> None:
+        await self._execute(
+            "INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- reading ----------------------------------------------------------------------------
+
+    async def reading(self, episode_ids: Sequence[int]) -> dict[int, list[Reading]]:
+        """The companion articles of each of EPISODE_IDS, strongest link first, then newest."""
+        found: dict[int, list[Reading]] = {episode_id: [] for episode_id in episode_ids}
+        for start in range(0, len(episode_ids), _BATCH):
+            batch = list(episode_ids[start : start + _BATCH])
+            rows = await self._fetchall(
+                f"""SELECT l.episode_id, l.reason, a.companion, a.title, a.url, a.published, a.tags_json
+                    FROM episode_articles l JOIN articles a ON a.id = l.article_id
+                    WHERE l.episode_id IN ({marks(batch)})
+                    ORDER BY l.episode_id, {LINK_REASON_ORDER}, a.published IS NULL, a.published DESC, a.id""",
+                batch,
+            )
+            for row in rows:
+                found[row["episode_id"]].append(reading_of(row, row["reason"]))
+        return found
+
+
+def _article_values(article: Article) -> tuple[object, ...]:
+    return (
+        article.key,
+        article.title,
+        article.url,
+        url_key(article.url),
+        iso(article.published),
+        article.summary,
+        json.dumps(list(article.tags)),
+        json.dumps([key for link in article.links if (key := url_key(link))]),
+    )
+
+
+def _inferred(
+    candidates: dict[int, list[str]], references: list[_Texts], idf: dict[str, float]
+) -> dict[int, list[tuple[str, float]]]:
+    vectors: dict[int, Vector] = {episode_id: vector(words, idf) for episode_id, words in candidates.items()}
+    tagged = [(vector(text.words, idf), text.topics) for text in references]
+    found = infer(vectors, tagged)
+    return {episode_id: topics[:INFER_MAX_TOPICS] for episode_id, topics in found.items()}

@@ -1,0 +1,255 @@
+"""Topics and related episodes, answered from the index in the search thread (Searcher.run).
+
+`topic_answer`: a tagged topic's episodes (each with why it is in the topic) and articles; for
+words that are no tagged topic, the episodes substantially about them (the words in the title,
+a chapter or a guest's name, or said at least twice in the notes; never merely inside a link);
+when no episode is, the closest topics. `related`: the episodes closest to one by its words
+(TF-IDF over its title, chapters and notes) and by the topics they share.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from rapidfuzz import fuzz, process
+
+from .formatting import timestamp
+from .identity import original_title
+from .index import IndexReader, quote_term
+from .models import Episode, Match, MatchReason, Related, TopicAnswer, TopicCount, TopicResult
+from .search import MAX_QUERY_CHARS, STOPWORDS, Asking, search_in
+from .store.rows import reading_of
+from .text import tokenize
+from .topics import Vector, cosine, phrase_of, topic_label, vector
+from .urls import without_urls
+
+_CANDIDATES = 50
+_MENTIONS_THAT_COUNT = 2  # "carrying weight in the notes": said at least this often
+_SUGGESTIONS = 5
+_SUGGESTION_CUTOFF = 60
+# Related: the episode's most distinctive words searched for, the best few candidates compared.
+_DISTINCTIVE_WORDS = 15
+_RELATED_CANDIDATES = 40
+_COMMON_SHARE = 0.2  # a word in more than this share of the episodes says nothing about likeness
+_MIN_LIKENESS = 0.05
+_MOST_BONUS = 0.25
+_HEADLINE_SHARE = 0.3  # a title or chapter word is named as the reason when it adds this much of the most
+_SHARED_TOPIC_BONUS = {"article": 0.12, "feed": 0.12, "url": 0.08, "inferred": 0.04}
+
+
+def all_topics(asking: Asking) -> list[TopicCount]:
+    """Every topic with its episode and article counts, those with most episodes first."""
+    counts = [
+        TopicCount(name=name, label=topic_label(name), episodes=episodes, articles=articles)
+        for name, episodes, articles in asking.reader.topic_counts()
+    ]
+    return sorted(counts, key=lambda t: (-t.episodes, -t.articles, t.name))
+
+
+def topic_answer(asking: Asking, asked: str, limit: int) -> TopicAnswer:
+    text = " ".join((asked or "").split())[:MAX_QUERY_CHARS]
+    reader = asking.reader
+    name = next((n for n in asking.topic_words.names_for(text) if reader.has_topic(n)), None)
+    if name is not None:
+        return _tagged(asking, text, name, limit)
+    results = _substantially_about(asking, text, limit)
+    phrase = phrase_of(text)
+    if results:
+        return TopicAnswer(asked=text, name=phrase, label=text, tagged=False, results=tuple(results))
+    return TopicAnswer(asked=text, name=phrase, label=text, tagged=False, suggestions=tuple(_closest(asking, text)))
+
+
+def _tagged(asking: Asking, asked: str, name: str, limit: int) -> TopicAnswer:
+    reader = asking.reader
+    label = topic_label(name)
+    members = reader.topic_members(name)
+    episodes = {episode.id: episode for episode in reader.episodes([m[0] for m in members])}
+    titles = reader.linked_article_titles([m[0] for m in members if m[1] == "article"])
+    tagged: list[TopicResult] = []
+    inferred: list[TopicResult] = []
+    for episode_id, source, weight in members:
+        if episode_id not in episodes:
+            continue
+        match = Match(episodes[episode_id], _SOURCE_SCORE.get(source, 50 + 50 * weight), MatchReason("topic", label))
+        reason = _SOURCE_REASONS[source].format(label=label, article=titles.get(episode_id, "its companion post"))
+        (inferred if source == "inferred" else tagged).append(TopicResult(match, reason))
+    listed = {result.match.episode.id for result in [*tagged, *inferred]}
+    mentioning = [
+        result
+        for words in asking.topic_words.words_for(name)
+        for result in _substantially_about(asking, words, limit)
+        if result.match.episode.id not in listed
+    ]
+    results = list({r.match.episode.id: r for r in [*tagged, *mentioning, *inferred]}.values())[:limit]
+    articles = tuple(reading_of(row, "") for row in reader.topic_articles(name))
+    return TopicAnswer(asked=asked, name=name, label=label, tagged=True, results=tuple(results), articles=articles)
+
+
+_SOURCE_SCORE = {"article": 100.0, "feed": 95.0, "url": 90.0}
+_SOURCE_REASONS = {
+    "article": "its companion post “{article}” is tagged {label}",
+    "feed": "the feed files it under {label}",
+    "url": "its companion post is filed under {label}",
+    "inferred": "its notes read like the other {label} episodes",
+}
+
+
+def _substantially_about(asking: Asking, text: str, limit: int) -> list[TopicResult]:
+    """Episodes whose title, chapters or guests hold TEXT's words, or whose notes say them at
+    least twice (outside links), strongest first."""
+    words = [_bare(word) for word in tokenize(text) if word not in STOPWORDS] or [_bare(w) for w in tokenize(text)]
+    if not words:
+        return []
+    found = []
+    for position, match in enumerate(search_in(asking, text, _CANDIDATES)):
+        where = _where_about(match.episode, words)
+        if where is not None:
+            strength, reason, matched = where
+            found.append((strength, position, TopicResult(Match(match.episode, match.score, matched), reason)))
+    found.sort(key=lambda item: (item[0], item[1]))
+    return [result for _, _, result in found[:limit]]
+
+
+def _where_about(episode: Episode, words: list[str]) -> tuple[tuple[int, int], str, MatchReason] | None:
+    """Where EPISODE is about WORDS, as (strength to sort by, reason, what matched), or None."""
+    if _holds(episode.title, words):
+        return (0, 0), "in the title", MatchReason("title", episode.title)
+    for guest in episode.guests:
+        if _holds(guest, words):
+            return (1, 0), f"a guest: {guest}", MatchReason("guest", guest)
+    for chapter in episode.chapters:
+        if _holds(chapter.title, words):
+            return (
+                (1, 0),
+                f"chapter {timestamp(chapter.start_seconds)} {chapter.title}",
+                MatchReason("chapter", chapter.title, chapter.start_seconds),
+            )
+    mentions = _mentions(without_urls(episode.description_text), words)
+    if mentions >= _MENTIONS_THAT_COUNT:
+        return (2, -mentions), f"mentioned {mentions} times in the notes", MatchReason("topic", " ".join(words))
+    return None
+
+
+def _bare(word: str) -> str:
+    """A word without its plural ending, so "compilers" is about "compiler"."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _holds(text: str, words: list[str]) -> bool:
+    return _mentions(text, words) > 0
+
+
+def _mentions(text: str, words: list[str]) -> int:
+    """How many times TEXT says WORDS, in that order (plural or singular)."""
+    tokens = [_bare(token) for token in tokenize(text)]
+    size = len(words)
+    return sum(1 for start in range(len(tokens) - size + 1) if tokens[start : start + size] == words)
+
+
+def _closest(asking: Asking, text: str) -> list[TopicCount]:
+    """The topics whose name, label or alias is spelt most like TEXT; else the largest topics."""
+    topics = {topic.name: topic for topic in all_topics(asking)}
+    names: dict[str, str] = {}
+    for topic in topics.values():
+        names.setdefault(topic.name.replace("-", " "), topic.name)
+        names.setdefault(topic.label.lower(), topic.name)
+    for phrase, name in asking.topic_words.aliases.items():
+        if name in topics:
+            names.setdefault(phrase, name)
+    closest: dict[str, None] = {}
+    for phrase, _, _ in process.extract(
+        phrase_of(text), list(names), scorer=fuzz.WRatio, score_cutoff=_SUGGESTION_CUTOFF, limit=_SUGGESTIONS * 3
+    ):
+        closest.setdefault(names[phrase], None)
+    chosen = list(closest)[:_SUGGESTIONS] or list(topics)[:_SUGGESTIONS]
+    return [topics[name] for name in chosen]
+
+
+def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
+    """The episodes most like EPISODE_ID, best first, each with why."""
+    reader = asking.reader
+    texts = reader.indexed_text([episode_id])
+    if episode_id not in texts:
+        return []
+    short, notes = texts[episode_id]
+    words = tokenize(f"{short}\n{notes}")
+    idf = _weights(reader, set(words))
+    mine = vector(words, idf)
+    # Words only this episode has find no other; the rarest shared ones find the likeliest.
+    only_here = math.log((max(reader.episode_total(), 1) + 1) / 1.5) - 1e-9  # _weights of a word in one episode
+    shared_words = [word for word in mine if idf[word] < only_here]
+    distinctive = sorted(shared_words, key=mine.__getitem__, reverse=True)[:_DISTINCTIVE_WORDS]
+    candidates: dict[int, None] = {}
+    if distinctive:
+        expression = "{title chapters description} : (" + " OR ".join(quote_term(w) for w in distinctive) + ")"
+        candidates.update(dict.fromkeys(reader.notes_matches([(expression, True)], _RELATED_CANDIDATES)[0]))
+    my_topics = dict(reader.topics_of([episode_id])[episode_id])
+    for topic in my_topics:
+        candidates.update(dict.fromkeys(m[0] for m in reader.topic_members(topic)[:_RELATED_CANDIDATES]))
+    candidates.pop(episode_id, None)
+    others = reader.indexed_text(list(candidates))
+    their_words = {other_id: tokenize(f"{a}\n{b}") for other_id, (a, b) in others.items()}
+    their_idf = _weights(reader, {word for listed in their_words.values() for word in listed})
+    their_topics = reader.topics_of(list(others))
+    named = set(tokenize(short))
+    scored = []
+    for other_id, listed in their_words.items():
+        theirs = vector(listed, their_idf)
+        likeness = cosine(mine, theirs)
+        shared = [(topic, source) for topic, source in their_topics[other_id] if topic in my_topics]
+        bonus = sum(max(_SHARED_TOPIC_BONUS[s], _SHARED_TOPIC_BONUS[my_topics[t]]) for t, s in shared)
+        if likeness >= _MIN_LIKENESS or shared:
+            headline = named | set(tokenize(others[other_id][0]))
+            scored.append(
+                (likeness + min(bonus, _MOST_BONUS), other_id, _likeness_reason(shared, mine, theirs, headline))
+            )
+    scored.sort(key=lambda item: -item[0])
+    episodes = {episode.id: episode for episode in reader.episodes([item[1] for item in scored[: limit * 2]])}
+    own_title = original_title(next((e.title for e in reader.episodes([episode_id])), ""))
+    found: list[Related] = []
+    for score, other_id, reason in scored:
+        episode = episodes.get(other_id)
+        if episode is None or original_title(episode.title) == own_title:
+            continue  # a re-release of the same episode is the episode, not one like it
+        found.append(Related(episode, round(score, 3), _written(reason, f"{short}\n{notes}")))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _likeness_reason(shared: list[tuple[str, str]], mine: Vector, theirs: Vector, headline: set[str]) -> str:
+    """Why two episodes are alike: a topic they share, else the word that adds most to their
+    likeness, preferring one in either's title or chapters."""
+    if shared:
+        return f"also about {topic_label(shared[0][0])}"
+    common = [word for word in mine if word in theirs]
+    if not common:
+        return "similar notes"
+    strongest = max(mine[w] * theirs[w] for w in common)
+    word = max(
+        common,
+        key=lambda w: (w in headline and mine[w] * theirs[w] >= _HEADLINE_SHARE * strongest, mine[w] * theirs[w]),
+    )
+    return f"both discuss {word}"
+
+
+def _written(reason: str, text: str) -> str:
+    """REASON with its word as TEXT writes it ("kotlin" -> "Kotlin")."""
+    prefix = "both discuss "
+    if not reason.startswith(prefix):
+        return reason
+    word = reason[len(prefix) :]
+    written = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
+    return prefix + (written.group(0) if written else word)
+
+
+def _weights(reader: IndexReader, words: set[str]) -> dict[str, float]:
+    """Inverse document frequency of WORDS, leaving out stop words and words too common to tell."""
+    total = max(reader.episode_total(), 1)
+    common = max(2, total * _COMMON_SHARE)
+    return {
+        word: math.log((total + 1) / (documents + 0.5))
+        for word, (documents, _) in reader.term_counts(words - STOPWORDS).items()
+        if documents <= common and not word.isdigit()
+    }

@@ -1,0 +1,145 @@
+"""Topics: their names and labels, the words listeners use for them, and topics inferred for
+episodes nothing tags.
+
+A topic is named as a blog tags it ("distributed-systems"): lower-case words joined by hyphens,
+whatever the source wrote ("Distributed Systems", "distributed_systems"). Where an episode's topics
+come from, most trusted first: its companion articles' tags, the feed's own categories and
+keywords on the item, the category in a companion article's address, and, for an episode with none
+of these, inference from its words (`infer`)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+from .text import tokenize
+
+SOURCES = ("article", "feed", "url", "inferred")  # most trusted first
+_MAX_NAME_WORDS = 6
+_MAX_NAME_CHARS = 60
+
+# Words listeners type for a topic the blog names otherwise. Config [topics] aliases adds more.
+SHIPPED_ALIASES: dict[str, str] = {
+    **dict.fromkeys(
+        ("ml", "machine learning", "ai", "artificial intelligence", "llm", "llms", "genai", "deep learning"),
+        "ml-systems",
+    ),
+    **dict.fromkeys(
+        ("privacy", "encryption", "e2ee", "end to end encryption", "cryptography", "crypto", "infosec", "secure"),
+        "security",
+    ),
+    **dict.fromkeys(
+        ("vr", "ar", "xr", "mr", "mixed reality", "augmented reality", "virtual reality", "metaverse"),
+        "virtual-reality",
+    ),
+    **dict.fromkeys(("distributed", "distributed computing"), "distributed-systems"),
+    **dict.fromkeys(("storage", "database", "databases", "db"), "storage-systems"),
+    **dict.fromkeys(("monitoring", "metrics", "tracing"), "observability"),
+    **dict.fromkeys(("cache", "caches"), "caching"),
+    **dict.fromkeys(("real time", "realtime", "live video", "calling"), "real-time-systems"),
+    **dict.fromkeys(("messaging", "queues", "queue"), "messaging-queues"),
+    **dict.fromkeys(("devtools", "dev tools", "tooling", "developer tooling"), "developer-tools"),
+}
+# Labels that capitalising the first word gets wrong.
+_LABEL_WORDS = {"ml": "ML", "ai": "AI", "vr": "VR", "ar": "AR", "ios": "iOS", "api": "API", "llm": "LLM", "ci": "CI"}
+_LABELS = {"real-time-systems": "Real-time systems", "messaging-queues": "Messaging and queues"}
+
+# Inference: an episode gets a topic when its words are at least this similar (cosine of TF-IDF
+# vectors) to the centroid of the topic's tagged episodes and articles. Calibrated on the bundled
+# episodes against the hand labels in tests/topic_labels.py: 0.12 lets through the episodes a
+# listener files under the topic and keeps out those that only share the show's usual words.
+INFER_THRESHOLD = 0.12
+INFER_MAX_TOPICS = 2
+# A topic needs this many tagged sources before episodes are inferred into it.
+_MIN_REFERENCES = 1
+
+
+def topic_name(raw: str) -> str | None:
+    """The topic RAW names ("Distributed Systems" -> "distributed-systems"), or None."""
+    words = tokenize(raw or "")[:_MAX_NAME_WORDS]
+    name = "-".join(words)[:_MAX_NAME_CHARS].strip("-")
+    return name or None
+
+
+def topic_label(name: str) -> str:
+    """How a topic is shown: "distributed-systems" -> "Distributed systems", "ml-systems" -> "ML systems"."""
+    if name in _LABELS:
+        return _LABELS[name]
+    words = [_LABEL_WORDS.get(word, word) for word in name.split("-")]
+    if words and words[0] == words[0].lower():
+        words[0] = words[0][:1].upper() + words[0][1:]
+    return " ".join(words)
+
+
+def phrase_of(text: str) -> str:
+    """Text as aliases are keyed: its words, lower case, single spaces."""
+    return " ".join(tokenize(text or ""))
+
+
+class TopicWords:
+    """Which topic a listener's words name: the topic itself, or an alias of it."""
+
+    def __init__(self, extra_aliases: Mapping[str, str] | None = None) -> None:
+        self.aliases: dict[str, str] = {}
+        for phrase, topic in {**SHIPPED_ALIASES, **(extra_aliases or {})}.items():
+            name = topic_name(topic)
+            if name and phrase_of(phrase):
+                self.aliases[phrase_of(phrase)] = name
+
+    def names_for(self, text: str) -> list[str]:
+        """The topics TEXT may name, likeliest first: the topic so named, then the one it is an
+        alias of. Whether such a topic exists is the index's to say."""
+        names = [topic_name(text), self.aliases.get(phrase_of(text))]
+        return [name for name in dict.fromkeys(names) if name]
+
+    def words_for(self, topic: str) -> list[str]:
+        """Everything that names TOPIC: its label's words first, then its aliases."""
+        return [topic.replace("-", " "), *(phrase for phrase, name in self.aliases.items() if name == topic)]
+
+
+Vector = dict[str, float]
+
+
+def vector(words: Iterable[str], idf: Mapping[str, float]) -> Vector:
+    """A TF-IDF vector of WORDS (log-scaled counts), of unit length; words IDF lacks are left out."""
+    counts = Counter(word for word in words if word in idf)
+    weights = {word: (1 + math.log(count)) * idf[word] for word, count in counts.items()}
+    length = math.sqrt(sum(w * w for w in weights.values()))
+    return {word: w / length for word, w in weights.items()} if length else {}
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(weight * b.get(word, 0.0) for word, weight in a.items())
+
+
+def infer(
+    candidates: Mapping[int, Vector], references: Sequence[tuple[Vector, frozenset[str]]]
+) -> dict[int, list[tuple[str, float]]]:
+    """For each candidate episode, the topics whose centroid (of the REFERENCES tagged with it)
+    its vector is closest to, above INFER_THRESHOLD, best first, at most INFER_MAX_TOPICS."""
+    sums: dict[str, Counter[str]] = {}
+    counts: Counter[str] = Counter()
+    for reference, topics in references:
+        for topic in topics:
+            sums.setdefault(topic, Counter()).update(reference)
+            counts[topic] += 1
+    centroids: dict[str, Vector] = {}
+    for topic, total in sums.items():
+        if counts[topic] < _MIN_REFERENCES:
+            continue
+        length = math.sqrt(sum(w * w for w in total.values()))
+        if length:
+            centroids[topic] = {word: w / length for word, w in total.items()}
+    inferred: dict[int, list[tuple[str, float]]] = {}
+    for episode_id, candidate in candidates.items():
+        scored = sorted(
+            ((topic, cosine(candidate, centroid)) for topic, centroid in centroids.items()),
+            key=lambda pair: -pair[1],
+        )
+        chosen = [(topic, round(score, 4)) for topic, score in scored[:INFER_MAX_TOPICS] if score >= INFER_THRESHOLD]
+        if chosen:
+            inferred[episode_id] = chosen
+    return inferred

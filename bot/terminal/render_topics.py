@@ -1,0 +1,113 @@
+"""Topics, companion reading and related episodes as terminal text and as the CLI's JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core import formatting
+from bot.core.models import LINK_REASONS, Episode, EpisodeTopic, Reading, Related, TopicAnswer, TopicCount
+from bot.terminal.render_text import episode_json, match_json
+
+TOPIC_RESULTS_SHOWN = 10
+
+
+def topic_count_json(topic: TopicCount) -> dict[str, Any]:
+    return {"name": topic.name, "label": topic.label, "episodes": topic.episodes, "articles": topic.articles}
+
+
+def topics_json(topics: list[TopicCount]) -> dict[str, Any]:
+    return {"topics": [topic_count_json(topic) for topic in topics]}
+
+
+def topics_text(topics: list[TopicCount]) -> str:
+    if not topics:
+        return "No topics yet: no companion articles or feed categories tag the episodes."
+    width = max(len(topic.label) for topic in topics)
+    return "\n".join(
+        f"{topic.label:<{width}}  {_count(topic.episodes, 'episode')}, {_count(topic.articles, 'article')}"
+        for topic in topics
+    )
+
+
+def reading_json(reading: Reading) -> dict[str, Any]:
+    return {
+        "title": reading.title,
+        "url": reading.url,
+        "published": formatting.iso(reading.published),
+        "topics": list(reading.topics),
+        "reason": reading.reason or None,
+    }
+
+
+def episode_topics_json(topics: list[EpisodeTopic]) -> list[dict[str, Any]]:
+    return [{"name": topic.name, "label": topic.label, "source": topic.source} for topic in topics]
+
+
+def topic_json(answer: TopicAnswer) -> dict[str, Any]:
+    return {
+        "topic": answer.name,
+        "label": answer.label,
+        "tagged": answer.tagged,
+        "results": [{**match_json(result.match), "reason": result.reason} for result in answer.results],
+        "articles": [reading_json(article) for article in answer.articles],
+        "suggestions": [topic_count_json(topic) for topic in answer.suggestions],
+    }
+
+
+def topic_text(answer: TopicAnswer) -> str:
+    lines = [answer.label if answer.tagged else f"{answer.label!r} (not a tagged topic: episodes about the words)"]
+    for rank, result in enumerate(answer.results[:TOPIC_RESULTS_SHOWN], start=1):
+        date = formatting.date(result.match.episode.published) or "date unknown"
+        lines.append(f"{rank:>2}. {result.match.episode.display_title}  ({date})")
+        lines.append(f"    {result.reason}")
+    if len(answer.results) > TOPIC_RESULTS_SHOWN:
+        lines.append(f"  …and {len(answer.results) - TOPIC_RESULTS_SHOWN} more (all of them with --json)")
+    if answer.articles:
+        lines += ["", "Articles:"]
+        lines += [f"  {reading_line(article)}" for article in answer.articles]
+    return "\n".join(lines)
+
+
+def unknown_topic_text(answer: TopicAnswer) -> str:
+    """One line: no episode is about what was asked; the closest topics instead."""
+    text = f"no episode is about {answer.asked!r} and it is not a topic"
+    if answer.suggestions:
+        text += "; closest topics: " + ", ".join(topic.name for topic in answer.suggestions)
+    return text
+
+
+def reading_line(reading: Reading) -> str:
+    """ "Title (2024-07-18): https://..." ; a post without an address is named, never linked."""
+    date = formatting.date(reading.published)
+    line = reading.display_title + (f" ({date})" if date else "")
+    return f"{line}: {reading.url}" if reading.url else line
+
+
+def reading_text(reading: list[Reading], topics: list[EpisodeTopic]) -> list[str]:
+    """The lines an episode's text gains: its topics and its companion posts."""
+    lines = []
+    if topics:
+        lines.append("Topics: " + ", ".join(topic.label for topic in topics))
+    for article in reading:
+        lines.append(f"Read: {reading_line(article)}  ({LINK_REASONS.get(article.reason, article.reason)})")
+    return lines
+
+
+def related_json(episode: Episode, related: list[Related]) -> dict[str, Any]:
+    return {
+        "episode": episode_json(episode),
+        "related": [{**episode_json(r.episode), "score": r.score, "reason": r.reason} for r in related],
+    }
+
+
+def related_text(episode: Episode, related: list[Related]) -> str:
+    if not related:
+        return f"Nothing in the feed is much like {episode.display_title}."
+    lines = [f"Like {episode.display_title}:"]
+    for rank, other in enumerate(related, start=1):
+        lines.append(f"{rank:>2}. {other.episode.display_title}  ({other.reason})")
+    return "\n".join(lines)
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
