@@ -40,7 +40,10 @@ class Episodes(commands.Cog):
             await interaction.response.send_message(message[:2000], ephemeral=True)
             return
         podcast = await self.library.podcast()
-        view = EpisodeView(interaction.user.id, found.best, list(found.alternatives), podcast)
+        extras = await self.library.extras(found.best.episode.id)
+        view = EpisodeView(
+            interaction.user.id, found.best, list(found.alternatives), podcast, extras, self.library.extras
+        )
         await respond_with(interaction, view)
 
     async def _find(self, query: str) -> Found:
@@ -68,7 +71,7 @@ class Episodes(commands.Cog):
             )
             return
         podcast = await self.library.podcast()
-        await respond_with(interaction, SearchView(interaction.user.id, query, matches, podcast))
+        await respond_with(interaction, SearchView(interaction.user.id, query, matches, podcast, self.library.extras))
 
     @app_commands.command(name="latest", description="The newest episodes")
     @app_commands.describe(count="How many (1 to 10)")

@@ -42,3 +42,8 @@ def shorten(text: str, limit: int) -> str:
     if " " in cut[limit // 2 :]:
         cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,;:-") + "…"
+
+
+def counted(count: int, noun: str) -> str:
+    """ "1 episode", "3 episodes"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -26,6 +26,7 @@ from .config import Config
 from .feed import BUNDLED_SNAPSHOT, FeedError, resolve_source
 from .models import (
     Episode,
+    EpisodeExtras,
     EpisodeTopic,
     FeedState,
     Found,
@@ -144,6 +145,10 @@ class Library:
         """Every topic, with how many episodes and articles have it; the largest first."""
         return await self.searcher.run(topic_search.all_topics)
 
+    async def suggest_topics(self, typed: str, limit: int) -> list[TopicCount]:
+        """Autocomplete for a topic name: the largest topics, or those TYPED begins or resembles."""
+        return await self.searcher.run(topic_search.suggest_topics, typed, limit)
+
     async def topic(self, name: str, limit: int = 25) -> TopicAnswer:
         """The episodes (and articles) of the topic NAME names; for words no topic has, the
         episodes substantially about them; when none is, the closest topics instead."""
@@ -164,6 +169,14 @@ class Library:
     async def reading(self, episode_ids: list[int]) -> dict[int, list[Reading]]:
         """Each episode's companion articles, strongest link first."""
         return await self.store.reading(episode_ids)
+
+    async def extras(self, episode_id: int, related: int = 5) -> EpisodeExtras:
+        """An episode's topics, companion posts and up to RELATED episodes like it."""
+        return EpisodeExtras(
+            topics=tuple((await self.topics_of([episode_id]))[episode_id]),
+            reading=tuple((await self.reading([episode_id]))[episode_id]),
+            related=tuple(await self.related(episode_id, related)),
+        )
 
     async def latest(self, count: int) -> list[Episode]:
         return await self.store.latest(count)

@@ -256,7 +256,7 @@ class Reading:
 
     @property
     def display_title(self) -> str:
-        return self.title or (self.url or "").split("://", 1)[-1] or "an untitled post"
+        return self.title or (self.url or "").split("://", 1)[-1].rstrip("/") or "an untitled post"
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,3 +299,13 @@ class Related:
     episode: Episode
     score: float
     reason: str  # "also about Security", "both discuss Kotlin"
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeExtras:
+    """What an episode's reply shows beside the episode: its topics, companion posts and the
+    episodes like it."""
+
+    topics: tuple[EpisodeTopic, ...] = ()
+    reading: tuple[Reading, ...] = ()
+    related: tuple[Related, ...] = ()

@@ -147,23 +147,39 @@ def _mentions(text: str, words: list[str]) -> int:
     return sum(1 for start in range(len(tokens) - size + 1) if tokens[start : start + size] == words)
 
 
+def suggest_topics(asking: Asking, typed: str, limit: int) -> list[TopicCount]:
+    """Topics as someone types a name: all of them (the largest first) for nothing typed; else
+    those whose name or label starts with it, then those spelt most like it."""
+    topics = all_topics(asking)
+    phrase = phrase_of(typed)
+    if not phrase:
+        return topics[:limit]
+    starting = [t for t in topics if t.name.replace("-", " ").startswith(phrase) or t.label.lower().startswith(phrase)]
+    spelt = _spelt_like(asking, topics, phrase)
+    return list({t.name: t for t in [*starting, *spelt]}.values())[:limit]
+
+
 def _closest(asking: Asking, text: str) -> list[TopicCount]:
-    """The topics whose name, label or alias is spelt most like TEXT; else the largest topics."""
-    topics = {topic.name: topic for topic in all_topics(asking)}
+    """The topics spelt most like TEXT (by name, label or alias); else the largest topics."""
+    topics = all_topics(asking)
+    return _spelt_like(asking, topics, phrase_of(text))[:_SUGGESTIONS] or topics[:_SUGGESTIONS]
+
+
+def _spelt_like(asking: Asking, topics: list[TopicCount], phrase: str) -> list[TopicCount]:
+    by_name = {topic.name: topic for topic in topics}
     names: dict[str, str] = {}
-    for topic in topics.values():
+    for topic in topics:
         names.setdefault(topic.name.replace("-", " "), topic.name)
         names.setdefault(topic.label.lower(), topic.name)
-    for phrase, name in asking.topic_words.aliases.items():
-        if name in topics:
-            names.setdefault(phrase, name)
+    for alias, name in asking.topic_words.aliases.items():
+        if name in by_name:
+            names.setdefault(alias, name)
     closest: dict[str, None] = {}
-    for phrase, _, _ in process.extract(
-        phrase_of(text), list(names), scorer=fuzz.WRatio, score_cutoff=_SUGGESTION_CUTOFF, limit=_SUGGESTIONS * 3
+    for written, _, _ in process.extract(
+        phrase, list(names), scorer=fuzz.WRatio, score_cutoff=_SUGGESTION_CUTOFF, limit=len(names)
     ):
-        closest.setdefault(names[phrase], None)
-    chosen = list(closest)[:_SUGGESTIONS] or list(topics)[:_SUGGESTIONS]
-    return [topics[name] for name in chosen]
+        closest.setdefault(names[written], None)
+    return [by_name[name] for name in closest]
 
 
 def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
@@ -219,13 +235,14 @@ def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
 
 
 def _likeness_reason(shared: list[tuple[str, str]], mine: Vector, theirs: Vector, headline: set[str]) -> str:
-    """Why two episodes are alike: a topic they share, else the word that adds most to their
-    likeness, preferring one in either's title or chapters."""
-    if shared:
-        return f"also about {topic_label(shared[0][0])}"
+    """Why two episodes are alike: a topic both are tagged with; else the word that adds most to
+    their likeness, preferring one in either's title or chapters; else a topic inferred for them."""
+    tagged = [topic for topic, source in shared if source != "inferred"]
+    if tagged:
+        return f"also about {topic_label(tagged[0])}"
     common = [word for word in mine if word in theirs]
-    if not common:
-        return "similar notes"
+    if not common:  # only an inferred topic in common, or notes alike in many small ways
+        return f"also about {topic_label(shared[0][0])}" if shared else "similar notes"
     strongest = max(mine[w] * theirs[w] for w in common)
     word = max(
         common,

@@ -51,6 +51,7 @@ _LABELS = {"real-time-systems": "Real-time systems", "messaging-queues": "Messag
 # listener files under the topic and keeps out those that only share the show's usual words.
 INFER_THRESHOLD = 0.12
 INFER_MAX_TOPICS = 2
+_MOST_INFERRED = 5  # with ties
 # A topic needs this many tagged sources before episodes are inferred into it.
 _MIN_REFERENCES = 1
 
@@ -136,10 +137,13 @@ def infer(
     inferred: dict[int, list[tuple[str, float]]] = {}
     for episode_id, candidate in candidates.items():
         scored = sorted(
-            ((topic, cosine(candidate, centroid)) for topic, centroid in centroids.items()),
-            key=lambda pair: -pair[1],
+            ((topic, round(cosine(candidate, centroid), 4)) for topic, centroid in centroids.items()),
+            key=lambda pair: (-pair[1], pair[0]),
         )
-        chosen = [(topic, round(score, 4)) for topic, score in scored[:INFER_MAX_TOPICS] if score >= INFER_THRESHOLD]
+        kept = [(topic, score) for topic, score in scored if score >= INFER_THRESHOLD]
+        # Topics as close as the last one kept are kept too: which of equals to drop is no choice.
+        cut = kept[INFER_MAX_TOPICS - 1][1] if len(kept) >= INFER_MAX_TOPICS else 0.0
+        chosen = [(topic, score) for rank, (topic, score) in enumerate(kept) if rank < INFER_MAX_TOPICS or score >= cut]
         if chosen:
-            inferred[episode_id] = chosen
+            inferred[episode_id] = chosen[:_MOST_INFERRED]
     return inferred

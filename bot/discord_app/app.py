@@ -13,7 +13,7 @@ from bot.core.models import SyncReport
 
 log = logging.getLogger(__name__)
 
-COG_MODULES = ("cogs.episodes", "cogs.admin", "cogs.announce")
+COG_MODULES = ("cogs.episodes", "cogs.topics", "cogs.admin", "cogs.announce")
 # Rate limits longer than this surface as discord.RateLimited instead of blocking the caller.
 MAX_RATELIMIT_WAIT_SECONDS = 60.0
 

@@ -7,7 +7,8 @@ import re
 
 from discord import app_commands
 
-from bot.core.models import Episode, Match
+from bot.core import formatting
+from bot.core.models import Episode, Match, TopicCount
 
 MAX_CHOICES = 25
 MAX_CHOICE_NAME = 100
@@ -42,3 +43,13 @@ def choice_name(match: Match) -> str:
     if len(title) > room:
         title = title[: room - 1].rstrip() + "…"
     return title + detail
+
+
+def topic_choices(topics: list[TopicCount]) -> list[app_commands.Choice[str]]:
+    """Topics as choices: "Security (5 episodes)", valued by the topic's name."""
+    found = []
+    for topic in topics[:MAX_CHOICES]:
+        count = f" ({formatting.counted(topic.episodes, 'episode')})"
+        label = topic.label[: MAX_CHOICE_NAME - len(count)]
+        found.append(app_commands.Choice(name=label + count, value=topic.name[:MAX_CHOICE_NAME]))
+    return found

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import discord
 
 from bot.core import boilerplate, formatting
-from bot.core.models import Episode, Match, PodcastInfo, SyncReport
+from bot.core.models import Episode, EpisodeExtras, Match, PodcastInfo, Reading, SyncReport
 from bot.core.netguard import UnsafeUrl, check_url
 
 COLOUR = discord.Colour(0x1877F2)
@@ -156,11 +157,15 @@ def page_of_chapter(pages: list[str]) -> int:
 
 
 def episode_embed(
-    match: Match, page: int = 0, pages: list[str] | None = None, podcast: PodcastInfo | None = None
+    match: Match,
+    page: int = 0,
+    pages: list[str] | None = None,
+    podcast: PodcastInfo | None = None,
+    extras: EpisodeExtras | None = None,
 ) -> discord.Embed:
     """The /episode reply; PAGES (from chapter_pages) are passed in by views that show several.
     The title links to the episode's page, else the podcast's; the podcast's artwork is the
-    thumbnail."""
+    thumbnail. EXTRAS add the episode's companion posts ("Read") and topics."""
     episode = match.episode
     pages = pages if pages is not None else chapter_pages(episode, matched_chapter(match))
     page = max(0, min(page, len(pages) - 1))
@@ -196,9 +201,25 @@ def episode_embed(
         embed.set_thumbnail(url=artwork)
     if listen := _listen_field(episode):
         embed.add_field(name="Listen", value=listen, inline=True)
+    if extras and extras.reading:
+        embed.add_field(name="Read", value=reading_lines(extras.reading), inline=False)
+    if extras and extras.topics:
+        topics = " · ".join(plain(topic.label, 100) for topic in extras.topics)
+        embed.add_field(name="Topics", value=formatting.shorten(topics, FIELD_LIMIT), inline=False)
     if links := _links_field(episode, podcast.boilerplate_urls if podcast else ()):
         embed.add_field(name="Links", value=links, inline=False)
     return within_total(embed)
+
+
+def reading_lines(reading: Sequence[Reading]) -> str:
+    """Companion posts, each linked when its address is known (a post without one is named only)."""
+    lines = []
+    for article in reading:
+        title = plain(article.display_title, 200) or "a post"
+        date = formatting.date(article.published)
+        line = linked(title, article.url if article.url and len(article.url) < INLINE_URL_CHARS else None)
+        lines.append(f"{line} ({date})" if date else line)
+    return fit_lines(lines, FIELD_LIMIT, max_items=MAX_LINKS)
 
 
 def _listen_field(episode: Episode) -> str:
@@ -235,19 +256,26 @@ def _links_field(episode: Episode, boilerplate_urls: tuple[str, ...] = ()) -> st
     return fit_lines(lines, FIELD_LIMIT, max_items=MAX_LINKS, more="…and {} more in the show notes")
 
 
-def results_embed(query: str, matches: list[Match], page: int) -> discord.Embed:
+def results_embed(
+    query: str, matches: list[Match], page: int, *, title: str | None = None, reasons: Sequence[str] | None = None
+) -> discord.Embed:
+    """A page of results: each linked title, then its date and why it matched (or its REASON,
+    one per match, worded by the caller). TITLE replaces "Episodes matching “QUERY”"."""
     pages = max(1, -(-len(matches) // RESULTS_PER_PAGE))
-    shown = matches[page * RESULTS_PER_PAGE : (page + 1) * RESULTS_PER_PAGE]
-    embed = discord.Embed(title=formatting.shorten(f"Episodes matching “{query}”", TITLE_LIMIT), colour=COLOUR)
+    first = page * RESULTS_PER_PAGE
+    shown = matches[first : first + RESULTS_PER_PAGE]
+    heading_text = title or f"Episodes matching “{query}”"
+    embed = discord.Embed(title=formatting.shorten(heading_text, TITLE_LIMIT), colour=COLOUR)
     blocks = []
-    for rank, match in enumerate(shown, start=page * RESULTS_PER_PAGE + 1):
+    for rank, match in enumerate(shown, start=first + 1):
         episode = match.episode
         title = plain(" ".join(episode.display_title.split()), 200) or "Untitled"
         target = episode_target(episode)
         heading = f"**{rank}.** {title}"
         if target and len(target) < INLINE_URL_CHARS:
             heading = f"**{rank}.** [{title}]({target})"
-        blocks.append(f"{heading}\n{formatting.shorten(_result_line(match), 700)}")
+        line = _result_line(match) if reasons is None else _reason_line(match, reasons[rank - 1])
+        blocks.append(f"{heading}\n{formatting.shorten(line, 700)}")
     embed.description = fit_lines(blocks, DESCRIPTION_LIMIT, more="…and {} more")
     embed.set_footer(text=f"Page {page + 1} of {pages} · {len(matches)} results")
     return within_total(embed)
@@ -265,6 +293,10 @@ def _result_line(match: Match) -> str:
     elif match.matched.field == "description":
         facts.append(f"notes: {highlighted(match.matched.text, match.matched.highlight, 300)}")
     return " · ".join(facts)
+
+
+def _reason_line(match: Match, reason: str) -> str:
+    return f"{formatting.date(match.episode.published) or 'date unknown'} · {plain(reason, 400)}"
 
 
 def highlighted(text: str, word: str | None, limit: int) -> str:

@@ -6,15 +6,18 @@ Only the person who ran the command can use them; they disable themselves when t
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 import discord
 
 from bot.core import formatting
-from bot.core.models import Match, PodcastInfo
-from bot.discord_app import embeds
+from bot.core.models import Episode, EpisodeExtras, Match, MatchReason, PodcastInfo, TopicAnswer
+from bot.discord_app import embeds, topic_embeds
 
 log = logging.getLogger(__name__)
 VIEW_TIMEOUT_SECONDS = 300
+MAX_OPTIONS = 25  # Discord's most options in one select menu
+ExtrasLookup = Callable[[int], Awaitable[EpisodeExtras]]
 
 
 class PagedView(discord.ui.View):
@@ -105,20 +108,46 @@ class EpisodeView(PagedView):
     next_label = "Chapters ▶"
 
     def __init__(
-        self, invoker_id: int, shown: Match, alternatives: list[Match], podcast: PodcastInfo | None = None
+        self,
+        invoker_id: int,
+        shown: Match,
+        alternatives: list[Match],
+        podcast: PodcastInfo | None = None,
+        extras: EpisodeExtras | None = None,
+        extras_of: ExtrasLookup | None = None,
     ) -> None:
         super().__init__(invoker_id)
         self.podcast = podcast
         self.choices = [shown, *alternatives]
         self.shown = shown
+        self.extras = extras  # the shown episode's topics, companion posts and related episodes
+        self.extras_of = extras_of  # how to look them up for another episode
         self._page_cache: dict[int, list[str]] = {}
         self.did_you_mean: discord.ui.Select | None = None
         if alternatives:
             self.did_you_mean = discord.ui.Select(placeholder="Did you mean…")
             self.did_you_mean.callback = self._choose  # type: ignore[method-assign]
             self._offer_the_others()
+        self.related: discord.ui.Select | None = None
+        self._offer_related()
         self.page = embeds.page_of_chapter(self._pages())  # open where the matched chapter is
         self.layout()
+
+    def _offer_related(self) -> None:
+        """The "Related episodes" menu of the shown episode, each option saying why it is alike."""
+        related = self.extras.related if self.extras else ()
+        self.related = None
+        if related:
+            self.related = discord.ui.Select(placeholder="Related episodes…")
+            self.related.callback = self._open_related  # type: ignore[method-assign]
+            self.related.options = [
+                discord.SelectOption(
+                    label=embeds.title_text(other.episode.display_title, 100),
+                    value=str(index),
+                    description=embeds.title_text(other.reason, 100),
+                )
+                for index, other in enumerate(related[:MAX_OPTIONS])
+            ]
 
     def _offer_the_others(self) -> None:
         """The "Did you mean" options: every choice but the one shown, each saying why it matched."""
@@ -137,7 +166,7 @@ class EpisodeView(PagedView):
         return len(self._pages())
 
     def embed(self) -> discord.Embed:
-        return embeds.episode_embed(self.shown, self.page, self._pages(), self.podcast)
+        return embeds.episode_embed(self.shown, self.page, self._pages(), self.podcast, self.extras)
 
     def _pages(self) -> list[str]:
         """The shown match's chapter pages, cut once per match however often it is paged."""
@@ -147,14 +176,35 @@ class EpisodeView(PagedView):
         return self._page_cache[key]
 
     def extra_items(self) -> list[discord.ui.Item]:
-        return [self.did_you_mean] if self.did_you_mean else []
+        return [item for item in (self.did_you_mean, self.related) if item is not None]
 
     async def _choose(self, interaction: discord.Interaction) -> None:
         assert self.did_you_mean is not None
         self.shown = self.choices[int(self.did_you_mean.values[0])]
+        self.extras = await self.extras_of(self.shown.episode.id) if self.extras_of else None
         self.page = embeds.page_of_chapter(self._pages())
         self._offer_the_others()
+        self._offer_related()
         await self.show(interaction)
+
+    async def _open_related(self, interaction: discord.Interaction) -> None:
+        assert self.related is not None and self.extras is not None
+        other = self.extras.related[int(self.related.values[0])].episode
+        await open_episode(interaction, self.invoker_id, other, self.podcast, self.extras_of)
+
+
+async def open_episode(
+    interaction: discord.Interaction,
+    invoker_id: int,
+    episode: Episode,
+    podcast: PodcastInfo | None,
+    extras_of: ExtrasLookup | None,
+    match: Match | None = None,
+) -> None:
+    """Answer with the full /episode reply for EPISODE (a chosen result or related episode)."""
+    match = match or Match(episode, 100.0, MatchReason("title", episode.title))
+    extras = await extras_of(episode.id) if extras_of else None
+    await respond_with(interaction, EpisodeView(invoker_id, match, [], podcast, extras, extras_of))
 
 
 def _why(match: Match) -> str:
@@ -164,6 +214,7 @@ def _why(match: Match) -> str:
         "guest": f"guest {match.matched.text}",
         "number": f"episode {match.matched.text}",
         "description": "mentioned in the notes",
+        "topic": f"about {match.matched.text}",
     }.get(match.matched.field, "title words")
     published = formatting.date(match.episode.published)
     return f"{reason} · {published}" if published else reason
@@ -173,9 +224,17 @@ class SearchView(PagedView):
     """Pages of search results, and an "Open episode" menu of the page's results that answers
     with the full /episode reply."""
 
-    def __init__(self, invoker_id: int, query: str, matches: list[Match], podcast: PodcastInfo | None = None) -> None:
+    def __init__(
+        self,
+        invoker_id: int,
+        query: str,
+        matches: list[Match],
+        podcast: PodcastInfo | None = None,
+        extras_of: ExtrasLookup | None = None,
+    ) -> None:
         super().__init__(invoker_id)
         self.podcast = podcast
+        self.extras_of = extras_of
         self.query = query
         self.matches = matches
         self.open_episode: discord.ui.Select[SearchView] = discord.ui.Select(placeholder="Open episode…")
@@ -203,4 +262,21 @@ class SearchView(PagedView):
 
     async def _open(self, interaction: discord.Interaction) -> None:
         chosen = self.matches[int(self.open_episode.values[0])]
-        await respond_with(interaction, EpisodeView(self.invoker_id, chosen, [], self.podcast))
+        await open_episode(interaction, self.invoker_id, chosen.episode, self.podcast, self.extras_of, chosen)
+
+
+class TopicView(SearchView):
+    """Pages of a topic's episodes (each with why it is in the topic) and an "Open episode" menu."""
+
+    def __init__(
+        self,
+        invoker_id: int,
+        answer: TopicAnswer,
+        podcast: PodcastInfo | None = None,
+        extras_of: ExtrasLookup | None = None,
+    ) -> None:
+        self.answer = answer
+        super().__init__(invoker_id, answer.asked, [result.match for result in answer.results], podcast, extras_of)
+
+    def embed(self) -> discord.Embed:
+        return topic_embeds.topic_embed(self.answer, self.page)

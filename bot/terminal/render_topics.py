@@ -24,7 +24,7 @@ def topics_text(topics: list[TopicCount]) -> str:
         return "No topics yet: no companion articles or feed categories tag the episodes."
     width = max(len(topic.label) for topic in topics)
     return "\n".join(
-        f"{topic.label:<{width}}  {_count(topic.episodes, 'episode')}, {_count(topic.articles, 'article')}"
+        f"{topic.label:<{width}}  {formatting.counted(topic.episodes, 'episode')}, {formatting.counted(topic.articles, 'article')}"
         for topic in topics
     )
 
@@ -77,9 +77,11 @@ def unknown_topic_text(answer: TopicAnswer) -> str:
 
 
 def reading_line(reading: Reading) -> str:
-    """ "Title (2024-07-18): https://..." ; a post without an address is named, never linked."""
-    date = formatting.date(reading.published)
-    line = reading.display_title + (f" ({date})" if date else "")
+    """ "Title (2024-07-18): https://...": a post without an address is named, never linked."""
+    date = f" ({formatting.date(reading.published)})" if reading.published else ""
+    if reading.title is None and reading.url:
+        return reading.url + date  # an untitled post is its address
+    line = reading.display_title + date
     return f"{line}: {reading.url}" if reading.url else line
 
 
@@ -107,7 +109,3 @@ def related_text(episode: Episode, related: list[Related]) -> str:
     for rank, other in enumerate(related, start=1):
         lines.append(f"{rank:>2}. {other.episode.display_title}  ({other.reason})")
     return "\n".join(lines)
-
-
-def _count(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -46,7 +46,7 @@ async def test_member_without_manage_server_is_refused_privately(discord_env):
 async def test_commands_register_and_admin_defaults_to_manage_server(discord_env):
     await discord_env.bot.tree.sync()
     registered = {command["name"]: command for command in discord_env.fake.commands["global"]}
-    assert set(registered) == {"episode", "search", "latest", "admin"}
+    assert set(registered) == {"episode", "search", "latest", "topic", "topics", "admin"}
     assert int(registered["admin"]["default_member_permissions"]) == 1 << 5
     assert {option["name"] for option in registered["admin"]["options"]} == {"resync", "status", "announce"}
     assert registered["episode"]["options"][0]["autocomplete"] is True
@@ -165,5 +165,5 @@ async def test_owner_can_sync_commands_by_mentioning_the_bot_and_others_cannot(d
             break
         await asyncio.sleep(0.02)
     (reply,) = fake.messages[NEWS_CHANNEL]
-    assert reply["content"] == "Registered 4 slash commands globally."
-    assert len(fake.commands["global"]) == 4
+    assert reply["content"] == "Registered 6 slash commands globally."
+    assert len(fake.commands["global"]) == 6

@@ -94,8 +94,15 @@ async def test_sync_commands_registers_globally_and_exits(tmp_path, fake_discord
     process = await start_bot_process(tmp_path, fake_discord, command="sync-commands")
     stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0, stderr.decode()
-    assert b"Registered 4 slash commands globally" in stdout
-    assert {c["name"] for c in fake_discord.commands["global"]} == {"episode", "search", "latest", "admin"}
+    assert b"Registered 6 slash commands globally" in stdout
+    assert {c["name"] for c in fake_discord.commands["global"]} == {
+        "episode",
+        "search",
+        "latest",
+        "topic",
+        "topics",
+        "admin",
+    }
 
 
 async def test_a_test_guild_gets_the_commands_on_start_and_nothing_goes_global(tmp_path, fake_discord):
@@ -108,5 +115,5 @@ async def test_a_test_guild_gets_the_commands_on_start_and_nothing_goes_global(t
     finally:
         process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.communicate(), 30)
-    assert len(fake_discord.commands[f"guild:{GUILD_ID}"]) == 4
+    assert len(fake_discord.commands[f"guild:{GUILD_ID}"]) == 6
     assert "global" not in fake_discord.commands

@@ -7,6 +7,16 @@ def embed_of(record):
     return record.callback["data"]["embeds"][0]
 
 
+def menu(data, placeholder):
+    """The select menu with PLACEHOLDER in a message's components."""
+    selects = [c for row in data.get("components") or [] for c in row["components"] if c["type"] == 3]
+    return next(select for select in selects if select["placeholder"] == placeholder)
+
+
+def menus(data):
+    return [c["placeholder"] for row in data.get("components") or [] for c in row["components"] if c["type"] == 3]
+
+
 async def test_episode_caddy_shows_the_numbered_title_and_chapters(discord_env):
     record = await discord_env.fake.command("episode", [{"name": "query", "type": 3, "value": "caddy"}])
     assert record.callback["type"] == 4 and not record.ephemeral
@@ -48,7 +58,7 @@ async def test_autocomplete_suggests_within_discord_limits(discord_env):
     assert choices[0]["name"].startswith("64: Caddy")
     picked = await discord_env.fake.command("episode", [{"name": "query", "type": 3, "value": choices[0]["value"]}])
     assert embed_of(picked)["title"].startswith("64: Caddy")
-    assert not picked.callback["data"].get("components")
+    assert menus(picked.callback["data"]) == ["Related episodes…"]  # nothing else was close: no "Did you mean"
 
 
 async def test_autocomplete_on_empty_input_lists_25_newest(discord_env):
@@ -59,9 +69,7 @@ async def test_autocomplete_on_empty_input_lists_25_newest(discord_env):
 async def test_did_you_mean_swaps_the_episode(discord_env):
     fake = discord_env.fake
     record = await fake.command("episode", [{"name": "query", "type": 3, "value": "rust"}])
-    rows = record.callback["data"]["components"]
-    select = rows[-1]["components"][0]
-    assert select["type"] == 3 and select["placeholder"] == "Did you mean…"
+    select = menu(record.callback["data"], "Did you mean…")
     first_title = embed_of(record)["title"]
     other = select["options"][1]
     click = await fake.click(record.original, select["custom_id"], user_id=MEMBER_ID, values=[other["value"]])
@@ -73,21 +81,21 @@ async def test_did_you_mean_swaps_the_episode(discord_env):
 async def test_did_you_mean_never_offers_the_episode_shown_and_says_why(discord_env):
     fake = discord_env.fake
     record = await fake.command("episode", [{"name": "query", "type": 3, "value": "rust"}])
-    select = record.callback["data"]["components"][-1]["components"][0]
+    select = menu(record.callback["data"], "Did you mean…")
     shown = embed_of(record)["title"]
     assert shown not in [option["label"] for option in select["options"]]
     assert all(option["description"] for option in select["options"])
     assert select["options"][0]["description"] == "title words · 2024-05-30"  # 63: The key to a happy Rust/C++…
     other = select["options"][0]
     click = await fake.click(record.original, select["custom_id"], user_id=MEMBER_ID, values=[other["value"]])
-    offered = [o["label"] for o in click.callback["data"]["components"][-1]["components"][0]["options"]]
+    offered = [o["label"] for o in menu(click.callback["data"], "Did you mean…")["options"]]
     assert other["label"] not in offered and shown in offered
 
 
 async def test_only_the_invoker_can_use_the_controls(discord_env):
     fake = discord_env.fake
     record = await fake.command("episode", [{"name": "query", "type": 3, "value": "rust"}])
-    select = record.callback["data"]["components"][-1]["components"][0]
+    select = menu(record.callback["data"], "Did you mean…")
     click = await fake.click(record.original, select["custom_id"], user_id=ADMIN_ID, values=["1"])
     assert click.callback["type"] == 4 and click.ephemeral
     assert "Only the person who ran this command" in click.callback["data"]["content"]

@@ -5,9 +5,25 @@ import datetime as dt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.models import Chapter, Episode, Link, Match, MatchReason, PodcastInfo, SyncReport
-from bot.discord_app import embeds
-from bot.discord_app.views import EpisodeView, SearchView
+from bot.core.models import (
+    Chapter,
+    Episode,
+    EpisodeExtras,
+    EpisodeTopic,
+    Link,
+    Match,
+    MatchReason,
+    PodcastInfo,
+    Reading,
+    Related,
+    SyncReport,
+    TopicAnswer,
+    TopicCount,
+    TopicResult,
+)
+from bot.discord_app import embeds, topic_embeds
+from bot.discord_app.choices import topic_choices
+from bot.discord_app.views import EpisodeView, SearchView, TopicView
 from tests.fake_discord import component_problems, embed_problems
 
 HOSTILE_TEXT = st.one_of(
@@ -60,6 +76,21 @@ def matches_for(episode, text):
     return [Match(episode, 90.0 - i, reason) for i, reason in enumerate(reasons)]
 
 
+def hostile_extras(episode, text, url):
+    """Topics, companion posts and related episodes as a hostile feed and blog could make them."""
+    reading = tuple(Reading("blog", text or None, url, None, (text,), "notes-link") for _ in range(7))
+    topics = tuple(EpisodeTopic(text[:60] or "t", text, "article") for _ in range(30))
+    return EpisodeExtras(topics, reading, tuple(Related(episode, 0.5, text) for _ in range(30)))
+
+
+def hostile_answer(episode, text, url, tagged):
+    matches = matches_for(episode, text)
+    results = tuple(TopicResult(match, text) for match in matches * 7)
+    articles = tuple(Reading("blog", text, url, None, (), "") for _ in range(40))
+    suggestions = (TopicCount(text[:60] or "t", text, 10**6, 0),) * 5
+    return TopicAnswer(text, text[:60], text, tagged, results, articles, suggestions)
+
+
 def assert_valid(*built):
     payload = [embed.to_dict() for embed in built]
     for embed in payload:
@@ -93,3 +124,21 @@ async def test_views_from_hostile_episodes_have_valid_components(episode, text):
     search = SearchView(1, text, matches * 7)
     assert component_problems(search.to_components()) == []
     assert_valid(search.embed())
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example])
+@given(episode=hostile_episodes(), text=HOSTILE_TEXT, url=HOSTILE_URL, tagged=st.booleans())
+async def test_topics_and_companion_posts_from_hostile_feeds_are_valid_payloads(episode, text, url, tagged):
+    matches = matches_for(episode, text)
+    extras = hostile_extras(episode, text, url)
+    view = EpisodeView(1, matches[0], matches[1:], None, extras)
+    assert component_problems(view.to_components()) == []
+    assert_valid(view.embed())
+    answer = hostile_answer(episode, text, url, tagged)
+    topic_view = TopicView(1, answer)
+    assert component_problems(topic_view.to_components()) == []
+    assert_valid(topic_view.embed(), topic_embeds.topic_embed(answer, 3))
+    assert_valid(topic_embeds.topics_embed(list(answer.suggestions) * 200))
+    assert len(topic_embeds.unknown_topic_message(answer)) <= 2000
+    for choice in topic_choices(list(answer.suggestions)):
+        assert 1 <= len(choice.name) <= 100 and 1 <= len(choice.value) <= 100

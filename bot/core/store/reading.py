@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from ..identity import normalise_title
 from ..models import Article, FeedState, Reading
 from ..text import tokenize
-from ..topics import INFER_MAX_TOPICS, Vector, infer, vector
+from ..topics import Vector, infer, vector
 from ..urls import category_in_path, url_key
 from .database import iso, parse_iso, utcnow
 from .episodes import EpisodeTables
@@ -272,5 +272,4 @@ def _inferred(
 ) -> dict[int, list[tuple[str, float]]]:
     vectors: dict[int, Vector] = {episode_id: vector(words, idf) for episode_id, words in candidates.items()}
     tagged = [(vector(text.words, idf), text.topics) for text in references]
-    found = infer(vectors, tagged)
-    return {episode_id: topics[:INFER_MAX_TOPICS] for episode_id, topics in found.items()}
+    return infer(vectors, tagged)

@@ -1,0 +1,59 @@
+"""/topic and /topics as Discord embeds, within Discord's limits like every reply (embeds.py)."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.core import formatting
+from bot.core.models import TopicAnswer, TopicCount
+from bot.discord_app.embeds import (
+    COLOUR,
+    DESCRIPTION_LIMIT,
+    FIELD_LIMIT,
+    fit_lines,
+    plain,
+    reading_lines,
+    results_embed,
+    within_total,
+)
+
+UNTAGGED_NOTE = "*Not a tagged topic: these episodes talk about it.*"
+
+
+def topic_embed(answer: TopicAnswer, page: int) -> discord.Embed:
+    """A page of a topic's episodes, each with why it is in the topic; its articles on the first page."""
+    matches = [result.match for result in answer.results]
+    title = answer.label if answer.tagged else f"Episodes about “{answer.label}”"
+    embed = results_embed(answer.asked, matches, page, title=title, reasons=[r.reason for r in answer.results])
+    if not matches:
+        embed.description = "*No episodes in this topic yet; its articles are below.*"
+        embed.remove_footer()
+    elif not answer.tagged:
+        embed.description = f"{UNTAGGED_NOTE}\n\n{embed.description or ''}"[:DESCRIPTION_LIMIT]
+    if page == 0 and answer.articles:
+        embed.add_field(name="Articles", value=reading_lines(answer.articles)[:FIELD_LIMIT], inline=False)
+    return within_total(embed)
+
+
+def topics_embed(topics: list[TopicCount]) -> discord.Embed:
+    embed = discord.Embed(title="Topics", colour=COLOUR)
+    if not topics:
+        embed.description = "No topics yet: no companion articles or feed categories tag the episodes."
+        return embed
+    lines = [
+        f"**{plain(topic.label, 100)}** · {formatting.counted(topic.episodes, 'episode')} · {formatting.counted(topic.articles, 'article')}"
+        for topic in topics
+    ]
+    embed.description = fit_lines(lines, DESCRIPTION_LIMIT, more="…and {} more topics")
+    embed.set_footer(text="/topic NAME lists a topic's episodes and articles")
+    return within_total(embed)
+
+
+def unknown_topic_message(answer: TopicAnswer) -> str:
+    message = f"No episode is about “{plain(answer.asked, 200)}”, and it is not a topic."
+    if answer.suggestions:
+        message += " Closest topics: " + ", ".join(
+            f"{plain(topic.label, 100)} ({formatting.counted(topic.episodes, 'episode')})"
+            for topic in answer.suggestions
+        )
+    return message[:2000]

@@ -1,0 +1,45 @@
+"""/topic and /topics: the episodes and companion articles of a topic, and every topic."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.library import Library
+from bot.core.search import MAX_QUERY_CHARS
+from bot.discord_app import topic_embeds
+from bot.discord_app.app import PodBot
+from bot.discord_app.choices import MAX_CHOICES, topic_choices
+from bot.discord_app.views import TopicView, respond_with
+
+TOPIC_RESULTS = 25
+
+
+class Topics(commands.Cog):
+    def __init__(self, library: Library) -> None:
+        self.library = library
+
+    @app_commands.command(name="topic", description="The episodes and articles about a topic")
+    @app_commands.describe(name="A topic (security, ml, virtual reality) or any subject (kotlin, open source)")
+    async def topic(self, interaction: discord.Interaction, name: app_commands.Range[str, 1, MAX_QUERY_CHARS]) -> None:
+        answer = await self.library.topic(name, limit=TOPIC_RESULTS)
+        if not answer.results and not answer.articles:
+            await interaction.response.send_message(topic_embeds.unknown_topic_message(answer), ephemeral=True)
+            return
+        podcast = await self.library.podcast()
+        await respond_with(interaction, TopicView(interaction.user.id, answer, podcast, self.library.extras))
+
+    @topic.autocomplete("name")
+    async def topic_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return topic_choices(await self.library.suggest_topics(current, MAX_CHOICES))
+
+    @app_commands.command(name="topics", description="Every topic, with how many episodes and articles")
+    async def topics(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embed=topic_embeds.topics_embed(await self.library.topics()))
+
+
+async def setup(bot: PodBot) -> None:
+    await bot.add_cog(Topics(bot.library))
