@@ -175,7 +175,7 @@ class Library:
         return EpisodeExtras(
             topics=tuple((await self.topics_of([episode_id]))[episode_id]),
             reading=tuple((await self.reading([episode_id]))[episode_id]),
-            related=tuple(await self.related(episode_id, related)),
+            related=tuple(await self.related(episode_id, related)) if related else (),
         )
 
     async def latest(self, count: int) -> list[Episode]:

@@ -95,12 +95,16 @@ class Synonyms:
     the words of a phrase)."""
 
     def __init__(self, extra: Iterable[Iterable[str]] = ()) -> None:
-        self._others: dict[str, set[tuple[str, ...]]] = {}
+        self._others: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
         for group in (*GROUPS, *extra):
             forms = [tuple(tokenize(form)) for form in group]
             for form in forms:
-                if len(form) == 1:
-                    self._others.setdefault(form[0], set()).update(f for f in forms if f != form and f)
+                if form:
+                    self._others.setdefault(form, set()).update(f for f in forms if f != form and f)
 
     def of(self, word: str) -> list[tuple[str, ...]]:
-        return sorted(self._others.get(word, ()))
+        return self.of_phrase((word,))
+
+    def of_phrase(self, words: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """The other forms of the words WORDS (one word, or a phrase such as open source) mean."""
+        return sorted(self._others.get(words, ()))

@@ -81,7 +81,12 @@ def _tagged(asking: Asking, asked: str, name: str, limit: int) -> TopicAnswer:
         for result in _substantially_about(asking, words, limit)
         if result.match.episode.id not in listed
     ]
-    results = list({r.match.episode.id: r for r in [*tagged, *mentioning, *inferred]}.values())[:limit]
+    ordered = [*tagged, *mentioning, *inferred]
+    if phrase_of(asked) not in (phrase_of(name), phrase_of(label)):
+        # Asked by another word ("privacy" for security): the episodes about that word come first.
+        about_it = {r.match.episode.id for r in _substantially_about(asking, asked, limit)}
+        ordered.sort(key=lambda result: result.match.episode.id not in about_it)
+    results = list({r.match.episode.id: r for r in ordered}.values())[:limit]
     articles = tuple(reading_of(row, "") for row in reader.topic_articles(name))
     return TopicAnswer(asked=asked, name=name, label=label, tagged=True, results=tuple(results), articles=articles)
 
@@ -98,12 +103,14 @@ _SOURCE_REASONS = {
 def _substantially_about(asking: Asking, text: str, limit: int) -> list[TopicResult]:
     """Episodes whose title, chapters or guests hold TEXT's words, or whose notes say them at
     least twice (outside links), strongest first."""
-    words = [_bare(word) for word in tokenize(text) if word not in STOPWORDS] or [_bare(w) for w in tokenize(text)]
-    if not words:
+    typed = tuple(word for word in tokenize(text) if word not in STOPWORDS) or tuple(tokenize(text))
+    if not typed:
         return []
+    # The words as typed, and what else means the same ("js" for javascript, "oss" for open source).
+    forms = [[_bare(word) for word in form] for form in [typed, *asking.synonyms.of_phrase(typed)]]
     found = []
     for position, match in enumerate(search_in(asking, text, _CANDIDATES)):
-        where = _where_about(match.episode, words)
+        where = _where_about(match.episode, forms)
         if where is not None:
             strength, reason, matched = where
             found.append((strength, position, TopicResult(Match(match.episode, match.score, matched), reason)))
@@ -111,40 +118,52 @@ def _substantially_about(asking: Asking, text: str, limit: int) -> list[TopicRes
     return [result for _, _, result in found[:limit]]
 
 
-def _where_about(episode: Episode, words: list[str]) -> tuple[tuple[int, int], str, MatchReason] | None:
-    """Where EPISODE is about WORDS, as (strength to sort by, reason, what matched), or None."""
-    if _holds(episode.title, words):
+def _where_about(episode: Episode, forms: list[list[str]]) -> tuple[tuple[int, int], str, MatchReason] | None:
+    """Where EPISODE is about one of FORMS (word sequences), as (strength to sort by, reason,
+    what matched), or None."""
+    if _holds(episode.title, forms):
         return (0, 0), "in the title", MatchReason("title", episode.title)
     for guest in episode.guests:
-        if _holds(guest, words):
+        if _holds(guest, forms):
             return (1, 0), f"a guest: {guest}", MatchReason("guest", guest)
     for chapter in episode.chapters:
-        if _holds(chapter.title, words):
+        if _holds(chapter.title, forms):
             return (
                 (1, 0),
                 f"chapter {timestamp(chapter.start_seconds)} {chapter.title}",
                 MatchReason("chapter", chapter.title, chapter.start_seconds),
             )
-    mentions = _mentions(without_urls(episode.description_text), words)
+    mentions = _mentions(without_urls(episode.description_text), forms)
     if mentions >= _MENTIONS_THAT_COUNT:
-        return (2, -mentions), f"mentioned {mentions} times in the notes", MatchReason("topic", " ".join(words))
+        return (2, -mentions), f"mentioned {mentions} times in the notes", MatchReason("topic", " ".join(forms[0]))
     return None
 
 
 def _bare(word: str) -> str:
-    """A word without its plural ending, so "compilers" is about "compiler"."""
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+    """A word without its ending, so "compilers" is about "compiler" and "open-sourcing" about
+    "open source"."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3 and not word.endswith("ss"):
+            return word[: -len(ending)]
+    return word
 
 
-def _holds(text: str, words: list[str]) -> bool:
-    return _mentions(text, words) > 0
+_ENDINGS = ("ing", "ed", "es", "s", "e")
 
 
-def _mentions(text: str, words: list[str]) -> int:
-    """How many times TEXT says WORDS, in that order (plural or singular)."""
+def _holds(text: str, forms: list[list[str]]) -> bool:
+    return _mentions(text, forms) > 0
+
+
+def _mentions(text: str, forms: list[list[str]]) -> int:
+    """How many times TEXT says one of FORMS (word sequences, compared without their endings)."""
     tokens = [_bare(token) for token in tokenize(text)]
-    size = len(words)
-    return sum(1 for start in range(len(tokens) - size + 1) if tokens[start : start + size] == words)
+    return sum(
+        1
+        for words in forms
+        for start in range(len(tokens) - len(words) + 1)
+        if tokens[start : start + len(words)] == words
+    )
 
 
 def suggest_topics(asking: Asking, typed: str, limit: int) -> list[TopicCount]:

@@ -52,8 +52,9 @@ _LABELS = {"real-time-systems": "Real-time systems", "messaging-queues": "Messag
 INFER_THRESHOLD = 0.12
 INFER_MAX_TOPICS = 2
 _MOST_INFERRED = 5  # with ties
-# A topic needs this many tagged sources before episodes are inferred into it.
-_MIN_REFERENCES = 1
+# A topic needs this many tagged episodes and articles before episodes are inferred into it: the
+# likeness to a single one is mostly that episode's own quirks.
+_MIN_REFERENCES = 2
 
 
 def topic_name(raw: str) -> str | None:

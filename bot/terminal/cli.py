@@ -74,17 +74,15 @@ async def cmd_episode(library: Library, args: argparse.Namespace) -> int:
         raise UserError(
             render_text.no_match_text(args.query, found.hint, closest, about=found.unclear_about, one_line=True)
         )
-    episode_id = match.episode.id
-    topics = (await library.topics_of([episode_id]))[episode_id]
-    reading = (await library.reading([episode_id]))[episode_id]
+    extras = await library.extras(match.episode.id, related=0)
     show(
         args,
         lambda: {
             **render_text.episode_match_json(match),
-            "topics": render_topics.episode_topics_json(topics),
-            "reading": [render_topics.reading_json(r) for r in reading],
+            "topics": render_topics.episode_topics_json(list(extras.topics)),
+            "reading": [render_topics.reading_json(r) for r in extras.reading],
         },
-        lambda: render_text.episode_text(match, found.alternatives, render_topics.reading_text(reading, topics)),
+        lambda: render_text.episode_text(match, found.alternatives, render_topics.reading_text(extras)),
     )
     return EXIT_OK
 

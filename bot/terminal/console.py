@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from bot.core.library import Library
 from bot.core.search import MAX_QUERY_CHARS
-from bot.terminal import render_text
+from bot.terminal import render_text, render_topics
 
 with contextlib.suppress(ImportError):
     import readline  # noqa: F401  (importing it gives input() line editing and history)
@@ -30,6 +30,9 @@ HELP = f"""Commands:
   /episode QUERY   the best match with its chapters (e.g. /episode caddy, /episode #64)
   /search QUERY    the ten best matches
   /latest [N]      the N newest episodes (default 5, at most {MAX_LATEST})
+  /topic NAME      a topic's episodes and articles (e.g. /topic security, /topic kotlin)
+  /topics          every topic with its episode and article counts
+  /related QUERY   the episodes most like the one QUERY finds
   /help            this help
   quit             leave (or press Ctrl-D; Ctrl-C clears the line, twice leaves)
 Anything else is searched as if typed after /search."""
@@ -119,7 +122,27 @@ async def answer(line: str, library: Library) -> Reply:
         found = await library.find(rest)
         if found.best is None:
             return Reply(render_text.no_match_text(rest, found.hint, list(found.closest), about=found.unclear_about))
-        return Reply(render_text.episode_text(found.best, found.alternatives), headed=True)
+        extras = await library.extras(found.best.episode.id, related=0)
+        lines = render_topics.reading_text(extras)
+        return Reply(render_text.episode_text(found.best, found.alternatives, lines), headed=True)
+    if command == "/topics":
+        return Reply(render_topics.topics_text(await library.topics()), headed=False)
+    if command == "/topic":
+        if not rest:
+            return Reply("Usage: /topic NAME")
+        topic = await library.topic(rest)
+        if not topic.results and not topic.articles:
+            text = render_topics.unknown_topic_text(topic)
+            return Reply(text[0].upper() + text[1:] + ".")
+        return Reply(render_topics.topic_text(topic), headed=True)
+    if command == "/related":
+        if not rest:
+            return Reply("Usage: /related QUERY")
+        found = await library.find(rest)
+        if found.best is None:
+            return Reply(render_text.no_match_text(rest, found.hint, list(found.closest), about=found.unclear_about))
+        related = await library.related(found.best.episode.id)
+        return Reply(render_topics.related_text(found.best.episode, related), headed=True)
     if command == "/latest":
         try:
             count = int(shlex.split(rest)[0]) if rest else 5

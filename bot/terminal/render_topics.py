@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core import formatting
-from bot.core.models import LINK_REASONS, Episode, EpisodeTopic, Reading, Related, TopicAnswer, TopicCount
+from bot.core.models import (
+    LINK_REASONS,
+    Episode,
+    EpisodeExtras,
+    EpisodeTopic,
+    Reading,
+    Related,
+    TopicAnswer,
+    TopicCount,
+)
 from bot.terminal.render_text import episode_json, match_json
 
 TOPIC_RESULTS_SHOWN = 10
@@ -85,12 +94,12 @@ def reading_line(reading: Reading) -> str:
     return f"{line}: {reading.url}" if reading.url else line
 
 
-def reading_text(reading: list[Reading], topics: list[EpisodeTopic]) -> list[str]:
+def reading_text(extras: EpisodeExtras) -> list[str]:
     """The lines an episode's text gains: its topics and its companion posts."""
     lines = []
-    if topics:
-        lines.append("Topics: " + ", ".join(topic.label for topic in topics))
-    for article in reading:
+    if extras.topics:
+        lines.append("Topics: " + ", ".join(topic.label for topic in extras.topics))
+    for article in extras.reading:
         lines.append(f"Read: {reading_line(article)}  ({LINK_REASONS.get(article.reason, article.reason)})")
     return lines
 

@@ -58,3 +58,41 @@ def test_bad_config_names_the_key_and_the_file(tmp_path, text, message):
 def test_missing_file_named(tmp_path):
     with pytest.raises(ConfigError, match="missing.toml: config file not found"):
         load_config(tmp_path / "missing.toml")
+
+
+def test_companions_and_topic_aliases_are_read_and_checked(tmp_path):
+    from bot.core.config import CompanionConfig
+
+    config = load_config(
+        write(
+            tmp_path,
+            '[topics]\naliases = { k8s = "kubernetes" }\n'
+            '[[companions]]\nname = "Our blog"\nurl = "https://blog.example/feed/"\n',
+        )
+    )
+    assert config.companions == (CompanionConfig(name="Our blog", url="https://blog.example/feed/"),)
+    assert config.topics.aliases == (("k8s", "kubernetes"),)
+    assert load_config(write(tmp_path, "companions = []\n")).companions == ()
+    for text, message in (
+        ('[[companions]]\nname = "x"\n', "'companions[1].url' must be a non-empty string"),
+        ('[[companions]]\nname = "x"\nurl = "u"\nfeed = "f"\n', "unknown key 'companions[1].feed'"),
+        ('[[companions]]\nname = "x"\nurl = "u"\n[[companions]]\nname = "x"\nurl = "v"\n', "repeats the name"),
+        ("companions = 3\n", "'companions' must be [[companions]] tables"),
+        ("[topics]\naliases = [1]\n", "'topics.aliases' must be a table of words"),
+    ):
+        with pytest.raises(ConfigError) as error:
+            load_config(write(tmp_path, text))
+        assert str(error.value).startswith(str(tmp_path / "config.toml")) and message in str(error.value)
+
+
+async def test_no_companions_for_another_podcast_unless_configured(tmp_path, feed_server):
+    from bot.core.library import Library
+    from tests.conftest import rss, rss_item
+
+    url = feed_server.serve(body=rss(rss_item()))
+    async with await Library.open(Config(), db=tmp_path / "a.db", feed=url) as other_podcast:
+        assert other_podcast.companions == []
+    async with await Library.open(Config(), db=tmp_path / "b.db") as bundled:
+        assert [c.companion.name for c in bundled.companions] == ["Engineering at Meta"]
+    async with await Library.open(Config(companions=()), db=tmp_path / "c.db") as turned_off:
+        assert turned_off.companions == []
