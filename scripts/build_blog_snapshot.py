@@ -20,6 +20,8 @@ from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from build_snapshot import cdata  # beside this script
+
 SITE_URL = "https://engineering.fb.com"
 FEED_URL = "https://engineering.fb.com/feed/"
 GUID_NAMESPACE = uuid.UUID("0b6f4f7a-5d3e-4c1b-8e2a-6a9d3c7e1f20")
@@ -29,10 +31,6 @@ CHANNEL_DESCRIPTION = (
     "companion posts work offline. It is not the publisher's feed: GUIDs are synthesised, and "
     "elements whose facts are unknown are left out."
 )
-
-
-def cdata(text: str) -> str:
-    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
 
 
 def usable_url(url: str | None) -> str | None:

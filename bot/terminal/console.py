@@ -116,12 +116,15 @@ async def answer(line: str, library: Library) -> Reply:
     rest = rest.strip()
     if command == "/help":
         return Reply(HELP, headed=True)
-    if command == "/episode":
+    if command in ("/episode", "/related"):
         if not rest:
-            return Reply("Usage: /episode QUERY")
+            return Reply(f"Usage: {command} QUERY")
         found = await library.find(rest)
         if found.best is None:
             return Reply(render_text.no_match_text(rest, found.hint, list(found.closest), about=found.unclear_about))
+        if command == "/related":
+            related = await library.related(found.best.episode.id)
+            return Reply(render_topics.related_text(found.best.episode, related), headed=True)
         extras = await library.extras(found.best.episode.id, related=0)
         lines = render_topics.reading_text(extras)
         return Reply(render_text.episode_text(found.best, found.alternatives, lines), headed=True)
@@ -135,14 +138,6 @@ async def answer(line: str, library: Library) -> Reply:
             text = render_topics.unknown_topic_text(topic)
             return Reply(text[0].upper() + text[1:] + ".")
         return Reply(render_topics.topic_text(topic), headed=True)
-    if command == "/related":
-        if not rest:
-            return Reply("Usage: /related QUERY")
-        found = await library.find(rest)
-        if found.best is None:
-            return Reply(render_text.no_match_text(rest, found.hint, list(found.closest), about=found.unclear_about))
-        related = await library.related(found.best.episode.id)
-        return Reply(render_topics.related_text(found.best.episode, related), headed=True)
     if command == "/latest":
         try:
             count = int(shlex.split(rest)[0]) if rest else 5
