@@ -150,17 +150,18 @@ class IndexReader:
         )
         return {row[0]: (row[1], _timestamp(row[2])) for row in rows}
 
-    def notes_matches(self, expressions: Sequence[tuple[str, bool]], limit: int) -> list[list[int]]:
-        """For each (FTS5 MATCH expression, ranked), the ids of up to LIMIT matching episodes:
-        best (bm25) first when ranked, else in no particular order, which is far cheaper when a
-        term is in thousands of episodes."""
-        found: list[list[int]] = []
+    def notes_matches(self, expressions: Sequence[tuple[str, bool]], limit: int) -> list[list[tuple[int, float]]]:
+        """For each (FTS5 MATCH expression, ranked), up to LIMIT matching episodes with how
+        strongly each matched: when ranked, best first with its BM25 score (term frequency
+        saturated, normalised by the field's length); else in no particular order with 0, which is
+        far cheaper when a term is in thousands of episodes."""
+        found: list[list[tuple[int, float]]] = []
         for expression, ranked in expressions:
-            order = "ORDER BY rank" if ranked else ""
-            rows = self._db.execute(
-                f"SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ? {order} LIMIT ?", (expression, limit)
-            )
-            found.append([row[0] for row in rows])
+            if ranked:
+                sql = "SELECT rowid, -bm25(episodes_fts) FROM episodes_fts WHERE episodes_fts MATCH ? ORDER BY rank LIMIT ?"
+            else:
+                sql = "SELECT rowid, 0.0 FROM episodes_fts WHERE episodes_fts MATCH ? LIMIT ?"
+            found.append([(row[0], row[1]) for row in self._db.execute(sql, (expression, limit))])
         return found
 
     def episodes(self, ids: Sequence[int]) -> list[Episode]:

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
+from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import TypeVar
@@ -343,6 +344,11 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
     if not completing:  # as someone types, the words themselves and their completions are enough
         for word, terms in zip(content, expansions):
             _add_synonyms(vocabulary, terms, asking.synonyms.of(word))
+        # Two words that together mean one ("code change" is a "diff") stand for it, each of them.
+        for first, pair in enumerate(pairwise(content)):
+            if forms := asking.synonyms.of_phrase(pair):
+                for terms in expansions[first : first + 2]:
+                    _add_synonyms(vocabulary, terms, forms)
     # A word found nowhere says nothing about which episode is meant, but in a question it is
     # often the topic ("COBOL"): there it weighs as much as the rarest word could.
     absent = vocabulary.weight(None) if question.asked else 1.0
@@ -452,12 +458,14 @@ def _description_hits(
             questions.append((word, certainty, misspelt, (expression, ranked)))
     answers = vocabulary.reader.notes_matches([q[3] for q in questions], _DESCRIPTION_HITS)
     hits: list[dict[int, tuple[float, bool]]] = [{} for _ in expansions]
-    for (word, certainty, misspelt, _), episode_ids in zip(questions, answers):
-        for rank, episode_id in enumerate(episode_ids):
+    for (word, certainty, misspelt, _), found in zip(questions, answers):
+        strongest = max((strength for _, strength in found), default=0.0)
+        for rank, (episode_id, strength) in enumerate(found):
             if episode_id not in hits[word]:
-                # Notes that mention the word more (bm25) rank a little higher.
-                spread = 1 - _NOTES_RANK_SPREAD * rank / len(episode_ids)
-                hits[word][episode_id] = (certainty * spread, misspelt)
+                # BM25 within the notes (saturated term frequency, length-normalised), relative to
+                # the notes that say it most; unranked matches by their order.
+                relative = strength / strongest if strongest > 0 else 1 - rank / len(found)
+                hits[word][episode_id] = (certainty * (1 - _NOTES_SPREAD * (1 - relative)), misspelt)
     return hits
 
 
@@ -477,7 +485,7 @@ _MISSPELT = "~"  # the term of a notes hit found only through misspellings of th
 _SHORTLIST = 50
 _DESCRIPTION_HITS = 500
 _COMMON_SHARE = 0.1
-_NOTES_RANK_SPREAD = 0.1
+_NOTES_SPREAD = 0.2
 _MIN_COMMON = 50
 # Postings visited per query word, the most recently stored first. A very common word's older
 # matches are looked up only for the shortlist, which keeps every keystroke fast at any size.

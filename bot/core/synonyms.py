@@ -44,6 +44,13 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("repo", "repository", "monorepo"),
     ("app", "application"),
     ("apps", "applications"),
+    ("cad", "computer-aided design", "3d design"),
+    ("diff", "code change", "pull request"),
+    ("diffs", "code changes", "pull requests"),
+    ("pr", "pull request"),
+    ("prs", "pull requests"),
+    ("auth", "authentication"),
+    ("login", "sign in", "log in"),
     ("executable", "binary"),
     ("executables", "binaries"),
     # everyday words for the field's words

@@ -218,7 +218,9 @@ def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
     candidates: dict[int, None] = {}
     if distinctive:
         expression = "{title chapters description} : (" + " OR ".join(quote_term(w) for w in distinctive) + ")"
-        candidates.update(dict.fromkeys(reader.notes_matches([(expression, True)], _RELATED_CANDIDATES)[0]))
+        candidates.update(
+            dict.fromkeys(i for i, _ in reader.notes_matches([(expression, True)], _RELATED_CANDIDATES)[0])
+        )
     my_topics = dict(reader.topics_of([episode_id])[episode_id])
     for topic in my_topics:
         candidates.update(dict.fromkeys(m[0] for m in reader.topic_members(topic)[:_RELATED_CANDIDATES]))

@@ -217,3 +217,26 @@ async def test_a_result_found_only_by_misspelling_ranks_below_every_exact_one(tm
         assert [m.episode.number for m in await library.search("swift")] == [2, 1]
         assert [m.episode.number for m in await library.search("swift", limit=1)] == [2]
         assert [m.episode.number for m in await library.search("swoft")] == [1]  # a typo still finds
+
+
+async def test_two_words_that_mean_one_find_it_and_notes_that_dwell_on_a_word_rank_first(tmp_path, feed_server):
+    from tests.conftest import rss, rss_item
+
+    url = feed_server.serve(
+        body=rss(
+            rss_item(title="Diff authoring time", guid="dat", audio="https://x/1.mp3", notes="<p>Metrics.</p>"),
+            rss_item(title="Changing careers", guid="career", audio="https://x/2.mp3", notes="<p>A big change.</p>"),
+            rss_item(title="One", guid="once", audio="https://x/3.mp3", notes="<p>We touch on compilers.</p>"),
+            rss_item(
+                title="Two",
+                guid="dwells",
+                audio="https://x/4.mp3",
+                notes="<p>Compilers: how compilers work, why compilers are slow, and compilers at scale.</p>",
+            ),
+        )
+    )
+    async with await Library.open(Config(), db=tmp_path / "episodes.db", feed=url) as library:
+        await library.sync()
+        found = await library.find("how long does it take to write a code change?")
+        assert found.best.episode.guid == "dat"
+        assert [m.episode.guid for m in await library.search("compilers")] == ["dwells", "once"]
