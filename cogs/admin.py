@@ -95,6 +95,7 @@ class Admin(commands.Cog):
             version=__version__,
             feed=health.source,
             feed_warnings=tuple(report.warnings) if report else (),
+            companions=health.companions,
         )
         await interaction.response.send_message(embed=embeds.status_embed(facts), ephemeral=True)
 

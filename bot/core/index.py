@@ -32,6 +32,7 @@ from .store.rows import (
     marks,
 )
 from .text import tokenize
+from .topics import SOURCES
 
 # Field codes, in order of preference: a lower code ranks first among equal scores.
 TITLE, GUEST, CHAPTER, DESCRIPTION = range(4)
@@ -59,6 +60,7 @@ class IndexReader:
         # Typo candidates by shape, most recently used last; valid for one store generation.
         self._shapes: OrderedDict[tuple[str, int], list[str]] = OrderedDict()
         self._generation: str | None = None
+        self._topic_counts: list[tuple[str, int, int]] | None = None
 
     def close(self) -> None:
         self._db.close()
@@ -71,6 +73,7 @@ class IndexReader:
         generation = row[0] if row else None
         if generation != self._generation:
             self._shapes.clear()
+            self._topic_counts = None
             self._generation = generation
         try:
             yield
@@ -204,7 +207,13 @@ class IndexReader:
     # -- topics and companion articles ------------------------------------------------------
 
     def topic_counts(self) -> list[tuple[str, int, int]]:
-        """Every topic with how many episodes in the feed and how many articles have it."""
+        """Every topic with how many episodes in the feed and how many articles have it: counted
+        once per store generation (autocomplete asks on every keystroke)."""
+        if self._topic_counts is None:
+            self._topic_counts = self._count_topics()
+        return self._topic_counts
+
+    def _count_topics(self) -> list[tuple[str, int, int]]:
         rows = self._db.execute(
             f"""SELECT topic, sum(episodes), sum(articles) FROM (
                     SELECT t.topic, count(DISTINCT t.episode_id) AS episodes, 0 AS articles
@@ -224,18 +233,28 @@ class IndexReader:
             ).fetchone()
         )
 
-    def topic_members(self, topic: str) -> list[tuple[int, str, float]]:
-        """Episodes in the feed with TOPIC: (id, the most trusted source, its weight), most trusted
-        first, then the surest inferred, then the newest."""
+    def topic_members(self, topic: str, limit: int) -> list[tuple[int, str, float]]:
+        """Up to LIMIT episodes in the feed with TOPIC: (id, the most trusted source, its weight),
+        most trusted first, then the surest inferred, then the newest."""
         rows = self._db.execute(
             f"""SELECT t.episode_id, t.source, t.weight FROM episode_topics t {_LIVE}
-                WHERE t.topic = ? ORDER BY {TOPIC_SOURCE_ORDER}, t.weight DESC, e.published DESC""",
-            (topic,),
+                WHERE t.topic = ? ORDER BY {TOPIC_SOURCE_ORDER}, t.weight DESC, e.published DESC LIMIT ?""",
+            (topic, limit * len(SOURCES)),  # an episode has a row per source at most
         )
         best: dict[int, tuple[int, str, float]] = {}
         for episode_id, source, weight in rows:
             best.setdefault(episode_id, (episode_id, source, weight))
-        return list(best.values())
+        return list(best.values())[:limit]
+
+    def with_topic(self, topic: str, ids: Sequence[int]) -> set[int]:
+        """Those of IDS that have TOPIC."""
+        if not ids:
+            return set()
+        rows = self._db.execute(
+            f"SELECT DISTINCT episode_id FROM episode_topics WHERE topic = ? AND episode_id IN ({marks(ids)})",
+            (topic, *ids),
+        )
+        return {row[0] for row in rows}
 
     def topics_of(self, ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
         """For each of IDS, its topics with their most trusted source, most trusted first."""

@@ -60,6 +60,7 @@ class FeedHealth:
     last_report: SyncReport | None
     next_sync: dt.datetime | None
     syncing: bool
+    companions: tuple[tuple[str, FeedState | None], ...] = ()  # each companion feed's name and state
 
 
 class Library:
@@ -196,6 +197,12 @@ class Library:
             last_report=self.syncer.last_report,
             next_sync=self._refresher.next_run_time() if self._refresher else None,
             syncing=self.syncer.running,
+            companions=tuple(
+                [
+                    (companion.companion.name, await self.store.feed_state(companion.source))
+                    for companion in self.companions
+                ]
+            ),
         )
 
     # -- syncing ----------------------------------------------------------------------------
@@ -220,8 +227,9 @@ class Library:
 
     async def refresh_reading(self, *, force: bool = False, only_new: bool = False) -> list[str]:
         """Sync the companion feeds (with ONLY_NEW, those never synced yet), then bring links and
-        topics up to date. A failing companion is recorded and returned as a warning; it never
-        stops the podcast's own sync or the others."""
+        topics up to date (with ONLY_NEW, one bounded step of it: a command that only reads is
+        not held up). A failing companion is recorded and returned as a warning; it never stops
+        the podcast's own sync or the others."""
         warnings = []
         for companion in self.companions:
             if only_new and await self.store.feed_state(companion.source) is not None:
@@ -231,7 +239,9 @@ class Library:
             except FeedError as error:
                 warnings.append(str(error))
         try:
-            await self.store.relate()
+            caught_up = await self.store.relate()
+            while not caught_up and not only_new:  # each step is bounded and awaits the database
+                caught_up = await self.store.relate()
         except StoreError as error:
             log.warning("could not update topics and companion links: %s", error)
             warnings.append(f"topics not updated ({error})")

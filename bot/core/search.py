@@ -182,9 +182,9 @@ def _topic_named(asking: Asking, question: Question) -> str | None:
 def _topic_first(reader: IndexReader, matches: list[Match], topic: str, limit: int) -> list[Match]:
     """The episodes of TOPIC ahead of those that only mention its words: the matching ones in
     their order, then the rest of the topic's episodes (most trusted first), then the others."""
-    members = [episode_id for episode_id, _, _ in reader.topic_members(topic)]
-    member_set = set(members)
+    members = [episode_id for episode_id, _, _ in reader.topic_members(topic, limit)]
     found = {match.episode.id for match in matches}
+    member_set = set(members) | reader.with_topic(topic, list(found))
     missing = [episode_id for episode_id in members if episode_id not in found][:limit]
     reason = MatchReason("topic", topic_label(topic))
     extra = [Match(episode, _TOPIC_SCORE, reason) for episode in reader.episodes(missing)]

@@ -31,6 +31,7 @@ _SUGGESTION_CUTOFF = 60
 # Related: the episode's most distinctive words searched for, the best few candidates compared.
 _DISTINCTIVE_WORDS = 15
 _RELATED_CANDIDATES = 40
+_REACH = 5_000
 _COMMON_SHARE = 0.2  # a word in more than this share of the episodes says nothing about likeness
 _MIN_LIKENESS = 0.05
 _MOST_BONUS = 0.25
@@ -63,7 +64,7 @@ def topic_answer(asking: Asking, asked: str, limit: int) -> TopicAnswer:
 def _tagged(asking: Asking, asked: str, name: str, limit: int) -> TopicAnswer:
     reader = asking.reader
     label = topic_label(name)
-    members = reader.topic_members(name)
+    members = reader.topic_members(name, limit)
     episodes = {episode.id: episode for episode in reader.episodes([m[0] for m in members])}
     titles = reader.linked_article_titles([m[0] for m in members if m[1] == "article"])
     tagged: list[TopicResult] = []
@@ -214,7 +215,7 @@ def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
     # Words only this episode has find no other; the rarest shared ones find the likeliest.
     only_here = math.log((max(reader.episode_total(), 1) + 1) / 1.5) - 1e-9  # _weights of a word in one episode
     shared_words = [word for word in mine if idf[word] < only_here]
-    distinctive = sorted(shared_words, key=mine.__getitem__, reverse=True)[:_DISTINCTIVE_WORDS]
+    distinctive = _within_reach(reader, sorted(shared_words, key=mine.__getitem__, reverse=True))
     candidates: dict[int, None] = {}
     if distinctive:
         expression = "{title chapters description} : (" + " OR ".join(quote_term(w) for w in distinctive) + ")"
@@ -223,7 +224,7 @@ def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
         )
     my_topics = dict(reader.topics_of([episode_id])[episode_id])
     for topic in my_topics:
-        candidates.update(dict.fromkeys(m[0] for m in reader.topic_members(topic)[:_RELATED_CANDIDATES]))
+        candidates.update(dict.fromkeys(m[0] for m in reader.topic_members(topic, _RELATED_CANDIDATES)))
     candidates.pop(episode_id, None)
     others = reader.indexed_text(list(candidates))
     their_words = {other_id: tokenize(f"{a}\n{b}") for other_id, (a, b) in others.items()}
@@ -253,6 +254,21 @@ def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
         if len(found) >= limit:
             break
     return found
+
+
+def _within_reach(reader: IndexReader, words: list[str]) -> list[str]:
+    """The first _DISTINCTIVE_WORDS of WORDS whose episodes together number at most _REACH: a
+    search ranked by BM25 reads every episode its words are in, so that is what it may cost."""
+    counts = reader.term_counts(words[: _DISTINCTIVE_WORDS * 2])
+    chosen, reach = [], 0
+    for word in words[: _DISTINCTIVE_WORDS * 2]:
+        documents = counts.get(word, (0, {}))[0]
+        if reach + documents <= _REACH:
+            chosen.append(word)
+            reach += documents
+        if len(chosen) >= _DISTINCTIVE_WORDS:
+            break
+    return chosen
 
 
 def _likeness_reason(shared: list[tuple[str, str]], mine: Vector, theirs: Vector, headline: set[str]) -> str:

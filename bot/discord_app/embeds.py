@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.core import boilerplate, formatting
-from bot.core.models import Episode, EpisodeExtras, Match, PodcastInfo, Reading, SyncReport
+from bot.core.models import Episode, EpisodeExtras, FeedState, Match, PodcastInfo, Reading, SyncReport
 from bot.core.netguard import UnsafeUrl, check_url
 
 COLOUR = discord.Colour(0x1877F2)
@@ -423,6 +423,7 @@ class StatusFacts:
     version: str
     feed: str
     feed_warnings: tuple[str, ...] = ()
+    companions: tuple[tuple[str, FeedState | None], ...] = ()
 
 
 def status_embed(facts: StatusFacts) -> discord.Embed:
@@ -444,6 +445,9 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
         )
     if facts.feed_warnings:
         embed.add_field(name="Feed warnings (last sync)", value=_bounded_list(list(facts.feed_warnings)), inline=False)
+    if facts.companions:
+        lines = [_companion_line(name, state) for name, state in facts.companions]
+        embed.add_field(name="Companion feeds", value=_bounded_list(lines), inline=False)
     channel = facts.announce_channel or "not set (use /admin announce channel)"
     if facts.announce_problem:
         channel += f"\n⚠️ {facts.announce_problem}"
@@ -460,6 +464,15 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
     embed.add_field(name="Version", value=facts.version, inline=True)
     embed.set_footer(text=formatting.shorten(f"Feed: {facts.feed}", 2048))
     return within_total(embed)
+
+
+def _companion_line(name: str, state: FeedState | None) -> str:
+    """One companion feed's health, as plain text (_bounded_list escapes it)."""
+    if state is None:
+        return f"{name}: not synced yet"
+    if state.last_error:
+        return f"⚠️ {name}: {state.consecutive_failures} failed in a row: {state.last_error}"
+    return f"{name}: synced {_when(state.last_success)}"
 
 
 def _when(moment: dt.datetime | None) -> str:

@@ -273,3 +273,19 @@ async def test_a_schema_5_database_stops_counting_words_inside_links(tmp_path, f
     async with await Library.open(Config(), db=path, feed=url) as library:
         assert await library.search("security") == []
         assert [m.episode.number for m in await library.search("config")] == [1]
+
+
+async def test_inference_works_in_bounded_steps_and_a_sync_catches_up(tmp_path, feed_server, monkeypatch):
+    from bot.core.store import reading
+
+    monkeypatch.setattr(reading, "_INFERRED_PER_CALL", 2)
+    notes = "<p>Edge networking: NICs, packets, TCP and latency.</p>"
+    tagged = [episode(n, f"Packets {n}", notes, extra="<category>Networking</category>") for n in (1, 2)]
+    untagged = [episode(n, f"Packets {n}", notes) for n in (3, 4, 5, 6, 7)]
+    others = [episode(n, f"Baking {n}", f"<p>Flour, water and yeast, loaf {n}.</p>") for n in (8, 9, 10, 11)]
+    library, _ = await open_synced(tmp_path, feed_server, rss(*tagged, *untagged, *others))
+    async with library:
+        answer = await library.topic("networking")
+        assert sorted(r.match.episode.number for r in answer.results) == [1, 2, 3, 4, 5, 6, 7]
+        reading_step = await library.store.relate()
+        assert reading_step is True  # nothing left: the sync caught up, two episodes a step

@@ -76,3 +76,18 @@ async def test_episode_84_reads_its_companion_post_and_opens_a_related_episode(d
     assert stranger.ephemeral
     opened = await fake.click(record.original, related["custom_id"], user_id=MEMBER_ID, values=["0"])
     assert opened.callback["type"] == 4 and embed_of(opened)["title"] == related["options"][0]["label"]
+
+
+async def test_admin_status_shows_each_companion_feed_and_its_failure(discord_env):
+    from tests.discord_app.test_discord_admin import admin
+
+    def companions(record):
+        fields = {f["name"]: f["value"] for f in record.callback["data"]["embeds"][0]["fields"]}
+        return fields["Companion feeds"]
+
+    assert companions(await admin(discord_env.fake, "admin status")).startswith("• Engineering at Meta: synced <t:")
+    source = discord_env.library.companions[0].source
+    await discord_env.store.record_feed_failure(source, "companion 'Engineering at Meta': feed file not found")
+    assert companions(await admin(discord_env.fake, "admin status")).startswith(
+        "• ⚠️ Engineering at Meta: 1 failed in a row: companion 'Engineering at Meta': feed file not found"
+    )

@@ -26,7 +26,7 @@ from ..topics import Vector, infer, vector
 from ..urls import category_in_path, url_key
 from .database import iso, parse_iso, utcnow
 from .episodes import EpisodeTables
-from .rows import LINK_REASON_ORDER, marks, reading_of
+from .rows import LINK_REASON_ORDER, NEWEST_FIRST, marks, reading_of
 
 # "Near-identical" titles, and "published close together": the title-and-date link rule.
 SAME_TITLE = 90
@@ -35,6 +35,10 @@ SAME_TIME = dt.timedelta(days=14)
 # and every tagged article, so its cost does not grow with a feed whose every item is tagged.
 _MAX_REFERENCE_EPISODES = 2_000
 _BATCH = 500
+# Inference reads this much of an episode's notes (their start says what it is about) and infers
+# this many episodes a call.
+_NOTES_READ = 5_000
+_INFERRED_PER_CALL = 2_000
 _RELATED_GENERATION = "related_generation"
 _REFERENCE_PRINT = "topics_reference"
 
@@ -87,16 +91,19 @@ class ReadingTables(EpisodeTables):
         return new, changed
 
     async def relate(self) -> bool:
-        """Bring links and topics up to date after syncs; False when they already were."""
+        """Bring links and topics up to date after syncs. Topics are inferred for at most
+        _INFERRED_PER_CALL episodes a call (the newest first), so that no call is long: False
+        when episodes are left to infer, for a later call to go on with."""
         generation = await self._meta("generation")
         if generation == await self._meta(_RELATED_GENERATION):
-            return False
+            return True
         async with self._transaction():
             await self._link_articles()
             await self._topics_from_articles()
-            await self._infer_topics()
-            await self._set_meta(_RELATED_GENERATION, generation or "0")
-        return True
+            caught_up = await self._infer_topics()
+            if caught_up:
+                await self._set_meta(_RELATED_GENERATION, generation or "0")
+        return caught_up
 
     async def _link_articles(self) -> None:
         await self._execute("DELETE FROM episode_articles")
@@ -145,9 +152,10 @@ class ReadingTables(EpisodeTables):
             "INSERT OR IGNORE INTO episode_topics (episode_id, topic, source) VALUES (?, ?, 'url')", rows
         )
 
-    async def _infer_topics(self) -> None:
+    async def _infer_topics(self) -> bool:
         """Inferred topics for the episodes nothing tags: all of them again when the tagged
-        episodes and articles changed, else only the episodes written since."""
+        episodes and articles changed, else only the episodes written since. Whether none is
+        left to infer."""
         tagged = "SELECT episode_id FROM episode_topics WHERE source != 'inferred'"
         references = await self._fetchall(
             f"""SELECT episode_id, group_concat(topic, ' ') AS topics FROM (
@@ -170,11 +178,13 @@ class ReadingTables(EpisodeTables):
             row["id"]
             for row in await self._fetchall(
                 f"""SELECT id FROM episodes WHERE removed_at IS NULL AND topics_inferred_at IS NULL
-                    AND id NOT IN ({tagged})"""
+                    AND id NOT IN ({tagged}) ORDER BY {NEWEST_FIRST} LIMIT {_INFERRED_PER_CALL + 1}"""
             )
         ]
+        caught_up = len(candidates) <= _INFERRED_PER_CALL
+        candidates = candidates[:_INFERRED_PER_CALL]
         if not candidates:
-            return
+            return True
         if references or articles:
             texts = [
                 _Texts(words, frozenset(row["topics"].split()))
@@ -199,9 +209,11 @@ class ReadingTables(EpisodeTables):
             await self._execute(
                 f"UPDATE episodes SET topics_inferred_at = ? WHERE id IN ({marks(batch)})", [now, *batch]
             )
+        return caught_up
 
     async def _episode_words(self, ids: Sequence[int]) -> list[list[str]]:
-        """The indexed words of each of IDS (title, chapters, notes without addresses), in order."""
+        """The indexed words of each of IDS (title, chapters, the start of the notes without
+        addresses), in order."""
         found: dict[int, list[str]] = {}
         for start in range(0, len(ids), _BATCH):
             batch = list(ids[start : start + _BATCH])
@@ -209,7 +221,7 @@ class ReadingTables(EpisodeTables):
                 f"SELECT rowid, title, chapters, description FROM episodes_fts WHERE rowid IN ({marks(batch)})", batch
             )
             for row in rows:
-                found[row[0]] = tokenize(f"{row[1]}\n{row[2]}\n{row[3]}")
+                found[row[0]] = tokenize(f"{row[1]}\n{row[2]}\n{row[3][:_NOTES_READ]}")
         return [found.get(episode_id, []) for episode_id in ids]
 
     async def _idf(self, words: set[str]) -> dict[str, float]:
