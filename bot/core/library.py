@@ -109,7 +109,7 @@ class Library:
         return cls(config, store, syncer, searcher, companions)
 
     async def close(self) -> None:
-        self.stop_refreshing()
+        await self.stop_refreshing()
         await self.searcher.close()
         await self.store.close()
 
@@ -227,9 +227,10 @@ class Library:
 
     async def refresh_reading(self, *, force: bool = False, only_new: bool = False) -> list[str]:
         """Sync the companion feeds (with ONLY_NEW, those never synced yet), then bring links and
-        topics up to date (with ONLY_NEW, one bounded step of it: a command that only reads is
-        not held up). A failing companion is recorded and returned as a warning; it never stops
-        the podcast's own sync or the others."""
+        topics up to date (with ONLY_NEW, only links and the topics they bring: a command that
+        only reads is not held up by inference, which the next sync does). A failing companion
+        is recorded and returned as a warning; it never stops the podcast's own sync or the
+        others."""
         warnings = []
         for companion in self.companions:
             if only_new and await self.store.feed_state(companion.source) is not None:
@@ -239,8 +240,8 @@ class Library:
             except FeedError as error:
                 warnings.append(str(error))
         try:
-            caught_up = await self.store.relate()
-            while not caught_up and not only_new:  # each step is bounded and awaits the database
+            caught_up = await self.store.relate(infer=not only_new)
+            while not caught_up:  # each step is bounded and awaits the database
                 caught_up = await self.store.relate()
         except StoreError as error:
             log.warning("could not update topics and companion links: %s", error)
@@ -264,10 +265,11 @@ class Library:
             )
             self._refresher.start()
 
-    def stop_refreshing(self) -> None:
+    async def stop_refreshing(self) -> None:
+        """Refresh no more; a refresh under way is stopped (it writes nothing part way)."""
         if self._refresher is not None:
-            self._refresher.shutdown()
-            self._refresher = None
+            refresher, self._refresher = self._refresher, None
+            await refresher.stop()
 
     async def _tell_listeners(self, report: SyncReport) -> None:
         for listener in self._listeners:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
@@ -42,6 +43,8 @@ class RefreshScheduler:
         self.on_report = on_report
         self.after_each = after_each  # runs after every try, failed or not (companion feeds)
         self._scheduler = AsyncIOScheduler(timezone=dt.UTC)
+        self._running: set[asyncio.Task[object]] = set()
+        self._stopping = False
 
     def start(self) -> None:
         self._scheduler.add_job(
@@ -61,6 +64,16 @@ class RefreshScheduler:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
 
+    async def stop(self) -> None:
+        """Schedule no more refreshes, and stop one under way (a sync stopped part way writes
+        nothing), before the store it uses closes."""
+        self._stopping = True
+        self.shutdown()
+        for task in self._running:
+            task.cancel()
+        if self._running:
+            await asyncio.gather(*self._running, return_exceptions=True)
+
     async def _back_off(self) -> None:
         """After repeated failures, wait longer before the next try: doubling, at most six hours."""
         state = await self.syncer.store.feed_state(self.syncer.source)
@@ -77,6 +90,21 @@ class RefreshScheduler:
 
     async def refresh(self) -> SyncReport | None:
         """One scheduled sync; a failing feed is recorded by the syncer and never stops the bot."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
+        try:
+            return await self._refresh()
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            log.info("refresh stopped: shutting down")  # expected, and nothing was written
+            return None
+        finally:
+            if task is not None:
+                self._running.discard(task)
+
+    async def _refresh(self) -> SyncReport | None:
         try:
             report = await self.syncer.sync()
         except (FeedError, StoreError):  # recorded by the syncer, shown in /admin status

@@ -114,5 +114,5 @@ class PodBot(commands.Bot):
         log.info("connected as %s to %d guilds", self.user, len(self.guilds))
 
     async def close(self) -> None:
-        self.library.stop_refreshing()
+        await self.library.stop_refreshing()
         await super().close()

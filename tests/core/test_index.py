@@ -75,7 +75,9 @@ def back_to_schema_5(connection: sqlite3.Connection) -> None:
     for table in ("episode_topics", "episode_articles", "episode_urls", "articles"):
         connection.execute(f"DROP TABLE {table}")
     connection.execute("ALTER TABLE episodes DROP COLUMN topics_inferred_at")
-    connection.execute("DELETE FROM store_meta WHERE key IN ('related_generation', 'topics_reference')")
+    connection.execute(
+        "DELETE FROM store_meta WHERE key IN ('related_generation', 'linked_generation', 'topics_reference')"
+    )
     connection.execute("PRAGMA user_version = 5")
 
 

@@ -43,3 +43,19 @@ def test_backoff_doubles_up_to_six_hours():
     assert [backoff_delay(15, n) for n in (1, 2, 3)] == [dt.timedelta(minutes=m) for m in (15, 30, 60)]
     assert backoff_delay(15, 40) == LONGEST_BACKOFF
     assert backoff_delay(600, 3) == dt.timedelta(minutes=600)
+
+
+async def test_closing_stops_a_refresh_under_way_quietly_and_writes_nothing(tmp_path, feed_server, caplog):
+    url = feed_server.serve(body=numbered_feed(3), delay=3)
+    path = tmp_path / "episodes.db"
+    async with await Library.open(Config(), db=path, feed=url) as library:
+        library.start_refreshing()
+        while not feed_server.requests:  # the start-up sync is waiting for the slow feed
+            await asyncio.sleep(0.01)
+        started = asyncio.get_running_loop().time()
+    assert asyncio.get_running_loop().time() - started < 1.5  # closing did not wait for the feed
+    refreshing = [task for task in asyncio.all_tasks() if "RefreshScheduler.refresh" in repr(task.get_coro())]
+    assert refreshing == []  # and nothing goes on syncing into the closed store
+    assert "raised an exception" not in caplog.text and "Traceback" not in caplog.text
+    async with await Library.open(Config(), db=path, feed=url) as reopened:
+        assert (await reopened.health()).episodes == 0
