@@ -344,9 +344,10 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
     if not completing:  # as someone types, the words themselves and their completions are enough
         for word, terms in zip(content, expansions):
             _add_synonyms(vocabulary, terms, asking.synonyms.of(word))
-        # Two words that together mean one ("code change" is a "diff") stand for it, each of them.
+        # Two words that together mean one ("code change" is a "diff") stand for it, each of them
+        # (another phrase for them would only add its words to both).
         for first, pair in enumerate(pairwise(content)):
-            if forms := asking.synonyms.of_phrase(pair):
+            if forms := [form for form in asking.synonyms.of_phrase(pair) if len(form) == 1]:
                 for terms in expansions[first : first + 2]:
                     _add_synonyms(vocabulary, terms, forms)
     # A word found nowhere says nothing about which episode is meant, but in a question it is
