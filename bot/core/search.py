@@ -23,7 +23,7 @@ import math
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -420,7 +420,7 @@ def _score(weights: list[float], hits: list[_Hit], total_weight: float, asked: b
     return 100 * ((1 - _REST_SHARE) * sum(best) / heaviest + _REST_SHARE * share)
 
 
-def _add_synonyms(vocabulary: _Vocabulary, terms: dict[str, float], forms: list[tuple[str, ...]]) -> None:
+def _add_synonyms(vocabulary: _Vocabulary, terms: dict[str, float], forms: Sequence[tuple[str, ...]]) -> None:
     """Terms of the words that mean the same as a query word ("ci": continuous, integration),
     a little less sure than the word itself."""
     wanted = {word for form in forms for word in form}
