@@ -247,11 +247,12 @@ class IndexReader:
         return list(best.values())[:limit]
 
     def with_topic(self, topic: str, ids: Sequence[int]) -> set[int]:
-        """Those of IDS that have TOPIC."""
+        """Those of IDS that are tagged with TOPIC (by an article, the feed or an address; not inferred)."""
         if not ids:
             return set()
         rows = self._db.execute(
-            f"SELECT DISTINCT episode_id FROM episode_topics WHERE topic = ? AND episode_id IN ({marks(ids)})",
+            f"""SELECT DISTINCT episode_id FROM episode_topics
+                WHERE topic = ? AND source != 'inferred' AND episode_id IN ({marks(ids)})""",
             (topic, *ids),
         )
         return {row[0] for row in rows}

@@ -180,18 +180,23 @@ def _topic_named(asking: Asking, question: Question) -> str | None:
 
 
 def _topic_first(reader: IndexReader, matches: list[Match], topic: str, limit: int) -> list[Match]:
-    """The episodes of TOPIC ahead of those that only mention its words: the matching ones in
-    their order, then the rest of the topic's episodes (most trusted first), then the others."""
-    members = [episode_id for episode_id, _, _ in reader.topic_members(topic, limit)]
+    """The episodes tagged with TOPIC ahead of those that only mention its words: the matching
+    ones in their order, the rest of the tagged ones (most trusted first), then the other
+    matches; episodes only inferred to be about it come after those, as they are less sure."""
+    members = reader.topic_members(topic, limit)
     found = {match.episode.id for match in matches}
-    member_set = set(members) | reader.with_topic(topic, list(found))
-    missing = [episode_id for episode_id in members if episode_id not in found][:limit]
+    tagged = {i for i, source, _ in members if source != "inferred"} | reader.with_topic(topic, list(found))
     reason = MatchReason("topic", topic_label(topic))
-    extra = [Match(episode, _TOPIC_SCORE, reason) for episode in reader.episodes(missing)]
+
+    def not_found(inferred: bool) -> list[Match]:
+        ids = [i for i, source, _ in members if (source == "inferred") == inferred and i not in found][:limit]
+        return [Match(episode, _TOPIC_SCORE, reason) for episode in reader.episodes(ids)]
+
     return (
-        [m for m in matches if m.episode.id in member_set]
-        + extra
-        + [m for m in matches if m.episode.id not in member_set]
+        [m for m in matches if m.episode.id in tagged]
+        + not_found(inferred=False)
+        + [m for m in matches if m.episode.id not in tagged]
+        + not_found(inferred=True)
     )
 
 

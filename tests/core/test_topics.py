@@ -289,3 +289,18 @@ async def test_inference_works_in_bounded_steps_and_a_sync_catches_up(tmp_path, 
         assert sorted(r.match.episode.number for r in answer.results) == [1, 2, 3, 4, 5, 6, 7]
         reading_step = await library.store.relate()
         assert reading_step is True  # nothing left: the sync caught up, two episodes a step
+
+
+async def test_a_topic_query_lists_tagged_episodes_then_mentions_then_inferred_ones(tmp_path, feed_server):
+    notes = "<p>Edge networking: NICs, packets, TCP and latency.</p>"
+    podcast = rss(
+        episode(1, "Packets one", notes, extra="<category>Networking</category>"),
+        episode(2, "Packets two", notes, extra="<category>Networking</category>"),
+        episode(3, "Packets three", notes),  # inferred: it reads like the tagged two
+        episode(4, "Networking careers", "<p>How people find jobs.</p>"),  # only says the word
+        *(episode(n, f"Baking {n}", f"<p>Flour, water and yeast, loaf {n}.</p>") for n in (5, 6, 7)),
+    )
+    library, _ = await open_synced(tmp_path, feed_server, podcast)
+    async with library:
+        ranked = [m.episode.number for m in await library.search("networking")]
+        assert ranked[2:] == [4, 3] and sorted(ranked[:2]) == [1, 2]
