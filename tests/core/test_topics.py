@@ -304,3 +304,23 @@ async def test_a_topic_query_lists_tagged_episodes_then_mentions_then_inferred_o
     async with library:
         ranked = [m.episode.number for m in await library.search("networking")]
         assert ranked[2:] == [4, 3] and sorted(ranked[:2]) == [1, 2]
+
+
+async def test_a_hostile_companion_feed_is_bounded_and_its_bad_addresses_are_never_links(tmp_path, feed_server):
+    from bot.core.articles import MAX_ARTICLES
+
+    many_tags = [f"tag {n}" for n in range(60)]
+    posts = blog(
+        *(post(f"Post {n}", f"https://blog.example/p/{n}", tags=many_tags) for n in range(MAX_ARTICLES + 200)),
+        post("Sneaky", "javascript:alert(1)", tags=["security"]),
+    )
+    library, report = await open_synced(tmp_path, feed_server, rss(episode(1, "An episode")), posts)
+    async with library:
+        topics = {t.name: t for t in await library.topics()}
+        assert topics["tag-0"].articles == MAX_ARTICLES and "tag-30" not in topics  # posts and tags capped
+        assert "security" not in topics  # the post past the cap was never read
+    sneaky = blog(post("Sneaky", "javascript:alert(1)", tags=["security"]))
+    library, _ = await open_synced(tmp_path / "second", feed_server, rss(episode(1, "An episode")), sneaky)
+    async with library:
+        [article] = (await library.topic("security")).articles
+        assert article.title == "Sneaky" and article.url is None
