@@ -314,7 +314,7 @@ async def test_a_hostile_companion_feed_is_bounded_and_its_bad_addresses_are_nev
         *(post(f"Post {n}", f"https://blog.example/p/{n}", tags=many_tags) for n in range(MAX_ARTICLES + 200)),
         post("Sneaky", "javascript:alert(1)", tags=["security"]),
     )
-    library, report = await open_synced(tmp_path, feed_server, rss(episode(1, "An episode")), posts)
+    library, _ = await open_synced(tmp_path, feed_server, rss(episode(1, "An episode")), posts)
     async with library:
         topics = {t.name: t for t in await library.topics()}
         assert topics["tag-0"].articles == MAX_ARTICLES and "tag-30" not in topics  # posts and tags capped
