@@ -12,7 +12,6 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Self
-from urllib.parse import urlsplit
 
 import aiosqlite
 
@@ -30,14 +29,6 @@ class StoreError(Exception):
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def audio_key(url: str | None) -> str | None:
-    """The audio URL without scheme, host case or query string: re-hosted tracking params don't count."""
-    if not url:
-        return None
-    parts = urlsplit(url.strip())
-    return (parts.netloc.lower() + parts.path) or None
 
 
 def iso(value: dt.datetime | None) -> str | None:
