@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import heapq
-import math
 import re
 import sqlite3
 from collections import defaultdict
@@ -42,7 +41,7 @@ from .questions import NEWEST, Question, read_question
 from .store import StoreError, describe_error
 from .synonyms import Synonyms
 from .text import tokenize
-from .topics import TopicWords, topic_label
+from .topics import TopicWords, inverse_document_frequency, topic_label
 from .urls import without_urls
 
 MAX_QUERY_CHARS = 200
@@ -162,7 +161,7 @@ def _search(asking: Asking, query: str, limit: int, completing: bool) -> list[Ma
     question = read_question(query)
     wanted = limit + len(results)
     found = _text_search(asking, question, max(wanted, _ORDERED_FROM) if question.order else wanted, completing)
-    topic = _topic_named(asking, question)
+    topic = topic_named(asking, " ".join(question.words))
     if topic is not None:
         found = _topic_first(reader, found, topic, wanted)
     if question.order:
@@ -173,10 +172,9 @@ def _search(asking: Asking, query: str, limit: int, completing: bool) -> list[Ma
     return results[:limit]
 
 
-def _topic_named(asking: Asking, question: Question) -> str | None:
-    """The topic a query names as a whole ("security", "which episodes are about ml?"), if any."""
-    phrase = " ".join(question.words)
-    return next((name for name in asking.topic_words.names_for(phrase) if asking.reader.has_topic(name)), None)
+def topic_named(asking: Asking, text: str) -> str | None:
+    """The topic TEXT names as a whole, itself or by an alias ("security", "ml"), if there is one."""
+    return next((name for name in asking.topic_words.names_for(text) if asking.reader.has_topic(name)), None)
 
 
 def _topic_first(reader: IndexReader, matches: list[Match], topic: str, limit: int) -> list[Match]:
@@ -303,7 +301,7 @@ class _Vocabulary:
     def weight(self, term: str | None) -> float:
         """Inverse document frequency: rare words decide, words in every episode barely count."""
         count = self.documents.get(term, 0) if term else 0
-        return max(math.log((self.total + 1) / (count + 0.5)), 0.05)
+        return max(inverse_document_frequency(count, self.total), 0.05)
 
 
 def _expand(vocabulary: _Vocabulary, word: str, completing: bool) -> dict[str, float]:

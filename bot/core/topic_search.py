@@ -9,7 +9,6 @@ when no episode is, the closest topics. `related`: the episodes closest to one b
 
 from __future__ import annotations
 
-import math
 import re
 
 from rapidfuzz import fuzz, process
@@ -18,10 +17,10 @@ from .formatting import timestamp
 from .identity import original_title
 from .index import IndexReader, quote_term
 from .models import Episode, Match, MatchReason, Related, TopicAnswer, TopicCount, TopicResult
-from .search import MAX_QUERY_CHARS, STOPWORDS, Asking, search_in
+from .search import MAX_QUERY_CHARS, STOPWORDS, Asking, search_in, topic_named
 from .store.rows import reading_of
 from .text import tokenize
-from .topics import Vector, cosine, phrase_of, topic_label, vector
+from .topics import Vector, cosine, inverse_document_frequency, phrase_of, topic_label, vector
 from .urls import without_urls
 
 _CANDIDATES = 50
@@ -50,8 +49,7 @@ def all_topics(asking: Asking) -> list[TopicCount]:
 
 def topic_answer(asking: Asking, asked: str, limit: int) -> TopicAnswer:
     text = " ".join((asked or "").split())[:MAX_QUERY_CHARS]
-    reader = asking.reader
-    name = next((n for n in asking.topic_words.names_for(text) if reader.has_topic(n)), None)
+    name = topic_named(asking, text)
     if name is not None:
         return _tagged(asking, text, name, limit)
     results = _substantially_about(asking, text, limit)
@@ -76,16 +74,14 @@ def _tagged(asking: Asking, asked: str, name: str, limit: int) -> TopicAnswer:
         reason = _SOURCE_REASONS[source].format(label=label, article=titles.get(episode_id, "its companion post"))
         (inferred if source == "inferred" else tagged).append(TopicResult(match, reason))
     listed = {result.match.episode.id for result in [*tagged, *inferred]}
-    mentioning = [
-        result
-        for words in asking.topic_words.words_for(name)
-        for result in _substantially_about(asking, words, limit)
-        if result.match.episode.id not in listed
-    ]
+    words_for_it = asking.topic_words.words_for(name)
+    phrases = dict.fromkeys([*words_for_it, phrase_of(asked)])  # the asked words are often among them
+    about = {phrase: _substantially_about(asking, phrase, limit) for phrase in phrases}
+    mentioning = [result for words in words_for_it for result in about[words] if result.match.episode.id not in listed]
     ordered = [*tagged, *mentioning, *inferred]
     if phrase_of(asked) not in (phrase_of(name), phrase_of(label)):
         # Asked by another word ("privacy" for security): the episodes about that word come first.
-        about_it = {r.match.episode.id for r in _substantially_about(asking, asked, limit)}
+        about_it = {r.match.episode.id for r in about[phrase_of(asked)]}
         ordered.sort(key=lambda result: result.match.episode.id not in about_it)
     results = list({r.match.episode.id: r for r in ordered}.values())[:limit]
     articles = tuple(reading_of(row, "") for row in reader.topic_articles(name))
@@ -210,12 +206,11 @@ def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
         return []
     short, notes = texts[episode_id]
     words = tokenize(f"{short}\n{notes}")
-    idf = _weights(reader, set(words))
-    mine = vector(words, idf)
+    documents = _telling_counts(reader, set(words))
+    mine = vector(words, _weights(reader, documents))
     # Words only this episode has find no other; the rarest shared ones find the likeliest.
-    only_here = math.log((max(reader.episode_total(), 1) + 1) / 1.5) - 1e-9  # _weights of a word in one episode
-    shared_words = [word for word in mine if idf[word] < only_here]
-    distinctive = _within_reach(reader, sorted(shared_words, key=mine.__getitem__, reverse=True))
+    shared_words = [word for word in mine if documents[word] > 1]
+    distinctive = _within_reach(sorted(shared_words, key=mine.__getitem__, reverse=True), documents)
     candidates: dict[int, None] = {}
     if distinctive:
         expression = "{title chapters description} : (" + " OR ".join(quote_term(w) for w in distinctive) + ")"
@@ -228,9 +223,9 @@ def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
     candidates.pop(episode_id, None)
     others = reader.indexed_text(list(candidates))
     their_words = {other_id: tokenize(f"{a}\n{b}") for other_id, (a, b) in others.items()}
-    their_idf = _weights(reader, {word for listed in their_words.values() for word in listed})
+    all_theirs = {word for listed in their_words.values() for word in listed}
+    their_idf = _weights(reader, _telling_counts(reader, all_theirs))
     their_topics = reader.topics_of(list(others))
-    named = set(tokenize(short))
     scored = []
     for other_id, listed in their_words.items():
         theirs = vector(listed, their_idf)
@@ -238,42 +233,41 @@ def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
         shared = [(topic, source) for topic, source in their_topics[other_id] if topic in my_topics]
         bonus = sum(max(_SHARED_TOPIC_BONUS[s], _SHARED_TOPIC_BONUS[my_topics[t]]) for t, s in shared)
         if likeness >= _MIN_LIKENESS or shared:
-            headline = named | set(tokenize(others[other_id][0]))
-            scored.append(
-                (likeness + min(bonus, _MOST_BONUS), other_id, _likeness_reason(shared, mine, theirs, headline))
-            )
+            scored.append((likeness + min(bonus, _MOST_BONUS), other_id, shared, theirs))
     scored.sort(key=lambda item: -item[0])
     episodes = {episode.id: episode for episode in reader.episodes([item[1] for item in scored[: limit * 2]])}
     own_title = original_title(next((e.title for e in reader.episodes([episode_id])), ""))
+    headline = set(tokenize(short))
     found: list[Related] = []
-    for score, other_id, reason in scored:
+    for score, other_id, shared, theirs in scored:
         episode = episodes.get(other_id)
         if episode is None or original_title(episode.title) == own_title:
             continue  # a re-release of the same episode is the episode, not one like it
-        found.append(Related(episode, round(score, 3), _written(reason, f"{short}\n{notes}")))
+        headlines = headline | set(tokenize(others[other_id][0]))
+        reason = _likeness_reason(shared, mine, theirs, headlines, f"{short}\n{notes}")
+        found.append(Related(episode, round(score, 3), reason))
         if len(found) >= limit:
             break
     return found
 
 
-def _within_reach(reader: IndexReader, words: list[str]) -> list[str]:
+def _within_reach(words: list[str], documents: dict[str, int]) -> list[str]:
     """The first _DISTINCTIVE_WORDS of WORDS whose episodes together number at most _REACH: a
     search ranked by BM25 reads every episode its words are in, so that is what it may cost."""
-    counts = reader.term_counts(words[: _DISTINCTIVE_WORDS * 2])
     chosen, reach = [], 0
     for word in words[: _DISTINCTIVE_WORDS * 2]:
-        documents = counts.get(word, (0, {}))[0]
-        if reach + documents <= _REACH:
+        if reach + documents[word] <= _REACH:
             chosen.append(word)
-            reach += documents
+            reach += documents[word]
         if len(chosen) >= _DISTINCTIVE_WORDS:
             break
     return chosen
 
 
-def _likeness_reason(shared: list[tuple[str, str]], mine: Vector, theirs: Vector, headline: set[str]) -> str:
+def _likeness_reason(shared: list[tuple[str, str]], mine: Vector, theirs: Vector, headline: set[str], text: str) -> str:
     """Why two episodes are alike: a topic both are tagged with; else the word that adds most to
-    their likeness, preferring one in either's title or chapters; else a topic inferred for them."""
+    their likeness, preferring one in either's title or chapters, as TEXT writes it ("Kotlin");
+    else a topic inferred for them."""
     tagged = [topic for topic, source in shared if source != "inferred"]
     if tagged:
         return f"also about {topic_label(tagged[0])}"
@@ -285,25 +279,23 @@ def _likeness_reason(shared: list[tuple[str, str]], mine: Vector, theirs: Vector
         common,
         key=lambda w: (w in headline and mine[w] * theirs[w] >= _HEADLINE_SHARE * strongest, mine[w] * theirs[w]),
     )
-    return f"both discuss {word}"
-
-
-def _written(reason: str, text: str) -> str:
-    """REASON with its word as TEXT writes it ("kotlin" -> "Kotlin")."""
-    prefix = "both discuss "
-    if not reason.startswith(prefix):
-        return reason
-    word = reason[len(prefix) :]
     written = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
-    return prefix + (written.group(0) if written else word)
+    return f"both discuss {written.group(0) if written else word}"
 
 
-def _weights(reader: IndexReader, words: set[str]) -> dict[str, float]:
-    """Inverse document frequency of WORDS, leaving out stop words and words too common to tell."""
+def _telling_counts(reader: IndexReader, words: set[str]) -> dict[str, int]:
+    """How many episodes have each of WORDS, for the words that can tell episodes apart: not stop
+    words, numbers, or words in more than _COMMON_SHARE of the episodes."""
     total = max(reader.episode_total(), 1)
     common = max(2, total * _COMMON_SHARE)
     return {
-        word: math.log((total + 1) / (documents + 0.5))
+        word: documents
         for word, (documents, _) in reader.term_counts(words - STOPWORDS).items()
         if documents <= common and not word.isdigit()
     }
+
+
+def _weights(reader: IndexReader, documents: dict[str, int]) -> dict[str, float]:
+    """Inverse document frequency of each word DOCUMENTS counts."""
+    total = max(reader.episode_total(), 1)
+    return {word: inverse_document_frequency(count, total) for word, count in documents.items()}

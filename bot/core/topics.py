@@ -103,6 +103,12 @@ class TopicWords:
 Vector = dict[str, float]
 
 
+def inverse_document_frequency(documents: int, total: int) -> float:
+    """How much a word found in DOCUMENTS of TOTAL episodes says about which one is meant: rare
+    words a lot, a word in every episode next to nothing (below zero when in nearly all)."""
+    return math.log((total + 1) / (documents + 0.5))
+
+
 def vector(words: Iterable[str], idf: Mapping[str, float]) -> Vector:
     """A TF-IDF vector of WORDS (log-scaled counts), of unit length; words IDF lacks are left out."""
     counts = Counter(word for word in words if word in idf)

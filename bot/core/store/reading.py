@@ -13,7 +13,6 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,7 +21,7 @@ from rapidfuzz import fuzz
 from ..identity import normalise_title
 from ..models import Article, FeedState, Reading
 from ..text import tokenize
-from ..topics import Vector, infer, vector
+from ..topics import Vector, infer, inverse_document_frequency, vector
 from ..urls import category_in_path, url_key
 from .database import iso, parse_iso, utcnow
 from .episodes import EpisodeTables
@@ -199,15 +198,13 @@ class ReadingTables(EpisodeTables):
                 _Texts(tokenize(f"{row['title'] or ''} {row['summary']}"), frozenset(json.loads(row["tags_json"])))
                 for row in articles
             ]
-            for start in range(0, len(candidates), _BATCH):
-                batch = candidates[start : start + _BATCH]
-                words = await self._episode_words(batch)
-                idf = await self._idf({word for text in texts for word in text.words}.union(*words))
-                found = await asyncio.to_thread(_inferred, dict(zip(batch, words)), texts, idf)
-                await self._executemany(
-                    "INSERT OR IGNORE INTO episode_topics (episode_id, topic, source, weight) VALUES (?, ?, 'inferred', ?)",
-                    [(episode_id, topic, score) for episode_id, topics in found.items() for topic, score in topics],
-                )
+            words = await self._episode_words(candidates)
+            idf = await self._idf({word for text in texts for word in text.words}.union(*words))
+            found = await asyncio.to_thread(_inferred, dict(zip(candidates, words)), texts, idf)
+            await self._executemany(
+                "INSERT OR IGNORE INTO episode_topics (episode_id, topic, source, weight) VALUES (?, ?, 'inferred', ?)",
+                [(episode_id, topic, score) for episode_id, topics in found.items() for topic, score in topics],
+            )
         now = iso(utcnow())
         for start in range(0, len(candidates), _BATCH):
             batch = candidates[start : start + _BATCH]
@@ -230,17 +227,19 @@ class ReadingTables(EpisodeTables):
         return [found.get(episode_id, []) for episode_id in ids]
 
     async def _idf(self, words: set[str]) -> dict[str, float]:
-        """Inverse document frequency of WORDS in the episodes (a word no episode has is left out)."""
-        total = int(await self._fetchvalue("SELECT count(*) FROM episodes WHERE removed_at IS NULL"))
+        """Inverse document frequency of WORDS in the episodes; a word no episode has, or one so
+        common that it weighs nothing, is left out."""
+        total = await self.episode_count()
         found: dict[str, float] = {}
         ordered = sorted(words)
         for start in range(0, len(ordered), _BATCH):
             batch = ordered[start : start + _BATCH]
-            for row in await self._fetchall(
+            for term, documents in await self._fetchall(
                 f"SELECT term, documents FROM search_terms WHERE term IN ({marks(batch)})", batch
             ):
-                found[row[0]] = max(0.0, math.log((total + 1) / (row[1] + 0.5)))
-        return {word: weight for word, weight in found.items() if weight > 0}
+                if (weight := inverse_document_frequency(documents, total)) > 0:
+                    found[term] = weight
+        return found
 
     async def _meta(self, key: str) -> str | None:
         row = await self._fetchone("SELECT value FROM store_meta WHERE key = ?", (key,))
