@@ -15,6 +15,7 @@ from .feed import FeedError, body_digest, fetch
 from .formatting import shorten
 from .models import FeedState
 from .store import Store, StoreError, utcnow
+from .sync import record_failure
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +66,7 @@ class CompanionSyncer:
                 message = f"companion '{self.companion.name}': sync failed ({type(error).__name__}: {error})"
             message = shorten(message, 500)
             log.warning("%s", message)
-            try:
-                await self.store.record_feed_failure(self.source, message)
-            except StoreError as error:
-                log.warning("could not record the failed sync of %s: %s", self.source, error)
+            await record_failure(self.store, self.source, message)
             raise FeedError(message)
 
     async def _sync(self, force: bool) -> CompanionReport:

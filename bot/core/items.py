@@ -143,14 +143,14 @@ def categories_of(entry: Any) -> tuple[str, ...]:
     """The entry's <category>, Atom category and itunes:keywords/category terms (feedparser
     gathers them all as tags), as written: at most _MAX_CATEGORIES, each at most
     _MAX_CATEGORY_CHARS, without repeats."""
-    found: dict[str, None] = {}
+    found: dict[str, str] = {}  # by the term case-folded: the first spelling of each is kept
     for tag in (entry.get("tags") or [])[: _MAX_CATEGORIES * 4]:
         term = clean_text((tag or {}).get("term") or (tag or {}).get("label") or "")[:_MAX_CATEGORY_CHARS].strip()
-        if term and term.casefold() not in {known.casefold() for known in found}:
-            found[term] = None
+        if term:
+            found.setdefault(term.casefold(), term)
         if len(found) >= _MAX_CATEGORIES:
             break
-    return tuple(found)
+    return tuple(found.values())
 
 
 def _chapters_url(entry: Any, item: ItemContext) -> str | None:

@@ -174,12 +174,8 @@ class Syncer:
             return report
 
     async def _record_failure(self, message: str, dry_run: bool) -> None:
-        if dry_run:
-            return
-        try:
-            await self.store.record_feed_failure(self.source, message)
-        except StoreError as error:
-            log.warning("could not record the failed sync of %s: %s", self.source, error)
+        if not dry_run:
+            await record_failure(self.store, self.source, message)
 
     async def _sync(self, session: aiohttp.ClientSession | None, *, dry_run: bool, force: bool) -> SyncReport:
         started = utcnow()
@@ -265,6 +261,14 @@ class Syncer:
             " (dry run)" if dry_run else "",
         )
         return report
+
+
+async def record_failure(store: Store, source: str, message: str) -> None:
+    """Keep MESSAGE as SOURCE's last error, for the operator; a store that cannot is logged."""
+    try:
+        await store.record_feed_failure(source, message)
+    except StoreError as error:
+        log.warning("could not record the failed sync of %s: %s", source, error)
 
 
 async def _reconcile_in_thread(

@@ -132,12 +132,17 @@ def no_match_text(query: str, hint: str, suggestions: list[Match], *, about: str
 def results_text(query: str, matches: list[Match]) -> str:
     if not matches:
         return f"No episodes match {query!r}."
+    return "\n".join(ranked_lines(matches, [why_matched(match) for match in matches]))
+
+
+def ranked_lines(matches: Sequence[Match], reasons: Sequence[str]) -> list[str]:
+    """A numbered list of MATCHES, each with its date, and under it its reason."""
     lines = []
-    for rank, match in enumerate(matches, start=1):
+    for rank, (match, reason) in enumerate(zip(matches, reasons), start=1):
         date = formatting.date(match.episode.published) or "date unknown"
         lines.append(f"{rank:>2}. {match.episode.display_title}  ({date})")
-        lines.append(f"    {why_matched(match)}")
-    return "\n".join(lines)
+        lines.append(f"    {reason}")
+    return lines
 
 
 def why_matched(match: Match) -> str:

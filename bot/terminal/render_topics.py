@@ -15,7 +15,7 @@ from bot.core.models import (
     TopicAnswer,
     TopicCount,
 )
-from bot.terminal.render_text import episode_json, match_json
+from bot.terminal.render_text import episode_json, match_json, ranked_lines
 
 TOPIC_RESULTS_SHOWN = 10
 
@@ -65,10 +65,8 @@ def topic_json(answer: TopicAnswer) -> dict[str, Any]:
 
 def topic_text(answer: TopicAnswer) -> str:
     lines = [answer.label if answer.tagged else f"{answer.label!r} (not a tagged topic: episodes about the words)"]
-    for rank, result in enumerate(answer.results[:TOPIC_RESULTS_SHOWN], start=1):
-        date = formatting.date(result.match.episode.published) or "date unknown"
-        lines.append(f"{rank:>2}. {result.match.episode.display_title}  ({date})")
-        lines.append(f"    {result.reason}")
+    shown = answer.results[:TOPIC_RESULTS_SHOWN]
+    lines += ranked_lines([result.match for result in shown], [result.reason for result in shown])
     if len(answer.results) > TOPIC_RESULTS_SHOWN:
         lines.append(f"  …and {len(answer.results) - TOPIC_RESULTS_SHOWN} more (all of them with --json)")
     if answer.articles:
