@@ -259,6 +259,51 @@ def sync_rows() -> list[list[str]]:
     return rows
 
 
+async def loop_block_row() -> list[str]:
+    """The longest event-loop stall while the bot syncs a hostile 10k-item feed whose GUIDs all
+    change (issue 20 moved this figure here from a timed test)."""
+    from aiohttp import web
+
+    from tests.conftest import hostile_catalogue
+    from tests.loopback import serve_on_loopback
+
+    bodies = {f"/{name}.xml": hostile_catalogue(10_000, name) for name in ("first", "renamed")}
+
+    async def serve(request: web.Request) -> web.Response:
+        return web.Response(body=bodies[request.path], content_type="application/rss+xml")
+
+    app = web.Application()
+    app.router.add_get("/{name}.xml", serve)
+    runner, port = await serve_on_loopback(app)
+    database = CACHE / "loop-block.db"
+    for stale in CACHE.glob("loop-block.db*"):
+        stale.unlink()
+    try:
+        first, renamed = (f"http://127.0.0.1:{port}/{name}.xml" for name in ("first", "renamed"))
+        probe = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "benchmarks.loop_block",
+            first,
+            str(database),
+            renamed,
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        stdout, _ = await probe.communicate()
+    finally:
+        await runner.cleanup()
+    result = json.loads(stdout)
+    assert result["changed"] == 10_000, result
+    return row(
+        "longest event-loop block, hostile 10k-item sync (every GUID renamed)",
+        f"{result['longest_block_seconds'] * 1000:.0f} ms",
+        "",
+        "",
+        "< 100 ms",
+    )
+
+
 async def round_trip_row(database: Path) -> list[str]:
     from .discord_round_trip import episode_round_trips
 
@@ -284,6 +329,7 @@ async def main(sizes: list[str], record: bool) -> None:
     for stale in CACHE.glob("bomb.db*"):
         stale.unlink()
     rows.append(chapter_bomb_row())
+    rows.append(await loop_block_row())
     rows.append(await round_trip_row(snapshot))
     report(rows, record)
 

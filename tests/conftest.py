@@ -195,6 +195,22 @@ def numbered_feed(count: int, start: int = 1, guid_prefix: str = "g", newer_item
     return rss(*newer_items, *items)
 
 
+def hostile_catalogue(count: int, guid_prefix: str) -> bytes:
+    """COUNT items with long titles, chapter-heavy notes and GUIDs that change between calls."""
+    notes = "".join(f"<p>{n}:00 Chapter {n} about things</p>" for n in range(40))
+    items = [
+        rss_item(
+            title=f"{n} " + "long title words " * 80,
+            guid=f"{guid_prefix}-{n}",
+            number=n,
+            audio=f"https://cdn.example/{n}.mp3",
+            notes=notes,
+        )
+        for n in range(count)
+    ]
+    return rss(*items)
+
+
 WORDS = ["kotlin", "rust", "python", "compilers", "networking", "privacy", "video", "batteries"]
 
 
