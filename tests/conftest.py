@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import html
 import os
@@ -35,6 +36,7 @@ class Reply:
     etag: str | None = None
     content_type: str = "application/rss+xml"
     delay: float = 0.0
+    hold: bool = False  # answer only after release() or when the server stops: a feed that hangs
     redirect_to: str | None = None
 
 
@@ -45,6 +47,7 @@ class FeedServer:
         self.replies: dict[str, Reply] = {}
         self.requests: list[web.BaseRequest] = []
         self._runner: web.AppRunner | None = None
+        self._released = asyncio.Event()
         self.port = 0
 
     def url(self, path: str = "/feed.xml") -> str:
@@ -59,8 +62,12 @@ class FeedServer:
         reply = self.replies.get(request.path)
         if reply is None:
             return web.Response(status=404, text="no such feed")
-        if reply.delay:
-            await asyncio.sleep(reply.delay)
+        if reply.hold:
+            await self._released.wait()
+        elif reply.delay:
+            # A slow answer, cut short when the server stops so no test waits for it at teardown.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._released.wait(), reply.delay)
         if reply.redirect_to:
             raise web.HTTPFound(reply.redirect_to)
         if reply.etag and request.headers.get("If-None-Match") == reply.etag:
@@ -73,7 +80,17 @@ class FeedServer:
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner, self.port = await serve_on_loopback(app)
 
+    def release(self) -> None:
+        """Let every held request answer."""
+        self._released.set()
+
+    async def requested(self, count: int = 1) -> None:
+        """Wait until COUNT requests have arrived: a state, not a time."""
+        while len(self.requests) < count:
+            await asyncio.sleep(0.005)
+
     async def stop(self) -> None:
+        self._released.set()
         if self._runner:
             await self._runner.cleanup()
 

@@ -29,7 +29,7 @@ async def test_http_errors_are_feed_errors(feed_server, feed_config, status):
 
 
 async def test_slow_server_times_out(feed_server):
-    url = feed_server.serve(body=rss(rss_item()), delay=2.0)
+    url = feed_server.serve(body=rss(rss_item()), hold=True)
     with pytest.raises(FeedError, match="timed out after 0.3 s"):
         await fetch(url, FeedConfig(timeout_seconds=0.3))
 

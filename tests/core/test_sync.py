@@ -8,7 +8,7 @@ from tests.conftest import numbered_feed, rss, rss_item
 
 
 def syncer_for(store, url, **config):
-    return Syncer(store, FeedConfig(timeout_seconds=1.0, **config), url)
+    return Syncer(store, FeedConfig(**{"timeout_seconds": 1.0, **config}), url)
 
 
 async def titles(store):
@@ -139,7 +139,8 @@ async def test_timeout_never_touches_the_store(store, feed_server):
     url = feed_server.serve(body=numbered_feed(3))
     syncer = syncer_for(store, url)
     await syncer.sync()
-    feed_server.serve(body=numbered_feed(4), delay=3)
+    feed_server.serve(body=numbered_feed(4), hold=True)
+    syncer.config = FeedConfig(timeout_seconds=0.2)
     with pytest.raises(FeedError, match="timed out"):
         await syncer.sync()
     assert await store.episode_count() == 3
@@ -182,13 +183,14 @@ async def test_crash_while_writing_leaves_the_previous_state(tmp_path, feed_serv
 async def test_second_sync_does_not_start_while_one_runs(store, feed_server):
     import asyncio
 
-    url = feed_server.serve(body=numbered_feed(3), delay=0.3)
+    url = feed_server.serve(body=numbered_feed(3), hold=True)
     syncer = syncer_for(store, url)
     running = asyncio.create_task(syncer.sync())
-    await asyncio.sleep(0.05)
+    await feed_server.requested()
     assert syncer.running
     with pytest.raises(SyncInProgress):
         await syncer.sync(wait=False)
+    feed_server.release()
     assert len((await running).new) == 3
 
 

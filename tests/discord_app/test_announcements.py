@@ -149,7 +149,7 @@ async def test_a_cut_off_feed_keeps_every_stored_episode_and_announces_its_compl
 
 async def test_feed_timeout_changes_nothing(news, feed_server):
     news.library.syncer.config = news.library.syncer.config.__class__(timeout_seconds=0.3)
-    feed_server.serve(body=numbered_feed(91), delay=2)
+    feed_server.serve(body=numbered_feed(91), hold=True)
     with pytest.raises(Exception, match="timed out"):
         await sync_and_announce(news)
     await announcer(news).deliver()
