@@ -1,4 +1,5 @@
-"""The command line as a user runs it: real processes, real files, exit codes and output."""
+"""The command line as a user runs it: real files, exit codes and output; `main` in this process, and
+the real `python -m bot` where only a process shows it (tests/terminal/running.py)."""
 
 import json
 import os
@@ -8,22 +9,11 @@ import sys
 import pytest
 
 from tests.conftest import ROOT, numbered_feed
-
-
-def run(tmp_path, *args, stdin=None, env=None):
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-    )
+from tests.terminal.running import run, run_process
 
 
 def test_episode_caddy_on_a_fresh_machine(tmp_path):
-    result = run(tmp_path, "episode", "caddy")
+    result = run_process(tmp_path, "episode", "caddy")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("64: Caddy - Building the next generation of CAD software for Mixed Reality")
     assert "11:46  Discovery of hand-based interactions" in result.stdout
@@ -31,12 +21,12 @@ def test_episode_caddy_on_a_fresh_machine(tmp_path):
     assert (tmp_path / "data" / "episodes.db").exists()
 
 
-def test_search_typo_and_number_json(tmp_path):
-    typo = run(tmp_path, "search", "cadddy", "--json")
+def test_search_typo_and_number_json(synced):
+    typo = run(synced, "search", "cadddy", "--json")
     document = json.loads(typo.stdout)
     assert document["query"] == "cadddy"
     assert document["results"][0]["number"] == 64
-    number = json.loads(run(tmp_path, "search", "#82", "--json").stdout)
+    number = json.loads(run(synced, "search", "#82", "--json").stdout)
     first = number["results"][0]
     assert (first["number"], first["title"], first["matched"]["field"]) == (82, "CSS at Scale with StyleX", "number")
     assert first["published"] == "2026-01-08T12:00:00Z"
@@ -53,21 +43,21 @@ def test_search_typo_and_number_json(tmp_path):
     }
 
 
-def test_episode_json_has_chapters_and_nothing_found_exits_1(tmp_path):
-    document = json.loads(run(tmp_path, "episode", "hand-based interactions", "--json").stdout)
+def test_episode_json_has_chapters_and_nothing_found_exits_1(synced):
+    document = json.loads(run(synced, "episode", "hand-based interactions", "--json").stdout)
     assert document["matched"] == {
         "field": "chapter",
         "text": "Discovery of hand-based interactions",
         "start_seconds": 706,
     }
     assert len(document["chapters"]) == 19
-    missing = run(tmp_path, "episode", "zzqxv wqpfj")
+    missing = run(synced, "episode", "zzqxv wqpfj")
     assert missing.returncode == 1 and missing.stdout == ""
     assert "no episode matches" in missing.stderr
 
 
-def test_export_lists_every_episode(tmp_path):
-    document = json.loads(run(tmp_path, "export", "--json").stdout)
+def test_export_lists_every_episode(synced):
+    document = json.loads(run(synced, "export", "--json").stdout)
     assert document["podcast"]["title"] == "Meta Tech Podcast"
     assert len(document["episodes"]) == 61
     assert all("chapters" in e and "description_text" in e for e in document["episodes"])
@@ -90,13 +80,12 @@ def test_bad_config_exits_2_naming_key_and_file(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_unreachable_feed_exits_3_and_keeps_the_store(tmp_path):
-    assert run(tmp_path, "sync").returncode == 0
-    result = run(tmp_path, "sync", "--feed", "http://127.0.0.1:9/rss")
+def test_unreachable_feed_exits_3_and_keeps_the_store(synced):
+    result = run(synced, "sync", "--feed", "http://127.0.0.1:9/rss")
     assert result.returncode == 3
     assert result.stderr.startswith("podbot: feed error: http://127.0.0.1:9/rss: cannot connect")
     assert len(result.stderr.strip().splitlines()) == 1
-    assert json.loads(run(tmp_path, "search", "caddy", "--json").stdout)["results"][0]["number"] == 64
+    assert json.loads(run(synced, "search", "caddy", "--json").stdout)["results"][0]["number"] == 64
 
 
 def test_feed_from_a_local_file_and_shrink_refused(tmp_path):
@@ -130,29 +119,29 @@ def test_health_reports_never_synced_then_ok(tmp_path):
 
 
 @pytest.mark.parametrize("line", ["/episode caddy", "/episode #64"])
-def test_console_answers_like_the_bot(tmp_path, line):
-    result = run(tmp_path, "console", stdin=f"{line}\n/search rust\n/latest 2\n/nope\nquit\n")
+def test_console_answers_like_the_bot(synced, line):
+    result = run(synced, "console", stdin=f"{line}\n/search rust\n/latest 2\n/nope\nquit\n")
     assert result.returncode == 0
     assert "64: Caddy" in result.stdout and "1:03:35  Outro" in result.stdout
     assert "76: From C to Rust on Mobile" in result.stdout
     assert "Unknown command /nope" in result.stdout
 
 
-def test_console_ends_on_eof(tmp_path):
-    assert run(tmp_path, "console", stdin="/help\n").returncode == 0
+def test_console_ends_on_eof(synced):
+    assert run(synced, "console", stdin="/help\n").returncode == 0
 
 
-def test_queries_starting_with_a_dash_are_queries(tmp_path):
+def test_queries_starting_with_a_dash_are_queries(synced):
     for args in (("search", "-x", "--json"), ("search", "--json", "--", "-rf")):
-        result = run(tmp_path, *args)
+        result = run(synced, *args)
         assert result.returncode in (0, 1), result.stderr
         assert json.loads(result.stdout)["query"] in ("-x", "-rf")
 
 
-def test_json_is_valid_utf8_whatever_bytes_the_arguments_held(tmp_path):
+def test_json_is_valid_utf8_whatever_bytes_the_arguments_held(synced):
     result = subprocess.run(
         [sys.executable, "-m", "bot", "search", b"caddy\xff\xfe", "--json"],
-        cwd=tmp_path,
+        cwd=synced,
         capture_output=True,
         timeout=60,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -181,7 +170,7 @@ def test_a_database_locked_by_another_process_is_a_busy_error_not_a_traceback(tm
     holder = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        result = run(tmp_path, "sync", "--db", "busy.db")
+        result = run_process(tmp_path, "sync", "--db", "busy.db")
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -190,12 +179,11 @@ def test_a_database_locked_by_another_process_is_a_busy_error_not_a_traceback(tm
     assert "Traceback" not in result.stderr
 
 
-def test_a_reader_that_stops_early_gets_its_line_and_no_traceback(tmp_path):
-    assert run(tmp_path, "sync").returncode == 0
+def test_a_reader_that_stops_early_gets_its_line_and_no_traceback(synced):
     pipeline = subprocess.run(
         f"'{sys.executable}' -m bot search rust | head -1",
         shell=True,
-        cwd=tmp_path,
+        cwd=synced,
         capture_output=True,
         text=True,
         timeout=60,
@@ -204,7 +192,7 @@ def test_a_reader_that_stops_early_gets_its_line_and_no_traceback(tmp_path):
     assert len(pipeline.stdout.splitlines()) == 1 and "Traceback" not in pipeline.stderr
     writer = subprocess.Popen(
         [sys.executable, "-m", "bot", "export"],
-        cwd=tmp_path,
+        cwd=synced,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -237,8 +225,8 @@ def test_every_option_says_what_it_does(tmp_path):
         assert options and len(described) == len(options), help_text
 
 
-def test_episode_json_without_a_match_is_still_one_document(tmp_path):
-    result = run(tmp_path, "episode", "zzqqxx", "--json")
+def test_episode_json_without_a_match_is_still_one_document(synced):
+    result = run(synced, "episode", "zzqqxx", "--json")
     assert result.returncode == 1
     assert json.loads(result.stdout) == {"query": "zzqqxx", "result": None, "suggestions": []}
 
@@ -251,17 +239,17 @@ def test_a_huge_first_sync_prints_a_summary_not_every_title(tmp_path):
     assert result.stdout.count("  new: ") == 10 and "…and 30 more new (all of them with --json)" in result.stdout
 
 
-def test_a_missing_number_is_not_a_dead_end(tmp_path):
-    result = run(tmp_path, "episode", "ep 65")
+def test_a_missing_number_is_not_a_dead_end(synced):
+    result = run(synced, "episode", "ep 65")
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
     assert "episodes 12–86 are indexed; none is numbered 65); closest: 63: " in result.stderr
-    document = json.loads(run(tmp_path, "episode", "#65", "--json").stdout)
+    document = json.loads(run(synced, "episode", "#65", "--json").stdout)
     assert [s["number"] for s in document["suggestions"]] == [63, 64, 67]
 
 
-def test_episode_offers_the_other_close_matches_and_caddy_has_none(tmp_path):
-    result = run(tmp_path, "episode", "kotlin")
+def test_episode_offers_the_other_close_matches_and_caddy_has_none(synced):
+    result = run(synced, "episode", "kotlin")
     assert result.returncode == 0, result.stderr
     offered = result.stdout.split("Did you mean:\n", 1)[1].splitlines()
     assert offered and all(line.startswith("  ") and "(" in line for line in offered)
-    assert "Did you mean" not in run(tmp_path, "episode", "caddy").stdout  # one clear answer
+    assert "Did you mean" not in run(synced, "episode", "caddy").stdout  # one clear answer

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.terminal.test_cli import run
+from tests.terminal.running import run
 
 PATCH_ME_POST = (
     "https://engineering.fb.com/2026/03/13/android/ai-codemods-secure-by-default-android-apps-meta-tech-podcast/"
@@ -12,8 +12,8 @@ CANARY_POST = (
 )
 
 
-def test_topic_security_lists_the_tagged_episodes_first_and_the_blogs_articles(tmp_path):
-    result = run(tmp_path, "topic", "security")
+def test_topic_security_lists_the_tagged_episodes_first_and_the_blogs_articles(synced):
+    result = run(synced, "topic", "security")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "Security"
@@ -27,14 +27,14 @@ def test_topic_security_lists_the_tagged_episodes_first_and_the_blogs_articles(t
     assert "  How Advanced Browsing Protection Works in Messenger\n" in result.stdout
 
 
-def test_topics_topic_related_and_episode_json(tmp_path):
-    topics = json.loads(run(tmp_path, "topics", "--json").stdout)["topics"]
+def test_topics_topic_related_and_episode_json(synced):
+    topics = json.loads(run(synced, "topics", "--json").stdout)["topics"]
     by_name = {topic["name"]: topic for topic in topics}
     assert by_name["security"]["label"] == "Security" and by_name["security"]["articles"] == 5
     assert by_name["virtual-reality"]["episodes"] >= 2
     assert [t["episodes"] for t in topics] == sorted((t["episodes"] for t in topics), reverse=True)
 
-    answer = json.loads(run(tmp_path, "topic", "machine learning", "--json").stdout)
+    answer = json.loads(run(synced, "topic", "machine learning", "--json").stdout)
     assert answer["topic"] == "ml-systems" and answer["tagged"] is True
     # Asked in other words than the topic's: the episodes that use those words come first.
     assert answer["results"][0]["title"].startswith("PyTorch is now one of the most popular machine learning")
@@ -42,14 +42,14 @@ def test_topics_topic_related_and_episode_json(tmp_path):
     assert "is tagged ML systems" in tagged["reason"]
     assert {"title", "url", "published", "topics", "reason"} <= set(answer["articles"][0])
 
-    kotlin = json.loads(run(tmp_path, "topic", "kotlin", "--json").stdout)
+    kotlin = json.loads(run(synced, "topic", "kotlin", "--json").stdout)
     assert kotlin["tagged"] is False and {r["number"] for r in kotlin["results"][:3]} == {21, 26, 71}
 
-    related = json.loads(run(tmp_path, "related", "caddy", "--json").stdout)
+    related = json.loads(run(synced, "related", "caddy", "--json").stdout)
     assert related["episode"]["number"] == 64
     assert related["related"][0]["number"] == 68 and related["related"][0]["reason"] == "also about Virtual reality"
 
-    episode = json.loads(run(tmp_path, "episode", "84", "--json").stdout)
+    episode = json.loads(run(synced, "episode", "84", "--json").stdout)
     assert episode["reading"] == [
         {
             "title": "Trust But Canary: Configuration Safety at Scale",
@@ -66,22 +66,22 @@ def test_topics_topic_related_and_episode_json(tmp_path):
     }
 
 
-def test_episode_text_names_its_post_and_export_carries_topics_and_reading(tmp_path):
-    text = run(tmp_path, "episode", "caddy").stdout
+def test_episode_text_names_its_post_and_export_carries_topics_and_reading(synced):
+    text = run(synced, "episode", "caddy").stdout
     assert "Topics: Virtual reality" in text
     caddy_post = "https://engineering.fb.com/2024/07/18/virtual-reality/caddy-cad-mixed-reality-mr-meta/"
     assert f"Read: {caddy_post} (2024-07-18)  (the episode's notes link it)" in text  # the post's title is unknown
-    export = json.loads(run(tmp_path, "export", "--json").stdout)
+    export = json.loads(run(synced, "export", "--json").stdout)
     assert all("topics" in e and "reading" in e for e in export["episodes"])
     linked = {e["number"] for e in export["episodes"] if e["reading"]}
     assert {60, 64, 68, 75, 76, 83, 84, 86} <= linked
 
 
-def test_an_unknown_topic_exits_1_with_the_closest_topics(tmp_path):
-    result = run(tmp_path, "topic", "securty")
+def test_an_unknown_topic_exits_1_with_the_closest_topics(synced):
+    result = run(synced, "topic", "securty")
     assert result.returncode == 1
     assert (
         result.stderr.strip() == "podbot: no episode is about 'securty' and it is not a topic; closest topics: security"
     )
-    document = json.loads(run(tmp_path, "topic", "securty", "--json").stdout)
+    document = json.loads(run(synced, "topic", "securty", "--json").stdout)
     assert document["results"] == [] and document["suggestions"][0]["name"] == "security"
