@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import html
 import os
+import shutil
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -257,7 +258,9 @@ def bot_config() -> Config:
 
 
 @pytest.fixture
-async def discord_env(tmp_path: Path, bot_feed: str, bot_config: Config) -> AsyncIterator[DiscordEnv]:
+async def discord_env(
+    tmp_path: Path, bot_feed: str, bot_config: Config, snapshot_db: Path
+) -> AsyncIterator[DiscordEnv]:
     """The real bot, in process, connected to the fake Discord, with the snapshot loaded."""
     from bot.core.library import Library
     from bot.discord_app.app import PodBot
@@ -266,7 +269,10 @@ async def discord_env(tmp_path: Path, bot_feed: str, bot_config: Config) -> Asyn
 
     fake = FakeDiscord()
     await fake.start()
-    library = await Library.open(bot_config, db=tmp_path / "episodes.db", feed=bot_feed)
+    database = tmp_path / "episodes.db"
+    if not bot_feed and bot_config == Config():
+        shutil.copyfile(snapshot_db, database)  # synced once per session; the sync below finds it current
+    library = await Library.open(bot_config, db=database, feed=bot_feed)
     await library.sync()
     with discord_endpoints(fake.api_base, fake.gateway_url):
         bot = PodBot(library=library, refresh=False, guild_ready_timeout=0.05)

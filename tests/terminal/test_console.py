@@ -24,24 +24,14 @@ def _own_terminal():
 
 
 class Terminal:
-    def __init__(self, tmp_path, columns=80, **env):
-        assert (
-            subprocess.run(
-                [sys.executable, "-m", "bot", "sync"],
-                cwd=tmp_path,
-                capture_output=True,
-                env={**os.environ, "PYTHONPATH": str(ROOT)},
-                timeout=60,
-            ).returncode
-            == 0
-        )
+    def __init__(self, folder, columns=80, **env):
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
         environment = {**os.environ, "PYTHONPATH": str(ROOT), "TERM": "xterm", "COLUMNS": str(columns), **env}
         environment.pop("NO_COLOR", None) if "NO_COLOR" not in env else None
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot", "console"],
-            cwd=tmp_path,
+            cwd=folder,
             stdin=slave,
             stdout=slave,
             stderr=slave,
@@ -76,11 +66,12 @@ class Terminal:
 
 
 @pytest.fixture
-def terminal(tmp_path):
+def terminal(synced):
+    """Starts the console in a folder whose store holds the bundled snapshot."""
     opened = []
 
     def start(**env):
-        opened.append(Terminal(tmp_path, **env))
+        opened.append(Terminal(synced, **env))
         return opened[-1]
 
     yield start
