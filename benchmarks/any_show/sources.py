@@ -35,7 +35,6 @@ def feed_bytes(feed: FeedSource, mirror: Path, feeds_dir: Path | None) -> bytes 
         for candidate in (feeds_dir / f"{feed.name}.xml", feeds_dir / Path(feed.path).name):
             if candidate.is_file():
                 return candidate.read_bytes()
-        return None
     git_dir = mirror / feed.repo.replace("/", "+") / "repo"
     if not git_dir.is_dir():
         return None
