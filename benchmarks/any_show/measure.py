@@ -9,7 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import stopwordsiso
+try:
+    import stopwordsiso
+except ModuleNotFoundError:  # the bench extra; the runner's only dependency beyond podbot's
+    raise SystemExit("benchmarks.any_show needs stopwordsiso: pip install -e '.[bench]'") from None
 
 from bot.core.config import Config
 from bot.core.library import Library
