@@ -94,7 +94,7 @@ class Library:
         """The store at DB (default: the config's), synced from FEED (default: the config's feed
         URL, else the bundled snapshot). HTTP, when given, is used for every sync and must come
         from feed.new_http_session with this feed's address policy; else each sync makes its own."""
-        store = await Store.open(db or config.store.path)
+        store = await Store.open(db or config.store.path, busy_timeout_seconds=config.store.busy_timeout_seconds)
         try:
             source = resolve_source(feed if feed is not None else config.feed.url)
             syncer = Syncer(store, config.feed, source, http)
