@@ -44,6 +44,7 @@ from .store import Store, StoreError
 from .sync import Syncer
 from .synonyms import Synonyms
 from .topics import TopicWords, topic_label
+from .urls import redacted
 
 log = logging.getLogger(__name__)
 
@@ -252,7 +253,7 @@ class Library:
         """A fresh store loads its feed once, so the first search on a new machine just works."""
         state = await self.store.feed_state(self.source)
         if (state is None or state.last_success is None) and await self.store.episode_count() == 0:
-            log.info("store is empty; loading episodes from %s", self.source)
+            log.info("store is empty; loading episodes from %s", redacted(self.source))
             await self.sync()
             return
         await self.refresh_reading(only_new=True)

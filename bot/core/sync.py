@@ -22,6 +22,7 @@ from .identity import EpisodeWrite, StoredKey, audio_key, fingerprint, is_rerele
 from .linked import LinkedRound, download_due, is_due, with_linked_chapters
 from .models import EpisodeChange, FeedState, LinkedFile, ParsedEpisode, ParsedFeed, PodcastInfo, SyncReport
 from .store import Store, StoreBusy, StoreError, StoreMoved, utcnow
+from .urls import redact_addresses, redacted
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,7 @@ class Syncer:
         self.store = store
         self.config = config
         self.source = source
+        self.shown_source = redacted(source)  # for logs and messages: no password, no query values
         self.policy = address_policy(source, config)
         self.session = session  # made with new_http_session(self.policy); else one per sync
         self._lock = asyncio.Lock()
@@ -161,16 +163,16 @@ class Syncer:
                         report = await self._sync(self.session, dry_run=dry_run, force=force)
             except (StoreBusy, StoreMoved) as error:
                 # Nothing is wrong with the feed: another process is writing, or the store is gone.
-                log.warning("sync of %s not run: %s", self.source, error)
+                log.warning("sync of %s not run: %s", self.shown_source, error)
                 raise
             except (FeedError, StoreError) as error:
-                log.warning("sync of %s failed: %s", self.source, error)
+                log.warning("sync of %s failed: %s", self.shown_source, error)
                 await self._record_failure(str(error), dry_run)
                 raise
             except Exception as error:
                 # A bug or a surprise from a library must not stop syncing silently: it is a
                 # failed sync like any other, visible to the operator and counted for back-off.
-                log.exception("sync of %s crashed", self.source)
+                log.exception("sync of %s crashed", self.shown_source)
                 message = f"{self.source}: sync failed unexpectedly ({type(error).__name__}: {error})"
                 await self._record_failure(message, dry_run)
                 raise FeedError(shorten(message, 500)) from error
@@ -248,10 +250,10 @@ class Syncer:
         report.unchanged = plan.unchanged
         report.skipped_items = parsed.skipped_items
         for warning in report.warnings:
-            log.warning("feed %s: %s", self.source, warning)
+            log.warning("feed %s: %s", self.shown_source, warning)
         log.info(
             "sync of %s: %d new, %d changed, %d removed, %d unchanged%s",
-            self.source,
+            self.shown_source,
             len(plan.new),
             len(plan.changed),
             len(plan.removed),
@@ -292,11 +294,12 @@ class Syncer:
 
 
 async def record_failure(store: Store, source: str, message: str) -> None:
-    """Keep MESSAGE as SOURCE's last error, for the operator; a store that cannot is logged."""
+    """Keep MESSAGE as SOURCE's last error, for the operator (redacted: /admin status shows it in
+    every server); a store that cannot is logged."""
     try:
-        await store.record_feed_failure(source, message)
+        await store.record_feed_failure(source, redact_addresses(message))
     except StoreError as error:
-        log.warning("could not record the failed sync of %s: %s", source, error)
+        log.warning("could not record the failed sync of %s: %s", redacted(source), error)
 
 
 async def _reconcile_in_thread(

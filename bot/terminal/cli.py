@@ -22,6 +22,7 @@ from bot.core.config import Config, ConfigError, load_config
 from bot.core.feed import FeedError
 from bot.core.library import Library
 from bot.core.store import StoreError
+from bot.core.urls import redact_addresses
 from bot.terminal import render_text, render_topics
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_FEED = 0, 1, 2, 3
@@ -257,12 +258,18 @@ def _positive_int(text: str) -> int:
     return value
 
 
+class _RedactingFormatter(logging.Formatter):
+    """Log lines (tracebacks included) with every address redacted: a library's message may
+    name the feed URL with its password or token."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_addresses(super().format(record))
+
+
 def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper()),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=getattr(logging, level.upper()), handlers=[handler])
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -344,5 +351,5 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"podbot: {message}\n")
+    sys.stderr.write(f"podbot: {redact_addresses(message)}\n")
     return code
