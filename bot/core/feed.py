@@ -31,7 +31,7 @@ from .items import FeedWarnings, ItemContext, clean_text, episode_from_entry, gu
 from .models import FeedState, ParsedEpisode, ParsedFeed, PodcastInfo
 from .netguard import AddressPolicy, BlockedAddress, GuardedResolver, UnsafeUrl, is_url, origin_of
 from .notes import html_to_text
-from .parse_worker import from_plain
+from .parse_worker import PARENT_VARIABLE, from_plain
 from .urls import redact_addresses
 
 BUNDLED_SNAPSHOT = Path(__file__).resolve().parents[1] / "data" / "meta-tech-podcast.rss"
@@ -281,7 +281,11 @@ async def parse(body: bytes, source: str, config: FeedConfig | None = None) -> P
 
 async def _parse_in_child(body: bytes, source: str, config: FeedConfig) -> ParsedFeed:
     package_root = str(Path(__file__).resolve().parents[1])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
+        PARENT_VARIABLE: str(os.getpid()),
+    }
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
