@@ -101,6 +101,7 @@ class Admin(commands.Cog):
             feed=redacted(health.source),
             feed_warnings=tuple(redact_addresses(warning) for warning in report.warnings) if report else (),
             companions=health.companions,
+            store_problem=health.store_problem,
         )
         await interaction.response.send_message(embed=embeds.status_embed(facts), ephemeral=True)
 

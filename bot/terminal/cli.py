@@ -163,6 +163,8 @@ async def cmd_console(library: Library, args: argparse.Namespace) -> int:
 async def cmd_health(library: Library, args: argparse.Namespace) -> int:
     """Healthy when the store opens and the last successful sync is within three refresh intervals."""
     health = await library.health()
+    if health.store_problem:
+        raise UserError(f"unhealthy: {health.store_problem}")
     state, episodes = health.state, health.episodes
     limit = dt.timedelta(minutes=3 * library.config.refresh.interval_minutes)
     if state is None or state.last_success is None:
@@ -340,7 +342,11 @@ async def _run_bot(args: argparse.Namespace, config: Config) -> int:
 
 async def _run(args: argparse.Namespace, config: Config) -> int:
     try:
-        async with await Library.open(config, db=args.db, feed=getattr(args, "feed", None)) as library:
+        # health reports on a store; it never makes an empty one where the store is missing.
+        creates_store = args.handler is not cmd_health
+        async with await Library.open(
+            config, db=args.db, feed=getattr(args, "feed", None), create=creates_store
+        ) as library:
             return await args.handler(library, args)
     except StoreError as error:
         return _fail(f"database error: {error}", EXIT_USAGE)

@@ -74,3 +74,34 @@ async def test_two_processes_syncing_at_once_never_record_a_failure(tmp_path, fe
     finally:
         await first.close()
         await second.close()
+
+
+@pytest.mark.parametrize("taken_away", ["deleted", "replaced"])
+async def test_a_store_taken_away_under_a_running_library_is_noticed_and_never_written(tmp_path, taken_away):
+    from bot.core.config import Config
+    from bot.core.library import Library
+    from bot.core.store import StoreMoved
+
+    path = tmp_path / "episodes.db"
+    async with await Library.open(Config(), db=path) as library:
+        await library.sync()
+        assert (await library.health()).store_problem is None
+        if taken_away == "deleted":
+            path.unlink()
+        else:
+            (tmp_path / "other.db").write_bytes(path.read_bytes())
+            (tmp_path / "other.db").replace(path)
+        assert f"was {taken_away} while podbot was running" in (await library.health()).store_problem
+        with pytest.raises(StoreMoved):
+            await library.store.set_announce_channel(1, 10)
+        with pytest.raises(StoreMoved):
+            await library.sync(force=True)
+
+
+def test_health_never_creates_a_store(tmp_path, capsys, monkeypatch):
+    from bot.terminal.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["health", "--db", "missing.db"]) == 2
+    assert "no database file here (nothing was created)" in capsys.readouterr().err
+    assert not (tmp_path / "missing.db").exists()

@@ -1,5 +1,5 @@
-"""A feed address carrying a password and a token: the /admin commands are global, so what they
-show reaches the admins of every server the bot is in."""
+"""What the /admin commands show, and they are global: a feed address carrying a password and a
+token reaches the admins of every server the bot is in; a database file taken away is said."""
 
 import pytest
 
@@ -32,3 +32,11 @@ async def test_admin_status_and_resync_never_show_the_feeds_secrets(discord_env,
     problem = next(f["value"] for f in embed["fields"] if f["name"].startswith("Feed problem"))
     assert "http://***@127.0.0.1" in problem and "auth=***" in problem
     assert "s3cr3t" not in str(embed) and "http://***@127.0.0.1" in embed["footer"]["text"]
+
+
+async def test_admin_status_says_when_the_database_file_was_deleted(discord_env, tmp_path):
+    (tmp_path / "episodes.db").unlink()
+    status = await discord_env.fake.command("admin status", user_id=ADMIN_ID)
+    fields = {f["name"]: f["value"] for f in status.callback["data"]["embeds"][0]["fields"]}
+    gone = fields["⛔ Database file gone: nothing is synced or announced"]
+    assert "the database file was deleted while podbot was running; restart podbot" in gone
