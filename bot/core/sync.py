@@ -217,6 +217,7 @@ class Syncer:
                 known_files.update({file.url: file for file in linked.files})
                 plan = await _reconcile_in_thread(stored, parsed, known_files, announce_new=not first_sync)
         if not dry_run:
+            podcast = await asyncio.to_thread(_with_boilerplate, parsed)
             async with self.store.writing():
                 # Another writer (a CLI sync beside the bot) may have changed the store since it
                 # was read above: what is written is reconciled against what it holds now.
@@ -236,7 +237,6 @@ class Syncer:
                     last_success=started,
                     linked_pending=linked.pending,
                 )
-                podcast = await asyncio.to_thread(_with_boilerplate, parsed)
                 await self.store.apply_sync(podcast, plan.writes, [k.id for k in plan.removed], new_state, linked.files)
         report.warnings.extend(linked.warnings)
         report.linked_fetched = len(linked.files)

@@ -341,14 +341,16 @@ async def _run_bot(args: argparse.Namespace, config: Config) -> int:
 
 
 async def _run(args: argparse.Namespace, config: Config) -> int:
+    # health reports on a store; it never makes an empty one where the store is missing.
+    creates_store = args.handler is not cmd_health
     try:
-        # health reports on a store; it never makes an empty one where the store is missing.
-        creates_store = args.handler is not cmd_health
         async with await Library.open(
             config, db=args.db, feed=getattr(args, "feed", None), create=creates_store
         ) as library:
             return await args.handler(library, args)
     except StoreError as error:
+        if not creates_store:  # health: a missing or unusable store is unhealthy
+            return _fail(f"unhealthy: {error}", EXIT_NOT_FOUND)
         return _fail(f"database error: {error}", EXIT_USAGE)
     except FeedError as error:
         return _fail(f"feed error: {error}", EXIT_FEED)

@@ -102,6 +102,6 @@ def test_health_never_creates_a_store(tmp_path, capsys, monkeypatch):
     from bot.terminal.cli import main
 
     monkeypatch.chdir(tmp_path)
-    assert main(["health", "--db", "missing.db"]) == 2
+    assert main(["health", "--db", "missing.db"]) == 1
     assert "no database file here (nothing was created)" in capsys.readouterr().err
     assert not (tmp_path / "missing.db").exists()

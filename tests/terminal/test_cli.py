@@ -123,6 +123,10 @@ def test_bad_usage_exits_2(tmp_path):
 
 
 def test_health_reports_never_synced_then_ok(tmp_path):
+    missing = run(tmp_path, "health")
+    assert missing.returncode == 1 and "unhealthy: data/episodes.db: no database file here" in missing.stderr
+    assert not (tmp_path / "data" / "episodes.db").exists()
+    run(tmp_path, "sync", "--dry-run")  # makes the store, syncs nothing
     never = run(tmp_path, "health")
     assert never.returncode == 1 and "never synced" in never.stderr
     run(tmp_path, "sync")
