@@ -12,7 +12,9 @@ from bot import __version__
 from bot.core.feed import FeedError
 from bot.core.library import Library
 from bot.core.models import GuildSettings
+from bot.core.store import StoreError
 from bot.core.sync import SyncInProgress
+from bot.core.urls import redact_addresses, redacted
 from bot.discord_app import embeds
 from bot.discord_app.app import PodBot
 from bot.discord_app.permissions import missing_permissions
@@ -58,6 +60,9 @@ class Admin(commands.Cog):
         except FeedError as error:
             await interaction.followup.send(f"Sync failed and nothing was changed: {error}", ephemeral=True)
             return
+        except StoreError as error:
+            await interaction.followup.send(f"Sync not saved, nothing was changed: {error}", ephemeral=True)
+            return
         await interaction.followup.send(embed=embeds.sync_report_embed(report), ephemeral=True)
 
     @admin.command(name="status", description="Feed health, announcements and the bot's connection")
@@ -76,7 +81,7 @@ class Admin(commands.Cog):
             episodes=health.episodes,
             last_attempt=state.last_attempt if state else None,
             last_success=state.last_success if state else None,
-            last_error=state.last_error if state else None,
+            last_error=redact_addresses(state.last_error) if state and state.last_error else None,
             consecutive_failures=state.consecutive_failures if state else 0,
             last_result=embeds.report_summary(report) if report else None,
             next_sync=health.next_sync,
@@ -93,9 +98,10 @@ class Admin(commands.Cog):
             ),
             latency_ms=None if math.isnan(latency) or math.isinf(latency) else latency * 1000,
             version=__version__,
-            feed=health.source,
-            feed_warnings=tuple(report.warnings) if report else (),
+            feed=redacted(health.source),
+            feed_warnings=tuple(redact_addresses(warning) for warning in report.warnings) if report else (),
             companions=health.companions,
+            store_problem=health.store_problem,
         )
         await interaction.response.send_message(embed=embeds.status_embed(facts), ephemeral=True)
 

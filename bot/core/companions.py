@@ -14,8 +14,9 @@ from .config import CompanionConfig, FeedConfig
 from .feed import FeedError, body_digest, fetch
 from .formatting import shorten
 from .models import FeedState
-from .store import Store, StoreError, utcnow
+from .store import Store, StoreBusy, StoreError, StoreMoved, utcnow
 from .sync import record_failure
+from .urls import redact_addresses, redacted
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +60,14 @@ class CompanionSyncer:
         async with self._lock:
             try:
                 return await self._sync(force)
+            except (StoreBusy, StoreMoved) as error:  # nothing wrong with the feed: not recorded
+                raise FeedError(f"companion '{self.companion.name}': not synced ({error})") from error
             except (FeedError, StoreError) as error:
                 message = f"companion '{self.companion.name}': {error}"
             except Exception as error:  # a surprise from a library is a failed sync, not a crash
-                log.exception("sync of companion %s crashed", self.source)
+                log.exception("sync of companion %s crashed", redacted(self.source))
                 message = f"companion '{self.companion.name}': sync failed ({type(error).__name__}: {error})"
-            message = shorten(message, 500)
+            message = redact_addresses(shorten(message, 500))
             log.warning("%s", message)
             await record_failure(self.store, self.source, message)
             raise FeedError(message)
@@ -88,5 +91,5 @@ class CompanionSyncer:
         assert result.body is not None
         articles = await asyncio.to_thread(parse_articles, result.body, self.source, self.config)
         new, changed = await self.store.apply_companion(self.companion.name, self.source, articles, new_state)
-        log.info("sync of companion %s: %d new, %d changed articles", self.source, new, changed)
+        log.info("sync of companion %s: %d new, %d changed articles", redacted(self.source), new, changed)
         return CompanionReport(self.companion.name, self.source, new=new, changed=changed)

@@ -48,6 +48,8 @@ class FeedConfig:
 @dataclass(frozen=True)
 class StoreConfig:
     path: str = "data/episodes.db"
+    # How long a write waits for another podbot process (the bot, a CLI sync) to finish its own.
+    busy_timeout_seconds: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -111,27 +113,30 @@ class Config:
     source_file: str | None = None
 
 
-_POSITIVE = {
-    "feed.timeout_seconds",
-    "feed.max_bytes",
-    "feed.max_title_chars",
-    "feed.max_notes_chars",
-    "feed.max_chapters",
-    "feed.linked_file_max_bytes",
-    "feed.linked_bytes_per_sync",
-    "feed.linked_fetches_at_once",
-    "feed.linked_file_timeout_seconds",
-    "feed.parse_timeout_seconds",
-    "refresh.interval_minutes",
-    "announce.digest_after",
-    "announce.digest_pending_after_hours",
-}
-_NON_NEGATIVE = {
-    "feed.max_redirects",
-    "feed.linked_files_per_sync",
-    "refresh.jitter_seconds",
-    "discord.test_guild_id",
-    "discord.resync_cooldown_seconds",
+_BIGGEST_ID = 2**63 - 1  # Discord ids are 64-bit snowflakes
+# Every number's range, inclusive; config.example.toml shows each one as "(LOW to HIGH)".
+RANGES: dict[str, tuple[float, float]] = {
+    "feed.timeout_seconds": (0.01, 3600.0),
+    "feed.max_bytes": (1, 2_000_000_000),
+    "feed.max_redirects": (0, 20),
+    "feed.max_shrink_ratio": (0.0, 1.0),
+    "feed.max_title_chars": (1, 100_000),
+    "feed.max_notes_chars": (1, 10_000_000),
+    "feed.max_chapters": (1, 10_000),
+    "feed.linked_files_per_sync": (0, 10_000),
+    "feed.linked_file_max_bytes": (1, 100_000_000),
+    "feed.linked_bytes_per_sync": (1, 2_000_000_000),
+    "feed.linked_fetches_at_once": (1, 64),
+    "feed.linked_file_timeout_seconds": (0.01, 3600.0),
+    "feed.parse_timeout_seconds": (0.01, 86400.0),
+    "store.busy_timeout_seconds": (0.0, 600.0),
+    "refresh.interval_minutes": (1, 10080),
+    "refresh.jitter_seconds": (0, 3600),
+    "discord.test_guild_id": (0, _BIGGEST_ID),
+    "discord.owner_ids": (1, _BIGGEST_ID),
+    "discord.resync_cooldown_seconds": (0, 86400),
+    "announce.digest_after": (1, 1000),
+    "announce.digest_pending_after_hours": (0.01, 8760.0),
 }
 _LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 
@@ -144,7 +149,13 @@ def load_config(path: Path | str | None) -> Config:
         path = DEFAULT_CONFIG_FILE
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("\ufeff"):
+            raise ConfigError(
+                f"{path}: starts with a UTF-8 byte-order mark (BOM), which TOML does not allow; "
+                "save the file as UTF-8 without BOM"
+            )
+        raw = tomllib.loads(text)
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -183,7 +194,7 @@ def _build_companions(raw: typing.Any, source: str) -> tuple[CompanionConfig, ..
         for key in ("name", "url"):
             value = table.get(key)
             if not isinstance(value, str) or not value.strip():
-                raise ConfigError(f"{source}: '{where}.{key}' must be a non-empty string, got {value!r}")
+                raise ConfigError(f"{source}: '{where}.{key}' must be a non-empty string, got {_kind(value)}")
         if any(companion.name == table["name"].strip() for companion in companions):
             raise ConfigError(f"{source}: '{where}.name' repeats the name {table['name']!r}")
         companions.append(CompanionConfig(name=table["name"].strip(), url=table["url"].strip()))
@@ -202,9 +213,35 @@ def _build_section(section_type: type, section: str, raw: dict[str, typing.Any],
     return section_type(**values)
 
 
+def range_text(low: float, high: float) -> str:
+    return f"{_number_text(low)} to {_number_text(high)}"
+
+
+def _number_text(number: float) -> str:
+    return f"{number:g}" if isinstance(number, float) else str(number)
+
+
+def _kind(value: typing.Any) -> str:
+    """What VALUE is, without showing it: a secret put under the wrong key stays unseen."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, str):
+        return "an empty string" if not value.strip() else "a string"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return "a date or time"
+
+
 def _check_value(key: str, expected: typing.Any, value: typing.Any, source: str) -> typing.Any:
     def fail(message: str) -> typing.NoReturn:
-        raise ConfigError(f"{source}: '{key}' {message}, got {value!r}")
+        raise ConfigError(f"{source}: '{key}' {message}, got {_kind(value)}")
+
+    def out_of_range(message: str, shown: typing.Any) -> typing.NoReturn:
+        raise ConfigError(f"{source}: '{key}' {message}, got {shown!r}")
 
     if expected is bool:
         if not isinstance(value, bool):
@@ -236,12 +273,14 @@ def _check_value(key: str, expected: typing.Any, value: typing.Any, source: str)
         if not isinstance(value, list) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
             fail("must be a list of whole numbers")
         value = tuple(value)
-    if key in _POSITIVE and value <= 0:
-        fail("must be greater than 0")
-    if key in _NON_NEGATIVE and value < 0:
-        fail("must not be negative")
-    if key == "feed.max_shrink_ratio" and not 0 <= value < 1:
-        fail("must be between 0 and 1")
+    if key in RANGES:
+        low, high = RANGES[key]
+        for number in value if isinstance(value, tuple) else (value,):
+            # NaN fails every comparison, so this refuses it too.
+            if not low <= number <= high:
+                out_of_range(f"must be between {_number_text(low)} and {_number_text(high)}", number)
+    if key == "store.path" and not value.strip():
+        fail("must be a file path")
     if key == "logging.level" and value.upper() not in _LOG_LEVELS:
-        fail(f"must be one of {', '.join(sorted(_LOG_LEVELS))}")
+        out_of_range(f"must be one of {', '.join(sorted(_LOG_LEVELS))}", value)
     return value

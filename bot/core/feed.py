@@ -8,7 +8,10 @@ import hashlib
 import os
 import pickle
 import re
+import select
+import stat
 import sys
+import time
 import xml.sax
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -28,16 +31,23 @@ from .items import FeedWarnings, ItemContext, clean_text, episode_from_entry, gu
 from .models import FeedState, ParsedEpisode, ParsedFeed, PodcastInfo
 from .netguard import AddressPolicy, BlockedAddress, GuardedResolver, UnsafeUrl, is_url, origin_of
 from .notes import html_to_text
-from .parse_worker import from_plain
+from .parse_worker import PARENT_VARIABLE, from_plain
+from .urls import redact_addresses
 
 BUNDLED_SNAPSHOT = Path(__file__).resolve().parents[1] / "data" / "meta-tech-podcast.rss"
 USER_AGENT = f"podbot/{__version__} (podcast episode bot; +feed reader)"
 _CHUNK = 64 * 1024
+_FILE_CHUNK = 1024 * 1024
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _YIELD_EVERY = 1024 * 1024
 
 
 class FeedError(Exception):
-    """The feed could not be fetched or is not a usable podcast feed. The message is one line."""
+    """The feed could not be fetched or is not a usable podcast feed. The message is one line,
+    with any address in it redacted (it reaches logs, the store and other servers' admins)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact_addresses(message))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +89,13 @@ async def fetch(
     """Download the feed SOURCE (conditional GET when STATE has validators) or read it from disk.
     A SESSION passed in must come from new_http_session with this source's address_policy."""
     if not is_url(source):
-        return FetchResult(body=await asyncio.to_thread(_read_file, Path(source), config.max_bytes))
+        if _SCHEME.match(source):
+            raise FeedError(f"{source}: podbot reads feeds from http(s) addresses or local files only")
+        return FetchResult(
+            body=await asyncio.to_thread(
+                read_local_file, source, config.max_bytes, config.timeout_seconds, "raise feed.max_bytes in the config"
+            )
+        )
     request = _Request(
         url=source,
         policy=address_policy(source, config),
@@ -114,21 +130,46 @@ async def fetch_linked(
     return await _fetch_url(request, session, validators)
 
 
-def _read_file(path: Path, max_bytes: int) -> bytes:
+def read_local_file(source: str, limit: int, timeout_seconds: float, limit_hint: str) -> bytes:
+    """A local file, within the same byte cap and timeout as a download: a device (/dev/zero),
+    a pipe nobody writes to or a file growing as it is read never holds a sync for ever."""
+    too_big = f"{source}: file is over the {limit:,}-byte limit ({limit_hint} to accept it)"
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise FeedError(
-                f"{path}: feed file is {size:,} bytes, over the {max_bytes:,}-byte limit "
-                f"(raise feed.max_bytes in the config to accept it)"
-            )
-        return path.read_bytes()
+        # Non-blocking, so that opening a pipe with no writer does not wait for one.
+        descriptor = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise FeedError(f"{path}: feed file not found") from None
-    except IsADirectoryError:
-        raise FeedError(f"{path}: is a directory, not a feed file") from None
+        raise FeedError(f"{source}: file not found") from None
     except OSError as error:
-        raise FeedError(f"{path}: cannot read feed file ({error.strerror or error})") from None
+        raise FeedError(f"{source}: cannot read the file ({error.strerror or error})") from None
+    try:
+        info = os.fstat(descriptor)
+        if stat.S_ISDIR(info.st_mode):
+            raise FeedError(f"{source}: is a directory, not a file")
+        if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+            raise FeedError(too_big)
+        deadline = time.monotonic() + timeout_seconds
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            try:
+                chunk = os.read(descriptor, min(_FILE_CHUNK, limit + 1 - size))
+            except BlockingIOError:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([descriptor], [], [], left)[0]:
+                    raise FeedError(f"{source}: nothing more to read after {timeout_seconds:g} s") from None
+                continue
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > limit:
+                raise FeedError(too_big)
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise FeedError(f"{source}: reading took over {timeout_seconds:g} s")
+    except OSError as error:
+        raise FeedError(f"{source}: cannot read the file ({error.strerror or error})") from None
+    finally:
+        os.close(descriptor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +281,11 @@ async def parse(body: bytes, source: str, config: FeedConfig | None = None) -> P
 
 async def _parse_in_child(body: bytes, source: str, config: FeedConfig) -> ParsedFeed:
     package_root = str(Path(__file__).resolve().parents[1])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
+        PARENT_VARIABLE: str(os.getpid()),
+    }
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",

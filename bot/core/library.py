@@ -44,6 +44,7 @@ from .store import Store, StoreError
 from .sync import Syncer
 from .synonyms import Synonyms
 from .topics import TopicWords, topic_label
+from .urls import redacted
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class FeedHealth:
     next_sync: dt.datetime | None
     syncing: bool
     companions: tuple[tuple[str, FeedState | None], ...] = ()  # each companion feed's name and state
+    store_problem: str | None = None  # the database file was deleted or replaced under podbot
 
 
 class Library:
@@ -90,11 +92,15 @@ class Library:
         db: str | Path | None = None,
         feed: str | None = None,
         http: aiohttp.ClientSession | None = None,
+        create: bool = True,
     ) -> Self:
         """The store at DB (default: the config's), synced from FEED (default: the config's feed
         URL, else the bundled snapshot). HTTP, when given, is used for every sync and must come
-        from feed.new_http_session with this feed's address policy; else each sync makes its own."""
-        store = await Store.open(db or config.store.path)
+        from feed.new_http_session with this feed's address policy; else each sync makes its own.
+        Without CREATE, a missing database is an error instead of a new empty one."""
+        store = await Store.open(
+            db or config.store.path, busy_timeout_seconds=config.store.busy_timeout_seconds, create=create
+        )
         try:
             source = resolve_source(feed if feed is not None else config.feed.url)
             syncer = Syncer(store, config.feed, source, http)
@@ -203,6 +209,7 @@ class Library:
                     for companion in self.companions
                 ]
             ),
+            store_problem=self.store.whereabouts(),
         )
 
     # -- syncing ----------------------------------------------------------------------------
@@ -252,7 +259,7 @@ class Library:
         """A fresh store loads its feed once, so the first search on a new machine just works."""
         state = await self.store.feed_state(self.source)
         if (state is None or state.last_success is None) and await self.store.episode_count() == 0:
-            log.info("store is empty; loading episodes from %s", self.source)
+            log.info("store is empty; loading episodes from %s", redacted(self.source))
             await self.sync()
             return
         await self.refresh_reading(only_new=True)

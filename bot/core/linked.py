@@ -20,7 +20,7 @@ import aiohttp
 
 from .chapters import chapters_from_json
 from .config import FeedConfig
-from .feed import FeedError, body_digest, fetch_linked, is_url
+from .feed import FeedError, body_digest, fetch_linked, is_url, read_local_file
 from .formatting import shorten
 from .models import FeedState, LinkedFile, ParsedEpisode
 from .netguard import AddressPolicy
@@ -145,7 +145,7 @@ async def _download(
             result = await fetch_linked(url, config, session, policy, validators if base.chapters is not None else None)
             body, etag, last_modified = result.body, result.etag, result.last_modified
         else:
-            body = await asyncio.to_thread(_read_local, url, feed_folder, config.linked_file_max_bytes)
+            body = await asyncio.to_thread(_read_local, url, feed_folder, config)
             etag = last_modified = None
     except FeedError as error:
         failures = base.failures + 1
@@ -179,14 +179,11 @@ async def _download(
     return read, len(body)
 
 
-def _read_local(path_text: str, feed_folder: Path | None, max_bytes: int) -> bytes:
+def _read_local(path_text: str, feed_folder: Path | None, config: FeedConfig) -> bytes:
     """A chapters file next to a local feed file; never one outside the feed's folder."""
     path = Path(path_text).resolve()
     if feed_folder is None or not path.is_relative_to(feed_folder.resolve()):
         raise FeedError(f"{path_text}: local chapters files must be in the feed file's folder")
-    try:
-        if path.stat().st_size > max_bytes:
-            raise FeedError(f"{path_text}: over the {max_bytes:,}-byte limit for a chapters file")
-        return path.read_bytes()
-    except OSError as error:
-        raise FeedError(f"{path_text}: cannot read ({error.strerror or error})") from None
+    return read_local_file(
+        str(path), config.linked_file_max_bytes, config.linked_file_timeout_seconds, "feed.linked_file_max_bytes"
+    )

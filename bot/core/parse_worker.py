@@ -8,16 +8,22 @@ batches small enough that unpickling each one never holds the parent's GIL for l
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
+import threading
+import time
 from typing import Any, BinaryIO
 
 from .items import FeedWarnings
 from .models import Chapter, Link, ParsedEpisode
 
 EPISODES_PER_FRAME = 200
+PARENT_VARIABLE = "PODBOT_PARSE_PARENT"  # the pid of the process that started this one
+_PR_SET_PDEATHSIG = 1
 _FIELDS = tuple(ParsedEpisode.__dataclass_fields__)
 
 
@@ -74,7 +80,9 @@ def read_in_parallel(
     _entries = entries
     size = -(-len(entries) // processes)
     tasks = [(start, min(start + size, len(entries)), source, limits, people) for start in range(0, len(entries), size)]
-    with multiprocessing.get_context("fork").Pool(processes) as pool:
+    with multiprocessing.get_context("fork").Pool(
+        processes, initializer=die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         parts = pool.map(_read_slice, tasks)
     episodes: list[Any] = []
     warnings = FeedWarnings()
@@ -84,7 +92,29 @@ def read_in_parallel(
     return episodes, warnings
 
 
+def die_with_parent(expected_parent: int) -> None:
+    """Never outlive the process that wants the result (a kill -9 of the bot must not leave a
+    parser running for minutes): Linux kills this one when its parent goes; elsewhere a thread
+    watches for the parent to change."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        armed = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        armed = False
+    if os.getppid() != expected_parent:  # the parent went before the signal was armed
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(expected_parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
 def main() -> int:
+    die_with_parent(int(os.environ.get(PARENT_VARIABLE) or os.getppid()))
     from .feed import FeedError, parse_sync
 
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer

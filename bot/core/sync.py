@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -14,13 +15,14 @@ from rapidfuzz import fuzz
 
 from .boilerplate import find_boilerplate
 from .config import FeedConfig
-from .feed import FeedError, address_policy, body_digest, fetch, is_url, new_http_session, parse
+from .feed import FeedError, FetchResult, address_policy, body_digest, fetch, is_url, new_http_session, parse
 from .formatting import shorten
 from .heap import spare_new_objects, sparing_the_collector
 from .identity import EpisodeWrite, StoredKey, audio_key, fingerprint, is_rerelease, normalise_title
 from .linked import LinkedRound, download_due, is_due, with_linked_chapters
 from .models import EpisodeChange, FeedState, LinkedFile, ParsedEpisode, ParsedFeed, PodcastInfo, SyncReport
-from .store import Store, StoreError, utcnow
+from .store import Store, StoreBusy, StoreError, StoreMoved, utcnow
+from .urls import redact_addresses, redacted
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +138,7 @@ class Syncer:
         self.store = store
         self.config = config
         self.source = source
+        self.shown_source = redacted(source)  # for logs and messages: no password, no query values
         self.policy = address_policy(source, config)
         self.session = session  # made with new_http_session(self.policy); else one per sync
         self._lock = asyncio.Lock()
@@ -158,14 +161,18 @@ class Syncer:
                             report = await self._sync(session, dry_run=dry_run, force=force)
                     else:
                         report = await self._sync(self.session, dry_run=dry_run, force=force)
+            except (StoreBusy, StoreMoved) as error:
+                # Nothing is wrong with the feed: another process is writing, or the store is gone.
+                log.warning("sync of %s not run: %s", self.shown_source, error)
+                raise
             except (FeedError, StoreError) as error:
-                log.warning("sync of %s failed: %s", self.source, error)
+                log.warning("sync of %s failed: %s", self.shown_source, error)
                 await self._record_failure(str(error), dry_run)
                 raise
             except Exception as error:
                 # A bug or a surprise from a library must not stop syncing silently: it is a
                 # failed sync like any other, visible to the operator and counted for back-off.
-                log.exception("sync of %s crashed", self.source)
+                log.exception("sync of %s crashed", self.shown_source)
                 message = f"{self.source}: sync failed unexpectedly ({type(error).__name__}: {error})"
                 await self._record_failure(message, dry_run)
                 raise FeedError(shorten(message, 500)) from error
@@ -180,42 +187,25 @@ class Syncer:
     async def _sync(self, session: aiohttp.ClientSession | None, *, dry_run: bool, force: bool) -> SyncReport:
         started = utcnow()
         state = await self.store.feed_state(self.source)
-        first_sync = state is None or state.last_success is None
-        report = SyncReport(source=self.source, dry_run=dry_run, first_sync=first_sync)
         # While linked files are pending, the feed is read in full even when unchanged, so later
         # syncs catch up on them.
         catching_up = bool(state and state.linked_pending)
         result = await fetch(self.source, self.config, session, None if force or catching_up else state)
         digest = None if result.body is None else await asyncio.to_thread(body_digest, result.body)
         if state and not catching_up and (result.not_modified or (not force and digest == state.body_sha256)):
-            report.not_modified = True
-            report.unchanged = await self.store.episode_count()
-            if not dry_run:
-                await self.store.record_feed_success(
-                    replace(
-                        state,
-                        etag=result.etag or state.etag,
-                        last_modified=result.last_modified or state.last_modified,
-                        last_attempt=started,
-                        last_success=started,
-                    )
-                )
-            return report
+            return await self._unchanged(state, result, started, dry_run)
         assert result.body is not None
         parsed = await parse(result.body, self.source, self.config)
+        first_sync = state is None or state.last_success is None
+        report = SyncReport(source=self.source, dry_run=dry_run, first_sync=first_sync)
         report.warnings.extend(parsed.warnings)
-        known_files = await self.store.linked_files(e.chapters_url for e in parsed.episodes if e.chapters_url)
+        generation = await self.store.generation()
+        chapters_urls = [e.chapters_url for e in parsed.episodes if e.chapters_url]
+        known_files = await self.store.linked_files(chapters_urls)
         stored = await self.store.stored_keys()
         spare_new_objects()
         plan = await _reconcile_in_thread(stored, parsed, known_files, announce_new=not first_sync)
-        active = sum(1 for key in stored if not key.removed)
-        # The first sync of a source may replace another feed's episodes; after that, a feed that
-        # suddenly lost most of its items is more likely broken than pruned.
-        if not first_sync and plan.removed and len(plan.removed) > self.config.max_shrink_ratio * active:
-            raise FeedError(
-                f"{self.source}: feed lists {len(parsed.episodes)} episodes but would remove {len(plan.removed)} of "
-                f"{active} stored; refusing (a broken or truncated feed?)"
-            )
+        self._refuse_a_shrink(parsed, stored, plan, first_sync)
         due = _due_files(parsed.episodes, known_files, plan)
         linked = LinkedRound(pending=len(due))
         # Only a sync that will be written downloads what the feed names: never a dry run, and
@@ -226,6 +216,28 @@ class Syncer:
             if linked.files:
                 known_files.update({file.url: file for file in linked.files})
                 plan = await _reconcile_in_thread(stored, parsed, known_files, announce_new=not first_sync)
+        if not dry_run:
+            podcast = await asyncio.to_thread(_with_boilerplate, parsed)
+            async with self.store.writing():
+                # Another writer (a CLI sync beside the bot) may have changed the store since it
+                # was read above: what is written is reconciled against what it holds now.
+                if await self.store.generation() != generation:
+                    state = await self.store.feed_state(self.source)
+                    first_sync = report.first_sync = state is None or state.last_success is None
+                    known_files = {**await self.store.linked_files(chapters_urls), **{f.url: f for f in linked.files}}
+                    stored = await self.store.stored_keys()
+                    plan = await _reconcile_in_thread(stored, parsed, known_files, announce_new=not first_sync)
+                    self._refuse_a_shrink(parsed, stored, plan, first_sync)
+                new_state = FeedState(
+                    source=self.source,
+                    etag=result.etag,
+                    last_modified=result.last_modified,
+                    body_sha256=digest,
+                    last_attempt=started,
+                    last_success=started,
+                    linked_pending=linked.pending,
+                )
+                await self.store.apply_sync(podcast, plan.writes, [k.id for k in plan.removed], new_state, linked.files)
         report.warnings.extend(linked.warnings)
         report.linked_fetched = len(linked.files)
         report.linked_pending = linked.pending
@@ -237,23 +249,11 @@ class Syncer:
         report.removed = [EpisodeChange(guid=k.guid, title=k.title, number=k.number) for k in plan.removed]
         report.unchanged = plan.unchanged
         report.skipped_items = parsed.skipped_items
-        if not dry_run:
-            new_state = FeedState(
-                source=self.source,
-                etag=result.etag,
-                last_modified=result.last_modified,
-                body_sha256=digest,
-                last_attempt=started,
-                last_success=started,
-                linked_pending=linked.pending,
-            )
-            podcast = await asyncio.to_thread(_with_boilerplate, parsed)
-            await self.store.apply_sync(podcast, plan.writes, [k.id for k in plan.removed], new_state, linked.files)
         for warning in report.warnings:
-            log.warning("feed %s: %s", self.source, warning)
+            log.warning("feed %s: %s", self.shown_source, warning)
         log.info(
             "sync of %s: %d new, %d changed, %d removed, %d unchanged%s",
-            self.source,
+            self.shown_source,
             len(plan.new),
             len(plan.changed),
             len(plan.removed),
@@ -262,13 +262,44 @@ class Syncer:
         )
         return report
 
+    async def _unchanged(
+        self, state: FeedState, result: FetchResult, started: dt.datetime, dry_run: bool
+    ) -> SyncReport:
+        """A feed that answered 304 or the same bytes: its validators are kept, nothing else changes."""
+        report = SyncReport(source=self.source, dry_run=dry_run, first_sync=False, not_modified=True)
+        report.unchanged = await self.store.episode_count()
+        if not dry_run:
+            async with self.store.writing():
+                current = await self.store.feed_state(self.source) or state
+                await self.store.record_feed_success(
+                    replace(
+                        current,
+                        etag=result.etag or current.etag,
+                        last_modified=result.last_modified or current.last_modified,
+                        last_attempt=started,
+                        last_success=started,
+                    )
+                )
+        return report
+
+    def _refuse_a_shrink(self, parsed: ParsedFeed, stored: Sequence[StoredKey], plan: Plan, first_sync: bool) -> None:
+        """The first sync of a source may replace another feed's episodes; after that, a feed that
+        suddenly lost most of its items is more likely broken than pruned."""
+        active = sum(1 for key in stored if not key.removed)
+        if not first_sync and plan.removed and len(plan.removed) > self.config.max_shrink_ratio * active:
+            raise FeedError(
+                f"{self.source}: feed lists {len(parsed.episodes)} episodes but would remove {len(plan.removed)} of "
+                f"{active} stored; refusing (a broken or truncated feed?)"
+            )
+
 
 async def record_failure(store: Store, source: str, message: str) -> None:
-    """Keep MESSAGE as SOURCE's last error, for the operator; a store that cannot is logged."""
+    """Keep MESSAGE as SOURCE's last error, for the operator (redacted: /admin status shows it in
+    every server); a store that cannot is logged."""
     try:
-        await store.record_feed_failure(source, message)
+        await store.record_feed_failure(source, redact_addresses(message))
     except StoreError as error:
-        log.warning("could not record the failed sync of %s: %s", source, error)
+        log.warning("could not record the failed sync of %s: %s", redacted(source), error)
 
 
 async def _reconcile_in_thread(

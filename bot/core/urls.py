@@ -1,10 +1,11 @@
 """Web addresses inside feed text: comparing two that mean the same page, and keeping them out of
-what counts as words (a link to ".../security/..." is not an episode about security)."""
+what counts as words (a link to ".../security/..." is not an episode about security); and the
+operator's feed addresses as they may be shown to anyone, without the secrets they may carry."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from .text import tokenize
 
@@ -13,6 +14,37 @@ _URL_IN_TEXT = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 # WordPress-style permalinks: /2024/07/18/virtual-reality/caddy-cad-mixed-reality/
 _DATED_CATEGORY = re.compile(r"^/\d{4}/\d{1,2}/\d{1,2}/([a-z0-9][a-z0-9-]{1,60})/[^/]+")
 _MAX_URL_CHARS = 2048
+# Any scheme: an ftp:// or feed:// address may carry a password as well as an http one.
+_ADDRESS = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s<>\"'`]+", re.IGNORECASE)
+_HIDDEN = "***"
+
+
+def redacted(address: str) -> str:
+    """ADDRESS as it may be shown to anyone (the /admin commands are global, logs are shared):
+    its user name and password, and the value of each query or fragment parameter, replaced by
+    ***. Anything else (a local path) is returned as given."""
+    try:
+        parts = urlsplit(address)
+    except ValueError:
+        return _HIDDEN if "@" in address or "?" in address else address
+    if not parts.scheme or not parts.netloc:
+        return address
+    host = parts.netloc.rpartition("@")[2]
+    netloc = f"{_HIDDEN}@{host}" if "@" in parts.netloc else host
+    return urlunsplit((parts.scheme, netloc, parts.path, _hidden_values(parts.query), _hidden_values(parts.fragment)))
+
+
+def redact_addresses(text: str) -> str:
+    """TEXT (an error message, a log line) with every address in it redacted()."""
+    return _ADDRESS.sub(lambda match: redacted(match.group()), text)
+
+
+def _hidden_values(query: str) -> str:
+    if not query:
+        return query
+    return "&".join(
+        f"{pair.partition('=')[0]}={_HIDDEN}" if "=" in pair else _HIDDEN for pair in query.split("&") if pair
+    )
 
 
 def url_key(url: str | None) -> str | None:

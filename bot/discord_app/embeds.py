@@ -424,6 +424,7 @@ class StatusFacts:
     feed: str
     feed_warnings: tuple[str, ...] = ()
     companions: tuple[tuple[str, FeedState | None], ...] = ()
+    store_problem: str | None = None
 
 
 def status_embed(facts: StatusFacts) -> discord.Embed:
@@ -435,6 +436,13 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
         last_sync += f"\n{facts.last_result}"
     embed.add_field(name="Last successful sync", value=last_sync, inline=True)
     embed.add_field(name="Next sync", value="running now" if facts.syncing else _when(facts.next_sync), inline=True)
+    if facts.store_problem:
+        embed.colour = discord.Colour.red()
+        embed.add_field(
+            name="⛔ Database file gone: nothing is synced or announced",
+            value=formatting.shorten(facts.store_problem, FIELD_LIMIT),
+            inline=False,
+        )
     if facts.last_error:
         dead = facts.last_success is None or dt.datetime.now(dt.UTC) - facts.last_success > DEAD_FEED_AFTER
         name = "Feed is dead: no successful sync for over a day" if dead else "Feed problem"

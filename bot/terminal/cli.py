@@ -22,6 +22,7 @@ from bot.core.config import Config, ConfigError, load_config
 from bot.core.feed import FeedError
 from bot.core.library import Library
 from bot.core.store import StoreError
+from bot.core.urls import redact_addresses
 from bot.terminal import render_text, render_topics
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_FEED = 0, 1, 2, 3
@@ -162,6 +163,8 @@ async def cmd_console(library: Library, args: argparse.Namespace) -> int:
 async def cmd_health(library: Library, args: argparse.Namespace) -> int:
     """Healthy when the store opens and the last successful sync is within three refresh intervals."""
     health = await library.health()
+    if health.store_problem:
+        raise UserError(f"unhealthy: {health.store_problem}")
     state, episodes = health.state, health.episodes
     limit = dt.timedelta(minutes=3 * library.config.refresh.interval_minutes)
     if state is None or state.last_success is None:
@@ -257,12 +260,18 @@ def _positive_int(text: str) -> int:
     return value
 
 
+class _RedactingFormatter(logging.Formatter):
+    """Log lines (tracebacks included) with every address redacted: a library's message may
+    name the feed URL with its password or token."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_addresses(super().format(record))
+
+
 def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper()),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=getattr(logging, level.upper()), handlers=[handler])
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -332,10 +341,16 @@ async def _run_bot(args: argparse.Namespace, config: Config) -> int:
 
 
 async def _run(args: argparse.Namespace, config: Config) -> int:
+    # health reports on a store; it never makes an empty one where the store is missing.
+    creates_store = args.handler is not cmd_health
     try:
-        async with await Library.open(config, db=args.db, feed=getattr(args, "feed", None)) as library:
+        async with await Library.open(
+            config, db=args.db, feed=getattr(args, "feed", None), create=creates_store
+        ) as library:
             return await args.handler(library, args)
     except StoreError as error:
+        if not creates_store:  # health: a missing or unusable store is unhealthy
+            return _fail(f"unhealthy: {error}", EXIT_NOT_FOUND)
         return _fail(f"database error: {error}", EXIT_USAGE)
     except FeedError as error:
         return _fail(f"feed error: {error}", EXIT_FEED)
@@ -344,5 +359,5 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"podbot: {message}\n")
+    sys.stderr.write(f"podbot: {redact_addresses(message)}\n")
     return code

@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from bot.core.config import Config, ConfigError, load_config
@@ -39,7 +41,7 @@ def test_values_are_read(tmp_path):
         ("[feed]\nurll = 'x'\n", "unknown key 'feed.urll'"),
         ("[fede]\nurl = 'x'\n", "unknown section or key 'fede'"),
         ("[refresh]\ninterval_minutes = 'soon'\n", "'refresh.interval_minutes' must be a whole number"),
-        ("[refresh]\ninterval_minutes = 0\n", "'refresh.interval_minutes' must be greater than 0"),
+        ("[refresh]\ninterval_minutes = 0\n", "'refresh.interval_minutes' must be between 1 and 10080, got 0"),
         ("[discord]\nowner_ids = ['me']\n", "'discord.owner_ids' must be a list of whole numbers"),
         ("[discord]\ntest_guild_id = true\n", "'discord.test_guild_id' must be a whole number"),
         ("[logging]\nlevel = 'LOUD'\n", "'logging.level' must be one of"),
@@ -96,3 +98,67 @@ async def test_no_companions_for_another_podcast_unless_configured(tmp_path, fee
         assert [c.companion.name for c in bundled.companions] == ["Engineering at Meta"]
     async with await Library.open(Config(companions=()), db=tmp_path / "c.db") as turned_off:
         assert turned_off.companions == []
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ("[announce]\ndigest_pending_after_hours = inf\n", "announce.digest_pending_after_hours"),
+        ("[announce]\ndigest_pending_after_hours = nan\n", "announce.digest_pending_after_hours"),
+        ("[announce]\ndigest_pending_after_hours = 1e300\n", "announce.digest_pending_after_hours"),
+        ("[feed]\ntimeout_seconds = nan\n", "feed.timeout_seconds"),
+        ("[feed]\ntimeout_seconds = inf\n", "feed.timeout_seconds"),
+        ("[feed]\nmax_bytes = 9223372036854775807\n", "feed.max_bytes"),
+        ("[refresh]\ninterval_minutes = 9223372036854775807\n", "refresh.interval_minutes"),
+        ("[refresh]\njitter_seconds = 9223372036854775807\n", "refresh.jitter_seconds"),
+        ("[discord]\nresync_cooldown_seconds = 1e300\n", "discord.resync_cooldown_seconds"),
+        ("[store]\nbusy_timeout_seconds = inf\n", "store.busy_timeout_seconds"),
+    ],
+)
+def test_every_number_has_a_finite_range_checked_at_load(tmp_path, line, key):
+    path = write(tmp_path, line)
+    with pytest.raises(ConfigError, match=f"'{key}' must be") as caught:
+        load_config(path)
+    message = str(caught.value)
+    assert str(path) in message and "\n" not in message
+
+
+def test_every_number_in_the_defaults_has_a_documented_range():
+    from bot.core import config as module
+    from tests.conftest import ROOT
+
+    example = (ROOT / "config.example.toml").read_text()
+    numeric = {
+        f"{section.name}.{key.name}"
+        for section in dataclasses.fields(Config)
+        if dataclasses.is_dataclass(section.default_factory)  # type: ignore[arg-type]
+        for key in dataclasses.fields(section.default_factory)  # type: ignore[arg-type]
+        if key.type in ("int", "float", "tuple[int, ...]")
+    }
+    assert numeric and numeric <= set(module.RANGES)
+    for key in numeric:
+        low, high = module.RANGES[key]
+        assert f"# Range: {module.range_text(low, high)}." in example, key
+
+
+def test_a_secret_under_a_wrong_typed_key_is_never_echoed(tmp_path):
+    token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.Gabcde.s3cr3t-token-value"
+    for text in (
+        f'[discord]\nowner_ids = "{token}"\n',
+        f'[discord]\ntest_guild_id = "{token}"\n',
+        f'[[companions]]\nname = "blog"\nurl = ["{token}"]\n',
+        f'[search]\nsynonyms = "{token}"\n',
+    ):
+        with pytest.raises(ConfigError) as caught:
+            load_config(write(tmp_path, text))
+        assert "s3cr3t" not in str(caught.value)
+        assert "got a string" in str(caught.value) or "got a list" in str(caught.value)
+
+
+def test_a_byte_order_mark_and_an_empty_store_path_are_named(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_bytes(b"\xef\xbb\xbf[feed]\nurl = ''\n")
+    with pytest.raises(ConfigError, match="byte-order mark"):
+        load_config(path)
+    with pytest.raises(ConfigError, match="'store.path' must be a file path, got an empty string"):
+        load_config(write(tmp_path, '[store]\npath = " "\n'))

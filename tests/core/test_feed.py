@@ -135,3 +135,27 @@ def test_durations_and_psc_chapters_from_the_feed():
     episode = feed.episodes[0]
     assert episode.duration_seconds == 3723
     assert [(c.start_seconds, c.title) for c in episode.chapters] == [(0, "Start"), (600, "Middle")]
+
+
+async def test_a_local_device_is_read_with_the_download_cap():
+    with pytest.raises(FeedError, match="over the 1,000-byte limit"):
+        await fetch("/dev/zero", FeedConfig(max_bytes=1_000, timeout_seconds=10))
+
+
+async def test_a_pipe_that_never_sends_the_feed_gives_up_after_the_timeout(tmp_path):
+    import os
+
+    pipe = tmp_path / "feed.fifo"
+    os.mkfifo(pipe)
+    writer = os.open(pipe, os.O_RDWR | os.O_NONBLOCK)  # a writer that never writes
+    try:
+        with pytest.raises(FeedError, match="nothing more to read after 0.2 s"):
+            await fetch(str(pipe), FeedConfig(timeout_seconds=0.2))
+    finally:
+        os.close(writer)
+
+
+async def test_an_address_podbot_cannot_fetch_is_shown_as_given_without_its_password():
+    with pytest.raises(FeedError) as caught:
+        await fetch("ftp://reader:s3cr3t@files.example/feed.xml", FeedConfig())
+    assert str(caught.value).startswith("ftp://***@files.example/feed.xml: podbot reads feeds from http(s)")

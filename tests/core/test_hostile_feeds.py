@@ -1,6 +1,10 @@
 """Feeds written by someone hostile: podbot requests nothing it should not, and nothing escapes a sync."""
 
 import json
+import os
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -373,3 +377,44 @@ async def test_a_parse_that_takes_too_long_is_stopped_with_a_clear_error():
     body = rss(rss_item(notes="<p>" + "x" * CHILD_PARSE_BYTES + "</p>"))
     with pytest.raises(FeedError, match=r"parsing took longer than 0.01 s \(feed.parse_timeout_seconds\)"):
         await parse(body, "slow-feed", FeedConfig(parse_timeout_seconds=0.01))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_feed_parser_dies_with_the_process_that_started_it():
+    from tests.conftest import ROOT
+
+    feed_in, feed_out = os.pipe()  # the test holds the writing end: the parser waits for its feed
+    parent = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import os, subprocess, sys, time\n"
+            f"env = {{**os.environ, 'PODBOT_PARSE_PARENT': str(os.getpid())}}\n"  # as feed.parse starts it
+            f"child = subprocess.Popen([sys.executable, '-m', 'bot.core.parse_worker'], stdin={feed_in}, env=env)\n"
+            f"print(child.pid, flush=True)\n"
+            f"time.sleep(600)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        pass_fds=(feed_in,),
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        child = int(parent.stdout.readline())
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 60
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(child), "the parser outlived the process that started it"
+    finally:
+        os.close(feed_in)
+        os.close(feed_out)
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as status:
+            return status.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

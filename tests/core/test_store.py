@@ -78,3 +78,23 @@ async def test_every_sqlite_error_is_a_store_error_in_words(store):
 
     with pytest.raises(StoreError, match="no such table"):
         await store._fetchall("SELECT * FROM nowhere")
+
+
+def test_a_full_disk_says_disk_full_however_sqlite_words_it(tmp_path, monkeypatch):
+    import sqlite3 as sqlite
+
+    from bot.core.store import describe_error
+
+    full = sqlite.OperationalError("database or disk is full")
+    full.sqlite_errorcode = 13  # SQLITE_FULL
+    assert describe_error(full).startswith("disk full")
+    # Growing the WAL index on a full disk is reported as SQLITE_IOERR_SHMSIZE, "disk I/O error".
+    shm = sqlite.OperationalError("disk I/O error")
+    shm.sqlite_errorcode = 4874
+    assert describe_error(shm, str(tmp_path / "episodes.db")).startswith("disk error")
+
+    class FullDisk:
+        f_bavail, f_frsize = 0, 4096
+
+    monkeypatch.setattr(os, "statvfs", lambda path: FullDisk())  # the disk is the one thing mocked
+    assert describe_error(shm, str(tmp_path / "episodes.db")).startswith("disk full")

@@ -219,3 +219,13 @@ async def test_titles_without_words_never_merge_two_episodes(store, feed_server)
     feed_server.serve(body=rss(rss_item(title="❤️", guid="b", audio="https://x/b.mp3"), *others))
     report = await syncer.sync()
     assert [c.guid for c in report.new] == ["b"] and [c.guid for c in report.removed] == ["a"]
+
+
+async def test_a_feed_address_with_secrets_is_never_shown_with_them(store, feed_server, caplog):
+    secret = feed_server.url("/private.xml").replace("http://", "http://reader:s3cr3t@") + "?auth=s3cr3t"
+    with pytest.raises(FeedError) as caught:
+        await syncer_for(store, secret).sync()
+    state = await store.feed_state(secret)
+    shown = [str(caught.value), state.last_error, caplog.text]
+    assert all("s3cr3t" not in text for text in shown), shown
+    assert "http://***@127.0.0.1" in state.last_error and "auth=***" in state.last_error

@@ -112,6 +112,10 @@ def test_bad_usage_exits_2(tmp_path):
 
 
 def test_health_reports_never_synced_then_ok(tmp_path):
+    missing = run(tmp_path, "health")
+    assert missing.returncode == 1 and "unhealthy: data/episodes.db: no database file here" in missing.stderr
+    assert not (tmp_path / "data" / "episodes.db").exists()
+    run(tmp_path, "sync", "--dry-run")  # makes the store, syncs nothing
     never = run(tmp_path, "health")
     assert never.returncode == 1 and "never synced" in never.stderr
     run(tmp_path, "sync")
@@ -167,6 +171,7 @@ def test_a_database_locked_by_another_process_is_a_busy_error_not_a_traceback(tm
     import sqlite3
 
     assert run(tmp_path, "sync", "--db", "busy.db").returncode == 0
+    (tmp_path / "config.toml").write_text("[store]\nbusy_timeout_seconds = 0.1\n")
     holder = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
@@ -177,6 +182,13 @@ def test_a_database_locked_by_another_process_is_a_busy_error_not_a_traceback(tm
     assert result.returncode == 2, result.stderr
     assert "database is busy (another podbot process is writing); try again" in result.stderr
     assert "Traceback" not in result.stderr
+    assert set(feed_failures(tmp_path / "busy.db")) == {0}, "a busy store is no failure of the feed"
+
+
+def feed_failures(path):
+    import sqlite3
+
+    return [row[0] for row in sqlite3.connect(path).execute("SELECT consecutive_failures FROM feed_state")]
 
 
 def test_a_reader_that_stops_early_gets_its_line_and_no_traceback(synced):

@@ -8,11 +8,11 @@ links to episodes, and topics). A sync's writes go through
 
 from __future__ import annotations
 
-from .database import StoreError, describe_error, utcnow
+from .database import StoreBusy, StoreError, StoreMoved, describe_error, utcnow
 from .guilds import GuildTables
 from .reading import ReadingTables
 
-__all__ = ["Store", "StoreError", "describe_error", "utcnow"]
+__all__ = ["Store", "StoreBusy", "StoreError", "StoreMoved", "describe_error", "utcnow"]
 
 
 class Store(ReadingTables, GuildTables):

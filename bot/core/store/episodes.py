@@ -104,8 +104,8 @@ class EpisodeTables(FeedStateTables):
                 await self._bump_generation()
         except StoreError as error:
             cause = error.__cause__ if isinstance(error.__cause__, sqlite3.Error) else None
-            detail = describe_error(cause) if cause else str(error)
-            raise StoreError(f"{self.path}: sync not saved, nothing changed ({detail})") from cause
+            detail = describe_error(cause, self.path) if cause else str(error)
+            raise type(error)(f"{self.path}: sync not saved, nothing changed ({detail})") from cause
 
     async def _write_episodes(self, writes: list[EpisodeWrite], now: str | None) -> list[tuple[Any, ...]]:
         """New episodes in batches (a first sync may bring thousands), changed ones one by one.
@@ -184,6 +184,11 @@ class EpisodeTables(FeedStateTables):
             await self._execute(f"DELETE FROM search_terms WHERE term IN ({marks(batch)})", batch)
             where = f"WHERE term IN ({marks(batch)})"
             await self._execute("INSERT INTO search_terms " + _TERM_COUNTS.format(where=where), batch)
+
+    async def generation(self) -> str | None:
+        """Changes whenever a write changes what the store holds (a sync, a companion's articles)."""
+        row = await self._fetchone("SELECT value FROM store_meta WHERE key = 'generation'")
+        return row[0] if row else None
 
     async def _bump_generation(self) -> None:
         await self._execute(
