@@ -92,11 +92,14 @@ class Library:
         http: aiohttp.ClientSession | None = None,
     ) -> Self:
         """The store at DB (default: the config's), synced from FEED (default: the config's feed
-        URL, else the bundled snapshot). HTTP, when given, is used for every sync and must come
-        from feed.new_http_session with this feed's address policy; else each sync makes its own."""
+        URL, else the feed the store already holds, else the bundled snapshot). HTTP, when given,
+        is used for every sync and must come from feed.new_http_session with this feed's address
+        policy; else each sync makes its own."""
         store = await Store.open(db or config.store.path)
         try:
-            source = resolve_source(feed if feed is not None else config.feed.url)
+            if feed is None:
+                feed = config.feed.url.strip() or await store.feed_source() or ""
+            source = resolve_source(feed)
             syncer = Syncer(store, config.feed, source, http)
         except BaseException:
             await store.close()  # its worker thread would keep the process alive
@@ -225,22 +228,18 @@ class Library:
             await self._tell_listeners(report)
         return report
 
-    async def refresh_reading(self, *, force: bool = False, only_new: bool = False) -> list[str]:
-        """Sync the companion feeds (with ONLY_NEW, those never synced yet), then bring links and
-        topics up to date (with ONLY_NEW, only links and the topics they bring: a command that
-        only reads is not held up by inference, which the next sync does). A failing companion
+    async def refresh_reading(self, *, force: bool = False) -> list[str]:
+        """Sync the companion feeds, then bring links and topics up to date. A failing companion
         is recorded and returned as a warning; it never stops the podcast's own sync or the
         others."""
         warnings = []
         for companion in self.companions:
-            if only_new and await self.store.feed_state(companion.source) is not None:
-                continue
             try:
                 await companion.sync(force=force)
             except FeedError as error:
                 warnings.append(str(error))
         try:
-            caught_up = await self.store.relate(infer=not only_new)
+            caught_up = await self.store.relate()
             while not caught_up:  # each step is bounded and awaits the database
                 caught_up = await self.store.relate()
         except StoreError as error:
@@ -249,13 +248,11 @@ class Library:
         return warnings
 
     async def ensure_loaded(self) -> None:
-        """A fresh store loads its feed once, so the first search on a new machine just works."""
-        state = await self.store.feed_state(self.source)
-        if (state is None or state.last_success is None) and await self.store.episode_count() == 0:
+        """A fresh store loads its feed once, so the first search on a new machine just works. A
+        store that holds a feed is only read: what it holds changes with a sync, never a question."""
+        if await self.store.feed_source() is None and await self.store.episode_count() == 0:
             log.info("store is empty; loading episodes from %s", self.source)
             await self.sync()
-            return
-        await self.refresh_reading(only_new=True)
 
     def start_refreshing(self) -> None:
         """Sync now, then every refresh interval, with back-off after failures."""

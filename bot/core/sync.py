@@ -227,7 +227,7 @@ class Syncer:
                 known_files.update({file.url: file for file in linked.files})
                 plan = await _reconcile_in_thread(stored, parsed, known_files, announce_new=not first_sync)
         report.warnings.extend(linked.warnings)
-        report.linked_fetched = len(linked.files)
+        report.linked_fetched = linked.downloaded
         report.linked_pending = linked.pending
         if linked.pending:
             verb = "would be downloaded" if dry_run else "still to download; later syncs catch up"

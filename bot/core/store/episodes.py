@@ -101,6 +101,11 @@ class EpisodeTables(FeedStateTables):
                 await self._refresh_search_terms([*replaced, *written] if incremental else None)
                 await self._save_linked_files(list(linked))
                 await self._save_feed_state(state)
+                await self._execute(
+                    """INSERT INTO store_meta (key, value) VALUES ('feed_source', ?)
+                       ON CONFLICT (key) DO UPDATE SET value = excluded.value""",
+                    (state.source,),
+                )
                 await self._bump_generation()
         except StoreError as error:
             cause = error.__cause__ if isinstance(error.__cause__, sqlite3.Error) else None
@@ -202,6 +207,11 @@ class EpisodeTables(FeedStateTables):
         fields = dict(row)
         sentences, urls = json.loads(fields.pop("boilerplate_json") or "[[], []]")
         return PodcastInfo(**fields, boilerplate_sentences=tuple(sentences), boilerplate_urls=tuple(urls))
+
+    async def feed_source(self) -> str | None:
+        """The feed whose episodes the store holds (its last written sync), or None."""
+        row = await self._fetchone("SELECT value FROM store_meta WHERE key = 'feed_source'")
+        return row[0] if row else None
 
     async def episode_count(self) -> int:
         return int(await self._fetchvalue(LIVE_EPISODES))

@@ -39,7 +39,6 @@ _BATCH = 500
 _NOTES_READ = 5_000
 _INFERRED_PER_CALL = 2_000
 _RELATED_GENERATION = "related_generation"  # links and every topic are current for it
-_LINKED_GENERATION = "linked_generation"  # links and the topics from articles are
 _REFERENCE_PRINT = "topics_reference"
 
 
@@ -90,22 +89,18 @@ class ReadingTables(EpisodeTables):
                 await self._bump_generation()
         return new, changed
 
-    async def relate(self, *, infer: bool = True) -> bool:
+    async def relate(self) -> bool:
         """Bring links and topics up to date after syncs. Topics are inferred for at most
         _INFERRED_PER_CALL episodes a call (the newest first), so that no call is long: False
-        when episodes are left to infer, for a later call to go on with. Without INFER, only the
-        links and the topics they bring (cheap at any size); inference waits for a call with it."""
+        when episodes are left to infer, for a later call to go on with."""
         generation = await self._meta("generation")
         if generation == await self._meta(_RELATED_GENERATION):
-            return True
-        if not infer and generation == await self._meta(_LINKED_GENERATION):
             return True
         async with self._transaction():
             await self._link_articles()
             await self._topics_from_articles()
-            await self._set_meta(_LINKED_GENERATION, generation or "0")
-            caught_up = await self._infer_topics() if infer else True
-            if caught_up and infer:
+            caught_up = await self._infer_topics()
+            if caught_up:
                 await self._set_meta(_RELATED_GENERATION, generation or "0")
         return caught_up
 
