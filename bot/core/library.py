@@ -39,11 +39,11 @@ from .models import (
     TopicCount,
 )
 from .scheduler import RefreshScheduler
-from .search import Searcher
+from .search import Asking, Searcher
 from .store import Store, StoreError
 from .sync import Syncer
 from .synonyms import Synonyms
-from .topics import TopicWords, topic_label
+from .topics import TopicWords
 
 log = logging.getLogger(__name__)
 
@@ -164,11 +164,14 @@ class Library:
 
     async def topics_of(self, episode_ids: list[int]) -> dict[int, list[EpisodeTopic]]:
         """Each episode's topics, the most trusted source first."""
-        found = await self.searcher.run(lambda asking: asking.reader.topics_of(episode_ids))
-        return {
-            episode_id: [EpisodeTopic(name, topic_label(name), source) for name, source in topics]
-            for episode_id, topics in found.items()
-        }
+
+        def labelled(asking: Asking) -> dict[int, list[EpisodeTopic]]:
+            return {
+                episode_id: [EpisodeTopic(name, topic_search.label_of(asking, name), source) for name, source in topics]
+                for episode_id, topics in asking.reader.topics_of(episode_ids).items()
+            }
+
+        return await self.searcher.run(labelled)
 
     async def reading(self, episode_ids: list[int]) -> dict[int, list[Reading]]:
         """Each episode's companion articles, strongest link first."""

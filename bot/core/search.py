@@ -173,8 +173,11 @@ def _search(asking: Asking, query: str, limit: int, completing: bool) -> list[Ma
 
 
 def topic_named(asking: Asking, text: str) -> str | None:
-    """The topic TEXT names as a whole, itself or by an alias ("security", "ml"), if there is one."""
-    return next((name for name in asking.topic_words.names_for(text) if asking.reader.has_topic(name)), None)
+    """The topic TEXT names as a whole, itself, by another spelling or by an alias ("security",
+    "databases", "ml"), if there is one."""
+    names = asking.topic_words.names_for(text)
+    names = [spelt for name in names for spelt in (name, asking.reader.topic_spelt(name)) if spelt]
+    return next((name for name in names if asking.reader.has_topic(name)), None)
 
 
 def _topic_first(reader: IndexReader, matches: list[Match], topic: str, limit: int) -> list[Match]:

@@ -38,10 +38,15 @@ _HEADLINE_SHARE = 0.3  # a title or chapter word is named as the reason when it 
 _SHARED_TOPIC_BONUS = {"article": 0.12, "feed": 0.12, "url": 0.08, "inferred": 0.04}
 
 
+def label_of(asking: Asking, name: str) -> str:
+    """How topic NAME is shown: as the publisher spells it, else made from its name."""
+    return asking.reader.topic_labels().get(name) or topic_label(name)
+
+
 def all_topics(asking: Asking) -> list[TopicCount]:
     """Every topic with its episode and article counts, those with most episodes first."""
     counts = [
-        TopicCount(name=name, label=topic_label(name), episodes=episodes, articles=articles)
+        TopicCount(name=name, label=label_of(asking, name), episodes=episodes, articles=articles)
         for name, episodes, articles in asking.reader.topic_counts()
     ]
     return sorted(counts, key=lambda t: (-t.episodes, -t.articles, t.name))
@@ -61,7 +66,7 @@ def topic_answer(asking: Asking, asked: str, limit: int) -> TopicAnswer:
 
 def _tagged(asking: Asking, asked: str, name: str, limit: int) -> TopicAnswer:
     reader = asking.reader
-    label = topic_label(name)
+    label = label_of(asking, name)
     members = reader.topic_members(name, limit)
     episodes = {episode.id: episode for episode in reader.episodes([m[0] for m in members])}
     titles = reader.linked_article_titles([m[0] for m in members if m[1] == "article"])

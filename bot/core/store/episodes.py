@@ -17,7 +17,6 @@ from ..models import (
     PodcastInfo,
 )
 from ..text import tokenize
-from ..topics import topic_name
 from ..urls import url_key, without_urls
 from .database import StoreError, describe_error, iso, utcnow
 from .feed_state import FeedStateTables
@@ -123,7 +122,7 @@ class EpisodeTables(FeedStateTables):
                        published = ?, duration_seconds = ?, link = ?, audio_url = ?, audio_key = ?,
                        description_html = ?, description_text = ?, links_json = ?, guests_json = ?,
                        fingerprint_json = ?, image_url = ?, updated_at = ?, removed_at = NULL,
-                       topics_inferred_at = NULL
+                       topics_inferred_at = NULL, related_due = 2
                    WHERE id = ?""",
                 (*_episode_values(write), now, write.id),
             )
@@ -133,6 +132,7 @@ class EpisodeTables(FeedStateTables):
             await self._execute(
                 "DELETE FROM episode_topics WHERE episode_id = ? AND source IN ('feed', 'inferred')", (write.id,)
             )
+            await self._execute("DELETE FROM episode_tags WHERE episode_id = ?", (write.id,))
         first_id = await self._fetchvalue("SELECT coalesce(max(id), 0) + 1 FROM episodes")
         # Thousands of rows take a while to build; the event loop keeps answering meanwhile.
         rows = await asyncio.to_thread(_insert_rows, updates, inserts, first_id, now)
@@ -154,9 +154,7 @@ class EpisodeTables(FeedStateTables):
         await self._executemany(
             "INSERT OR IGNORE INTO episode_urls (episode_id, url_key, own) VALUES (?, ?, ?)", rows.urls
         )
-        await self._executemany(
-            "INSERT OR IGNORE INTO episode_topics (episode_id, topic, source) VALUES (?, ?, 'feed')", rows.topics
-        )
+        await self._executemany("INSERT OR IGNORE INTO episode_tags (episode_id, tag) VALUES (?, ?)", rows.tags)
         return rows.full_text
 
     async def _full_text_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
@@ -237,7 +235,7 @@ class _InsertRows:
     chapters: list[tuple[Any, ...]]
     full_text: list[tuple[Any, ...]]
     urls: list[tuple[int | None, str, int]]
-    topics: list[tuple[int | None, str]]
+    tags: list[tuple[int | None, str]]
 
 
 def _insert_rows(
@@ -273,12 +271,7 @@ def _insert_rows(
             for own, url in ((1, write.episode.link), *((0, link.url) for link in write.episode.links))
             if (key := url_key(url))
         ],
-        topics=[
-            (episode_id, name)
-            for episode_id, write in written
-            for name in dict.fromkeys(topic_name(category) for category in write.episode.categories)
-            if name
-        ],
+        tags=[(episode_id, category) for episode_id, write in written for category in write.episode.categories],
     )
 
 

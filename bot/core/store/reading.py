@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from ..identity import normalise_title
 from ..models import Article, FeedState, Reading
 from ..text import tokenize
-from ..topics import Vector, infer, inverse_document_frequency, vector
+from ..topics import Vector, feed_topics, infer, inverse_document_frequency, vector
 from ..urls import category_in_path, url_key
 from .database import iso, parse_iso, utcnow
 from .episodes import EpisodeTables
@@ -97,6 +97,7 @@ class ReadingTables(EpisodeTables):
         if generation == await self._meta(_RELATED_GENERATION):
             return True
         async with self._transaction():
+            await self._topics_from_tags()
             await self._link_articles()
             await self._topics_from_articles()
             caught_up = await self._infer_topics()
@@ -134,6 +135,28 @@ class ReadingTables(EpisodeTables):
                            VALUES (?, ?, 'title-and-date')""",
                         (episode["id"], article["id"]),
                     )
+
+    async def _topics_from_tags(self) -> None:
+        """The episodes' 'feed' topics from the tags their items carry (topics.feed_topics)."""
+        tags = [
+            (row[0], row[1])
+            for row in await self._fetchall(
+                "SELECT t.episode_id, t.tag FROM episode_tags t "
+                "JOIN episodes e ON e.id = t.episode_id AND e.removed_at IS NULL"
+            )
+        ]
+        language = await self._fetchvalue("SELECT (SELECT language FROM podcast)")
+        found = await asyncio.to_thread(feed_topics, tags, await self.episode_count(), language)
+        await self._execute("DELETE FROM episode_topics WHERE source = 'feed'")
+        await self._executemany(
+            "INSERT OR IGNORE INTO episode_topics (episode_id, topic, source) VALUES (?, ?, 'feed')", found.rows
+        )
+        await self._execute("DELETE FROM topic_labels")
+        await self._executemany("INSERT INTO topic_labels (topic, label) VALUES (?, ?)", list(found.labels.items()))
+        await self._execute("DELETE FROM topic_spellings")
+        await self._executemany(
+            "INSERT INTO topic_spellings (spelling, topic) VALUES (?, ?)", list(found.spellings.items())
+        )
 
     async def _topics_from_articles(self) -> None:
         """Topics of linked episodes: their articles' tags, and the category in the articles' addresses."""
