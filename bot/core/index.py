@@ -306,6 +306,11 @@ class IndexReader:
             (topic,),
         ).fetchall()
 
+    def language(self) -> str | None:
+        """The feed's `<language>`, as it declares it."""
+        row = self._db.execute("SELECT language FROM podcast").fetchone()
+        return row[0] if row else None
+
     def indexed_text(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """The indexed text of each of IDS: its title and chapters, and its notes without addresses."""
         if not ids:

@@ -48,6 +48,11 @@ from .topics import TopicWords
 log = logging.getLogger(__name__)
 
 SyncListener = Callable[[SyncReport], Awaitable[None]]
+# Related episodes: this many kept per episode, computed this many at a time (each batch holds the
+# search thread for a moment) and at most this many per sync.
+_RELATED_STORED = 10
+_RELATED_BATCH = 8
+_RELATED_PER_SYNC = 2_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +164,25 @@ class Library:
         return await self.searcher.run(topic_search.topic_answer, name, limit)
 
     async def related(self, episode_id: int, limit: int = 5) -> list[Related]:
-        """The episodes most like EPISODE_ID, by shared topics and words, best first."""
-        return await self.searcher.run(topic_search.related, episode_id, limit)
+        """The episodes most like EPISODE_ID, by shared topics and words, best first: as the last
+        sync computed them, or (for an episode it has not reached yet) computed now."""
+        stored = await self.store.stored_related(episode_id, limit)
+        if stored is None:
+            return await self.searcher.run(topic_search.related, episode_id, limit)
+        episodes = {episode.id: episode for episode in await self.store.episodes([i for i, _, _ in stored])}
+        return [Related(episodes[i], score, reason) for i, score, reason in stored if i in episodes]
+
+    async def update_related(self) -> None:
+        """Compute and store the related episodes of the episodes a sync wrote (and of those like
+        them), a few at a time in the search thread, at most _RELATED_PER_SYNC a call: later
+        syncs go on, and replies compute the rest meanwhile."""
+        done = 0
+        while done < _RELATED_PER_SYNC and (due := await self.store.related_due(_RELATED_BATCH)):
+            ids = [episode_id for episode_id, _ in due]
+            found = await self.searcher.run(topic_search.related_many, ids, _RELATED_STORED)
+            stored = {i: [(r.episode.id, r.score, r.reason) for r in found[i]] for i in ids}
+            await self.store.save_related(stored, [episode_id for episode_id, written in due if written])
+            done += len(ids)
 
     async def topics_of(self, episode_ids: list[int]) -> dict[int, list[EpisodeTopic]]:
         """Each episode's topics, the most trusted source first."""
@@ -245,6 +267,7 @@ class Library:
             caught_up = await self.store.relate()
             while not caught_up:  # each step is bounded and awaits the database
                 caught_up = await self.store.relate()
+            await self.update_related()
         except StoreError as error:
             log.warning("could not update topics and companion links: %s", error)
             warnings.append(f"topics not updated ({error})")

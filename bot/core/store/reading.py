@@ -269,6 +269,66 @@ class ReadingTables(EpisodeTables):
             (key, value),
         )
 
+    # -- related episodes ---------------------------------------------------------------------
+
+    async def related_due(self, limit: int) -> list[tuple[int, bool]]:
+        """Up to LIMIT episodes whose related episodes are to be computed, the written ones
+        first, then the newest: (id, whether it was written since, so those like it are due too).
+        An episode whose list names one no longer in the feed is due again."""
+        await self._execute(
+            """UPDATE episodes SET related_due = 1 WHERE related_due = 0 AND removed_at IS NULL AND id IN (
+                   SELECT r.episode_id FROM episode_related r JOIN episodes o ON o.id = r.other_id
+                   WHERE o.removed_at IS NOT NULL)"""
+        )
+        rows = await self._fetchall(
+            f"""SELECT id, related_due FROM episodes WHERE removed_at IS NULL AND related_due > 0
+                ORDER BY related_due DESC, {NEWEST_FIRST} LIMIT ?""",
+            (limit,),
+        )
+        return [(row[0], row[1] == 2) for row in rows]
+
+    async def save_related(self, found: dict[int, list[tuple[int, float, str]]], written: Sequence[int]) -> None:
+        """Store each episode's related episodes (other id, score, reason), best first, in one
+        transaction. The episodes like one of WRITTEN, and those whose lists name one, are due again."""
+        ids = list(found)
+        async with self._transaction():
+            await self._execute(f"DELETE FROM episode_related WHERE episode_id IN ({marks(ids)})", ids)
+            await self._executemany(
+                "INSERT INTO episode_related (episode_id, position, other_id, score, reason) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (episode_id, position, other_id, score, reason)
+                    for episode_id, listed in found.items()
+                    for position, (other_id, score, reason) in enumerate(listed)
+                ],
+            )
+            await self._execute(f"UPDATE episodes SET related_due = 0 WHERE id IN ({marks(ids)})", ids)
+            neighbours = {other_id for episode_id in written for other_id, _, _ in found.get(episode_id, [])}
+            if written:
+                rows = await self._fetchall(
+                    f"SELECT episode_id FROM episode_related WHERE other_id IN ({marks(written)})", list(written)
+                )
+                neighbours.update(row[0] for row in rows)
+            due_again = sorted(neighbours - set(ids))
+            if due_again:
+                await self._execute(
+                    f"UPDATE episodes SET related_due = 1 WHERE related_due = 0 AND id IN ({marks(due_again)})",
+                    due_again,
+                )
+
+    async def stored_related(self, episode_id: int, limit: int) -> list[tuple[int, float, str]] | None:
+        """EPISODE_ID's related episodes as the last sync computed them (those still in the
+        feed), or None when they are not current."""
+        due = await self._fetchvalue("SELECT (SELECT related_due FROM episodes WHERE id = ?)", (episode_id,))
+        if due != 0:
+            return None
+        rows = await self._fetchall(
+            """SELECT r.other_id, r.score, r.reason FROM episode_related r
+               JOIN episodes o ON o.id = r.other_id AND o.removed_at IS NULL
+               WHERE r.episode_id = ? ORDER BY r.position LIMIT ?""",
+            (episode_id, limit),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
     # -- reading ----------------------------------------------------------------------------
 
     async def reading(self, episode_ids: Sequence[int]) -> dict[int, list[Reading]]:
