@@ -35,6 +35,7 @@ _DISTINCTIVE_WORDS = 15
 _RELATED_CANDIDATES = 40
 _REACH = 5_000
 _COMMON_SHARE = 0.2  # a word in more than this share of the episodes says nothing about likeness
+_RARE_SHARE = 0.05  # a word in at most this share (or two episodes) is distinctive on its own
 _MIN_LIKENESS = 0.05
 _MOST_BONUS = 0.25
 _SHARED_TOPIC_BONUS = {"article": 0.12, "feed": 0.12, "url": 0.08, "inferred": 0.04}
@@ -239,6 +240,7 @@ def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
     their_words = {other_id: tokenize(f"{a}\n{b}") for other_id, (a, b) in others.items()}
     all_theirs = {word for listed in their_words.values() for word in listed}
     their_counts = _telling_counts(reader, all_theirs, stop)
+    rare = max(2.0, reader.episode_total() * _RARE_SHARE)
     their_idf = _weights(reader, their_counts)
     their_topics = reader.topics_of(list(others))
     scored = []
@@ -261,7 +263,7 @@ def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
         if episode is None or original_title(episode.title) == own_title:
             continue  # a re-release of the same episode is the episode, not one like it
         other = _Text(others[other_id][0], others[other_id][1], episode.guests)
-        reason = _likeness_reason(asking, shared, mine, theirs, mine_text, other, their_counts, stop)
+        reason = _likeness_reason(asking, shared, mine, theirs, mine_text, other, their_counts, stop, rare)
         if reason is not None:
             found.append(Related(episode, round(score, 3), reason))
         if len(found) >= limit:
@@ -298,10 +300,12 @@ def _likeness_reason(
     other: _Text,
     documents: dict[str, int],
     stop: frozenset[str],
+    rare: float,
 ) -> str | None:
     """A distinctive thing two episodes share, as a listener would name it: a topic both are
-    tagged with, a guest both have, a word both headlines (titles, chapters) hold, a phrase of
-    two words both say; else a topic inferred for both; else None."""
+    tagged with, a guest both have, a rare word both headlines (titles, chapters) hold, a phrase
+    of two words both say (one of them rare, or both written as a name); else a topic inferred for
+    both; else None."""
     tagged = [topic for topic, source in shared if source != "inferred"]
     if tagged:
         return f"also about {label_of(asking, tagged[0])}"
@@ -311,41 +315,43 @@ def _likeness_reason(
             return f"both with {guest}"
     common = [word for word in mine if word in theirs]
     in_both_headlines = set(tokenize(one.headline)) & set(tokenize(other.headline))
-    headline_words = [word for word in common if word in in_both_headlines]
+    headline_words = [word for word in common if word in in_both_headlines and documents.get(word, rare + 1) <= rare]
     if headline_words:
         word = max(headline_words, key=lambda w: mine[w] * theirs[w])
-        return f"both discuss {_as_written(word, one.headline + chr(10) + other.headline)}"
-    phrase = _shared_phrase(f"{one.headline}\n{one.notes}", f"{other.headline}\n{other.notes}", documents, stop)
+        return f"both discuss {_written(word, one.headline + chr(10) + other.headline) or word}"
+    phrase = _shared_phrase(f"{one.headline}\n{one.notes}", f"{other.headline}\n{other.notes}", documents, stop, rare)
     if phrase is not None:
         return f"both discuss {phrase}"
     inferred = [topic for topic, source in shared if source == "inferred"]
     return f"also about {label_of(asking, inferred[0])}" if inferred else None
 
 
-def _shared_phrase(one: str, other: str, documents: dict[str, int], stop: frozenset[str]) -> str | None:
-    """The rarest run of two words (neither a stop word or a number, at least one telling) both
-    texts say, as the first writes it."""
+def _shared_phrase(one: str, other: str, documents: dict[str, int], stop: frozenset[str], rare: float) -> str | None:
+    """The rarest run of two telling words (neither a stop word, a number or common) both texts
+    say, as the first writes it: one of the words rare, or the phrase written as a name in both."""
 
     def pairs(text: str) -> set[tuple[str, str]]:
         words = tokenize(text)
-        return {
-            pair
-            for pair in itertools.pairwise(words)
-            if not any(w in stop or w.isdigit() or len(w) < 2 for w in pair) and any(w in documents for w in pair)
-        }
+        return {pair for pair in itertools.pairwise(words) if all(w in documents and len(w) > 1 for w in pair)}
 
-    both = pairs(one) & pairs(other)
-    if not both:
-        return None
-    rarest = min(both, key=lambda pair: (min(documents.get(w, 10**9) for w in pair), pair))
-    return _as_written(" ".join(rarest), one)
+    def named(written: str) -> bool:
+        return all(word[:1].isupper() for word in re.split("[ -]", written))
+
+    found = []
+    for pair in pairs(one) & pairs(other):
+        mine, theirs = _written(" ".join(pair), one), _written(" ".join(pair), other)
+        if mine is None or theirs is None:
+            continue  # the words meet only across punctuation or a line: no phrase
+        if min(documents[w] for w in pair) <= rare or (named(mine) and named(theirs)):
+            found.append((min(documents[w] for w in pair), mine))
+    return min(found)[1] if found else None
 
 
-def _as_written(words: str, text: str) -> str:
-    """WORDS as TEXT writes them ("Kotlin", "Red Hat"), else as given."""
-    pattern = r"\W+".join(re.escape(word) for word in words.split())
+def _written(words: str, text: str) -> str | None:
+    """WORDS as TEXT writes them, one space or hyphen apart ("Kotlin", "Red Hat"), or None."""
+    pattern = "[ -]".join(re.escape(word) for word in words.split())
     written = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
-    return written.group(0) if written else words
+    return written.group(0) if written else None
 
 
 def _telling_counts(reader: IndexReader, words: set[str], stop: frozenset[str]) -> dict[str, int]:
