@@ -52,7 +52,7 @@ SyncListener = Callable[[SyncReport], Awaitable[None]]
 # search thread for a moment) and at most this many per sync.
 _RELATED_STORED = 10
 _RELATED_BATCH = 8
-_RELATED_PER_SYNC = 2_000
+_RELATED_PER_SYNC = 500
 
 
 @dataclass(frozen=True, slots=True)

@@ -181,14 +181,13 @@ def topic_named(asking: Asking, text: str) -> str | None:
 
 
 def _topic_first(reader: IndexReader, matches: list[Match], topic: str, limit: int) -> list[Match]:
-    """The episodes tagged with TOPIC (or titled with its words) ahead of those that only mention
-    its words: the matching ones in their order, the rest of the tagged ones (most trusted
-    first), then the other matches; episodes only inferred to be about it come after those, as
-    they are less sure. (Show-wide tags are no topics, so they never put an episode first.)"""
+    """The episodes tagged with TOPIC ahead of those that only mention its words: the matching
+    ones in their order, the rest of the tagged ones (most trusted first), then the other
+    matches; episodes only inferred to be about it come after those, as they are less sure.
+    Show-wide tags are no topics (topics.feed_topics), so they never put an episode first."""
     members = reader.topic_members(topic, limit)
     found = {match.episode.id for match in matches}
     tagged = {i for i, source, _ in members if source != "inferred"} | reader.with_topic(topic, list(found))
-    tagged |= {match.episode.id for match in matches if match.matched.field == "title"}
     reason = MatchReason("topic", topic_label(topic))
 
     def not_found(inferred: bool) -> list[Match]:
