@@ -308,7 +308,7 @@ async def round_trip_row(database: Path) -> list[str]:
     from .discord_round_trip import episode_round_trips
 
     stats = await episode_round_trips(database, ROUND_TRIPS)
-    return row("/episode round trip through the fake Discord", *(f"{v:.2f} ms" for v in stats), "p99 < 50 ms")
+    return row("/episode round trip through the fake Discord", *(f"{v:.2f} ms" for v in stats), "p99 < 10 ms")
 
 
 async def main(sizes: list[str], record: bool) -> None:

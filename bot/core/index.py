@@ -61,6 +61,7 @@ class IndexReader:
         self._shapes: OrderedDict[tuple[str, int], list[str]] = OrderedDict()
         self._generation: str | None = None
         self._topic_counts: list[tuple[str, int, int]] | None = None
+        self._topic_labels: dict[str, str] | None = None
 
     def close(self) -> None:
         self._db.close()
@@ -74,6 +75,7 @@ class IndexReader:
         if generation != self._generation:
             self._shapes.clear()
             self._topic_counts = None
+            self._topic_labels = None
             self._generation = generation
         try:
             yield
@@ -224,6 +226,17 @@ class IndexReader:
         )
         return [(row[0], row[1], row[2]) for row in rows]
 
+    def topic_labels(self) -> dict[str, str]:
+        """How the publisher spells each topic its feed tags ("ZFS"), read once per store generation."""
+        if self._topic_labels is None:
+            self._topic_labels = dict(self._db.execute("SELECT topic, label FROM topic_labels").fetchall())
+        return self._topic_labels
+
+    def topic_spelt(self, name: str) -> str | None:
+        """The topic NAME is another spelling of ("databases" -> "database"), if any."""
+        row = self._db.execute("SELECT topic FROM topic_spellings WHERE spelling = ?", (name,)).fetchone()
+        return row[0] if row else None
+
     def has_topic(self, topic: str) -> bool:
         """Whether an episode in the feed or an article has TOPIC."""
         return bool(
@@ -292,6 +305,11 @@ class IndexReader:
                ORDER BY a.published IS NULL, a.published DESC, a.id DESC""",
             (topic,),
         ).fetchall()
+
+    def language(self) -> str | None:
+        """The feed's `<language>`, as it declares it."""
+        row = self._db.execute("SELECT language FROM podcast").fetchone()
+        return row[0] if row else None
 
     def indexed_text(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """The indexed text of each of IDS: its title and chapters, and its notes without addresses."""

@@ -30,7 +30,8 @@ _MIN_DERIVED_TITLE = 12
 _NOTES_HEADINGS = frozenset({"links", "timestamps", "chapters", "show notes", "topics discussed"})
 
 
-_MAX_CATEGORIES = 20
+# An item's tags are bounded by their size: real items carry 30 and more keywords.
+_MAX_CATEGORIES_CHARS = 2_000
 _MAX_CATEGORY_CHARS = 100
 
 
@@ -141,15 +142,17 @@ def episode_from_entry(entry: Any, item: ItemContext) -> ParsedEpisode | None:
 
 def categories_of(entry: Any) -> tuple[str, ...]:
     """The entry's <category>, Atom category and itunes:keywords/category terms (feedparser
-    gathers them all as tags), as written: at most _MAX_CATEGORIES, each at most
-    _MAX_CATEGORY_CHARS, without repeats."""
+    gathers them all as tags), as written: each at most _MAX_CATEGORY_CHARS, without repeats,
+    together at most _MAX_CATEGORIES_CHARS."""
     found: dict[str, str] = {}  # by the term case-folded: the first spelling of each is kept
-    for tag in (entry.get("tags") or [])[: _MAX_CATEGORIES * 4]:
+    left = _MAX_CATEGORIES_CHARS
+    for tag in (entry.get("tags") or [])[:_MAX_CATEGORIES_CHARS]:
         term = clean_text((tag or {}).get("term") or (tag or {}).get("label") or "")[:_MAX_CATEGORY_CHARS].strip()
-        if term:
-            found.setdefault(term.casefold(), term)
-        if len(found) >= _MAX_CATEGORIES:
-            break
+        if term and term.casefold() not in found:
+            if len(term) > left:
+                break
+            found[term.casefold()] = term
+            left -= len(term)
     return tuple(found.values())
 
 

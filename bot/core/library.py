@@ -39,16 +39,21 @@ from .models import (
     TopicCount,
 )
 from .scheduler import RefreshScheduler
-from .search import Searcher
+from .search import Asking, Searcher
 from .store import Store, StoreError
 from .sync import Syncer
 from .synonyms import Synonyms
-from .topics import TopicWords, topic_label
+from .topics import TopicWords
 from .urls import redacted
 
 log = logging.getLogger(__name__)
 
 SyncListener = Callable[[SyncReport], Awaitable[None]]
+# Related episodes: this many kept per episode, computed this many at a time (each batch holds the
+# search thread for a moment) and at most this many per sync.
+_RELATED_STORED = 10
+_RELATED_BATCH = 8
+_RELATED_PER_SYNC = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,14 +100,17 @@ class Library:
         create: bool = True,
     ) -> Self:
         """The store at DB (default: the config's), synced from FEED (default: the config's feed
-        URL, else the bundled snapshot). HTTP, when given, is used for every sync and must come
-        from feed.new_http_session with this feed's address policy; else each sync makes its own.
-        Without CREATE, a missing database is an error instead of a new empty one."""
+        URL, else the feed the store already holds, else the bundled snapshot). HTTP, when given,
+        is used for every sync and must come from feed.new_http_session with this feed's address
+        policy; else each sync makes its own. Without CREATE, a missing database is an error
+        instead of a new empty one."""
         store = await Store.open(
             db or config.store.path, busy_timeout_seconds=config.store.busy_timeout_seconds, create=create
         )
         try:
-            source = resolve_source(feed if feed is not None else config.feed.url)
+            if feed is None:
+                feed = config.feed.url.strip() or await store.feed_source() or ""
+            source = resolve_source(feed)
             syncer = Syncer(store, config.feed, source, http)
         except BaseException:
             await store.close()  # its worker thread would keep the process alive
@@ -162,16 +170,36 @@ class Library:
         return await self.searcher.run(topic_search.topic_answer, name, limit)
 
     async def related(self, episode_id: int, limit: int = 5) -> list[Related]:
-        """The episodes most like EPISODE_ID, by shared topics and words, best first."""
-        return await self.searcher.run(topic_search.related, episode_id, limit)
+        """The episodes most like EPISODE_ID, by shared topics and words, best first: as the last
+        sync computed them, or (for an episode it has not reached yet) computed now."""
+        stored = await self.store.stored_related(episode_id, limit)
+        if stored is None:
+            return await self.searcher.run(topic_search.related, episode_id, limit)
+        episodes = {episode.id: episode for episode in await self.store.episodes([i for i, _, _ in stored])}
+        return [Related(episodes[i], score, reason) for i, score, reason in stored if i in episodes]
+
+    async def update_related(self) -> None:
+        """Compute and store the related episodes of the episodes a sync wrote (and of those like
+        them), a few at a time in the search thread, at most _RELATED_PER_SYNC a call: later
+        syncs go on, and replies compute the rest meanwhile."""
+        done = 0
+        while done < _RELATED_PER_SYNC and (due := await self.store.related_due(_RELATED_BATCH)):
+            ids = [episode_id for episode_id, _ in due]
+            found = await self.searcher.run(topic_search.related_many, ids, _RELATED_STORED)
+            stored = {i: [(r.episode.id, r.score, r.reason) for r in found[i]] for i in ids}
+            await self.store.save_related(stored, [episode_id for episode_id, written in due if written])
+            done += len(ids)
 
     async def topics_of(self, episode_ids: list[int]) -> dict[int, list[EpisodeTopic]]:
         """Each episode's topics, the most trusted source first."""
-        found = await self.searcher.run(lambda asking: asking.reader.topics_of(episode_ids))
-        return {
-            episode_id: [EpisodeTopic(name, topic_label(name), source) for name, source in topics]
-            for episode_id, topics in found.items()
-        }
+
+        def labelled(asking: Asking) -> dict[int, list[EpisodeTopic]]:
+            return {
+                episode_id: [EpisodeTopic(name, topic_search.label_of(asking, name), source) for name, source in topics]
+                for episode_id, topics in asking.reader.topics_of(episode_ids).items()
+            }
+
+        return await self.searcher.run(labelled)
 
     async def reading(self, episode_ids: list[int]) -> dict[int, list[Reading]]:
         """Each episode's companion articles, strongest link first."""
@@ -232,37 +260,32 @@ class Library:
             await self._tell_listeners(report)
         return report
 
-    async def refresh_reading(self, *, force: bool = False, only_new: bool = False) -> list[str]:
-        """Sync the companion feeds (with ONLY_NEW, those never synced yet), then bring links and
-        topics up to date (with ONLY_NEW, only links and the topics they bring: a command that
-        only reads is not held up by inference, which the next sync does). A failing companion
+    async def refresh_reading(self, *, force: bool = False) -> list[str]:
+        """Sync the companion feeds, then bring links and topics up to date. A failing companion
         is recorded and returned as a warning; it never stops the podcast's own sync or the
         others."""
         warnings = []
         for companion in self.companions:
-            if only_new and await self.store.feed_state(companion.source) is not None:
-                continue
             try:
                 await companion.sync(force=force)
             except FeedError as error:
                 warnings.append(str(error))
         try:
-            caught_up = await self.store.relate(infer=not only_new)
+            caught_up = await self.store.relate()
             while not caught_up:  # each step is bounded and awaits the database
                 caught_up = await self.store.relate()
+            await self.update_related()
         except StoreError as error:
             log.warning("could not update topics and companion links: %s", error)
             warnings.append(f"topics not updated ({error})")
         return warnings
 
     async def ensure_loaded(self) -> None:
-        """A fresh store loads its feed once, so the first search on a new machine just works."""
-        state = await self.store.feed_state(self.source)
-        if (state is None or state.last_success is None) and await self.store.episode_count() == 0:
+        """A fresh store loads its feed once, so the first search on a new machine just works. A
+        store that holds a feed is only read: what it holds changes with a sync, never a question."""
+        if await self.store.feed_source() is None and await self.store.episode_count() == 0:
             log.info("store is empty; loading episodes from %s", redacted(self.source))
             await self.sync()
-            return
-        await self.refresh_reading(only_new=True)
 
     def start_refreshing(self) -> None:
         """Sync now, then every refresh interval, with back-off after failures."""

@@ -20,7 +20,7 @@ import aiohttp
 
 from .chapters import chapters_from_json
 from .config import FeedConfig
-from .feed import FeedError, body_digest, fetch_linked, is_url, read_local_file
+from .feed import FeedError, body_digest, fetch_linked, is_url, new_http_session, read_local_file
 from .formatting import shorten
 from .models import FeedState, LinkedFile, ParsedEpisode
 from .netguard import AddressPolicy
@@ -62,6 +62,11 @@ class LinkedRound:
     pending: int = 0
 
     @property
+    def downloaded(self) -> int:
+        """Files this round read (or found unchanged), not those it tried and failed."""
+        return sum(1 for file in self.files if file.failures == 0)
+
+    @property
     def warnings(self) -> list[str]:
         """One line per kind of problem, however many files had it."""
         lines = []
@@ -101,9 +106,13 @@ async def download_due(
     policy: AddressPolicy,
     feed_folder: Path | None,
 ) -> LinkedRound:
-    """Download the files in URLS (due ones, best first) within the per-sync limits."""
-    round_ = LinkedRound()
+    """Download the files in URLS (due ones, best first) within the per-sync limits. Without a
+    SESSION (a feed read from a file), web addresses get one made with POLICY for this round."""
     taken = list(urls[: config.linked_files_per_sync])
+    if session is None and any(is_url(url) for url in taken):
+        async with new_http_session(policy) as own_session:
+            return await download_due(urls, known, config, own_session, policy, feed_folder)
+    round_ = LinkedRound()
     budget = _Budget(config.linked_bytes_per_sync)
     gate = asyncio.Semaphore(config.linked_fetches_at_once)
 
@@ -140,8 +149,7 @@ async def _download(
     validators = FeedState(source=url, etag=base.etag, last_modified=base.last_modified)
     try:
         if is_url(url):
-            if session is None:
-                raise FeedError(f"{url}: no HTTP session to download it with")
+            assert session is not None  # download_due makes one when a web address is due
             result = await fetch_linked(url, config, session, policy, validators if base.chapters is not None else None)
             body, etag, last_modified = result.body, result.etag, result.last_modified
         else:

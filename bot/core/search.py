@@ -173,14 +173,18 @@ def _search(asking: Asking, query: str, limit: int, completing: bool) -> list[Ma
 
 
 def topic_named(asking: Asking, text: str) -> str | None:
-    """The topic TEXT names as a whole, itself or by an alias ("security", "ml"), if there is one."""
-    return next((name for name in asking.topic_words.names_for(text) if asking.reader.has_topic(name)), None)
+    """The topic TEXT names as a whole, itself, by another spelling or by an alias ("security",
+    "databases", "ml"), if there is one."""
+    names = asking.topic_words.names_for(text)
+    names = [spelt for name in names for spelt in (name, asking.reader.topic_spelt(name)) if spelt]
+    return next((name for name in names if asking.reader.has_topic(name)), None)
 
 
 def _topic_first(reader: IndexReader, matches: list[Match], topic: str, limit: int) -> list[Match]:
     """The episodes tagged with TOPIC ahead of those that only mention its words: the matching
     ones in their order, the rest of the tagged ones (most trusted first), then the other
-    matches; episodes only inferred to be about it come after those, as they are less sure."""
+    matches; episodes only inferred to be about it come after those, as they are less sure.
+    Show-wide tags are no topics (topics.feed_topics), so they never put an episode first."""
     members = reader.topic_members(topic, limit)
     found = {match.episode.id for match in matches}
     tagged = {i for i, source, _ in members if source != "inferred"} | reader.with_topic(topic, list(found))

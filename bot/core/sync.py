@@ -239,7 +239,7 @@ class Syncer:
                 )
                 await self.store.apply_sync(podcast, plan.writes, [k.id for k in plan.removed], new_state, linked.files)
         report.warnings.extend(linked.warnings)
-        report.linked_fetched = len(linked.files)
+        report.linked_fetched = linked.downloaded
         report.linked_pending = linked.pending
         if linked.pending:
             verb = "would be downloaded" if dry_run else "still to download; later syncs catch up"

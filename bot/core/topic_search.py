@@ -9,13 +9,16 @@ when no episode is, the closest topics. `related`: the episodes closest to one b
 
 from __future__ import annotations
 
+import itertools
 import re
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
 from .formatting import timestamp
 from .identity import original_title
 from .index import IndexReader, quote_term
+from .language import stop_words
 from .models import Episode, Match, MatchReason, Related, TopicAnswer, TopicCount, TopicResult
 from .search import MAX_QUERY_CHARS, STOPWORDS, Asking, search_in, topic_named
 from .store.rows import reading_of
@@ -32,16 +35,21 @@ _DISTINCTIVE_WORDS = 15
 _RELATED_CANDIDATES = 40
 _REACH = 5_000
 _COMMON_SHARE = 0.2  # a word in more than this share of the episodes says nothing about likeness
+_RARE_SHARE = 0.05  # a word in at most this share (or two episodes) is distinctive on its own
 _MIN_LIKENESS = 0.05
 _MOST_BONUS = 0.25
-_HEADLINE_SHARE = 0.3  # a title or chapter word is named as the reason when it adds this much of the most
 _SHARED_TOPIC_BONUS = {"article": 0.12, "feed": 0.12, "url": 0.08, "inferred": 0.04}
+
+
+def label_of(asking: Asking, name: str) -> str:
+    """How topic NAME is shown: as the publisher spells it, else made from its name."""
+    return asking.reader.topic_labels().get(name) or topic_label(name)
 
 
 def all_topics(asking: Asking) -> list[TopicCount]:
     """Every topic with its episode and article counts, those with most episodes first."""
     counts = [
-        TopicCount(name=name, label=topic_label(name), episodes=episodes, articles=articles)
+        TopicCount(name=name, label=label_of(asking, name), episodes=episodes, articles=articles)
         for name, episodes, articles in asking.reader.topic_counts()
     ]
     return sorted(counts, key=lambda t: (-t.episodes, -t.articles, t.name))
@@ -61,7 +69,7 @@ def topic_answer(asking: Asking, asked: str, limit: int) -> TopicAnswer:
 
 def _tagged(asking: Asking, asked: str, name: str, limit: int) -> TopicAnswer:
     reader = asking.reader
-    label = topic_label(name)
+    label = label_of(asking, name)
     members = reader.topic_members(name, limit)
     episodes = {episode.id: episode for episode in reader.episodes([m[0] for m in members])}
     titles = reader.linked_article_titles([m[0] for m in members if m[1] == "article"])
@@ -198,15 +206,22 @@ def _spelt_like(asking: Asking, topics: list[TopicCount], phrase: str) -> list[T
     return [by_name[name] for name in closest]
 
 
+def related_many(asking: Asking, episode_ids: list[int], limit: int) -> dict[int, list[Related]]:
+    """`related` for each of EPISODE_IDS (what a sync stores)."""
+    return {episode_id: related(asking, episode_id, limit) for episode_id in episode_ids}
+
+
 def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
-    """The episodes most like EPISODE_ID, best first, each with why."""
+    """The episodes most like EPISODE_ID, best first, each with a distinctive thing they share;
+    one with nothing distinctive in common is left out."""
     reader = asking.reader
     texts = reader.indexed_text([episode_id])
     if episode_id not in texts:
         return []
+    stop = STOPWORDS | stop_words(reader.language())
     short, notes = texts[episode_id]
     words = tokenize(f"{short}\n{notes}")
-    documents = _telling_counts(reader, set(words))
+    documents = _telling_counts(reader, set(words), stop)
     mine = vector(words, _weights(reader, documents))
     # Words only this episode has find no other; the rarest shared ones find the likeliest.
     shared_words = [word for word in mine if documents[word] > 1]
@@ -224,7 +239,9 @@ def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
     others = reader.indexed_text(list(candidates))
     their_words = {other_id: tokenize(f"{a}\n{b}") for other_id, (a, b) in others.items()}
     all_theirs = {word for listed in their_words.values() for word in listed}
-    their_idf = _weights(reader, _telling_counts(reader, all_theirs))
+    their_counts = _telling_counts(reader, all_theirs, stop)
+    rare = max(2.0, reader.episode_total() * _RARE_SHARE)
+    their_idf = _weights(reader, their_counts)
     their_topics = reader.topics_of(list(others))
     scored = []
     for other_id, listed in their_words.items():
@@ -235,20 +252,30 @@ def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
         if likeness >= _MIN_LIKENESS or shared:
             scored.append((likeness + min(bonus, _MOST_BONUS), other_id, shared, theirs))
     scored.sort(key=lambda item: -item[0])
-    episodes = {episode.id: episode for episode in reader.episodes([item[1] for item in scored[: limit * 2]])}
-    own_title = original_title(next((e.title for e in reader.episodes([episode_id])), ""))
-    headline = set(tokenize(short))
+    shown = [item[1] for item in scored[: limit * 3]]
+    episodes = {episode.id: episode for episode in reader.episodes([episode_id, *shown])}
+    me = episodes.get(episode_id)
+    own_title = original_title(me.title if me else "")
+    mine_text = _Text(short, notes, me.guests if me else ())
     found: list[Related] = []
     for score, other_id, shared, theirs in scored:
         episode = episodes.get(other_id)
         if episode is None or original_title(episode.title) == own_title:
             continue  # a re-release of the same episode is the episode, not one like it
-        headlines = headline | set(tokenize(others[other_id][0]))
-        reason = _likeness_reason(shared, mine, theirs, headlines, f"{short}\n{notes}")
-        found.append(Related(episode, round(score, 3), reason))
+        other = _Text(others[other_id][0], others[other_id][1], episode.guests)
+        reason = _likeness_reason(asking, shared, mine, theirs, mine_text, other, their_counts, stop, rare)
+        if reason is not None:
+            found.append(Related(episode, round(score, 3), reason))
         if len(found) >= limit:
             break
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    headline: str  # title and chapters
+    notes: str
+    guests: tuple[str, ...]
 
 
 def _within_reach(words: list[str], documents: dict[str, int]) -> list[str]:
@@ -264,33 +291,77 @@ def _within_reach(words: list[str], documents: dict[str, int]) -> list[str]:
     return chosen
 
 
-def _likeness_reason(shared: list[tuple[str, str]], mine: Vector, theirs: Vector, headline: set[str], text: str) -> str:
-    """Why two episodes are alike: a topic both are tagged with; else the word that adds most to
-    their likeness, preferring one in either's title or chapters, as TEXT writes it ("Kotlin");
-    else a topic inferred for them."""
+def _likeness_reason(
+    asking: Asking,
+    shared: list[tuple[str, str]],
+    mine: Vector,
+    theirs: Vector,
+    one: _Text,
+    other: _Text,
+    documents: dict[str, int],
+    stop: frozenset[str],
+    rare: float,
+) -> str | None:
+    """A distinctive thing two episodes share, as a listener would name it: a topic both are
+    tagged with, a guest both have, a rare word both headlines (titles, chapters) hold, a phrase
+    of two words both say (one of them rare, or both written as a name); else a topic inferred for
+    both; else None."""
     tagged = [topic for topic, source in shared if source != "inferred"]
     if tagged:
-        return f"also about {topic_label(tagged[0])}"
+        return f"also about {label_of(asking, tagged[0])}"
+    guests = {guest.casefold(): guest for guest in other.guests}
+    for guest in one.guests:
+        if guest.casefold() in guests:
+            return f"both with {guest}"
     common = [word for word in mine if word in theirs]
-    if not common:  # only an inferred topic in common, or notes alike in many small ways
-        return f"also about {topic_label(shared[0][0])}" if shared else "similar notes"
-    strongest = max(mine[w] * theirs[w] for w in common)
-    word = max(
-        common,
-        key=lambda w: (w in headline and mine[w] * theirs[w] >= _HEADLINE_SHARE * strongest, mine[w] * theirs[w]),
-    )
-    written = re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
-    return f"both discuss {written.group(0) if written else word}"
+    in_both_headlines = set(tokenize(one.headline)) & set(tokenize(other.headline))
+    headline_words = [word for word in common if word in in_both_headlines and documents.get(word, rare + 1) <= rare]
+    if headline_words:
+        word = max(headline_words, key=lambda w: mine[w] * theirs[w])
+        return f"both discuss {_written(word, one.headline + chr(10) + other.headline) or word}"
+    phrase = _shared_phrase(f"{one.headline}\n{one.notes}", f"{other.headline}\n{other.notes}", documents, stop, rare)
+    if phrase is not None:
+        return f"both discuss {phrase}"
+    inferred = [topic for topic, source in shared if source == "inferred"]
+    return f"also about {label_of(asking, inferred[0])}" if inferred else None
 
 
-def _telling_counts(reader: IndexReader, words: set[str]) -> dict[str, int]:
-    """How many episodes have each of WORDS, for the words that can tell episodes apart: not stop
+def _shared_phrase(one: str, other: str, documents: dict[str, int], stop: frozenset[str], rare: float) -> str | None:
+    """The rarest run of two telling words (neither a stop word, a number or common) both texts
+    say, as the first writes it: one of the words rare, or the phrase written as a name in both."""
+
+    def pairs(text: str) -> set[tuple[str, str]]:
+        words = tokenize(text)
+        return {pair for pair in itertools.pairwise(words) if all(w in documents and len(w) > 1 for w in pair)}
+
+    def named(written: str) -> bool:
+        return all(word[:1].isupper() for word in re.split("[ -]", written))
+
+    found = []
+    for pair in pairs(one) & pairs(other):
+        mine, theirs = _written(" ".join(pair), one), _written(" ".join(pair), other)
+        if mine is None or theirs is None:
+            continue  # the words meet only across punctuation or a line: no phrase
+        if min(documents[w] for w in pair) <= rare or (named(mine) and named(theirs)):
+            found.append((min(documents[w] for w in pair), mine))
+    return min(found)[1] if found else None
+
+
+def _written(words: str, text: str) -> str | None:
+    """WORDS as TEXT writes them, one space or hyphen apart ("Kotlin", "Red Hat"), or None."""
+    pattern = "[ -]".join(re.escape(word) for word in words.split())
+    written = re.search(rf"(?<!\w){pattern}(?!\w)", text, re.IGNORECASE)
+    return written.group(0) if written else None
+
+
+def _telling_counts(reader: IndexReader, words: set[str], stop: frozenset[str]) -> dict[str, int]:
+    """How many episodes have each of WORDS, for the words that can tell episodes apart: not STOP
     words, numbers, or words in more than _COMMON_SHARE of the episodes."""
     total = max(reader.episode_total(), 1)
     common = max(2, total * _COMMON_SHARE)
     return {
         word: documents
-        for word, (documents, _) in reader.term_counts(words - STOPWORDS).items()
+        for word, (documents, _) in reader.term_counts(words - stop).items()
         if documents <= common and not word.isdigit()
     }
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
+from .language import stems
 from .text import tokenize
 
 SOURCES = ("article", "feed", "url", "inferred")  # most trusted first
@@ -72,6 +74,55 @@ def topic_label(name: str) -> str:
     if words and words[0] == words[0].lower():
         words[0] = words[0][:1].upper() + words[0][1:]
     return " ".join(words)
+
+
+# A tag on more than this share of a show's episodes (and on at least _SHOW_WIDE_EPISODES) is the
+# show's, not a topic. Measured on ten real feeds: tags are on at most 30% of the episodes or on
+# 50% and more (SE Radio "engineering" 249 of 249, TechSNAP's 15 keywords and Giant Bombcast's 11
+# on every item); none falls between.
+SHOW_WIDE_SHARE = 0.4
+_SHOW_WIDE_EPISODES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class FeedTopics:
+    """What a feed's tags make: each episode's topics, how each is spelt, and the show's own tags."""
+
+    rows: list[tuple[int, str]]
+    labels: dict[str, str]
+    spellings: dict[str, str]  # another name of a topic -> the topic
+    show_wide: list[str]
+
+
+def feed_topics(tags: Sequence[tuple[int, str]], episodes: int, language: str | None) -> FeedTopics:
+    """Topics from (episode id, tag as written) pairs over a show of EPISODES episodes: spellings
+    whose words share stems in the feed's LANGUAGE are one topic (named as most episodes write
+    it), and a tag on more than SHOW_WIDE_SHARE of the episodes is the show's, not a topic."""
+    named = [(episode_id, raw, name) for episode_id, raw in tags if (name := topic_name(raw))]
+    spellings = {name for _, _, name in named}
+    key_of = {name: "-".join(stems(name.split("-"), language)) for name in spellings}
+    members: dict[str, set[int]] = {}
+    names: dict[str, Counter[str]] = {}
+    written: dict[str, Counter[str]] = {}
+    for episode_id, raw, name in named:
+        key = key_of[name]
+        members.setdefault(key, set()).add(episode_id)
+        names.setdefault(key, Counter())[name] += 1
+        written.setdefault(key, Counter())[" ".join(raw.split())] += 1
+    show_wide = {
+        key for key, ids in members.items() if len(ids) >= _SHOW_WIDE_EPISODES and len(ids) > SHOW_WIDE_SHARE * episodes
+    }
+    chosen = {key: min(counts, key=lambda n: (-counts[n], len(n), n)) for key, counts in names.items()}
+    rows = sorted(
+        {(episode_id, chosen[key]) for key, ids in members.items() if key not in show_wide for episode_id in ids}
+    )
+    labels = {}
+    for key, counts in written.items():
+        if key not in show_wide:
+            spelling = min(counts, key=lambda w: (-counts[w], w))
+            labels[chosen[key]] = spelling if spelling != spelling.lower() else topic_label(chosen[key])
+    spelt = {name: chosen[key_of[name]] for name in spellings if name != chosen[key_of[name]]}
+    return FeedTopics(rows, labels, spelt, sorted(chosen[key] for key in show_wide))
 
 
 def phrase_of(text: str) -> str:

@@ -71,7 +71,11 @@ async def test_a_title_made_up_from_the_notes_is_not_a_title_match(tmp_path, fee
 
 
 def back_to_schema_5(connection: sqlite3.Connection) -> None:
-    """Undo migration 006 (topics and companion articles), as a podbot before it left the file."""
+    """Undo migrations 007 and 006 (tags, related episodes, topics and companion articles), as a
+    podbot before them left the file."""
+    for table in ("episode_tags", "topic_labels", "topic_spellings", "episode_related"):
+        connection.execute(f"DROP TABLE {table}")
+    connection.execute("ALTER TABLE episodes DROP COLUMN related_due")
     for table in ("episode_topics", "episode_articles", "episode_urls", "articles"):
         connection.execute(f"DROP TABLE {table}")
     connection.execute("ALTER TABLE episodes DROP COLUMN topics_inferred_at")

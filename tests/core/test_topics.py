@@ -309,7 +309,7 @@ async def test_a_topic_query_lists_tagged_episodes_then_mentions_then_inferred_o
 async def test_a_hostile_companion_feed_is_bounded_and_its_bad_addresses_are_never_links(tmp_path, feed_server):
     from bot.core.articles import MAX_ARTICLES
 
-    many_tags = [f"tag {n}" for n in range(60)]
+    many_tags = [f"tag {n} " + "word " * 18 for n in range(60)]  # 95 characters each: about 20 fit
     posts = blog(
         *(post(f"Post {n}", f"https://blog.example/p/{n}", tags=many_tags) for n in range(MAX_ARTICLES + 200)),
         post("Sneaky", "javascript:alert(1)", tags=["security"]),
@@ -317,7 +317,8 @@ async def test_a_hostile_companion_feed_is_bounded_and_its_bad_addresses_are_nev
     library, _ = await open_synced(tmp_path, feed_server, rss(episode(1, "An episode")), posts)
     async with library:
         topics = {t.name: t for t in await library.topics()}
-        assert topics["tag-0"].articles == MAX_ARTICLES and "tag-30" not in topics  # posts and tags capped
+        words = "-word" * 4
+        assert topics[f"tag-0{words}"].articles == MAX_ARTICLES and f"tag-30{words}" not in topics  # capped
         assert "security" not in topics  # the post past the cap was never read
     sneaky = blog(post("Sneaky", "javascript:alert(1)", tags=["security"]))
     library, _ = await open_synced(tmp_path / "second", feed_server, rss(episode(1, "An episode")), sneaky)

@@ -17,7 +17,6 @@ from ..models import (
     PodcastInfo,
 )
 from ..text import tokenize
-from ..topics import topic_name
 from ..urls import url_key, without_urls
 from .database import StoreError, describe_error, iso, utcnow
 from .feed_state import FeedStateTables
@@ -101,6 +100,11 @@ class EpisodeTables(FeedStateTables):
                 await self._refresh_search_terms([*replaced, *written] if incremental else None)
                 await self._save_linked_files(list(linked))
                 await self._save_feed_state(state)
+                await self._execute(
+                    """INSERT INTO store_meta (key, value) VALUES ('feed_source', ?)
+                       ON CONFLICT (key) DO UPDATE SET value = excluded.value""",
+                    (state.source,),
+                )
                 await self._bump_generation()
         except StoreError as error:
             cause = error.__cause__ if isinstance(error.__cause__, sqlite3.Error) else None
@@ -118,7 +122,7 @@ class EpisodeTables(FeedStateTables):
                        published = ?, duration_seconds = ?, link = ?, audio_url = ?, audio_key = ?,
                        description_html = ?, description_text = ?, links_json = ?, guests_json = ?,
                        fingerprint_json = ?, image_url = ?, updated_at = ?, removed_at = NULL,
-                       topics_inferred_at = NULL
+                       topics_inferred_at = NULL, related_due = 2
                    WHERE id = ?""",
                 (*_episode_values(write), now, write.id),
             )
@@ -128,6 +132,7 @@ class EpisodeTables(FeedStateTables):
             await self._execute(
                 "DELETE FROM episode_topics WHERE episode_id = ? AND source IN ('feed', 'inferred')", (write.id,)
             )
+            await self._execute("DELETE FROM episode_tags WHERE episode_id = ?", (write.id,))
         first_id = await self._fetchvalue("SELECT coalesce(max(id), 0) + 1 FROM episodes")
         # Thousands of rows take a while to build; the event loop keeps answering meanwhile.
         rows = await asyncio.to_thread(_insert_rows, updates, inserts, first_id, now)
@@ -149,9 +154,7 @@ class EpisodeTables(FeedStateTables):
         await self._executemany(
             "INSERT OR IGNORE INTO episode_urls (episode_id, url_key, own) VALUES (?, ?, ?)", rows.urls
         )
-        await self._executemany(
-            "INSERT OR IGNORE INTO episode_topics (episode_id, topic, source) VALUES (?, ?, 'feed')", rows.topics
-        )
+        await self._executemany("INSERT OR IGNORE INTO episode_tags (episode_id, tag) VALUES (?, ?)", rows.tags)
         return rows.full_text
 
     async def _full_text_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
@@ -208,6 +211,11 @@ class EpisodeTables(FeedStateTables):
         sentences, urls = json.loads(fields.pop("boilerplate_json") or "[[], []]")
         return PodcastInfo(**fields, boilerplate_sentences=tuple(sentences), boilerplate_urls=tuple(urls))
 
+    async def feed_source(self) -> str | None:
+        """The feed whose episodes the store holds (its last written sync), or None."""
+        row = await self._fetchone("SELECT value FROM store_meta WHERE key = 'feed_source'")
+        return row[0] if row else None
+
     async def episode_count(self) -> int:
         return int(await self._fetchvalue(LIVE_EPISODES))
 
@@ -232,7 +240,7 @@ class _InsertRows:
     chapters: list[tuple[Any, ...]]
     full_text: list[tuple[Any, ...]]
     urls: list[tuple[int | None, str, int]]
-    topics: list[tuple[int | None, str]]
+    tags: list[tuple[int | None, str]]
 
 
 def _insert_rows(
@@ -268,12 +276,7 @@ def _insert_rows(
             for own, url in ((1, write.episode.link), *((0, link.url) for link in write.episode.links))
             if (key := url_key(url))
         ],
-        topics=[
-            (episode_id, name)
-            for episode_id, write in written
-            for name in dict.fromkeys(topic_name(category) for category in write.episode.categories)
-            if name
-        ],
+        tags=[(episode_id, category) for episode_id, write in written for category in write.episode.categories],
     )
 
 

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from ..identity import normalise_title
 from ..models import Article, FeedState, Reading
 from ..text import tokenize
-from ..topics import Vector, infer, inverse_document_frequency, vector
+from ..topics import Vector, feed_topics, infer, inverse_document_frequency, vector
 from ..urls import category_in_path, url_key
 from .database import iso, parse_iso, utcnow
 from .episodes import EpisodeTables
@@ -39,7 +39,6 @@ _BATCH = 500
 _NOTES_READ = 5_000
 _INFERRED_PER_CALL = 2_000
 _RELATED_GENERATION = "related_generation"  # links and every topic are current for it
-_LINKED_GENERATION = "linked_generation"  # links and the topics from articles are
 _REFERENCE_PRINT = "topics_reference"
 
 
@@ -90,22 +89,19 @@ class ReadingTables(EpisodeTables):
                 await self._bump_generation()
         return new, changed
 
-    async def relate(self, *, infer: bool = True) -> bool:
+    async def relate(self) -> bool:
         """Bring links and topics up to date after syncs. Topics are inferred for at most
         _INFERRED_PER_CALL episodes a call (the newest first), so that no call is long: False
-        when episodes are left to infer, for a later call to go on with. Without INFER, only the
-        links and the topics they bring (cheap at any size); inference waits for a call with it."""
+        when episodes are left to infer, for a later call to go on with."""
         generation = await self._meta("generation")
         if generation == await self._meta(_RELATED_GENERATION):
             return True
-        if not infer and generation == await self._meta(_LINKED_GENERATION):
-            return True
         async with self._transaction():
+            await self._topics_from_tags()
             await self._link_articles()
             await self._topics_from_articles()
-            await self._set_meta(_LINKED_GENERATION, generation or "0")
-            caught_up = await self._infer_topics() if infer else True
-            if caught_up and infer:
+            caught_up = await self._infer_topics()
+            if caught_up:
                 await self._set_meta(_RELATED_GENERATION, generation or "0")
         return caught_up
 
@@ -139,6 +135,28 @@ class ReadingTables(EpisodeTables):
                            VALUES (?, ?, 'title-and-date')""",
                         (episode["id"], article["id"]),
                     )
+
+    async def _topics_from_tags(self) -> None:
+        """The episodes' 'feed' topics from the tags their items carry (topics.feed_topics)."""
+        tags = [
+            (row[0], row[1])
+            for row in await self._fetchall(
+                "SELECT t.episode_id, t.tag FROM episode_tags t "
+                "JOIN episodes e ON e.id = t.episode_id AND e.removed_at IS NULL"
+            )
+        ]
+        language = await self._fetchvalue("SELECT (SELECT language FROM podcast)")
+        found = await asyncio.to_thread(feed_topics, tags, await self.episode_count(), language)
+        await self._execute("DELETE FROM episode_topics WHERE source = 'feed'")
+        await self._executemany(
+            "INSERT OR IGNORE INTO episode_topics (episode_id, topic, source) VALUES (?, ?, 'feed')", found.rows
+        )
+        await self._execute("DELETE FROM topic_labels")
+        await self._executemany("INSERT INTO topic_labels (topic, label) VALUES (?, ?)", list(found.labels.items()))
+        await self._execute("DELETE FROM topic_spellings")
+        await self._executemany(
+            "INSERT INTO topic_spellings (spelling, topic) VALUES (?, ?)", list(found.spellings.items())
+        )
 
     async def _topics_from_articles(self) -> None:
         """Topics of linked episodes: their articles' tags, and the category in the articles' addresses."""
@@ -250,6 +268,66 @@ class ReadingTables(EpisodeTables):
             "INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+    # -- related episodes ---------------------------------------------------------------------
+
+    async def related_due(self, limit: int) -> list[tuple[int, bool]]:
+        """Up to LIMIT episodes whose related episodes are to be computed, the written ones
+        first, then the newest: (id, whether it was written since, so those like it are due too).
+        An episode whose list names one no longer in the feed is due again."""
+        await self._execute(
+            """UPDATE episodes SET related_due = 1 WHERE related_due = 0 AND removed_at IS NULL AND id IN (
+                   SELECT r.episode_id FROM episode_related r JOIN episodes o ON o.id = r.other_id
+                   WHERE o.removed_at IS NOT NULL)"""
+        )
+        rows = await self._fetchall(
+            f"""SELECT id, related_due FROM episodes WHERE removed_at IS NULL AND related_due > 0
+                ORDER BY related_due DESC, {NEWEST_FIRST} LIMIT ?""",
+            (limit,),
+        )
+        return [(row[0], row[1] == 2) for row in rows]
+
+    async def save_related(self, found: dict[int, list[tuple[int, float, str]]], written: Sequence[int]) -> None:
+        """Store each episode's related episodes (other id, score, reason), best first, in one
+        transaction. The episodes like one of WRITTEN, and those whose lists name one, are due again."""
+        ids = list(found)
+        async with self._transaction():
+            await self._execute(f"DELETE FROM episode_related WHERE episode_id IN ({marks(ids)})", ids)
+            await self._executemany(
+                "INSERT INTO episode_related (episode_id, position, other_id, score, reason) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (episode_id, position, other_id, score, reason)
+                    for episode_id, listed in found.items()
+                    for position, (other_id, score, reason) in enumerate(listed)
+                ],
+            )
+            await self._execute(f"UPDATE episodes SET related_due = 0 WHERE id IN ({marks(ids)})", ids)
+            neighbours = {other_id for episode_id in written for other_id, _, _ in found.get(episode_id, [])}
+            if written:
+                rows = await self._fetchall(
+                    f"SELECT episode_id FROM episode_related WHERE other_id IN ({marks(written)})", list(written)
+                )
+                neighbours.update(row[0] for row in rows)
+            due_again = sorted(neighbours - set(ids))
+            if due_again:
+                await self._execute(
+                    f"UPDATE episodes SET related_due = 1 WHERE related_due = 0 AND id IN ({marks(due_again)})",
+                    due_again,
+                )
+
+    async def stored_related(self, episode_id: int, limit: int) -> list[tuple[int, float, str]] | None:
+        """EPISODE_ID's related episodes as the last sync computed them (those still in the
+        feed), or None when they are not current."""
+        due = await self._fetchvalue("SELECT (SELECT related_due FROM episodes WHERE id = ?)", (episode_id,))
+        if due != 0:
+            return None
+        rows = await self._fetchall(
+            """SELECT r.other_id, r.score, r.reason FROM episode_related r
+               JOIN episodes o ON o.id = r.other_id AND o.removed_at IS NULL
+               WHERE r.episode_id = ? ORDER BY r.position LIMIT ?""",
+            (episode_id, limit),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
 
     # -- reading ----------------------------------------------------------------------------
 
