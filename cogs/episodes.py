@@ -66,9 +66,7 @@ class Episodes(commands.Cog):
     ) -> None:
         matches = await self.library.search(query, limit=SEARCH_RESULTS)
         if not matches:
-            await interaction.response.send_message(
-                f"No episodes match “{discord.utils.escape_markdown(query)}”.", ephemeral=True
-            )
+            await interaction.response.send_message(f"No episodes match “{embeds.plain(query, 200)}”.", ephemeral=True)
             return
         podcast = await self.library.podcast()
         await respond_with(interaction, SearchView(interaction.user.id, query, matches, podcast, self.library.extras))
