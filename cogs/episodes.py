@@ -41,9 +41,7 @@ class Episodes(commands.Cog):
             return
         podcast = await self.library.podcast()
         extras = await self.library.extras(found.best.episode.id)
-        view = EpisodeView(
-            interaction.user.id, found.best, list(found.alternatives), podcast, extras, self.library.extras
-        )
+        view = EpisodeView(interaction.user.id, found.best, list(found.alternatives), podcast, extras, self.library)
         await respond_with(interaction, view)
 
     async def _find(self, query: str) -> Found:
@@ -68,8 +66,7 @@ class Episodes(commands.Cog):
         if not matches:
             await interaction.response.send_message(f"No episodes match “{embeds.plain(query, 200)}”.", ephemeral=True)
             return
-        podcast = await self.library.podcast()
-        await respond_with(interaction, SearchView(interaction.user.id, query, matches, podcast, self.library.extras))
+        await respond_with(interaction, SearchView(interaction.user.id, query, matches, self.library))
 
     @app_commands.command(name="latest", description="The newest episodes")
     @app_commands.describe(count="How many (1 to 10)")

@@ -27,8 +27,7 @@ class Topics(commands.Cog):
         if not answer.results and not answer.articles:
             await interaction.response.send_message(topic_embeds.unknown_topic_message(answer), ephemeral=True)
             return
-        podcast = await self.library.podcast()
-        await respond_with(interaction, TopicView(interaction.user.id, answer, podcast, self.library.extras))
+        await respond_with(interaction, TopicView(interaction.user.id, answer, self.library))
 
     @topic.autocomplete("name")
     async def topic_autocomplete(

@@ -446,8 +446,8 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
     if facts.feed_warnings:
         embed.add_field(name="Feed warnings (last sync)", value=_bounded_list(list(facts.feed_warnings)), inline=False)
     if facts.companions:
-        lines = [_companion_line(name, state) for name, state in facts.companions]
-        embed.add_field(name="Companion feeds", value=_bounded_list(lines), inline=False)
+        lines = ["• " + _companion_line(name, state) for name, state in facts.companions]
+        embed.add_field(name="Companion feeds", value=fit_lines(lines, FIELD_LIMIT), inline=False)
     channel = facts.announce_channel or "not set (use /admin announce channel)"
     if facts.announce_problem:
         channel += f"\n⚠️ {facts.announce_problem}"
@@ -467,12 +467,12 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
 
 
 def _companion_line(name: str, state: FeedState | None) -> str:
-    """One companion feed's health, as plain text (_bounded_list escapes it)."""
+    """One companion feed's health: its name and error escaped, the time a Discord timestamp."""
     if state is None:
-        return f"{name}: not synced yet"
+        return f"{plain(name, 100)}: not synced yet"
     if state.last_error:
-        return f"⚠️ {name}: {state.consecutive_failures} failed in a row: {state.last_error}"
-    return f"{name}: synced {_when(state.last_success)}"
+        return f"⚠️ {plain(name, 100)}: {state.consecutive_failures} failed in a row: {plain(state.last_error, 200)}"
+    return f"{plain(name, 100)}: synced {_when(state.last_success)}"
 
 
 def _when(moment: dt.datetime | None) -> str:
