@@ -137,7 +137,7 @@ class Announcements(commands.Cog):
         try:
             await self._round()
         finally:
-            self._rounds.discard(task)  # type: ignore[arg-type]
+            self._rounds.discard(task)
 
     async def _round(self) -> None:
         async with self._lock:
