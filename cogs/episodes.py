@@ -11,6 +11,7 @@ from bot.core.models import Found, Match, MatchReason
 from bot.core.search import MAX_QUERY_CHARS
 from bot.discord_app import embeds
 from bot.discord_app.app import PodBot
+from bot.discord_app.autocomplete import AutocompleteGate
 from bot.discord_app.choices import MAX_CHOICES, choices, chosen_episode_id
 from bot.discord_app.views import EpisodeView, SearchView, respond_with
 
@@ -18,8 +19,9 @@ SEARCH_RESULTS = 25
 
 
 class Episodes(commands.Cog):
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, autocomplete: AutocompleteGate) -> None:
         self.library = library
+        self.autocomplete = autocomplete
 
     @app_commands.command(name="episode", description="Find an episode and show its chapters")
     @app_commands.describe(query="A title, number (#64), guest, chapter title or topic")
@@ -55,6 +57,9 @@ class Episodes(commands.Cog):
     async def episode_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        return await self.autocomplete.answer(interaction, lambda: self._suggest(current))
+
+    async def _suggest(self, current: str) -> list[app_commands.Choice[str]]:
         return choices(await self.library.suggest(current, MAX_CHOICES))
 
     @app_commands.command(name="search", description="List the episodes matching a query")
@@ -75,4 +80,4 @@ class Episodes(commands.Cog):
 
 
 async def setup(bot: PodBot) -> None:
-    await bot.add_cog(Episodes(bot.library))
+    await bot.add_cog(Episodes(bot.library, bot.autocomplete))

@@ -309,8 +309,9 @@ class FakeDiscord:
 
     # -- interactions ------------------------------------------------------------------------
 
-    def _base_interaction(self, kind: int, user_id: int, data: dict[str, Any]) -> Interaction:
-        interaction_id = next(self._ids)
+    def _base_interaction(self, kind: int, user_id: int, data: dict[str, Any], age: float = 0.0) -> Interaction:
+        """An interaction made AGE seconds ago (its id is a snowflake of that time, as Discord's)."""
+        interaction_id = self._message_id() - (int(age * 1000) << 22)
         token = f"token-{interaction_id}"
         permissions = ADMIN_PERMISSIONS if user_id == ADMIN_ID else MEMBER_PERMISSIONS
         payload = {
@@ -393,6 +394,15 @@ class FakeDiscord:
         )
 
     async def autocomplete(self, name: str, option: str, value: str) -> list[dict[str, Any]]:
+        record = await self.send_autocomplete(name, option, value)
+        await asyncio.wait_for(record.answered.wait(), 10)
+        assert record.callback and record.callback["type"] == 8, record.callback
+        return record.callback["data"]["choices"]
+
+    async def send_autocomplete(
+        self, name: str, option: str, value: str, *, age: float = 0.0, user_id: int = MEMBER_ID
+    ) -> Interaction:
+        """An autocomplete keystroke made AGE seconds ago, sent without waiting for the answer."""
         data = {
             "id": str(next(self._ids)),
             "name": name,
@@ -400,11 +410,9 @@ class FakeDiscord:
             "guild_id": str(GUILD_ID),
             "options": [{"name": option, "type": 3, "value": value, "focused": True}],
         }
-        record = self._base_interaction(4, MEMBER_ID, data)
+        record = self._base_interaction(4, user_id, data, age)
         await self.dispatch("INTERACTION_CREATE", record.payload)
-        await asyncio.wait_for(record.answered.wait(), 10)
-        assert record.callback and record.callback["type"] == 8, record.callback
-        return record.callback["data"]["choices"]
+        return record
 
     async def click(
         self, message: dict[str, Any], custom_id: str, *, user_id: int = MEMBER_ID, values: list[str] | None = None
