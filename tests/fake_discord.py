@@ -324,7 +324,7 @@ class FakeDiscord:
             "channel_id": str(NEWS_CHANNEL),
             "channel": {"id": str(NEWS_CHANNEL), "type": 0, "name": "news", "guild_id": str(GUILD_ID)},
             "member": {
-                "user": USERS[user_id],
+                "user": USERS.get(user_id) or user(user_id, f"member-{user_id}"),
                 "roles": [],
                 "joined_at": now_iso(),
                 "deaf": False,

@@ -32,7 +32,7 @@ from bot.discord_app import embeds, topic_embeds
 
 log = logging.getLogger(__name__)
 VIEW_TIMEOUT_SECONDS = 300
-MAX_LIVE_VIEWS = 1000  # a few kilobytes each
+MAX_LIVE_VIEWS = 500  # about 22 kB each with discord.py's components: 11 MB at most
 MAX_OPTIONS = 25  # Discord's most options in one select menu
 # A notes snippet is shown in at most a few hundred characters; a view keeps no more of it.
 KEPT_REASON_CHARS = 1000
