@@ -10,6 +10,7 @@ import pytest
 from bot.core.config import AnnounceConfig, Config
 from cogs import announce
 from tests.conftest import numbered_feed, rss_item
+from tests.discord_app.test_announcements import announcer, post_requests
 from tests.fake_discord import GUILD_ID, NEWS_CHANNEL
 
 
@@ -27,14 +28,6 @@ async def bot_feed(feed_server):
 async def news(discord_env):
     await discord_env.store.set_announce_channel(GUILD_ID, NEWS_CHANNEL)
     return discord_env
-
-
-def announcer(env):
-    return env.bot.get_cog("Announcements")
-
-
-def post_requests(env):
-    return [r for r in env.fake.requests if r[0] == "POST" and r[1] == f"channels/{NEWS_CHANNEL}/messages"]
 
 
 def edit_requests(env):
