@@ -62,6 +62,9 @@ BEFORE = {
     "bot start to first /episode answer (100k": "about 11 s",
     "bot peak RSS at its first answer (100k": "about 700 MB",
     "initial sync of a 10k-item feed file": "19.8 s (issue), 5.40 s (last RESULTS.md)",
+    "bot RSS growth over 2,000 mixed commands": "+79 MB (issue 23)",
+    "bot RSS after 1,000 /search": "+2,548 MB (issue 23: 2.1 GB)",
+    "1,000 autocompletes at once": "14.6% late (issue 23)",
 }
 
 
@@ -311,6 +314,24 @@ async def round_trip_row(database: Path) -> list[str]:
     return row("/episode round trip through the fake Discord", *(f"{v:.2f} ms" for v in stats), "p99 < 10 ms")
 
 
+async def member_load_rows(snapshot: Path) -> list[list[str]]:
+    """What members can do to the bot: memory after many commands, autocomplete under a burst."""
+    from . import discord_load
+
+    mixed = await discord_load.mixed_commands_growth(snapshot, 2000)
+    burst = await discord_load.search_burst_growth(CACHE, 1000)
+    in_time, late, dropped = await discord_load.autocomplete_burst(snapshot, 1000)
+    return [
+        row("bot RSS growth over 2,000 mixed commands (90 episodes)", f"+{mixed:.1f} MB", target="< 20 MB"),
+        row("bot RSS after 1,000 /search in bursts of 100 (long notes)", f"+{burst:.1f} MB", target="< 50 MB"),
+        row(
+            "1,000 autocompletes at once: answered in 3 s / late / dropped",
+            f"{in_time} / {late} / {dropped}",
+            target="0 late",
+        ),
+    ]
+
+
 async def main(sizes: list[str], record: bool) -> None:
     snapshot = await snapshot_store()
     rows = await search_rows("90", snapshot)
@@ -331,6 +352,7 @@ async def main(sizes: list[str], record: bool) -> None:
     rows.append(chapter_bomb_row())
     rows.append(await loop_block_row())
     rows.append(await round_trip_row(snapshot))
+    rows += await member_load_rows(snapshot)
     report(rows, record)
 
 

@@ -2,16 +2,24 @@
 
 After every sync (scheduled or /admin resync) and on connecting, the cog:
   1. adds outbox rows for stored episodes each configured channel has not seen (bot/store.py),
-  2. settles rows a crash left in 'sending': if the channel already shows the post, it was sent,
+  2. settles rows left in 'sending' (a crash, a shutdown or a lost response): if the channel
+     shows the post among the messages since the attempt, it was sent, else it is pending again,
   3. posts pending rows (one digest when there are many), each POST marked 'sending' first and
-     carrying a nonce Discord enforces, then 'sent' with the message id,
-  4. edits posted messages whose episode's title, notes or chapters changed.
+     carrying a nonce Discord enforces, then 'sent' with the message id. A POST whose answer never
+     came (the network, a shutdown) stays 'sending' and a round runs again within seconds, while
+     Discord still honours the nonce,
+  4. edits recent posted messages (posted within EDIT_WITHIN, the EDITS_PER_CHANNEL newest per
+     channel) whose episode's title, notes or chapters changed, and only when the message would
+     show something else (a digest of the rendered payload): a feed that rewrites its notes on
+     every fetch edits nothing it does not show, and never its whole history.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
+import json
 import logging
 from collections import defaultdict
 
@@ -35,8 +43,20 @@ from bot.discord_app.app import PodBot
 from bot.discord_app.permissions import missing_permissions
 
 log = logging.getLogger(__name__)
-HISTORY_LOOKBACK = 50
 INVALID_FORM_BODY = 50035
+# A POST is stored by Discord within this long of the attempt, if at all: the messages read to
+# settle a 'sending' row are those from just before the attempt to this long after it.
+SETTLE_WINDOW = dt.timedelta(minutes=2)
+CLOCK_SLACK = dt.timedelta(seconds=5)
+# A round runs again this soon after a POST whose answer was lost.
+PROMPT_RETRY_SECONDS = 10.0
+EDIT_WITHIN = dt.timedelta(days=7)
+EDITS_PER_CHANNEL = 5
+
+
+def payload_digest(embed: discord.Embed) -> str:
+    """What an announcement shows, as a digest: equal digests render the same."""
+    return hashlib.sha256(json.dumps(embed.to_dict(), sort_keys=True, default=str).encode()).hexdigest()
 
 
 def announcement_embed_for(episodes: list[Episode]) -> discord.Embed:
@@ -61,6 +81,26 @@ class Announcements(commands.Cog):
         self._lock = asyncio.Lock()
         # Set on start-up and by permission events: only then can a failed channel work again.
         self._permissions_changed = True
+        self._rounds: set[asyncio.Task] = set()
+        self._prompt_retry: asyncio.TimerHandle | None = None
+
+    async def cog_unload(self) -> None:
+        """Stop every round before the library they write to closes (the bot is closing)."""
+        if self._prompt_retry is not None:
+            self._prompt_retry.cancel()
+        rounds = [task for task in self._rounds if task is not asyncio.current_task()]
+        for task in rounds:
+            task.cancel()
+        await asyncio.gather(*rounds, return_exceptions=True)
+
+    def _deliver_soon(self) -> None:
+        if self._prompt_retry is None or self._prompt_retry.cancelled():
+            loop = asyncio.get_running_loop()
+            self._prompt_retry = loop.call_later(PROMPT_RETRY_SECONDS, self._start_round)
+
+    def _start_round(self) -> None:
+        self._prompt_retry = None
+        asyncio.get_running_loop().create_task(self.deliver())
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
@@ -91,6 +131,15 @@ class Announcements(commands.Cog):
 
     async def deliver(self) -> None:
         """Bring every configured channel up to date with the store. Safe to call at any time."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._rounds.add(task)
+        try:
+            await self._round()
+        finally:
+            self._rounds.discard(task)
+
+    async def _round(self) -> None:
         async with self._lock:
             try:
                 created = await self.store.enqueue_announcements()
@@ -131,29 +180,42 @@ class Announcements(commands.Cog):
                     )
 
     async def _settle_interrupted(self) -> None:
-        """Rows left 'sending' by a crash: sent if the channel shows them, else pending again."""
+        """Rows left 'sending' (a crash, a shutdown, a lost answer): sent if the channel shows
+        them, else pending again."""
         interrupted = await self.store.announcements("sending")
         by_channel: dict[int, list[OutboxRow]] = defaultdict(list)
         for row in interrupted:
             by_channel[row.channel_id].append(row)
         for channel_id, rows in by_channel.items():
-            posts = await self._recent_posts(channel_id)
+            attempted = [row.updated_at or utcnow() for row in rows]
+            posts = await self._posts_since(channel_id, min(attempted), max(attempted))
             for row in rows:
                 (episode,) = await self.store.episodes([row.episode_id])
-                found = next((m for m in posts if _shows(m, episode)), None)
+                nonce = row.nonce[:25]
+                found = next((m for m in posts if m.nonce == nonce or _shows(m, episode)), None)
                 if found is not None:
                     log.info("announcement of %r was posted before a restart; not posting again", episode.title)
                     await self.store.update_announcements([row.id], "sent", message_id=found.id)
                 else:
                     await self.store.update_announcements([row.id], "pending")
 
-    async def _recent_posts(self, channel_id: int) -> list[discord.Message]:
+    async def _posts_since(self, channel_id: int, first: dt.datetime, last: dt.datetime) -> list[discord.Message]:
+        """The bot's messages in the channel from just before FIRST to SETTLE_WINDOW after LAST,
+        the attempts' times: paged oldest first, so however many were posted since, the reading
+        stops soon after the attempts."""
         channel = self.bot.get_partial_messageable(channel_id)
         me = self.bot.user
         if me is None:  # not logged in: nothing of ours to find
             return []
+        until = last + SETTLE_WINDOW
+        found = []
         try:
-            return [m async for m in channel.history(limit=HISTORY_LOOKBACK) if m.author.id == me.id]
+            async for message in channel.history(limit=None, after=first - CLOCK_SLACK, oldest_first=True):
+                if message.created_at > until:
+                    break
+                if message.author.id == me.id:
+                    found.append(message)
+            return found
         except discord.HTTPException as error:
             log.warning("cannot read recent messages in %s to settle announcements: %s", channel_id, error)
             return []
@@ -164,6 +226,7 @@ class Announcements(commands.Cog):
         await self.store.update_announcements(delivery.row_ids, "sending", count_attempt=True)
         channel = self.bot.get_partial_messageable(delivery.channel_id, guild_id=delivery.guild_id)
         full, minimal = announcement_embed_for(episodes), embeds.minimal_announcement_embed(episodes)
+        shown = full
         try:
             try:
                 message = await channel.send(
@@ -175,6 +238,7 @@ class Announcements(commands.Cog):
                 # Discord refused what the feed put in the payload: that payload will never pass,
                 # so try once more with the smallest safe one, and give up if even that fails.
                 log.warning("announcement refused as invalid (%s); posting a minimal one", error.text)
+                shown = minimal
                 message = await channel.send(
                     content=content, embed=minimal, nonce=delivery.nonce, allowed_mentions=mentions
                 )
@@ -184,10 +248,18 @@ class Announcements(commands.Cog):
         except discord.RateLimited as error:
             await self._retry(delivery, f"rate limited for {error.retry_after:.0f} s", None)
             return
-        except (aiohttp.ClientError, TimeoutError) as error:
-            await self._retry(delivery, f"network error: {error!r}", None)
+        except (aiohttp.ClientError, TimeoutError, OSError) as error:
+            # Discord may have stored the post: the row stays 'sending', so the next round looks
+            # at the channel before posting again, and that round comes while the nonce holds.
+            log.warning(
+                "no answer to an announcement in channel %s (%r); checking again soon", delivery.channel_id, error
+            )
+            await self.store.update_announcements(delivery.row_ids, "sending", error=f"network error: {error!r}")
+            self._deliver_soon()
             return
-        await self.store.update_announcements(delivery.row_ids, "sent", message_id=message.id)
+        await self.store.update_announcements(
+            delivery.row_ids, "sent", message_id=message.id, digest=payload_digest(shown)
+        )
         log.info("announced %d episode(s) in channel %s", len(episodes), delivery.channel_id)
 
     async def _record_failure(self, delivery: Delivery, code: int, text: str) -> None:
@@ -211,20 +283,30 @@ class Announcements(commands.Cog):
         )
 
     async def _edit_changed(self) -> None:
-        stale = await self.store.stale_announcements()
-        for message_id in dict.fromkeys(row.message_id for row in stale if row.message_id):
+        stale = await self.store.stale_announcements(posted_since=utcnow() - EDIT_WITHIN)
+        newest: dict[int, list[int]] = defaultdict(list)
+        for row in stale:
+            messages = newest[row.channel_id]
+            if row.message_id and row.message_id not in messages and len(messages) < EDITS_PER_CHANNEL:
+                messages.append(row.message_id)
+        for message_id in (message_id for messages in newest.values() for message_id in messages):
             rows = await self.store.announcements_for_message(message_id)
             episodes = await self.store.episodes([row.episode_id for row in rows])
+            embed = announcement_embed_for(episodes)
+            digest = payload_digest(embed)
+            if digest == rows[0].posted_digest:  # the change is nothing the message shows
+                await self.store.update_announcements([row.id for row in rows], "sent")
+                continue
             channel = self.bot.get_partial_messageable(rows[0].channel_id, guild_id=rows[0].guild_id)
             try:
-                await channel.get_partial_message(message_id).edit(embed=announcement_embed_for(episodes))
+                await channel.get_partial_message(message_id).edit(embed=embed)
             except discord.NotFound:
                 log.info("announcement %s was deleted; not editing it", message_id)
             except discord.HTTPException as error:
                 log.warning("could not edit announcement %s: %s", message_id, error)
                 if error.code != INVALID_FORM_BODY:
                     continue  # tried again after the next sync; an invalid edit never will pass
-            await self.store.update_announcements([row.id for row in rows], "sent")
+            await self.store.update_announcements([row.id for row in rows], "sent", digest=digest)
 
 
 def _shows(message: discord.Message, episode: Episode) -> bool:

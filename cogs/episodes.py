@@ -11,6 +11,7 @@ from bot.core.models import Found, Match, MatchReason
 from bot.core.search import MAX_QUERY_CHARS
 from bot.discord_app import embeds
 from bot.discord_app.app import PodBot
+from bot.discord_app.autocomplete import AutocompleteGate
 from bot.discord_app.choices import MAX_CHOICES, choices, chosen_episode_id
 from bot.discord_app.views import EpisodeView, SearchView, respond_with
 
@@ -18,8 +19,9 @@ SEARCH_RESULTS = 25
 
 
 class Episodes(commands.Cog):
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, autocomplete: AutocompleteGate) -> None:
         self.library = library
+        self.autocomplete = autocomplete
 
     @app_commands.command(name="episode", description="Find an episode and show its chapters")
     @app_commands.describe(query="A title, number (#64), guest, chapter title or topic")
@@ -41,9 +43,7 @@ class Episodes(commands.Cog):
             return
         podcast = await self.library.podcast()
         extras = await self.library.extras(found.best.episode.id)
-        view = EpisodeView(
-            interaction.user.id, found.best, list(found.alternatives), podcast, extras, self.library.extras
-        )
+        view = EpisodeView(interaction.user.id, found.best, list(found.alternatives), podcast, extras, self.library)
         await respond_with(interaction, view)
 
     async def _find(self, query: str) -> Found:
@@ -57,6 +57,9 @@ class Episodes(commands.Cog):
     async def episode_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        return await self.autocomplete.answer(interaction, lambda: self._suggest(current))
+
+    async def _suggest(self, current: str) -> list[app_commands.Choice[str]]:
         return choices(await self.library.suggest(current, MAX_CHOICES))
 
     @app_commands.command(name="search", description="List the episodes matching a query")
@@ -66,12 +69,9 @@ class Episodes(commands.Cog):
     ) -> None:
         matches = await self.library.search(query, limit=SEARCH_RESULTS)
         if not matches:
-            await interaction.response.send_message(
-                f"No episodes match “{discord.utils.escape_markdown(query)}”.", ephemeral=True
-            )
+            await interaction.response.send_message(f"No episodes match “{embeds.plain(query, 200)}”.", ephemeral=True)
             return
-        podcast = await self.library.podcast()
-        await respond_with(interaction, SearchView(interaction.user.id, query, matches, podcast, self.library.extras))
+        await respond_with(interaction, SearchView(interaction.user.id, query, matches, self.library))
 
     @app_commands.command(name="latest", description="The newest episodes")
     @app_commands.describe(count="How many (1 to 10)")
@@ -80,4 +80,4 @@ class Episodes(commands.Cog):
 
 
 async def setup(bot: PodBot) -> None:
-    await bot.add_cog(Episodes(bot.library))
+    await bot.add_cog(Episodes(bot.library, bot.autocomplete))

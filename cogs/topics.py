@@ -10,6 +10,7 @@ from bot.core.library import Library
 from bot.core.search import MAX_QUERY_CHARS
 from bot.discord_app import topic_embeds
 from bot.discord_app.app import PodBot
+from bot.discord_app.autocomplete import AutocompleteGate
 from bot.discord_app.choices import MAX_CHOICES, topic_choices
 from bot.discord_app.views import TopicView, respond_with
 
@@ -17,8 +18,9 @@ TOPIC_RESULTS = 25
 
 
 class Topics(commands.Cog):
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, autocomplete: AutocompleteGate) -> None:
         self.library = library
+        self.autocomplete = autocomplete
 
     @app_commands.command(name="topic", description="The episodes and articles about a topic")
     @app_commands.describe(name="A topic (security, ml, virtual reality) or any subject (kotlin, open source)")
@@ -27,13 +29,15 @@ class Topics(commands.Cog):
         if not answer.results and not answer.articles:
             await interaction.response.send_message(topic_embeds.unknown_topic_message(answer), ephemeral=True)
             return
-        podcast = await self.library.podcast()
-        await respond_with(interaction, TopicView(interaction.user.id, answer, podcast, self.library.extras))
+        await respond_with(interaction, TopicView(interaction.user.id, answer, self.library))
 
     @topic.autocomplete("name")
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        return await self.autocomplete.answer(interaction, lambda: self._suggest(current))
+
+    async def _suggest(self, current: str) -> list[app_commands.Choice[str]]:
         return topic_choices(await self.library.suggest_topics(current, MAX_CHOICES))
 
     @app_commands.command(name="topics", description="Every topic, with how many episodes and articles")
@@ -42,4 +46,4 @@ class Topics(commands.Cog):
 
 
 async def setup(bot: PodBot) -> None:
-    await bot.add_cog(Topics(bot.library))
+    await bot.add_cog(Topics(bot.library, bot.autocomplete))

@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import itertools
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,7 @@ MANAGE_GUILD = 1 << 5
 MEMBER_PERMISSIONS = VIEW_CHANNEL | SEND_MESSAGES | EMBED_LINKS | READ_HISTORY
 ADMIN_PERMISSIONS = MEMBER_PERMISSIONS | MANAGE_GUILD
 JSON = "application/json"
+DISCORD_EPOCH_MS = 1420070400000
 
 BOT_USER = {
     "id": str(APP_ID),
@@ -173,6 +175,9 @@ class FakeDiscord:
         # When set, a channel POST is stored and then never answered: the client dies mid-request.
         self.hold_posts: asyncio.Event | None = None
         self.post_held = asyncio.Event()
+        # Posts Discord stores and then never answers: the connection drops before the response.
+        self.drop_post_responses = 0
+        self._last_message_id = 0
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -304,8 +309,9 @@ class FakeDiscord:
 
     # -- interactions ------------------------------------------------------------------------
 
-    def _base_interaction(self, kind: int, user_id: int, data: dict[str, Any]) -> Interaction:
-        interaction_id = next(self._ids)
+    def _base_interaction(self, kind: int, user_id: int, data: dict[str, Any], age: float = 0.0) -> Interaction:
+        """An interaction made AGE seconds ago (its id is a snowflake of that time, as Discord's)."""
+        interaction_id = self._message_id() - (int(age * 1000) << 22)
         token = f"token-{interaction_id}"
         permissions = ADMIN_PERMISSIONS if user_id == ADMIN_ID else MEMBER_PERMISSIONS
         payload = {
@@ -318,7 +324,7 @@ class FakeDiscord:
             "channel_id": str(NEWS_CHANNEL),
             "channel": {"id": str(NEWS_CHANNEL), "type": 0, "name": "news", "guild_id": str(GUILD_ID)},
             "member": {
-                "user": USERS[user_id],
+                "user": USERS.get(user_id) or user(user_id, f"member-{user_id}"),
                 "roles": [],
                 "joined_at": now_iso(),
                 "deaf": False,
@@ -388,6 +394,15 @@ class FakeDiscord:
         )
 
     async def autocomplete(self, name: str, option: str, value: str) -> list[dict[str, Any]]:
+        record = await self.send_autocomplete(name, option, value)
+        await asyncio.wait_for(record.answered.wait(), 10)
+        assert record.callback and record.callback["type"] == 8, record.callback
+        return record.callback["data"]["choices"]
+
+    async def send_autocomplete(
+        self, name: str, option: str, value: str, *, age: float = 0.0, user_id: int = MEMBER_ID
+    ) -> Interaction:
+        """An autocomplete keystroke made AGE seconds ago, sent without waiting for the answer."""
         data = {
             "id": str(next(self._ids)),
             "name": name,
@@ -395,11 +410,9 @@ class FakeDiscord:
             "guild_id": str(GUILD_ID),
             "options": [{"name": option, "type": 3, "value": value, "focused": True}],
         }
-        record = self._base_interaction(4, MEMBER_ID, data)
+        record = self._base_interaction(4, user_id, data, age)
         await self.dispatch("INTERACTION_CREATE", record.payload)
-        await asyncio.wait_for(record.answered.wait(), 10)
-        assert record.callback and record.callback["type"] == 8, record.callback
-        return record.callback["data"]["choices"]
+        return record
 
     async def click(
         self, message: dict[str, Any], custom_id: str, *, user_id: int = MEMBER_ID, values: list[str] | None = None
@@ -492,7 +505,7 @@ class FakeDiscord:
         if len(data.get("content") or "") > 2000:
             problems.append("content > 2000")
         message = {
-            "id": str(next(self._ids)),
+            "id": str(self._message_id()),
             "channel_id": str(channel_id),
             "author": BOT_USER,
             "type": 0,
@@ -514,6 +527,19 @@ class FakeDiscord:
         if interaction is not None:
             message["webhook_id"] = str(APP_ID)
         return message, problems
+
+    def _message_id(self) -> int:
+        """A snowflake made of the time, as Discord's are, so `before` and `after` mean times."""
+        now_ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        self._last_message_id = max(now_ms << 22, self._last_message_id + 1)
+        return self._last_message_id
+
+    def post_by_member(self, channel_id: int, content: str, *, user_id: int = MEMBER_ID) -> dict[str, Any]:
+        """A message someone else posts in CHANNEL_ID."""
+        message, _ = self._message(channel_id, {"content": content})
+        message["author"] = user(user_id, "member")
+        self.messages.setdefault(channel_id, []).append(message)
+        return message
 
     def _reject(self, problems: list[str]) -> web.Response:
         self.violations.extend(problems)
@@ -634,6 +660,11 @@ class FakeDiscord:
         ):
             return reply(next(m for m in self.messages[channel_id] if m["nonce"] == body["nonce"]))
         self.messages.setdefault(channel_id, []).append(message)
+        if self.drop_post_responses:
+            self.drop_post_responses -= 1
+            assert request.transport is not None
+            request.transport.abort()
+            return reply(message)
         if self.hold_posts is not None:
             self.post_held.set()
             await self.hold_posts.wait()
@@ -651,8 +682,15 @@ class FakeDiscord:
         return reply(target)
 
     async def _list_messages(self, request, parts, body):
-        limit = int(request.query.get("limit", 50))
-        return reply(list(reversed(self.messages.get(int(parts[1]), [])))[:limit])
+        """Like Discord: at most LIMIT (1 to 100) messages, newest first, just after AFTER or
+        just before BEFORE (snowflakes), else the newest."""
+        limit = min(max(int(request.query.get("limit", 50)), 1), 100)
+        stored = self.messages.get(int(parts[1]), [])
+        if "after" in request.query:
+            after = int(request.query["after"])
+            return reply(list(reversed([m for m in stored if int(m["id"]) > after][:limit])))
+        before = int(request.query.get("before", 1 << 63))
+        return reply(list(reversed([m for m in stored if int(m["id"]) < before]))[:limit])
 
 
 def _choice_problems(choices: list[dict[str, Any]]) -> list[str]:

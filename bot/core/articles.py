@@ -3,6 +3,8 @@ each with its title, address, date, summary, the tags it is filed under and the 
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from typing import Any
 
 from .config import FeedConfig
@@ -16,6 +18,9 @@ from .urls import url_key
 
 # A blog's feed lists its latest 10 to 50 posts; a feed with more is cut here, newest kept.
 MAX_ARTICLES = 1_000
+# The topics one fetch can bring: the most used tags of its articles (a real blog files its posts
+# under tens to a few hundred); a feed inventing tags cannot make thousands of topics.
+MAX_FEED_TOPICS = 300
 _MAX_SUMMARY_CHARS = 2_000
 _MAX_LINKS = 50
 
@@ -29,7 +34,16 @@ def parse_articles(body: bytes, source: str, config: FeedConfig) -> list[Article
         article = _article(entry, config)
         if article is not None:
             articles.setdefault(article.key, article)
-    return list(articles.values())
+    return _with_common_tags(list(articles.values()))
+
+
+def _with_common_tags(articles: list[Article]) -> list[Article]:
+    """ARTICLES keeping only the MAX_FEED_TOPICS tags used most among them (ties: the first seen)."""
+    used = Counter(tag for article in articles for tag in article.tags)
+    if len(used) <= MAX_FEED_TOPICS:
+        return articles
+    kept = {tag for tag, _ in used.most_common(MAX_FEED_TOPICS)}
+    return [dataclasses.replace(a, tags=tuple(t for t in a.tags if t in kept)) for a in articles]
 
 
 def _article(entry: Any, config: FeedConfig) -> Article | None:

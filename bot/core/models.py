@@ -214,6 +214,8 @@ class OutboxRow:
     last_error: str | None = None
     error_code: int | None = None
     created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None  # for a 'sending' row: when the POST was attempted
+    posted_digest: str | None = None  # what the posted message showed (outbox.payload_digest)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.core.library import Library
 from bot.core.models import SyncReport
+from bot.discord_app.autocomplete import AutocompleteGate, QuietDrops
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +21,12 @@ MAX_RATELIMIT_WAIT_SECONDS = 60.0
 
 class PodTree(app_commands.CommandTree):
     """Every failure becomes a short private message to the user; unexpected ones are logged."""
+
+    def __init__(self, client: discord.Client, **options: object) -> None:
+        super().__init__(client, **options)  # type: ignore[arg-type]
+        tree_log = logging.getLogger("discord.app_commands.tree")
+        if not any(isinstance(f, QuietDrops) for f in tree_log.filters):
+            tree_log.addFilter(QuietDrops())
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         message = user_message(error)
@@ -81,6 +88,7 @@ class PodBot(commands.Bot):
         self.refresh = refresh
         self.cog_modules = cog_modules
         self.failed_cogs: dict[str, str] = {}
+        self.autocomplete = AutocompleteGate()  # shared: every autocomplete waits on one search thread
 
     async def setup_hook(self) -> None:
         for module in self.cog_modules:

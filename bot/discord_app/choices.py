@@ -9,9 +9,11 @@ from discord import app_commands
 
 from bot.core import formatting
 from bot.core.models import Episode, Match, TopicCount
+from bot.discord_app.markdown import visible
 
 MAX_CHOICES = 25
 MAX_CHOICE_NAME = 100
+UNTITLED = "Untitled episode"
 _CHOICE_VALUE = re.compile(r"^id:(\d{1,12})$")
 
 
@@ -34,11 +36,11 @@ def choice_name(match: Match) -> str:
     useful part, so the title gives way first."""
     detail = ""
     if match.matched.field == "chapter":
-        detail = f" · chapter: {match.matched.text}"
+        detail = f" · chapter: {visible(match.matched.text)}"
     elif match.matched.field == "guest":
-        detail = f" · guest: {match.matched.text}"
+        detail = f" · guest: {visible(match.matched.text)}"
     detail = detail[: MAX_CHOICE_NAME // 2]
-    title = match.episode.display_title
+    title = " ".join(visible(match.episode.display_title).split()) or UNTITLED
     room = MAX_CHOICE_NAME - len(detail)
     if len(title) > room:
         title = title[: room - 1].rstrip() + "…"
@@ -50,6 +52,6 @@ def topic_choices(topics: list[TopicCount]) -> list[app_commands.Choice[str]]:
     found = []
     for topic in topics[:MAX_CHOICES]:
         count = f" ({formatting.counted(topic.episodes, 'episode')})"
-        label = topic.label[: MAX_CHOICE_NAME - len(count)]
+        label = (" ".join(visible(topic.label).split()) or topic.name)[: MAX_CHOICE_NAME - len(count)]
         found.append(app_commands.Choice(name=label + count, value=topic.name[:MAX_CHOICE_NAME]))
     return found

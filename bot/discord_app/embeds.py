@@ -17,6 +17,7 @@ import discord
 from bot.core import boilerplate, formatting
 from bot.core.models import Episode, EpisodeExtras, FeedState, Match, PodcastInfo, Reading, SyncReport
 from bot.core.netguard import UnsafeUrl, check_url
+from bot.discord_app import markdown
 
 COLOUR = discord.Colour(0x1877F2)
 TITLE_LIMIT = 256
@@ -30,7 +31,6 @@ DEAD_FEED_AFTER = dt.timedelta(days=1)
 
 
 EMBED_TOTAL_LIMIT = 6000
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def link_target(url: str | None) -> str | None:
@@ -56,20 +56,20 @@ INLINE_URL_CHARS = 300
 
 
 def plain(text: str, limit: int) -> str:
-    """Feed text shown literally: control characters dropped, markdown escaped, and cut so the
-    escaped form (which is longer) fits LIMIT."""
-    text = _CONTROL_RE.sub("", text or "")
-    escaped = discord.utils.escape_markdown(text)
+    """Feed text shown literally (markdown.literal), cut so the escaped form (which is longer)
+    fits LIMIT."""
+    text = markdown.visible(text)
+    escaped = markdown.escape(text)
     room = limit
     while len(escaped) > limit and room > 0:
         room -= len(escaped) - limit
-        escaped = discord.utils.escape_markdown(formatting.shorten(text, max(room, 0)))
+        escaped = markdown.escape(formatting.shorten(text, max(room, 0)))
     return escaped if len(escaped) <= limit else ""
 
 
 def title_text(text: str, limit: int = TITLE_LIMIT) -> str:
     """An embed title or field name from feed text: never empty, within LIMIT."""
-    return formatting.shorten(_CONTROL_RE.sub("", text or "").strip(), limit) or "Untitled"
+    return formatting.shorten(markdown.visible(text).strip(), limit) or "Untitled"
 
 
 def linked(label: str, url: str | None) -> str:
@@ -454,8 +454,8 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
     if facts.feed_warnings:
         embed.add_field(name="Feed warnings (last sync)", value=_bounded_list(list(facts.feed_warnings)), inline=False)
     if facts.companions:
-        lines = [_companion_line(name, state) for name, state in facts.companions]
-        embed.add_field(name="Companion feeds", value=_bounded_list(lines), inline=False)
+        lines = ["• " + _companion_line(name, state) for name, state in facts.companions]
+        embed.add_field(name="Companion feeds", value=fit_lines(lines, FIELD_LIMIT), inline=False)
     channel = facts.announce_channel or "not set (use /admin announce channel)"
     if facts.announce_problem:
         channel += f"\n⚠️ {facts.announce_problem}"
@@ -475,12 +475,12 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
 
 
 def _companion_line(name: str, state: FeedState | None) -> str:
-    """One companion feed's health, as plain text (_bounded_list escapes it)."""
+    """One companion feed's health: its name and error escaped, the time a Discord timestamp."""
     if state is None:
-        return f"{name}: not synced yet"
+        return f"{plain(name, 100)}: not synced yet"
     if state.last_error:
-        return f"⚠️ {name}: {state.consecutive_failures} failed in a row: {state.last_error}"
-    return f"{name}: synced {_when(state.last_success)}"
+        return f"⚠️ {plain(name, 100)}: {state.consecutive_failures} failed in a row: {plain(state.last_error, 200)}"
+    return f"{plain(name, 100)}: synced {_when(state.last_success)}"
 
 
 def _when(moment: dt.datetime | None) -> str:

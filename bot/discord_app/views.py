@@ -1,23 +1,83 @@
 """Interactive message parts: chapter pages, "Did you mean", and search result pages.
 
 Only the person who ran the command can use them; they disable themselves when they time out.
+
+A view lives for minutes and a member can open many, so it keeps only what its components need:
+episode ids, titles, dates and why each matched (`outline`), never notes or chapters; a pressed
+button reads the episode again. A view that times out or stops lets go of everything (discord.py
+views and their items refer to each other, a cycle only a full collection would free), and at most
+MAX_LIVE_VIEWS listen at once: past that the oldest stops, and its buttons answer no more.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Iterator
+from typing import Protocol
 
 import discord
 
 from bot.core import formatting
-from bot.core.models import Episode, EpisodeExtras, Match, MatchReason, PodcastInfo, TopicAnswer
+from bot.core.models import (
+    Episode,
+    EpisodeExtras,
+    Match,
+    MatchReason,
+    PodcastInfo,
+    TopicAnswer,
+    TopicResult,
+)
 from bot.discord_app import embeds, topic_embeds
 
 log = logging.getLogger(__name__)
 VIEW_TIMEOUT_SECONDS = 300
+MAX_LIVE_VIEWS = 500  # about 22 kB each with discord.py's components: 11 MB at most
 MAX_OPTIONS = 25  # Discord's most options in one select menu
-ExtrasLookup = Callable[[int], Awaitable[EpisodeExtras]]
+# A notes snippet is shown in at most a few hundred characters; a view keeps no more of it.
+KEPT_REASON_CHARS = 1000
+
+
+class Reader(Protocol):
+    """What a pressed button reads again (the Library)."""
+
+    async def episode(self, episode_id: int) -> Episode | None: ...
+
+    async def extras(self, episode_id: int, related: int = 5) -> EpisodeExtras: ...
+
+    async def podcast(self) -> PodcastInfo | None: ...
+
+
+def outline(match: Match) -> Match:
+    """MATCH as a results line shows it: the episode without its notes, links, chapters and guests."""
+    episode = dataclasses.replace(match.episode, description_text="", links=(), chapters=(), guests=())
+    reason = dataclasses.replace(match.matched, text=match.matched.text[:KEPT_REASON_CHARS])
+    return Match(episode, match.score, reason)
+
+
+class LiveViews:
+    """The views still listening, oldest first; past LIMIT the oldest is stopped."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._views: dict[int, PagedView] = {}
+
+    def add(self, view: PagedView) -> None:
+        self._views[id(view)] = view
+        while len(self._views) > self.limit:
+            next(iter(self._views.values())).stop()
+
+    def discard(self, view: PagedView) -> None:
+        self._views.pop(id(view), None)
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+    def __iter__(self) -> Iterator[PagedView]:
+        return iter(list(self._views.values()))
+
+
+live_views = LiveViews(MAX_LIVE_VIEWS)
 
 
 class PagedView(discord.ui.View):
@@ -32,6 +92,7 @@ class PagedView(discord.ui.View):
         self.invoker_id = invoker_id
         self.message: discord.InteractionMessage | discord.Message | None = None
         self.page = 0
+        self.opening: discord.Embed | None = None  # the first reply's embed, until it is sent
         self.previous_button: discord.ui.Button[PagedView] = discord.ui.Button(
             label=self.previous_label, style=discord.ButtonStyle.secondary
         )
@@ -45,8 +106,14 @@ class PagedView(discord.ui.View):
     def page_count(self) -> int:
         raise NotImplementedError
 
-    def embed(self) -> discord.Embed:
+    async def render(self) -> discord.Embed:
+        """The current page's embed, read again where it needs more than the view keeps."""
         raise NotImplementedError
+
+    def embed(self) -> discord.Embed:
+        """The embed the view opens with."""
+        assert self.opening is not None, "the opening embed was sent already"
+        return self.opening
 
     def extra_items(self) -> list[discord.ui.Item]:
         return []
@@ -62,8 +129,9 @@ class PagedView(discord.ui.View):
             self.add_item(item)
 
     async def show(self, interaction: discord.Interaction) -> None:
+        embed = await self.render()
         self.layout()
-        await interaction.response.edit_message(embed=self.embed(), view=self)
+        await interaction.response.edit_message(embed=embed, view=self)
 
     async def _previous(self, interaction: discord.Interaction) -> None:
         self.page = max(0, self.page - 1)
@@ -85,20 +153,44 @@ class PagedView(discord.ui.View):
     async def on_timeout(self) -> None:
         for item in self.children:
             item.disabled = True  # type: ignore[attr-defined]
-        if self.message is not None and self.children:
-            try:
-                await self.message.edit(view=self)
-            except discord.HTTPException as error:
-                log.debug("could not disable an expired view: %s", error)
+        message = self.message
+        try:
+            if message is not None and self.children:
+                await message.edit(view=self)
+        except discord.HTTPException as error:
+            log.debug("could not disable an expired view: %s", error)
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        super().stop()
+        live_views.discard(self)
+        self.release()
+
+    def release(self) -> None:
+        """Let go of the message, the results and the components, which all refer back to the view."""
+        self.clear_items()
+        self.message = None
+        self.opening = None
+        self.previous_button.callback = _stopped  # type: ignore[method-assign]
+        self.next_button.callback = _stopped  # type: ignore[method-assign]
+
+
+async def _stopped(interaction: discord.Interaction) -> None:
+    """A stopped view's component: discord.py no longer dispatches to it."""
 
 
 async def respond_with(interaction: discord.Interaction, view: PagedView) -> None:
     """Answer with the view's embed, attaching the view only when it has controls."""
+    embed = view.embed()
+    view.opening = None
     if not view.children:
-        await interaction.response.send_message(embed=view.embed())
+        view.stop()
+        await interaction.response.send_message(embed=embed)
         return
-    callback = await interaction.response.send_message(embed=view.embed(), view=view)
+    callback = await interaction.response.send_message(embed=embed, view=view)
     view.message = callback.resource if isinstance(callback.resource, discord.InteractionMessage) else None
+    live_views.add(view)
 
 
 class EpisodeView(PagedView):
@@ -114,29 +206,30 @@ class EpisodeView(PagedView):
         alternatives: list[Match],
         podcast: PodcastInfo | None = None,
         extras: EpisodeExtras | None = None,
-        extras_of: ExtrasLookup | None = None,
+        reader: Reader | None = None,
     ) -> None:
         super().__init__(invoker_id)
-        self.podcast = podcast
-        self.choices = [shown, *alternatives]
-        self.shown = shown
-        self.extras = extras  # the shown episode's topics, companion posts and related episodes
-        self.extras_of = extras_of  # how to look them up for another episode
-        self._page_cache: dict[int, list[str]] = {}
+        self.reader = reader
+        self.choices = [outline(match) for match in (shown, *alternatives)]
+        self.shown = self.choices[0]
         self.did_you_mean: discord.ui.Select | None = None
         if alternatives:
             self.did_you_mean = discord.ui.Select(placeholder="Did you mean…")
             self.did_you_mean.callback = self._choose  # type: ignore[method-assign]
             self._offer_the_others()
         self.related: discord.ui.Select | None = None
-        self._offer_related()
-        self.page = embeds.page_of_chapter(self._pages())  # open where the matched chapter is
+        self._offer_related(extras)
+        pages = embeds.chapter_pages(shown.episode, embeds.matched_chapter(shown))
+        self._pages = len(pages)
+        self.page = embeds.page_of_chapter(pages)  # open where the matched chapter is
+        self.opening = embeds.episode_embed(shown, self.page, pages, podcast, extras)
         self.layout()
 
-    def _offer_related(self) -> None:
+    def _offer_related(self, extras: EpisodeExtras | None) -> None:
         """The "Related episodes" menu of the shown episode, each option saying why it is alike."""
-        related = self.extras.related if self.extras else ()
+        related = extras.related[:MAX_OPTIONS] if extras else ()
         self.related = None
+        self.related_ids = [other.episode.id for other in related]
         if related:
             self.related = discord.ui.Select(placeholder="Related episodes…")
             self.related.callback = self._open_related  # type: ignore[method-assign]
@@ -146,7 +239,7 @@ class EpisodeView(PagedView):
                     value=str(index),
                     description=embeds.title_text(other.reason, 100),
                 )
-                for index, other in enumerate(related[:MAX_OPTIONS])
+                for index, other in enumerate(related)
             ]
 
     def _offer_the_others(self) -> None:
@@ -163,17 +256,22 @@ class EpisodeView(PagedView):
         ]
 
     def page_count(self) -> int:
-        return len(self._pages())
+        return self._pages
 
-    def embed(self) -> discord.Embed:
-        return embeds.episode_embed(self.shown, self.page, self._pages(), self.podcast, self.extras)
-
-    def _pages(self) -> list[str]:
-        """The shown match's chapter pages, cut once per match however often it is paged."""
-        key = id(self.shown)
-        if key not in self._page_cache:
-            self._page_cache[key] = embeds.chapter_pages(self.shown.episode, embeds.matched_chapter(self.shown))
-        return self._page_cache[key]
+    async def render(self, *, at_matched_chapter: bool = False) -> discord.Embed:
+        assert self.reader is not None, "a view with controls reads through the library"
+        episode = await self.reader.episode(self.shown.episode.id)
+        if episode is None:
+            self._pages, self.page = 1, 0
+            self._offer_related(None)
+            return discord.Embed(title="This episode is no longer in the feed.", colour=embeds.COLOUR)
+        shown = Match(episode, self.shown.score, self.shown.matched)
+        extras = await self.reader.extras(episode.id)
+        pages = embeds.chapter_pages(episode, embeds.matched_chapter(shown))
+        self._pages = len(pages)
+        self.page = embeds.page_of_chapter(pages) if at_matched_chapter else min(self.page, len(pages) - 1)
+        self._offer_related(extras)
+        return embeds.episode_embed(shown, self.page, pages, await self.reader.podcast(), extras)
 
     def extra_items(self) -> list[discord.ui.Item]:
         return [item for item in (self.did_you_mean, self.related) if item is not None]
@@ -181,30 +279,42 @@ class EpisodeView(PagedView):
     async def _choose(self, interaction: discord.Interaction) -> None:
         assert self.did_you_mean is not None
         self.shown = self.choices[int(self.did_you_mean.values[0])]
-        self.extras = await self.extras_of(self.shown.episode.id) if self.extras_of else None
-        self.page = embeds.page_of_chapter(self._pages())
         self._offer_the_others()
-        self._offer_related()
-        await self.show(interaction)
+        embed = await self.render(at_matched_chapter=True)
+        self.layout()
+        await interaction.response.edit_message(embed=embed, view=self)
 
     async def _open_related(self, interaction: discord.Interaction) -> None:
-        assert self.related is not None and self.extras is not None
-        other = self.extras.related[int(self.related.values[0])].episode
-        await open_episode(interaction, self.invoker_id, other, self.podcast, self.extras_of)
+        assert self.related is not None and self.reader is not None
+        chosen = self.related_ids[int(self.related.values[0])]
+        await open_episode(interaction, self.invoker_id, chosen, self.reader)
+
+    def release(self) -> None:
+        super().release()
+        self.choices = []
+        self.did_you_mean = self.related = None
 
 
 async def open_episode(
     interaction: discord.Interaction,
     invoker_id: int,
-    episode: Episode,
-    podcast: PodcastInfo | None,
-    extras_of: ExtrasLookup | None,
+    episode_id: int,
+    reader: Reader,
     match: Match | None = None,
 ) -> None:
-    """Answer with the full /episode reply for EPISODE (a chosen result or related episode)."""
-    match = match or Match(episode, 100.0, MatchReason("title", episode.title))
-    extras = await extras_of(episode.id) if extras_of else None
-    await respond_with(interaction, EpisodeView(invoker_id, match, [], podcast, extras, extras_of))
+    """Answer with the full /episode reply for the episode EPISODE_ID (a chosen result or a
+    related episode), read again: the view that offered it keeps no more than its title."""
+    episode = await reader.episode(episode_id)
+    if episode is None:
+        await interaction.response.send_message("That episode is no longer in the feed.", ephemeral=True)
+        return
+    match = (
+        Match(episode, match.score, match.matched)
+        if match
+        else Match(episode, 100.0, MatchReason("title", episode.title))
+    )
+    view = EpisodeView(invoker_id, match, [], await reader.podcast(), await reader.extras(episode_id), reader)
+    await respond_with(interaction, view)
 
 
 def _why(match: Match) -> str:
@@ -229,23 +339,25 @@ class SearchView(PagedView):
         invoker_id: int,
         query: str,
         matches: list[Match],
-        podcast: PodcastInfo | None = None,
-        extras_of: ExtrasLookup | None = None,
+        reader: Reader | None = None,
     ) -> None:
         super().__init__(invoker_id)
-        self.podcast = podcast
-        self.extras_of = extras_of
+        self.reader = reader
         self.query = query
-        self.matches = matches
+        self.matches = [outline(match) for match in matches]
         self.open_episode: discord.ui.Select[SearchView] = discord.ui.Select(placeholder="Open episode…")
         self.open_episode.callback = self._open  # type: ignore[method-assign]
+        self.opening = self._page_embed()
         self.layout()
 
     def page_count(self) -> int:
         return max(1, -(-len(self.matches) // embeds.RESULTS_PER_PAGE))
 
-    def embed(self) -> discord.Embed:
+    def _page_embed(self) -> discord.Embed:
         return embeds.results_embed(self.query, self.matches, self.page)
+
+    async def render(self) -> discord.Embed:
+        return self._page_embed()
 
     def extra_items(self) -> list[discord.ui.Item]:
         first = self.page * embeds.RESULTS_PER_PAGE
@@ -261,22 +373,28 @@ class SearchView(PagedView):
         return [self.open_episode] if shown else []
 
     async def _open(self, interaction: discord.Interaction) -> None:
+        assert self.reader is not None, "a view with controls reads through the library"
         chosen = self.matches[int(self.open_episode.values[0])]
-        await open_episode(interaction, self.invoker_id, chosen.episode, self.podcast, self.extras_of, chosen)
+        await open_episode(interaction, self.invoker_id, chosen.episode.id, self.reader, chosen)
+
+    def release(self) -> None:
+        super().release()
+        self.matches = []
+        self.open_episode.callback = _stopped  # type: ignore[method-assign]
 
 
 class TopicView(SearchView):
     """Pages of a topic's episodes (each with why it is in the topic) and an "Open episode" menu."""
 
-    def __init__(
-        self,
-        invoker_id: int,
-        answer: TopicAnswer,
-        podcast: PodcastInfo | None = None,
-        extras_of: ExtrasLookup | None = None,
-    ) -> None:
-        self.answer = answer
-        super().__init__(invoker_id, answer.asked, [result.match for result in answer.results], podcast, extras_of)
+    def __init__(self, invoker_id: int, answer: TopicAnswer, reader: Reader | None = None) -> None:
+        self.answer = dataclasses.replace(
+            answer, results=tuple(TopicResult(outline(result.match), result.reason) for result in answer.results)
+        )
+        super().__init__(invoker_id, answer.asked, [result.match for result in self.answer.results], reader)
 
-    def embed(self) -> discord.Embed:
+    def _page_embed(self) -> discord.Embed:
         return topic_embeds.topic_embed(self.answer, self.page)
+
+    def release(self) -> None:
+        super().release()
+        self.answer = dataclasses.replace(self.answer, results=(), articles=())

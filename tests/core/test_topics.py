@@ -325,3 +325,39 @@ async def test_a_hostile_companion_feed_is_bounded_and_its_bad_addresses_are_nev
     async with library:
         [article] = (await library.topic("security")).articles
         assert article.title == "Sneaky" and article.url is None
+
+
+async def test_a_companion_whose_guids_change_on_every_fetch_cannot_grow_the_store(tmp_path, feed_server):
+    from bot.core.store.reading import MAX_STORED_ARTICLES
+
+    def churned(fetch):
+        return blog(
+            *(post(f"Post {n}", f"https://blog.example/{fetch}/{n}", guid=f"{fetch}-{n}") for n in range(900)),
+            post("Kept", "https://blog.example/kept", guid="kept", date="Mon, 01 Jan 2001 00:00:00 +0000"),
+        )
+
+    library, _ = await open_synced(tmp_path, feed_server, rss(episode(1, "An episode")), churned(0))
+    async with library:
+        for fetch in range(1, 4):
+            feed_server.serve("/blog.xml", body=churned(fetch))
+            await library.sync(force=True)
+        connection = sqlite3.connect(tmp_path / "episodes.db")
+        try:
+            keys = {row[0] for row in connection.execute("SELECT key FROM articles")}
+        finally:
+            connection.close()
+        assert len(keys) == MAX_STORED_ARTICLES
+        assert {f"3-{n}" for n in range(900)} <= keys and "kept" in keys  # what the feed lists stays
+        assert not any(key.startswith("0-") for key in keys)  # the oldest gone first
+
+
+async def test_a_feed_inventing_tags_brings_a_bounded_set_of_topics(tmp_path, feed_server):
+    from bot.core.articles import MAX_FEED_TOPICS
+
+    posts = blog(
+        *(post(f"Post {n}", f"https://blog.example/{n}", tags=[f"made up {n}", "security"]) for n in range(800))
+    )
+    library, _ = await open_synced(tmp_path, feed_server, rss(episode(1, "An episode")), posts)
+    async with library:
+        topics = {t.name for t in await library.topics()}
+        assert "security" in topics and len(topics) <= MAX_FEED_TOPICS

@@ -115,12 +115,15 @@ class GuildTables(Database):
         )
         return [_outbox_row(row) for row in rows]
 
-    async def stale_announcements(self) -> list[OutboxRow]:
-        """Posted announcements whose episode's title, notes or chapters changed since."""
+    async def stale_announcements(self, posted_since: dt.datetime) -> list[OutboxRow]:
+        """Announcements posted since POSTED_SINCE whose episode's title, notes or chapters
+        changed since, the most recently posted first."""
         rows = await self._fetchall(
             f"""SELECT o.* FROM outbox o JOIN episodes e ON e.id = o.episode_id
-                WHERE o.state = 'sent' AND o.message_id IS NOT NULL
-                  AND o.posted_fingerprint IS NOT {_ANNOUNCED_FINGERPRINT}"""
+                WHERE o.state = 'sent' AND o.message_id IS NOT NULL AND o.posted_at >= ?
+                  AND o.posted_fingerprint IS NOT {_ANNOUNCED_FINGERPRINT}
+                ORDER BY o.posted_at DESC, o.id DESC""",
+            (iso(posted_since),),
         )
         return [_outbox_row(row) for row in rows]
 
@@ -138,18 +141,36 @@ class GuildTables(Database):
         error_code: int | None = None,
         retry_at: dt.datetime | None = None,
         count_attempt: bool = False,
+        digest: str | None = None,
     ) -> None:
-        """Move rows to STATE; 'sent' also records the message and what it showed."""
+        """Move rows to STATE; 'sent' also records the message, when it was first posted and
+        what it showed (the episode's fingerprint and DIGEST, the rendered payload's)."""
         marks = ",".join("?" * len(ids))
+        now = iso(utcnow())
         await self._execute(
             f"""UPDATE outbox SET state = ?, message_id = COALESCE(?, message_id),
                     last_error = ?, error_code = ?, next_attempt_at = ?, attempts = attempts + ?,
                     posted_fingerprint = CASE WHEN ? = 'sent' THEN (
                         SELECT {_ANNOUNCED_FINGERPRINT} FROM episodes e WHERE e.id = outbox.episode_id)
                         ELSE posted_fingerprint END,
+                    posted_at = CASE WHEN ? = 'sent' THEN COALESCE(posted_at, ?) ELSE posted_at END,
+                    posted_digest = COALESCE(?, posted_digest),
                     updated_at = ?
                 WHERE id IN ({marks})""",
-            (state, message_id, error, error_code, iso(retry_at), int(count_attempt), state, iso(utcnow()), *ids),
+            (
+                state,
+                message_id,
+                error,
+                error_code,
+                iso(retry_at),
+                int(count_attempt),
+                state,
+                state,
+                now,
+                digest,
+                now,
+                *ids,
+            ),
         )
 
     async def outbox_summary(self, guild_id: int) -> OutboxSummary:
@@ -186,4 +207,6 @@ def _outbox_row(row: aiosqlite.Row) -> OutboxRow:
         last_error=row["last_error"],
         error_code=row["error_code"],
         created_at=parse_iso(row["created_at"]),
+        updated_at=parse_iso(row["updated_at"]),
+        posted_digest=row["posted_digest"],
     )

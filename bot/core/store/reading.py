@@ -27,6 +27,11 @@ from .database import iso, parse_iso, utcnow
 from .episodes import EpisodeTables
 from .rows import LINK_REASON_ORDER, NEWEST_FIRST, marks, reading_of
 
+# A companion keeps at most this many articles (a blog's feed lists 10 to 50; one feed is cut at
+# articles.MAX_ARTICLES, so what its feed lists always fits).
+MAX_STORED_ARTICLES = 2_000
+# Inference weighs at most this many tagged articles (the newest), tokenized off the event loop.
+_MAX_REFERENCE_ARTICLES = 2_000
 # "Near-identical" titles, and "published close together": the title-and-date link rule.
 SAME_TITLE = 90
 SAME_TIME = dt.timedelta(days=14)
@@ -50,12 +55,21 @@ class _Texts:
     topics: frozenset[str]
 
 
+def _article_texts(rows: list[tuple]) -> list[_Texts]:
+    """What inference reads of articles (id, title, summary, tags_json). Blocking: in a thread."""
+    return [
+        _Texts(tokenize(f"{title or ''} {summary}"), frozenset(json.loads(tags))) for _, title, summary, tags in rows
+    ]
+
+
 class ReadingTables(EpisodeTables):
     async def apply_companion(
         self, companion: str, source: str, articles: Sequence[Article], state: FeedState
     ) -> tuple[int, int]:
         """Write a companion feed's articles in one transaction, with its feed state: new ones
-        added, changed ones updated, none removed (a blog's feed lists only its latest posts).
+        added, changed ones updated. A blog's feed lists only its latest posts, so older ones stay,
+        up to MAX_STORED_ARTICLES a companion: past that, those no longer in the feed go, the
+        oldest first (a feed whose GUIDs change on every fetch cannot grow the store).
         Returns (new, changed)."""
         now = iso(utcnow())
         new = changed = 0
@@ -84,10 +98,29 @@ class ReadingTables(EpisodeTables):
                            tags_json = excluded.tags_json, links_json = excluded.links_json""",
                     (source, companion, article.key, *values[1:], now),
                 )
+            pruned = await self._prune_articles(source, [article.key for article in articles])
             await self._save_feed_state(state)
-            if new or changed:
+            if new or changed or pruned:
                 await self._bump_generation()
         return new, changed
+
+    async def _prune_articles(self, source: str, in_feed: Sequence[str]) -> int:
+        """Delete SOURCE's articles beyond MAX_STORED_ARTICLES that are not IN_FEED, oldest first."""
+        excess = int(await self._fetchvalue("SELECT count(*) FROM articles WHERE source = ?", (source,)))
+        excess -= MAX_STORED_ARTICLES
+        if excess <= 0:
+            return 0
+        await self._execute("CREATE TEMP TABLE IF NOT EXISTS in_feed (key TEXT PRIMARY KEY)")
+        await self._execute("DELETE FROM in_feed")
+        await self._executemany("INSERT OR IGNORE INTO in_feed (key) VALUES (?)", [(key,) for key in in_feed])
+        await self._execute(
+            """DELETE FROM articles WHERE id IN (
+                   SELECT id FROM articles WHERE source = ? AND key NOT IN (SELECT key FROM in_feed)
+                   ORDER BY published IS NOT NULL, published, first_seen, id LIMIT ?)""",
+            (source, excess),
+        )
+        await self._execute("DELETE FROM in_feed")
+        return excess
 
     async def relate(self) -> bool:
         """Bring links and topics up to date after syncs. Topics are inferred for at most
@@ -186,7 +219,10 @@ class ReadingTables(EpisodeTables):
                     WHERE t.source != 'inferred' ORDER BY t.episode_id DESC, t.topic)
                 GROUP BY episode_id ORDER BY episode_id DESC LIMIT {_MAX_REFERENCE_EPISODES}"""
         )
-        articles = await self._fetchall("SELECT id, title, summary, tags_json FROM articles WHERE tags_json != '[]'")
+        articles = await self._fetchall(
+            f"""SELECT id, title, summary, tags_json FROM articles WHERE tags_json != '[]'
+                ORDER BY published IS NULL, published DESC, id DESC LIMIT {_MAX_REFERENCE_ARTICLES}"""
+        )
         reference_print = hashlib.sha256(
             json.dumps([[tuple(r) for r in references], [tuple(a) for a in articles]]).encode()
         ).hexdigest()
@@ -212,10 +248,7 @@ class ReadingTables(EpisodeTables):
                 _Texts(words, frozenset(row["topics"].split()))
                 for row, words in zip(references, await self._episode_words([r["episode_id"] for r in references]))
             ]
-            texts += [
-                _Texts(tokenize(f"{row['title'] or ''} {row['summary']}"), frozenset(json.loads(row["tags_json"])))
-                for row in articles
-            ]
+            texts += await asyncio.to_thread(_article_texts, [tuple(row) for row in articles])
             words = await self._episode_words(candidates)
             idf = await self._idf({word for text in texts for word in text.words}.union(*words))
             found = await asyncio.to_thread(_inferred, dict(zip(candidates, words)), texts, idf)
