@@ -83,6 +83,7 @@ class Announcements(commands.Cog):
         self._permissions_changed = True
         self._rounds: set[asyncio.Task] = set()
         self._prompt_retry: asyncio.TimerHandle | None = None
+        self.prompt_retry_seconds = PROMPT_RETRY_SECONDS
 
     async def cog_unload(self) -> None:
         """Stop every round before the library they write to closes (the bot is closing)."""
@@ -96,7 +97,7 @@ class Announcements(commands.Cog):
     def _deliver_soon(self) -> None:
         if self._prompt_retry is None or self._prompt_retry.cancelled():
             loop = asyncio.get_running_loop()
-            self._prompt_retry = loop.call_later(PROMPT_RETRY_SECONDS, self._start_round)
+            self._prompt_retry = loop.call_later(self.prompt_retry_seconds, self._start_round)
 
     def _start_round(self) -> None:
         self._prompt_retry = None

@@ -46,10 +46,8 @@ async def wait_until(condition):
     raise AssertionError("condition never held")
 
 
-async def test_a_lost_answer_stays_sending_and_is_settled_promptly_without_a_second_post(
-    news, feed_server, monkeypatch
-):
-    monkeypatch.setattr(announce, "PROMPT_RETRY_SECONDS", 0.05)
+async def test_a_lost_answer_stays_sending_and_is_settled_promptly_without_a_second_post(news, feed_server):
+    announcer(news).prompt_retry_seconds = 0.05  # the loaded cog's: load_extension imports a module of its own
     news.fake.drop_post_responses = 1
     feed_server.serve(body=numbered_feed(91), etag='"v2"')
     await news.library.syncer.sync()
