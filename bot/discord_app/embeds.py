@@ -57,8 +57,10 @@ INLINE_URL_CHARS = 300
 
 def plain(text: str, limit: int) -> str:
     """Feed text shown literally (markdown.literal), cut so the escaped form (which is longer)
-    fits LIMIT."""
-    text = markdown.visible(text)
+    fits LIMIT. Only the start of a long text is read: escaping never shortens it, so what lies
+    past four times LIMIT could never be shown (and a 250,000-character title costs nothing)."""
+    head = 4 * limit
+    text = markdown.visible(text[:head]) + ("…" if len(text) > head else "")
     escaped = markdown.escape(text)
     room = limit
     while len(escaped) > limit and room > 0:
