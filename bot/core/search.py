@@ -165,7 +165,9 @@ def _search(asking: Asking, query: str, limit: int, completing: bool) -> list[Ma
     seen = {match.episode.id for match in results}
     question = read_question(query)
     language = reader.language()
-    if question.asked and all(language.is_number(word) for word in question.words):
+    if number is not None:  # "episode 300": the rest of the text is the number's
+        question = Question((str(number),))
+    elif question.asked and all(language.is_number(word) for word in question.words):
         # "the last of us part 2" is a title of common words, not a question about "2".
         question = Question(tuple(tokenize(query)))
     wanted = limit + len(results)
@@ -173,7 +175,8 @@ def _search(asking: Asking, query: str, limit: int, completing: bool) -> list[Ma
     topic = topic_named(asking, " ".join(question.words))
     if topic is not None:
         found = _topic_first(reader, found, topic, wanted)
-    if question.order:
+    # "The Last of Us" says "last" as a title does, not as a wish for the newest.
+    if question.order and found and question.order_word not in tokenize(found[0].episode.title):
         found = _in_order(found, question)
     if question.when and found:
         found[0] = _at_the_moment(found[0], question, language)
@@ -378,7 +381,10 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
         return []
     vocabulary = _Vocabulary(reader)
     vocabulary.learn(set(words))
-    content = ([word for word in words if not vocabulary.is_common(word)] or words)[:12]
+    content = [word for word in words if not vocabulary.is_common(word)]
+    if all(vocabulary.language.is_number(word) for word in content):  # "the last of us part 2"
+        content = words
+    content = content[:12]
     expansions = [_expand(vocabulary, word, completing and i == len(content) - 1) for i, word in enumerate(content)]
     fuzzy = [_misspellings(vocabulary, word, terms) for word, terms in zip(content, expansions)]
     if not completing:  # as someone types, the words themselves and their completions are enough
@@ -454,7 +460,17 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
     if len(exact) >= limit:
         scored = [item for item in scored if item[1] in exact]
     # Of equal matches, the original before its re-release ("ARCHIVE: ...").
-    scored.sort(key=lambda item: (item[1] not in exact, -round(item[0], 6), item[5], item[2], -item[4]))
+    # A title that says the query as typed comes first of all.
+    scored.sort(
+        key=lambda item: (
+            item[1] not in phrased[0],
+            item[1] not in exact,
+            -round(item[0], 6),
+            item[5],
+            item[2],
+            -item[4],
+        )
+    )
     shown = scored[:limit]
     episodes = {episode.id: episode for episode in reader.episodes([item[1] for item in shown])}
     return [
@@ -548,7 +564,7 @@ _STOP_WORD_SHARE, _SHOW_WORD_SHARE = 0.1, 0.5
 # The weight of the one query word the catalogue lacks among words it has.
 _ONE_MISSING = 0.05
 # An episode whose title says the query's words as typed, common words and all.
-_PHRASE_SCORE = 95.0
+_PHRASE_SCORE = 100.0
 # A number matched away from the words around it in the query ("3" of a date, not "Borderlands 3").
 _LONE_NUMBER = 0.3
 _MAX_PHRASES = 64
