@@ -165,13 +165,15 @@ def _search(asking: Asking, query: str, limit: int, completing: bool) -> list[Ma
     seen = {match.episode.id for match in results}
     question = read_question(query)
     language = reader.language()
+    typed = query
     if number is not None:  # "episode 300": the rest of the text is the number's
-        question = Question((str(number),))
+        typed = str(number)
+        question = Question((typed,))
     elif question.asked and all(language.is_number(word) for word in question.words):
         # "the last of us part 2" is a title of common words, not a question about "2".
         question = Question(tuple(tokenize(query)))
     wanted = limit + len(results)
-    found = _text_search(asking, question, max(wanted, _ORDERED_FROM) if question.order else wanted, completing, query)
+    found = _text_search(asking, question, max(wanted, _ORDERED_FROM) if question.order else wanted, completing, typed)
     topic = topic_named(asking, " ".join(question.words))
     if topic is not None:
         found = _topic_first(reader, found, topic, wanted)
