@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .language import Language, language_of
 from .models import Episode
 from .store.rows import (
     LATEST_IDS,
@@ -62,6 +63,7 @@ class IndexReader:
         self._generation: str | None = None
         self._topic_counts: list[tuple[str, int, int]] | None = None
         self._topic_labels: dict[str, str] | None = None
+        self._language: Language | None = None
 
     def close(self) -> None:
         self._db.close()
@@ -76,11 +78,34 @@ class IndexReader:
             self._shapes.clear()
             self._topic_counts = None
             self._topic_labels = None
+            self._language = None
             self._generation = generation
         try:
             yield
         finally:
             self._db.execute("COMMIT")
+
+    def language(self) -> Language:
+        """The language of the feed this store holds, as its `<language>` names it."""
+        if self._language is None:
+            row = self._db.execute("SELECT language FROM podcast LIMIT 1").fetchone()
+            self._language = language_of(row[0] if row else None)
+        return self._language
+
+    def phrase_matches(self, phrases: Sequence[Sequence[str]], limit: int) -> tuple[set[int], set[int]]:
+        """Up to LIMIT episodes whose titles, guests or chapters say one of PHRASES word for word,
+        and up to LIMIT whose notes do."""
+        if not phrases:
+            return set(), set()
+        alternatives = " OR ".join(quote_term(" ".join(phrase)) for phrase in phrases)
+        found: list[set[int]] = []
+        for columns in ("{title guests chapters}", "description"):
+            rows = self._db.execute(
+                "SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ? LIMIT ?",
+                (f"{columns} : ({alternatives})", limit),
+            )
+            found.append({row[0] for row in rows})
+        return found[0], found[1]
 
     def episode_total(self) -> int:
         return int(self._db.execute(LIVE_EPISODES).fetchone()[0])

@@ -41,6 +41,7 @@ class Question:
     when: bool = False  # it asks for the moment in an episode: the chapter is the answer
     repeats_wanted: bool = False  # it asks for a re-release ("the archive one")
     asked: bool = False  # typed as a question or a sentence, not as keywords
+    order_word: str | None = None  # the word that asks for the order ("last", "first")
 
     @property
     def text(self) -> str:
@@ -53,14 +54,15 @@ def read_question(query: str) -> Question:
         return Question(tuple(words))
     words = _joined_reruns(words)
     when = any(tuple(words[: len(opening)]) == opening for opening in _WHEN_OPENINGS)
-    order = next((_ORDER_WORDS[w] for w in words if w in _ORDER_WORDS), None)
+    order_word = next((w for w in words if w in _ORDER_WORDS), None)
+    order = _ORDER_WORDS[order_word] if order_word else None
     # "not the re-run" asks for the original; "the archive one" for the re-release.
     repeats = [i for i, w in enumerate(words) if w in _REPEATS]
     repeats_wanted = any(not _NEGATIONS.intersection(words[max(i - 2, 0) : i]) for i in repeats)
     meaning = [w for w in words if w not in FILLER and w not in _ORDER_WORDS and w not in _REPEATS | _NEGATIONS]
     if not meaning:  # a query of such words only ("the first one") is taken as typed
         return Question(tuple(words), asked=True)
-    return Question(tuple(meaning), order, when, repeats_wanted, asked=True)
+    return Question(tuple(meaning), order, when, repeats_wanted, asked=True, order_word=order_word)
 
 
 def _joined_reruns(words: list[str]) -> list[str]:

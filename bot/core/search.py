@@ -26,16 +26,18 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
-from itertools import pairwise
+from itertools import islice, pairwise, product
 from operator import itemgetter
 from pathlib import Path
 from typing import TypeVar
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from .formatting import shorten
 from .identity import is_rerelease
 from .index import CHAPTER, DESCRIPTION, GUEST, TITLE, IndexReader, quote_term
+from .language import Language
 from .models import Episode, Found, Match, MatchReason
 from .questions import NEWEST, Question, read_question
 from .store import StoreError, describe_error
@@ -69,9 +71,12 @@ def number_in_query(query: str) -> int | None:
 
 
 def close_alternatives(matches: list[Match]) -> tuple[Match, ...]:
-    """Other matches scoring close to the best: worth offering as "Did you mean"."""
-    if len(matches) < 2 or matches[0].matched.field == "number":
+    """Other matches scoring close to the best: worth offering as "Did you mean". For a number,
+    the other episodes with that number (a re-run, another season's)."""
+    if len(matches) < 2:
         return ()
+    if matches[0].matched.field == "number":
+        return tuple(m for m in matches[1:] if m.matched == matches[0].matched)[:MAX_ALTERNATIVES]
     best = matches[0].score
     return tuple(m for m in matches[1:] if best - m.score <= CLOSE_SCORE_GAP)[:MAX_ALTERNATIVES]
 
@@ -159,15 +164,24 @@ def _search(asking: Asking, query: str, limit: int, completing: bool) -> list[Ma
         results += [Match(e, 100.0, MatchReason("number", f"#{number}")) for e in reader.numbered(number)]
     seen = {match.episode.id for match in results}
     question = read_question(query)
+    language = reader.language()
+    typed = query
+    if number is not None:  # "episode 300": the rest of the text is the number's
+        typed = str(number)
+        question = Question((typed,))
+    elif question.asked and all(language.is_number(word) for word in question.words):
+        # "the last of us part 2" is a title of common words, not a question about "2".
+        question = Question(tuple(tokenize(query)))
     wanted = limit + len(results)
-    found = _text_search(asking, question, max(wanted, _ORDERED_FROM) if question.order else wanted, completing)
+    found = _text_search(asking, question, max(wanted, _ORDERED_FROM) if question.order else wanted, completing, typed)
     topic = topic_named(asking, " ".join(question.words))
     if topic is not None:
         found = _topic_first(reader, found, topic, wanted)
-    if question.order:
+    # "The Last of Us" says "last" as a title does, not as a wish for the newest.
+    if question.order and found and question.order_word not in tokenize(found[0].episode.title):
         found = _in_order(found, question)
     if question.when and found:
-        found[0] = _at_the_moment(found[0], question)
+        found[0] = _at_the_moment(found[0], question, language)
     results += [m for m in found if m.episode.id not in seen]
     return results[:limit]
 
@@ -222,19 +236,19 @@ def _in_order(matches: list[Match], question: Question) -> list[Match]:
     return chosen + [m for m in matches if m not in chosen]
 
 
-def _at_the_moment(match: Match, question: Question) -> Match:
+def _at_the_moment(match: Match, question: Question, language: Language) -> Match:
     """ "When in the image quality episode do they get to measuring?": the chapter holding the
     question's words that are not the episode's own title words."""
     episode = match.episode
     if not episode.chapters:
         return match
-    title_stems = _stems_of(episode.title)
-    wanted = [_stems(word) for word in question.words]
+    title_stems = _stems_of(episode.title, language)
+    wanted = [language.stem(word) for word in question.words]
 
     def fit(chapter_title: str) -> float:
-        stems = _stems_of(chapter_title)
+        stems = _stems_of(chapter_title, language)
         # A word of the episode's own title ("quality") names the episode more than the moment.
-        return sum(0.1 if word & title_stems else 1.0 for word in wanted if word & stems)
+        return sum(0.1 if word in title_stems else 1.0 for word in wanted if word in stems)
 
     best = max(episode.chapters, key=lambda chapter: fit(chapter.title))
     if fit(best.title) < 1.0:
@@ -242,18 +256,10 @@ def _at_the_moment(match: Match, question: Question) -> Match:
     return Match(episode, match.score, MatchReason("chapter", best.title, best.start_seconds))
 
 
-def _stems_of(text: str) -> set[str]:
-    return {stem for word in tokenize(text) for stem in _stems(word)}
-
-
-def _stems(word: str) -> set[str]:
-    """A word and its bare forms ("measuring" -> "measur", "compare" -> "compar"), to compare a
-    question's words with a chapter title's."""
-    forms = {word, *_variants(word)}
-    for suffix in ("ing", "ed", "es", "s", "e", "ion", "ions"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            forms.add(word[: -len(suffix)])
-    return forms
+def _stems_of(text: str, language: Language) -> set[str]:
+    """The stems of TEXT's words ("measuring" is "measur"), to compare a question's words with a
+    chapter title's."""
+    return {language.stem(word) for word in tokenize(text)}
 
 
 def _find(asking: Asking, query: str) -> Found:
@@ -292,8 +298,10 @@ class _Vocabulary:
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
         self.total = max(reader.episode_total(), 1)
+        self.language = reader.language()
         self.documents: dict[str, int] = {}
         self.fields: dict[str, dict[int, int]] = {}
+        self._forms: dict[str, list[str]] = {}
 
     def learn(self, terms: set[str]) -> None:
         new = terms.difference(self.documents)
@@ -301,6 +309,37 @@ class _Vocabulary:
             self.documents[term] = documents
             self.fields[term] = fields
         self.documents.update(dict.fromkeys(new.difference(self.documents), 0))
+
+    def forms(self, word: str) -> list[str]:
+        """The indexed terms that are other forms of WORD: the same stem ("manages": "managing",
+        "managed"), or the same number written another way ("2": "ii", "second", "2nd")."""
+        if word not in self._forms:
+            language = self.language
+            number = language.number(word)
+            if number is not None:
+                written = language.number_forms(number)
+                candidates = [*written, *(t for form in written[2:] for t in self.reader.completions(form, 8))]
+                same = [t for t in candidates if t in written or language.number(t) == number]
+            else:
+                stem = language.stem(word)
+                candidates = (
+                    [stem, *self.reader.completions(stem, _STEM_FORMS)] if stem != word or word.isalpha() else []
+                )
+                same = [t for t in candidates if language.stem(t) == stem]
+            self.learn(set(same))
+            self._forms[word] = [t for t in dict.fromkeys(same) if t != word and self.documents[t]]
+        return self._forms[word]
+
+    def is_common(self, word: str) -> bool:
+        """A stop word of the feed's language that many of its episodes say ("the", "and"), or
+        any word most of them say ("episode"): it barely tells one episode from another. Never a
+        number: "part 1" is not "part"."""
+        if self.language.is_number(word):
+            return False
+        documents = self.documents.get(word, 0)
+        if word in self.language.stop_words:
+            return documents > self.total * _STOP_WORD_SHARE
+        return documents > self.total * _SHOW_WORD_SHARE
 
     def weight(self, term: str | None) -> float:
         """Inverse document frequency: rare words decide, words in every episode barely count."""
@@ -311,13 +350,12 @@ class _Vocabulary:
 def _expand(vocabulary: _Vocabulary, word: str, completing: bool) -> dict[str, float]:
     """Indexed terms WORD may stand for, each with how sure we are (1.0 = the word itself)."""
     reader = vocabulary.reader
-    vocabulary.learn({word, *_variants(word)})
+    vocabulary.learn({word})
     found: dict[str, float] = {}
     if vocabulary.documents[word]:
         found[word] = 1.0
-    for variant in _variants(word):
-        if vocabulary.documents[variant]:
-            found.setdefault(variant, 0.95)
+    for form in vocabulary.forms(word):
+        found.setdefault(form, 0.95)
     if len(word) >= 3 or (completing and len(word) >= 2):
         for term in reader.completions(word, _EXPANSIONS_PER_WORD):
             if len(found) >= _EXPANSIONS_PER_WORD:
@@ -325,29 +363,36 @@ def _expand(vocabulary: _Vocabulary, word: str, completing: bool) -> dict[str, f
             # As you type, a prefix is probably the word; otherwise a long one still likely is.
             found.setdefault(term, 0.9 if completing else 0.85 if len(word) >= 5 else 0.7)
     if len(word) >= 4 and not word.isdigit():
-        cutoff = 80 if len(word) <= 5 else 75
+        # A typo is a letter or two off (one up to five letters, two beyond), counting a swap as
+        # one: "stairs" is not "star" mistyped, "cadddy" is "caddy".
+        edits = 1 if len(word) <= 5 else 2
         for term, score, _ in process.extract(
             word,
             reader.spelling_candidates(word),
             scorer=fuzz.ratio,
-            score_cutoff=cutoff,
+            score_cutoff=75,
             limit=_EXPANSIONS_PER_WORD,
         ):
-            # Squared, so a near miss ("trust" for "rust") ranks below an exact chapter match.
-            found.setdefault(term, 0.95 * (score / 100) ** 2)
+            if DamerauLevenshtein.distance(word, term, score_cutoff=edits) <= edits:
+                # Squared, so a near miss ("trust" for "rust") ranks below an exact chapter match.
+                found.setdefault(term, 0.95 * (score / 100) ** 2)
     vocabulary.learn(set(found))
     return found
 
 
-def _text_search(asking: Asking, question: Question, limit: int, completing: bool) -> list[Match]:
+def _text_search(asking: Asking, question: Question, limit: int, completing: bool, typed: str) -> list[Match]:
     reader = asking.reader
-    words = list(question.words)
-    content = list(dict.fromkeys([word for word in words if word not in STOPWORDS] or words))[:12]
-    if not content:
+    words = list(dict.fromkeys(question.words))
+    if not words:
         return []
     vocabulary = _Vocabulary(reader)
+    vocabulary.learn(set(words))
+    content = [word for word in words if not vocabulary.is_common(word)]
+    if all(vocabulary.language.is_number(word) for word in content):  # "the last of us part 2"
+        content = words
+    content = content[:12]
     expansions = [_expand(vocabulary, word, completing and i == len(content) - 1) for i, word in enumerate(content)]
-    fuzzy = [_misspellings(word, terms) for word, terms in zip(content, expansions)]
+    fuzzy = [_misspellings(vocabulary, word, terms) for word, terms in zip(content, expansions)]
     if not completing:  # as someone types, the words themselves and their completions are enough
         for word, terms in zip(content, expansions):
             _add_synonyms(vocabulary, terms, asking.synonyms.of(word))
@@ -357,9 +402,18 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
             if forms := [form for form in asking.synonyms.of_phrase(pair) if len(form) == 1]:
                 for terms in expansions[first : first + 2]:
                     _add_synonyms(vocabulary, terms, forms)
-    # A word found nowhere says nothing about which episode is meant, but in a question it is
-    # often the topic ("COBOL"): there it weighs as much as the rarest word could.
-    absent = vocabulary.weight(None) if question.asked else 1.0
+    # A word found nowhere says nothing about which episode is meant, yet it is often what the
+    # query is about ("COBOL", "raspberry"): it weighs as much as the rarest word could, unless
+    # it is the one word missing among two or more the catalogue has ("how google manages huge
+    # clusters"), which are clear enough on their own.
+    stop_words = vocabulary.language.stop_words
+    clear = sum(
+        1
+        for word, misspelt, terms in zip(content, fuzzy, expansions)
+        if word not in stop_words and set(terms) - misspelt
+    )
+    missing = sum(1 for terms in expansions if not terms)
+    absent = _ONE_MISSING if clear >= 2 and missing == 1 else vocabulary.weight(None)
     weights = [vocabulary.weight(max(terms, key=terms.__getitem__)) if terms else absent for terms in expansions]
     hits: list[dict[int, _Hit]] = []
     truncated: list[bool] = []
@@ -375,8 +429,13 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
                 value = certainty * FIELD_WEIGHTS[DESCRIPTION]
                 if value > word_hits.get(episode_id, _NO_HIT)[0]:
                     word_hits[episode_id] = (value, DESCRIPTION, _MISSPELT if misspelt else "")
+    tokens = tokenize(typed)
+    phrased, adjacent = _phrases(asking, vocabulary, tokens, content, expansions, completing)
+    beside = (adjacent[0] | phrased[0], adjacent[1] | phrased[1])
+    _numbers_in_context(vocabulary, content, hits, beside, single=len(tokens) < 2)
     total_weight = sum(weights)
     shortlist = _shortlist(hits, weights, max(limit * 2, _SHORTLIST))
+    shortlist += [episode_id for episode_id in phrased[0] if episode_id not in shortlist]
     if any(truncated):
         _complete_truncated(vocabulary, shortlist, hits, expansions, truncated)
     phrase = " ".join(content)
@@ -385,10 +444,12 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
         episode_hits = [h.get(episode_id, _NO_HIT) for h in hits]
         score = _score(weights, episode_hits, total_weight, question.asked)
         title = tokenize(title_text)
-        if len(content) > 1 and phrase in " ".join(title):
+        if episode_id in phrased[0]:  # the words as typed: a title of common words ("The Last of Us")
+            score = max(score, _PHRASE_SCORE)
+        if (len(content) > 1 and phrase in " ".join(title)) or episode_id in phrased[1]:
             score = min(100.0, score + 10)
         # Of two titles that both match, the one that is more nearly the query ranks first.
-        title_words = {word for word in title if word not in STOPWORDS}
+        title_words = {word for word in title if word not in vocabulary.language.stop_words}
         if title_words:
             covered = sum(1 for hit in episode_hits if hit[1] == TITLE)
             score *= 0.95 + 0.05 * min(covered / len(title_words), 1.0)
@@ -405,7 +466,17 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
     if len(exact) >= limit:
         scored = [item for item in scored if item[1] in exact]
     # Of equal matches, the original before its re-release ("ARCHIVE: ...").
-    scored.sort(key=lambda item: (item[1] not in exact, -round(item[0], 6), item[5], item[2], -item[4]))
+    # A title that says the query as typed comes first of all.
+    scored.sort(
+        key=lambda item: (
+            item[1] not in phrased[0],
+            item[1] not in exact,
+            -round(item[0], 6),
+            item[5],
+            item[2],
+            -item[4],
+        )
+    )
     shown = scored[:limit]
     episodes = {episode.id: episode for episode in reader.episodes([item[1] for item in shown])}
     return [
@@ -433,10 +504,10 @@ def _add_synonyms(vocabulary: _Vocabulary, terms: dict[str, float], forms: Seque
     wanted = {word for form in forms for word in form}
     if not wanted:
         return
-    vocabulary.learn(wanted | {variant for word in wanted for variant in _variants(word)})
+    vocabulary.learn(wanted)
     for form in forms:
         for word in form:
-            for term in (word, *_variants(word)):
+            for term in (word, *vocabulary.forms(word)):
                 if vocabulary.documents[term]:
                     terms.setdefault(term, _SYNONYM if len(form) == 1 else _PHRASE_SYNONYM)
 
@@ -491,6 +562,18 @@ _ORDERED_FROM = 25
 _TOPIC_SCORE = 50.0
 _MISSPELT = "~"  # the term of a notes hit found only through misspellings of the query word
 _SHORTLIST = 50
+# Other forms of a word looked up by its stem (terms that start with it, alphabetically).
+_STEM_FORMS = 40
+# A stop word of the feed's language is left out of a query when more than this share of episodes
+# say it; any word, when more than this share does.
+_STOP_WORD_SHARE, _SHOW_WORD_SHARE = 0.1, 0.5
+# The weight of the one query word the catalogue lacks among words it has.
+_ONE_MISSING = 0.05
+# An episode whose title says the query's words as typed, common words and all.
+_PHRASE_SCORE = 100.0
+# A number matched away from the words around it in the query ("3" of a date, not "Borderlands 3").
+_LONE_NUMBER = 0.3
+_MAX_PHRASES = 64
 _DESCRIPTION_HITS = 500
 _COMMON_SHARE = 0.1
 _NOTES_SPREAD = 0.2
@@ -498,6 +581,68 @@ _MIN_COMMON = 50
 # Postings visited per query word, the most recently stored first. A very common word's older
 # matches are looked up only for the shortlist, which keeps every keystroke fast at any size.
 POSTINGS_PER_WORD = 1000
+
+
+def _phrases(
+    asking: Asking,
+    vocabulary: _Vocabulary,
+    tokens: list[str],
+    content: list[str],
+    expansions: list[dict[str, float]],
+    completing: bool,
+) -> tuple[tuple[set[int], set[int]], tuple[set[int], set[int]]]:
+    """Episodes that say the query word for word (when it holds common words or a number: "the
+    last of us part 2", any way the number is written), and those that say a query number next
+    to a word beside it in the query ("borderlands 3", "part ii", "second part"); each as (titles,
+    guests or chapters) and notes."""
+    nothing: tuple[set[int], set[int]] = (set(), set())
+    language = vocabulary.language
+    numbers = [i for i, token in enumerate(tokens) if language.is_number(token)]
+    if completing or len(tokens) < 2 or len(tokens) > 12:
+        return nothing, nothing
+    by_word = dict(zip(content, expansions))
+
+    def written(token: str) -> list[str]:
+        """A token and the other ways to write it that the catalogue has."""
+        alike = [form for form in by_word.get(token, {}) if by_word[token][form] >= _SYNONYM]
+        if not alike:
+            vocabulary.learn({token})
+            alike = vocabulary.forms(token)
+        synonyms = [form[0] for form in asking.synonyms.of(token) if len(form) == 1]
+        return list(dict.fromkeys([token, *alike, *synonyms]))
+
+    whole: list[tuple[str, ...]] = []
+    if numbers or any(token in language.stop_words for token in tokens):
+        whole = list(islice(product(*(written(token) for token in tokens)), _MAX_PHRASES))
+    pairs: list[tuple[str, ...]] = []
+    for i in numbers:
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(tokens) and not language.is_number(tokens[j]):
+                for number, word in product(written(tokens[i]), written(tokens[j])):
+                    pairs += [(word, number), (number, word)]
+    reader = vocabulary.reader
+    return reader.phrase_matches(whole, _SHORTLIST), reader.phrase_matches(pairs[:_MAX_PHRASES], _DESCRIPTION_HITS)
+
+
+def _numbers_in_context(
+    vocabulary: _Vocabulary,
+    content: list[str],
+    hits: list[dict[int, _Hit]],
+    adjacent: tuple[set[int], set[int]],
+    single: bool,
+) -> None:
+    """A number counts where it stands beside the query's other words: elsewhere in a title or a
+    chapter (a date, another season's number) it counts little, and in the notes ("300 times")
+    not at all."""
+    beside = adjacent[0] | adjacent[1]
+    for word, word_hits in zip(content, hits):
+        if not vocabulary.language.is_number(word):
+            continue
+        for episode_id, (value, field, term) in list(word_hits.items()):
+            if field == DESCRIPTION and episode_id not in beside:
+                del word_hits[episode_id]
+            elif not single and episode_id not in beside:
+                word_hits[episode_id] = (value * _LONE_NUMBER, field, term)
 
 
 def _shortlist(hits: list[dict[int, _Hit]], weights: list[float], size: int) -> list[int]:
@@ -591,30 +736,11 @@ def _reason(episode: Episode, field: int, word_hits: list[_Hit], expansions: lis
     return MatchReason("title", episode.title)
 
 
-def _misspellings(word: str, terms: dict[str, float]) -> set[str]:
-    """The terms WORD was expanded to only because they are spelt alike: not the word itself, its
-    plural or singular, or a completion of it."""
-    variants = set(_variants(word))
-    return {term for term in terms if term != word and term not in variants and not term.startswith(word)}
-
-
-_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
-
-
-def _variants(word: str) -> list[str]:
-    """Plural and singular forms, and roman numerals for small numbers ("Part 1" is "Part I")."""
-    if word.isdigit():
-        return [_ROMAN[int(word) - 1]] if 1 <= int(word) <= len(_ROMAN) else []
-    variants = [word + "s", word + "es"]
-    if word.endswith("y"):
-        variants.append(word[:-1] + "ies")
-    if word.endswith("ies"):
-        variants.append(word[:-3] + "y")
-    if word.endswith("es"):
-        variants.append(word[:-2])
-    if word.endswith("s") and len(word) > 3:
-        variants.append(word[:-1])
-    return variants
+def _misspellings(vocabulary: _Vocabulary, word: str, terms: dict[str, float]) -> set[str]:
+    """The terms WORD was expanded to only because they are spelt alike: not the word itself,
+    another form of it (its stem's, its number's), or a completion of it."""
+    forms = set(vocabulary.forms(word))
+    return {term for term in terms if term != word and term not in forms and not term.startswith(word)}
 
 
 def _snippet(text: str, expansions: list[dict[str, float]], width: int = 120) -> tuple[str, str | None]:

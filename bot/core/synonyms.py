@@ -52,6 +52,7 @@ GROUPS: tuple[tuple[str, ...], ...] = (
     ("auth", "authentication"),
     ("login", "sign in", "log in"),
     ("executable", "binary"),
+    ("part", "pt"),
     ("executables", "binaries"),
     # everyday words for the field's words
     ("picture", "image", "photo"),

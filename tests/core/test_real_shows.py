@@ -1,0 +1,169 @@
+"""Search on shows we never tuned on: small feeds of our own imitating what real publishers emit (a
+games show with "Part II" titles, dates and season numbers in titles and re-runs; a Linux show;
+a Catalan culture show), searched through the Library as the CLI, console and bot search."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+
+from bot.core.config import Config
+from bot.core.library import Library
+from tests.conftest import rss_item
+
+
+def feed(language: str, *items: tuple[str, str] | tuple[str, str, int]) -> bytes:
+    """A channel in LANGUAGE of (title, notes[, episode number]) items, newest first."""
+    entries = [
+        rss_item(
+            title=title,
+            guid=f"item-{i}",
+            notes=f"<p>{html.escape(notes)}</p>",
+            number=rest[0] if rest else None,
+            audio=f"https://cdn.example/audio/{i}.mp3",
+            pub_date=f"Mon, {1 + i % 28:02d} Jan {2024 - i // 28} 12:00:00 +0000",
+        )
+        for i, (title, notes, *rest) in enumerate(items)
+    ]
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>A show</title>'
+        f"<link>https://example.com</link><language>{language}</language>" + "".join(entries) + "</channel></rss>"
+    ).encode()
+
+
+GAMES = feed(
+    "en-us",
+    ("The Last of Us Part II Spoilercast", "Spoilers for all of it: Ellie, Abby and a long trip to Seattle."),
+    ("E3 2019: Nite 2", "Night two of our E3 coverage. Last episode we promised Keanu, and here he is."),
+    ("Giant Bombcast 612: The Last Episode Of The Year", "Our last episode before the holidays, with all of us."),
+    ("Borderlands 3 Review", "Loot, shooting and Claptrap: we played through the whole campaign."),
+    ("Giant Bombcast 3/12/2019", "Borderlands news, Apex Legends and what we ate this week."),
+    ("Resident Evil 2 Remake Quick Look", "Leon and Claire return to Raccoon City in the remake."),
+    ("Beastcast Season 2: Resident Evil Village", "Lady Dimitrescu and the village, spoilers for all."),
+    ("Hitman Pt. 2 with Jeff", "The second half of our playthrough of the Paris mission."),
+    ("Hitman Part 1 with Jeff", "The first half of our playthrough of the Paris mission."),
+    ("A Countess Below Stairs", "A period drama told through letters and a big house."),
+    ("#35 One Strike (Rerun)", "A re-run of the roguelike episode: we died 300 times.", 35),
+    ("#35 One Strike", "The roguelike where you die in one hit; we died 300 times.", 35),
+    ("#34 Kart Racers", "Every kart racer ranked, from the good to the bad.", 34),
+)
+
+LINUX = feed(
+    "en-us",
+    ("PIS Poor DNS", "Why our resolvers fell over, and the projects we fixed afterwards."),
+    ("Borg, Omega and Kubernetes", "How Google runs big clusters: Borg schedules every job, managing machines."),
+    ("New Chromebooks", "Google ships Chromebooks that run Linux apps."),
+    ("Kernel 5.9 Released", "New drivers, new filesystems, and projects that moved to Rust."),
+    ("Ubuntu 18.04 Upgrade Stories", "Upgrading our servers and what broke."),
+    ("Ceph Storage", "Storage clusters with Ceph, and the disks that died."),
+    ("ZFS on Root", "Booting from ZFS and snapshots before every upgrade."),
+    ("KDE Plasma 6", "The desktop, Wayland and what changed for themes."),
+)
+
+CATALAN = feed(
+    "ca",
+    ("Les festes de la Mercè, 2a part", "Continuem parlant de les festes de la Mercè amb els gegants i el correfoc."),
+    ("Les festes de la Mercè, 1a part", "Comencem a parlar de les festes de la Mercè i dels castells."),
+    ("Castellers i tradicions", "Els castellers van fer pilars a la plaça."),
+    ("La cuina catalana", "Receptes de l'àvia: escudella, calçots i crema catalana."),
+    ("El Barça i la ciutat", "Futbol, identitat i els partits que van canviar la ciutat."),
+)
+
+
+async def library_of(tmp_path: Path, name: str, content: bytes) -> Library:
+    path = tmp_path / f"{name}.xml"
+    path.write_bytes(content)
+    library = await Library.open(Config(), db=tmp_path / f"{name}.db", feed=str(path))
+    await library.sync()
+    return library
+
+
+@pytest.fixture
+async def games(tmp_path: Path):
+    async with await library_of(tmp_path, "games", GAMES) as library:
+        yield library
+
+
+@pytest.fixture
+async def linux(tmp_path: Path):
+    async with await library_of(tmp_path, "linux", LINUX) as library:
+        yield library
+
+
+@pytest.fixture
+async def catalan(tmp_path: Path):
+    async with await library_of(tmp_path, "catalan", CATALAN) as library:
+        yield library
+
+
+async def best_title(library: Library, query: str) -> str | None:
+    found = await library.find(query)
+    return found.best.episode.title if found.best else None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "the last of us part 2",
+        "the last of us part ii",
+        "last of us pt 2",
+        "the last of us second part",
+        "last of us 2",
+        "the last of us",
+    ],
+)
+async def test_a_part_however_written_finds_the_part(games, query):
+    assert await best_title(games, query) == "The Last of Us Part II Spoilercast"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("borderlands 3", "Borderlands 3 Review"),
+        ("resident evil 2", "Resident Evil 2 Remake Quick Look"),
+        ("hitman part 2", "Hitman Pt. 2 with Jeff"),
+        ("hitman second part", "Hitman Pt. 2 with Jeff"),
+        ("hitman part 1", "Hitman Part 1 with Jeff"),
+    ],
+)
+async def test_a_number_is_the_one_beside_the_words(games, query, expected):
+    assert await best_title(games, query) == expected
+
+
+async def test_a_near_word_does_not_stand_in_for_one_the_show_never_used(games, linux):
+    assert await best_title(games, "star wars") is None
+    assert await best_title(linux, "raspberry pi projects") is None
+
+
+async def test_one_missing_word_does_not_refuse_a_clear_question(linux):
+    assert await best_title(linux, "how google manages huge clusters") == "Borg, Omega and Kubernetes"
+
+
+async def test_episodes_sharing_a_number_are_all_offered(games):
+    found = await games.find("episode 35")
+    assert found.best is not None
+    assert {found.best.episode.title, *(m.episode.title for m in found.alternatives)} == {
+        "#35 One Strike",
+        "#35 One Strike (Rerun)",
+    }
+
+
+async def test_a_number_beyond_the_catalogue_never_matches_notes(games):
+    assert await best_title(games, "episode 300") is None
+    assert await best_title(games, "300") is None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("festes de la merce segona part", "Les festes de la Mercè, 2a part"),
+        ("merce part 2", "Les festes de la Mercè, 2a part"),
+        ("la merce primera part", "Les festes de la Mercè, 1a part"),
+        ("casteller", "Castellers i tradicions"),
+    ],
+)
+async def test_a_show_in_another_language_is_searched_in_its_words(catalan, query, expected):
+    assert await best_title(catalan, query) == expected
