@@ -88,8 +88,7 @@ class IndexReader:
     def language(self) -> Language:
         """The language of the feed this store holds, as its `<language>` names it."""
         if self._language is None:
-            row = self._db.execute("SELECT language FROM podcast LIMIT 1").fetchone()
-            self._language = language_of(row[0] if row else None)
+            self._language = language_of(self.language_tag())
         return self._language
 
     def phrase_matches(self, phrases: Sequence[Sequence[str]], limit: int) -> tuple[set[int], set[int]]:
@@ -331,9 +330,9 @@ class IndexReader:
             (topic,),
         ).fetchall()
 
-    def language(self) -> str | None:
+    def language_tag(self) -> str | None:
         """The feed's `<language>`, as it declares it."""
-        row = self._db.execute("SELECT language FROM podcast").fetchone()
+        row = self._db.execute("SELECT language FROM podcast LIMIT 1").fetchone()
         return row[0] if row else None
 
     def indexed_text(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:

@@ -218,7 +218,7 @@ def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
     texts = reader.indexed_text([episode_id])
     if episode_id not in texts:
         return []
-    stop = STOPWORDS | stop_words(reader.language())
+    stop = STOPWORDS | stop_words(reader.language_tag())
     short, notes = texts[episode_id]
     words = tokenize(f"{short}\n{notes}")
     documents = _telling_counts(reader, set(words), stop)
