@@ -330,6 +330,10 @@ class IndexReader:
             (topic,),
         ).fetchall()
 
+    def podcast_title(self) -> str:
+        row = self._db.execute("SELECT title FROM podcast LIMIT 1").fetchone()
+        return str(row[0] or "") if row else ""
+
     def language_tag(self) -> str | None:
         """The feed's `<language>`, as it declares it."""
         row = self._db.execute("SELECT language FROM podcast LIMIT 1").fetchone()

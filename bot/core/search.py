@@ -70,6 +70,26 @@ def number_in_query(query: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# A word in more than this share of the titles is the show's name ("SE-Radio Episode 12: ...").
+_SHOW_TITLE_SHARE = 0.5
+
+
+def number_beside_the_show_name(reader: IndexReader, query: str) -> int | None:
+    """`coder radio 100`, `se radio 89`, `techsnap 313`: a number with nothing beside it but the
+    show's own name (words of the podcast's title, or words most episode titles carry)."""
+    words = tokenize(query)
+    numbers = [word for word in words if word.isdigit() and len(word) <= 6]
+    rest = set(words).difference(numbers)
+    if len(numbers) != 1 or not rest:
+        return None
+    rest -= set(tokenize(reader.podcast_title()))
+    total = max(reader.episode_total(), 1)
+    counts = reader.term_counts(rest)
+    if all(counts.get(word, (0, {}))[1].get(0, 0) > total * _SHOW_TITLE_SHARE for word in rest):
+        return int(numbers[0])
+    return None
+
+
 def close_alternatives(matches: list[Match]) -> tuple[Match, ...]:
     """Other matches scoring close to the best: worth offering as "Did you mean". For a number,
     the other episodes with that number (a re-run, another season's)."""
@@ -160,6 +180,8 @@ def _search(asking: Asking, query: str, limit: int, completing: bool) -> list[Ma
     reader = asking.reader
     results: list[Match] = []
     number = number_in_query(query)
+    if number is None:
+        number = number_beside_the_show_name(reader, query)
     if number is not None:
         results += [Match(e, 100.0, MatchReason("number", f"#{number}")) for e in reader.numbered(number)]
     seen = {match.episode.id for match in results}

@@ -167,3 +167,31 @@ async def test_a_number_beyond_the_catalogue_never_matches_notes(games):
 )
 async def test_a_show_in_another_language_is_searched_in_its_words(catalan, query, expected):
     assert await best_title(catalan, query) == expected
+
+
+CODER = feed(
+    "en",
+    ("Rust in Production | CR 12", "Shipping a Rust service, and what we measured.", 12),
+    ("Best of 2014 | CR 133", "Our favourite moments of 2014, with 12 clips.", 133),
+    ("Tabs or Spaces | CR 11", "The oldest argument, settled again.", 11),
+).replace(b"<title>A show</title>", b"<title>Coder Radio</title>")
+SE_STYLE = feed(
+    "en",
+    ("SE-Radio Episode 89: Joe Armstrong on Erlang", "Erlang, processes and letting it crash.", 89),
+    ("SE-Radio Episode 90: Testing at Scale", "Flaky tests, 89 of them, and how to fix them.", 90),
+    ("SE-Radio Episode 91: Build Systems", "Bazel, caching and hermetic builds.", 91),
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "query", "expected"),
+    [
+        (CODER, "coder radio 12", "Rust in Production | CR 12"),
+        (CODER, "CR 133", "Best of 2014 | CR 133"),
+        (SE_STYLE, "se radio 89", "SE-Radio Episode 89: Joe Armstrong on Erlang"),
+        (SE_STYLE, "se-radio 91", "SE-Radio Episode 91: Build Systems"),
+    ],
+)
+async def test_the_shows_own_name_beside_a_number_asks_for_that_episode(tmp_path, content, query, expected):
+    async with await library_of(tmp_path, "show", content) as library:
+        assert await best_title(library, query) == expected
