@@ -10,6 +10,7 @@ are inferred from (the tagged episodes and articles) changes.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import datetime as dt
 import hashlib
 import json
@@ -154,20 +155,16 @@ class ReadingTables(EpisodeTables):
         dated = await self._fetchall(
             "SELECT id, title, published FROM articles WHERE title IS NOT NULL AND published IS NOT NULL"
         )
-        for article in dated:
-            published = parse_iso(article["published"])
-            assert published is not None
-            window = (iso(published - SAME_TIME), iso(published + SAME_TIME))
-            title = normalise_title(article["title"])
-            for episode in await self._fetchall(
-                "SELECT id, title FROM episodes WHERE removed_at IS NULL AND published BETWEEN ? AND ?", window
-            ):
-                if title and fuzz.ratio(title, normalise_title(episode["title"])) >= SAME_TITLE:
-                    await self._execute(
-                        """INSERT OR IGNORE INTO episode_articles (episode_id, article_id, reason)
-                           VALUES (?, ?, 'title-and-date')""",
-                        (episode["id"], article["id"]),
-                    )
+        episodes = await self._fetchall(
+            "SELECT id, title, published FROM episodes WHERE removed_at IS NULL AND published IS NOT NULL"
+        )
+        pairs = await asyncio.to_thread(
+            _same_title_and_time, [tuple(row) for row in dated], [tuple(row) for row in episodes]
+        )
+        await self._executemany(
+            "INSERT OR IGNORE INTO episode_articles (episode_id, article_id, reason) VALUES (?, ?, 'title-and-date')",
+            pairs,
+        )
 
     async def _topics_from_tags(self) -> None:
         """The episodes' 'feed' topics from the tags their items carry (topics.feed_topics)."""
@@ -400,3 +397,28 @@ def _inferred(
     vectors: dict[int, Vector] = {episode_id: vector(words, idf) for episode_id, words in candidates.items()}
     tagged = [(vector(text.words, idf), text.topics) for text in references]
     return infer(vectors, tagged)
+
+
+def _same_title_and_time(
+    articles: Sequence[tuple[int, str, str]], episodes: Sequence[tuple[int, str, str]]
+) -> list[tuple[int, int]]:
+    """(episode id, article id) for each article and episode published within SAME_TIME of each
+    other under near-identical titles. In a worker thread: thousands of articles against a long
+    catalogue are many title comparisons, so each side is normalised once and each article only
+    meets the episodes of its window (dates are ISO strings, which sort as the times they name)."""
+    by_time = sorted((published, normalise_title(title), episode_id) for episode_id, title, published in episodes)
+    times = [published for published, _, _ in by_time]
+    pairs = []
+    for article_id, article_title, article_published in articles:
+        published = parse_iso(article_published)
+        title = normalise_title(article_title)
+        if published is None or not title:
+            continue
+        start = bisect.bisect_left(times, iso(published - SAME_TIME) or "")
+        end = bisect.bisect_right(times, iso(published + SAME_TIME) or "")
+        pairs += [
+            (episode_id, article_id)
+            for _, episode_title, episode_id in by_time[start:end]
+            if fuzz.ratio(title, episode_title) >= SAME_TITLE
+        ]
+    return pairs
