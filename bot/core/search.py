@@ -413,6 +413,8 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
     if all(vocabulary.language.is_number(word) for word in content):  # "the last of us part 2"
         content = words
     content = content[:12]
+    if not completing:
+        content = _joined_where_missing(vocabulary, content)
     expansions = [_expand(vocabulary, word, completing and i == len(content) - 1) for i, word in enumerate(content)]
     fuzzy = [_misspellings(vocabulary, word, terms) for word, terms in zip(content, expansions)]
     if not completing:  # as someone types, the words themselves and their completions are enough
@@ -756,6 +758,25 @@ def _reason(episode: Episode, field: int, word_hits: list[_Hit], expansions: lis
         snippet, word = _snippet(episode.description_text, expansions)
         return MatchReason("description", snippet, highlight=word)
     return MatchReason("title", episode.title)
+
+
+def _joined_where_missing(vocabulary: _Vocabulary, words: list[str]) -> list[str]:
+    """Two words the catalogue writes as one ("doppelganger land" for "Doppelgängland", "thread
+    ripper"): where one of two neighbours is not indexed and together they are a term (or a
+    typo or completion of one), the pair is that one word."""
+    joined: list[str] = []
+    position = 0
+    while position < len(words):
+        pair = words[position : position + 2]
+        if len(pair) == 2 and not all(vocabulary.documents.get(word) for word in pair):
+            together = "".join(pair)
+            if together.isalpha() and _expand(vocabulary, together, False):
+                joined.append(together)
+                position += 2
+                continue
+        joined.append(words[position])
+        position += 1
+    return joined
 
 
 def _misspellings(vocabulary: _Vocabulary, word: str, terms: dict[str, float]) -> set[str]:

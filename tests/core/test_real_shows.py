@@ -195,3 +195,15 @@ SE_STYLE = feed(
 async def test_the_shows_own_name_beside_a_number_asks_for_that_episode(tmp_path, content, query, expected):
     async with await library_of(tmp_path, "show", content) as library:
         assert await best_title(library, query) == expected
+
+
+async def test_two_words_the_show_writes_as_one_find_it(tmp_path):
+    show = feed(
+        "en",
+        ("3.16: Doppelgängland", "Vampire Willow arrives from another world.", 16),
+        ("3.15: Consequences", "Faith and the aftermath of the deputy mayor.", 15),
+        ("Thread Safety in Practice", "Locks, atomics and the rest.", 14),
+    )
+    async with await library_of(tmp_path, "rewatch", show) as library:
+        assert await best_title(library, "doppelganger land") == "3.16: Doppelgängland"
+        assert await best_title(library, "thread safety") == "Thread Safety in Practice"  # both indexed: as typed
