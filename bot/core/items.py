@@ -115,7 +115,7 @@ def episode_from_entry(entry: Any, item: ItemContext) -> ParsedEpisode | None:
     derived_title = not title
     if derived_title:
         title = _derived_title(number, description_text, published, audio_url)
-    link = str(entry.get("link") or "").strip() or None
+    link = _page_link(entry)
     guid = str(entry.get("id") or "").strip() or link or audio_url or _fallback_guid(title, published)
     links = tuple(link for link in notes.links if link.url != audio_url)
     return ParsedEpisode(
@@ -137,6 +137,13 @@ def episode_from_entry(entry: Any, item: ItemContext) -> ParsedEpisode | None:
         image_url=str((entry.get("image") or {}).get("href") or "").strip()[:2048] or None,
         categories=categories_of(entry),
     )
+
+
+def _page_link(entry: Any) -> str | None:
+    """The episode's web page: an http(s) <link>. feedparser fills the link from a guid when the
+    item has none, and a guid is often a file path ("mp3/9/1/show-384.mp3"): that is no page."""
+    link = str(entry.get("link") or "").strip()
+    return link if is_url(link) else None
 
 
 def categories_of(entry: Any) -> tuple[str, ...]:
