@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..formatting import utc_offset_minutes
 from ..identity import EpisodeWrite, StoredKey, audio_key
 from ..models import (
     Episode,
@@ -117,7 +118,7 @@ class EpisodeTables(FeedStateTables):
                 """UPDATE episodes SET guid = ?, number = ?, episode_type = ?, title = ?, title_is_derived = ?,
                        published = ?, duration_seconds = ?, link = ?, audio_url = ?, audio_key = ?,
                        description_html = ?, description_text = ?, links_json = ?, guests_json = ?,
-                       fingerprint_json = ?, image_url = ?, updated_at = ?, removed_at = NULL,
+                       fingerprint_json = ?, image_url = ?, published_offset_minutes = ?, updated_at = ?, removed_at = NULL,
                        topics_inferred_at = NULL
                    WHERE id = ?""",
                 (*_episode_values(write), now, write.id),
@@ -134,8 +135,9 @@ class EpisodeTables(FeedStateTables):
         await self._executemany(
             """INSERT INTO episodes (id, guid, number, episode_type, title, title_is_derived, published,
                    duration_seconds, link, audio_url, audio_key, description_html, description_text,
-                   links_json, guests_json, fingerprint_json, image_url, first_seen, updated_at, announceable)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   links_json, guests_json, fingerprint_json, image_url, published_offset_minutes, first_seen,
+                   updated_at, announceable)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             rows.episodes,
         )
         await self._executemany(
@@ -291,4 +293,5 @@ def _episode_values(write: EpisodeWrite) -> tuple[Any, ...]:
         json.dumps(list(episode.guests)),
         json.dumps(write.fingerprint, sort_keys=True),
         episode.image_url,
+        utc_offset_minutes(episode.published),
     )
