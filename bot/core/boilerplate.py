@@ -9,7 +9,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from .models import Link
+from rapidfuzz import fuzz
+
+from .models import Episode, Link, PodcastInfo
 
 # Only a feed with this many episodes has boilerplate; what at least this share of its episodes
 # repeat is boilerplate. A quarter, not a half: shows change accounts over the years (Twitter,
@@ -18,6 +20,12 @@ from .models import Link
 MIN_EPISODES = 4
 SHARE = 0.25
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+# Lines that head a part of the notes rather than say something.
+NOTES_HEADINGS = ("Links", "Timestamps", "Chapters", "Show notes", "In this episode", "Topics discussed")
+# A notes line this close to the title (rapidfuzz ratio of their words) is the title again.
+_TITLE_AGAIN_RATIO = 90
+_NUMBER_PREFIX = re.compile(r"^\W*(?:(?:podcast|episode|ep|e)\W*)?\d+\W*", re.IGNORECASE)
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def sentences(text: str) -> list[str]:
@@ -42,10 +50,15 @@ def find_boilerplate(notes: Sequence[str], links: Sequence[Iterable[Link]]) -> t
 
 
 def summary(
-    text: str, boilerplate: Iterable[str], headings: Iterable[str] = (), boilerplate_urls: Iterable[str] = ()
+    text: str,
+    boilerplate: Iterable[str],
+    headings: Iterable[str] = (),
+    boilerplate_urls: Iterable[str] = (),
+    title: str = "",
 ) -> str:
     """The notes' first sentences that are the episode's own, up to the end of their line: not a
-    repeated sentence, a heading, or a sentence pointing at the show's repeated links."""
+    repeated sentence, a heading, a sentence pointing at the show's repeated links, or a line that
+    only says the title again (PC Perspective's notes open with it)."""
     repeated = set(boilerplate) | {_key(h) for h in headings}
     urls = tuple(boilerplate_urls)
 
@@ -54,9 +67,31 @@ def summary(
         return key not in repeated and key.rstrip(":") not in repeated and not any(url in sentence for url in urls)
 
     for line in text.split("\n"):
+        if title and _says_the_title(line, title):
+            continue
         if kept := [s for s in sentences(line) if own(s)]:
             return " ".join(kept)
     return ""
+
+
+def episode_summary(episode: Episode, podcast: PodcastInfo | None) -> str:
+    """The one summary every front end shows: the notes' first line of the episode's own."""
+    return summary(
+        episode.description_text,
+        podcast.boilerplate_sentences if podcast else (),
+        NOTES_HEADINGS,
+        podcast.boilerplate_urls if podcast else (),
+        title=episode.title,
+    )
+
+
+def _title_words(text: str) -> str:
+    return _NON_WORD.sub(" ", _NUMBER_PREFIX.sub("", text.casefold())).strip()
+
+
+def _says_the_title(line: str, title: str) -> bool:
+    line_words, title_words = _title_words(line), _title_words(title)
+    return bool(title_words) and fuzz.ratio(line_words, title_words) >= _TITLE_AGAIN_RATIO
 
 
 def own_links(links: Iterable[Link], boilerplate_urls: Iterable[str]) -> list[Link]:

@@ -23,7 +23,20 @@ def duration(seconds: int | None) -> str | None:
 
 
 def date(value: dt.datetime | None) -> str | None:
+    """The date as the publisher dated it: VALUE keeps the feed's UTC offset (as_published)."""
     return value.strftime("%Y-%m-%d") if value else None
+
+
+def utc_offset_minutes(value: dt.datetime | None) -> int | None:
+    offset = value.utcoffset() if value else None
+    return None if offset is None else int(offset.total_seconds() // 60)
+
+
+def as_published(value: dt.datetime | None, offset_minutes: int | None) -> dt.datetime | None:
+    """VALUE (an instant) in the UTC offset its feed dated it with, when known."""
+    if value is None or offset_minutes is None:
+        return value
+    return value.astimezone(dt.timezone(dt.timedelta(minutes=offset_minutes)))
 
 
 def iso(value: dt.datetime | None) -> str | None:

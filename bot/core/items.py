@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import email.utils
 import hashlib
 import html
 import re
@@ -114,9 +115,9 @@ def episode_from_entry(entry: Any, item: ItemContext) -> ParsedEpisode | None:
         (entry.get("psc_chapters") or {}).get("chapters"), limits.max_chapters
     ) or chapters_from_lines(notes.lines, limits.max_chapters)
     derived_title = not title
+    link = _page_link(entry)
     if derived_title:
-        title = _derived_title(number, description_text, published, audio_url)
-    link = str(entry.get("link") or "").strip() or None
+        title = _derived_title(number, link, description_text, published, audio_url)
     guid = str(entry.get("id") or "").strip() or link or audio_url or _fallback_guid(title, published)
     links = tuple(link for link in notes.links if link.url != audio_url)
     return ParsedEpisode(
@@ -138,6 +139,13 @@ def episode_from_entry(entry: Any, item: ItemContext) -> ParsedEpisode | None:
         image_url=str((entry.get("image") or {}).get("href") or "").strip()[:2048] or None,
         categories=categories_of(entry),
     )
+
+
+def _page_link(entry: Any) -> str | None:
+    """The episode's web page: an http(s) <link>. feedparser fills the link from a guid when the
+    item has none, and a guid is often a file path ("mp3/9/1/show-384.mp3"): that is no page."""
+    link = str(entry.get("link") or "").strip()
+    return link if is_url(link) else None
 
 
 def categories_of(entry: Any) -> tuple[str, ...]:
@@ -182,16 +190,33 @@ def richest_description(entry: Any) -> str:
 
 
 def published_of(entry: Any) -> dt.datetime | None:
-    """pubDate, else Atom published, else updated (dc:date lands there too); an unparseable date
-    is unknown, never "now"."""
-    for key in ("published_parsed", "updated_parsed"):
+    """pubDate, else Atom published, else updated (dc:date lands there too), in the UTC offset the
+    feed wrote (a Tuesday 19:15 -0800 episode is Tuesday's); an unparseable date is unknown, never
+    "now"."""
+    for key in ("published", "updated"):
         # dict.get: feedparser's own get maps one key to the other, with a deprecation warning.
-        if parsed := dict.get(entry, key):
+        if parsed := dict.get(entry, f"{key}_parsed"):
             try:
-                return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC)
+                instant = dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC)
             except (OverflowError, ValueError, OSError):
                 return None
+            return _as_written(instant, str(dict.get(entry, key) or ""))
     return None
+
+
+def _as_written(instant: dt.datetime, written: str) -> dt.datetime:
+    """INSTANT (feedparser's reading, in UTC) in the offset of WRITTEN, when WRITTEN names the same
+    instant with an offset (RFC 822 or ISO 8601); else in UTC."""
+    try:
+        stated = email.utils.parsedate_to_datetime(written)
+    except (TypeError, ValueError, IndexError):
+        try:
+            stated = dt.datetime.fromisoformat(written.strip())
+        except ValueError:
+            return instant
+    if stated.tzinfo is None or stated != instant:
+        return instant
+    return instant.astimezone(stated.tzinfo)
 
 
 _AUDIO_EXTENSIONS = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac", ".mp4a")
@@ -232,10 +257,17 @@ def _number(value: Any) -> int | None:
 
 
 def _derived_title(
-    number: int | None, description_text: str, published: dt.datetime | None, audio_url: str | None
+    number: int | None,
+    link: str | None,
+    description_text: str,
+    published: dt.datetime | None,
+    audio_url: str | None,
 ) -> str:
-    """A readable name for an item the feed left untitled: its number, the notes' first sentence,
-    the audio file's name, else its date."""
+    """A readable name for an item the feed left untitled: the words its page's address names
+    (".../86-a-hard-cell-engineering-batteries" is "A hard cell engineering batteries"), its
+    number, the notes' first sentence, the audio file's name, else its date."""
+    if named := _title_in_address(link):
+        return named
     if number is not None:
         return f"Episode {number}"
     for line in description_text.split("\n"):
@@ -247,6 +279,24 @@ def _derived_title(
         if name:
             return shorten(name, 80)
     return f"Untitled episode of {published:%Y-%m-%d}" if published else "Untitled episode"
+
+
+_SLUG_WORDS = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){2,}")  # three words or more, hyphenated
+
+
+def _title_in_address(link: str | None) -> str:
+    """The title a page's address spells in its last segment, its leading number dropped."""
+    if not link:
+        return ""
+    segment = unquote(link.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]).lower()
+    segment = re.sub(r"\.[a-z0-9]{2,5}$", "", segment)  # .html, .php
+    if not _SLUG_WORDS.fullmatch(segment):
+        return ""
+    words = re.sub(r"^(?:episode-|ep-)?\d+-", "", segment).split("-")
+    if len(words) < 3 or not any(word.isalpha() for word in words):
+        return ""
+    title = " ".join(words)
+    return shorten(title[0].upper() + title[1:], 80)
 
 
 def _guests(item: ItemContext, title: str, chapters: tuple[Chapter, ...], notes_text: str) -> tuple[str, ...]:

@@ -13,6 +13,14 @@ _TITLE_NUMBER_RE = re.compile(
 )
 
 
+def numbered_title(number: int | None, title: str) -> str:
+    """TITLE with its NUMBER in front, unless the title already starts with it ("384: Born To
+    Run Fedora" stays as it is, never "384: 384: ...")."""
+    if number is None or number_in_title(title) == number:
+        return title
+    return f"{number}: {title}"
+
+
 def number_in_title(title: str) -> int | None:
     """The episode number a title starts with, for feeds that never set itunes:episode. A bare
     year ("2024: the year in review") is not a number; "#2024" or "Ep 2024" is."""
@@ -120,10 +128,7 @@ class Episode:
 
     @property
     def display_title(self) -> str:
-        """The title with its number in front, unless the title already starts with it."""
-        if self.number is None or number_in_title(self.title) == self.number:
-            return self.title
-        return f"{self.number}: {self.title}"
+        return numbered_title(self.number, self.title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +177,10 @@ class EpisodeChange:
     title: str
     number: int | None
     fields: tuple[str, ...] = ()
+
+    @property
+    def display_title(self) -> str:
+        return numbered_title(self.number, self.title)
 
 
 @dataclass(slots=True)

@@ -99,7 +99,6 @@ def within_total(embed: discord.Embed) -> discord.Embed:
 
 
 MATCHED_MARK = "▶ "
-NOTES_HEADINGS = ("Links", "Timestamps", "Chapters", "Show notes", "In this episode")
 
 
 def timestamp_link(episode: Episode, seconds: int) -> str:
@@ -179,12 +178,7 @@ def episode_embed(
         intro.append(f"Matched chapter {stamp} **{plain(match.matched.text, 400)}**")
     elif match.matched.field == "guest":
         intro.append(f"Matched guest **{plain(match.matched.text, 200)}**")
-    if summary := boilerplate.summary(
-        episode.description_text,
-        podcast.boilerplate_sentences if podcast else (),
-        NOTES_HEADINGS,
-        podcast.boilerplate_urls if podcast else (),
-    ):
+    if summary := boilerplate.episode_summary(episode, podcast):
         intro.append(plain(summary, SUMMARY_CHARS))
     if pages[0]:
         heading = "**Chapters**" if len(pages) == 1 else f"**Chapters** (page {page + 1} of {len(pages)})"
@@ -381,7 +375,7 @@ def sync_report_embed(report: SyncReport) -> discord.Embed:
     embed.description = f"{report_summary(report)} episodes {verb} found."
     for name, changes in (("New", report.new), ("Changed", report.changed), ("Removed", report.removed)):
         if changes:
-            lines = [f"{c.number}: {c.title}" if c.number is not None else c.title for c in changes]
+            lines = [c.display_title for c in changes]
             if name == "Changed":
                 lines = [f"{line} ({', '.join(c.fields)})" for line, c in zip(lines, changes)]
             embed.add_field(name=name, value=_bounded_list(lines), inline=False)

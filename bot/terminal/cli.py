@@ -76,6 +76,7 @@ async def cmd_episode(library: Library, args: argparse.Namespace) -> int:
             render_text.no_match_text(args.query, found.hint, closest, about=found.unclear_about, one_line=True)
         )
     extras = await library.extras(match.episode.id, related=0)
+    podcast = await library.podcast()
     show(
         args,
         lambda: {
@@ -83,7 +84,7 @@ async def cmd_episode(library: Library, args: argparse.Namespace) -> int:
             "topics": render_topics.episode_topics_json(list(extras.topics)),
             "reading": [render_topics.reading_json(r) for r in extras.reading],
         },
-        lambda: render_text.episode_text(match, found.alternatives, render_topics.reading_text(extras)),
+        lambda: render_text.episode_text(match, found.alternatives, render_topics.reading_text(extras), podcast),
     )
     return EXIT_OK
 

@@ -1,20 +1,23 @@
 """The interactive console: the Discord commands, typed in a terminal.
 
 It behaves like a good terminal tool: line editing and history (readline, where Python has it),
-Ctrl-C clears the line and a second one (or Ctrl-D) leaves, answers are wrapped to the
+Ctrl-C clears the line (on an empty line, a second Ctrl-C or Ctrl-D leaves), answers are wrapped to the
 terminal's width at word boundaries with a blank line between them, and titles are bold when
 the output is a terminal and NO_COLOR is unset.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import difflib
 import os
 import shlex
 import shutil
 import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
@@ -23,7 +26,7 @@ from bot.core.search import MAX_QUERY_CHARS
 from bot.terminal import render_text, render_topics
 
 with contextlib.suppress(ImportError):
-    import readline  # noqa: F401  (importing it gives input() line editing and history)
+    import readline  # importing it gives input() line editing and history
 
 MAX_LATEST = 50
 HELP = f"""Commands:
@@ -34,7 +37,7 @@ HELP = f"""Commands:
   /topics          every topic with its episode and article counts
   /related QUERY   the episodes most like the one QUERY finds
   /help            this help
-  quit             leave (or press Ctrl-D; Ctrl-C clears the line, twice leaves)
+  quit             leave (or Ctrl-D; Ctrl-C clears the line, twice on an empty line leaves)
 Anything else is searched as if typed after /search."""
 
 
@@ -61,44 +64,132 @@ def bold_first_line(text: str) -> str:
     return f"\033[1m{first}\033[0m" + (f"\n{rest}" if rest else "")
 
 
+def _raise_keyboard_interrupt() -> None:
+    raise KeyboardInterrupt
+
+
+class CtrlC:
+    """SIGINT for the console, never lost. CPython's readline waits for keys in select() and looks
+    at signals only when select is interrupted, so a Ctrl-C arriving while it is busy with a key
+    (about 1 in 300 right after an echo, on a loaded machine) would wait for the next Enter. The
+    signal's wake-up byte reaches a watcher thread, which interrupts the main thread (a SIGUSR1
+    that does nothing) until the handler has run. ON_INTERRUPT says what a Ctrl-C does now."""
+
+    POKES = 20
+    POKE_SECONDS = 0.05
+
+    def __init__(self) -> None:
+        self.on_interrupt: Callable[[], None] = _raise_keyboard_interrupt
+        self._handled = threading.Event()
+
+    def handler(self, signum: int, frame: object) -> None:
+        self._handled.set()
+        self.on_interrupt()
+
+    def watch(self, wakeups: int, main_thread: int) -> None:
+        while data := os.read(wakeups, 64):
+            if signal.SIGINT not in data:
+                continue
+            self._handled.clear()  # a handler that ran just before only costs a few idle pokes
+            for _ in range(self.POKES):
+                if self._handled.wait(self.POKE_SECONDS):
+                    break
+                signal.pthread_kill(main_thread, signal.SIGUSR1)
+
+
 @contextlib.contextmanager
-def interruptible() -> Iterator[None]:
-    """Ctrl-C as a KeyboardInterrupt inside input(), where asyncio.run's own handler would only
-    cancel the task and leave input() waiting for Enter."""
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+def interruptible() -> Iterator[CtrlC]:
+    """Ctrl-C as a KeyboardInterrupt inside input() (asyncio.run's own handler would only cancel
+    the task and leave input() waiting for Enter), delivered even when readline is not waiting."""
+    ctrl_c = CtrlC()
+    wakeups, wakeup_writer = os.pipe()
+    os.set_blocking(wakeup_writer, False)
+    previous_wakeup = signal.set_wakeup_fd(wakeup_writer, warn_on_full_buffer=False)
+    previous_usr1 = signal.signal(signal.SIGUSR1, lambda signum, frame: None)
+    previous = signal.signal(signal.SIGINT, ctrl_c.handler)
+    watcher = threading.Thread(target=ctrl_c.watch, args=(wakeups, threading.get_ident()), daemon=True)
+    watcher.start()
     try:
-        yield
+        yield ctrl_c
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.set_wakeup_fd(previous_wakeup)
+        os.close(wakeup_writer)  # the watcher reads the end and stops
+        watcher.join()
+        signal.signal(signal.SIGUSR1, previous_usr1)
+        os.close(wakeups)
+
+
+def typed_text() -> str:
+    """What is on the line being edited (readline keeps it after a Ctrl-C); "" without readline."""
+    return readline.get_line_buffer() if "readline" in sys.modules else ""
 
 
 async def run_console(
-    library: Library, read: Callable[[str], str] = input, write: Callable[[str], None] = print
+    library: Library,
+    read: Callable[[str], str] = input,
+    write: Callable[[str], None] = print,
+    typed: Callable[[], str] = typed_text,
 ) -> None:
+    """Read and answer lines until quit or Ctrl-D. Ctrl-C with text on the line clears it, every
+    time; on an empty line it says a second one leaves, and one right after it does. A Ctrl-C
+    while an answer is worked out stops that answer."""
     write(f"podbot console: {(await library.health()).episodes} episodes. Type /help for commands.")
-    interrupted = False
-    with interruptible():
+    leaving = False  # the last key was a Ctrl-C on an empty line
+    with interruptible() as ctrl_c:
         while True:
             try:
                 # Read in this thread: a reader thread would not see Ctrl-C and keeps the process alive.
                 line = read("podbot> ").strip()
+                if line in ("quit", "exit", "/quit", "/exit"):
+                    return
+                leaving = False
+                if line and (reply := await answer_unless_interrupted(line, library, ctrl_c)):
+                    text = bold_first_line(reply.text) if reply.headed and styled() else reply.text
+                    write(wrap(text, shutil.get_terminal_size().columns) + "\n")
             except EOFError:
                 write("")
                 return
             except KeyboardInterrupt:
-                if interrupted:
+                if typed().strip():
+                    write("^C")
+                    continue
+                if leaving:
                     write("")
                     return
-                interrupted = True
-                write("^C (press Ctrl-C again or Ctrl-D to leave)")
-                continue
-            interrupted = False
-            if line in ("quit", "exit", "/quit", "/exit"):
-                return
-            if line:
-                reply = await answer(line, library)
-                text = bold_first_line(reply.text) if reply.headed and styled() else reply.text
-                write(wrap(text, shutil.get_terminal_size().columns) + "\n")
+                leaving = True
+                write("^C (press Ctrl-C again to leave, or Ctrl-D)")
+
+
+async def answer_unless_interrupted(line: str, library: Library, ctrl_c: CtrlC) -> Reply | None:
+    """answer(LINE), or None when Ctrl-C stops it: while it runs, a Ctrl-C cancels the answer
+    through the event loop instead of breaking into the loop itself."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(answer(line, library))
+
+    def stop() -> None:
+        loop.call_soon_threadsafe(task.cancel)
+
+    ctrl_c.on_interrupt = stop
+    try:
+        return await task
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise
+        return None
+    finally:
+        ctrl_c.on_interrupt = _raise_keyboard_interrupt
+
+
+COMMANDS = ("/episode", "/search", "/latest", "/topic", "/topics", "/related", "/help", "/quit")
+
+
+def unknown_command_text(command: str) -> str:
+    """An unknown command names the closest one ("/epsiode" -> /episode) when one is close."""
+    closest = difflib.get_close_matches(command.casefold(), COMMANDS, n=1, cutoff=0.6)
+    hint = f" Did you mean {closest[0]}?" if closest else ""
+    return f"Unknown command {command}.{hint} Type /help for commands."
 
 
 class Reply(NamedTuple):
@@ -127,7 +218,8 @@ async def answer(line: str, library: Library) -> Reply:
             return Reply(render_topics.related_text(found.best.episode, related), headed=True)
         extras = await library.extras(found.best.episode.id, related=0)
         lines = render_topics.reading_text(extras)
-        return Reply(render_text.episode_text(found.best, found.alternatives, lines), headed=True)
+        text = render_text.episode_text(found.best, found.alternatives, lines, await library.podcast())
+        return Reply(text, headed=True)
     if command == "/topics":
         return Reply(render_topics.topics_text(await library.topics()), headed=False)
     if command == "/topic":
@@ -150,7 +242,7 @@ async def answer(line: str, library: Library) -> Reply:
     if command == "/search":
         query = rest
     elif command.startswith("/"):
-        return Reply(f"Unknown command {command}. Type /help for commands.")
+        return Reply(unknown_command_text(command))
     else:
         query = line
     if not query:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core import formatting
+from bot.core import boilerplate, formatting
 from bot.core.models import Episode, Match, PodcastInfo, SyncReport
 
 
@@ -86,9 +86,11 @@ def _chapters_json(episode: Episode) -> list[dict[str, Any]]:
     ]
 
 
-def episode_text(match: Match, alternatives: Sequence[Match] = (), extra: Sequence[str] = ()) -> str:
+def episode_text(
+    match: Match, alternatives: Sequence[Match] = (), extra: Sequence[str] = (), podcast: PodcastInfo | None = None
+) -> str:
     """The /episode reply as terminal text, with EXTRA lines (topics, companion posts) and the
-    other close matches ("Did you mean")."""
+    other close matches ("Did you mean"); the summary leaves out what PODCAST's notes repeat."""
     episode = match.episode
     lines = [episode.display_title]
     facts = [f for f in (formatting.date(episode.published), formatting.duration(episode.duration_seconds)) if f]
@@ -102,8 +104,8 @@ def episode_text(match: Match, alternatives: Sequence[Match] = (), extra: Sequen
         if url:
             lines.append(f"{label}: {url}")
     lines += extra
-    if episode.description_text:
-        lines += ["", formatting.shorten(episode.description_text.split("\n")[0], 400)]
+    if summary := boilerplate.episode_summary(episode, podcast):
+        lines += ["", formatting.shorten(summary, 400)]
     if episode.chapters:
         lines += ["", "Chapters:"]
         width = max(len(formatting.timestamp(c.start_seconds)) for c in episode.chapters)
@@ -189,8 +191,7 @@ def sync_text(report: SyncReport) -> str:
     for label, items in (("new", report.new), ("changed", report.changed), ("removed", report.removed)):
         for change in items[:SYNC_LINES_SHOWN]:
             detail = f" ({', '.join(change.fields)})" if change.fields else ""
-            number = f"{change.number}: " if change.number is not None else ""
-            lines.append(f"  {label}: {number}{change.title}{detail}")
+            lines.append(f"  {label}: {change.display_title}{detail}")
         if len(items) > SYNC_LINES_SHOWN:
             lines.append(f"  …and {len(items) - SYNC_LINES_SHOWN:,} more {label} (all of them with --json)")
     for skipped in report.skipped_items[:SYNC_LINES_SHOWN]:

@@ -92,13 +92,17 @@ def test_answers_wrap_at_80_columns_on_word_boundaries_with_a_blank_line_after(t
     assert "score" not in screen
 
 
-def test_ctrl_c_clears_the_line_and_a_second_one_leaves_cleanly(terminal):
+def test_ctrl_c_clears_a_line_every_time_and_two_on_an_empty_line_leave_cleanly(terminal):
     console = terminal()
     console.read_until("podbot> ")
-    console.type("half a que")
-    console.read_until("half a que")  # echoed: the console is reading
+    for typed in ("half a que", "second li"):  # a second line after a first Ctrl-C is cleared too
+        console.type(typed)
+        console.read_until(f"podbot> {typed}")  # echoed: the console is reading
+        console.type("\x03")
+        console.read_until(f"podbot> {typed}^C\npodbot> ")  # cleared, and reading again
     console.type("\x03")
-    console.read_until("press Ctrl-C again")
+    console.read_until("press Ctrl-C again to leave")
+    assert console.process.poll() is None
     console.type("\x03")
     assert console.process.wait(timeout=10) == 0
     assert "Traceback" not in console.read_until("")

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..formatting import utc_offset_minutes
 from ..identity import EpisodeWrite, StoredKey, audio_key
 from ..models import (
     Episode,
@@ -121,8 +122,8 @@ class EpisodeTables(FeedStateTables):
                 """UPDATE episodes SET guid = ?, number = ?, episode_type = ?, title = ?, title_is_derived = ?,
                        published = ?, duration_seconds = ?, link = ?, audio_url = ?, audio_key = ?,
                        description_html = ?, description_text = ?, links_json = ?, guests_json = ?,
-                       fingerprint_json = ?, image_url = ?, updated_at = ?, removed_at = NULL,
-                       topics_inferred_at = NULL, related_due = 2
+                       fingerprint_json = ?, image_url = ?, published_offset_minutes = ?, updated_at = ?,
+                       removed_at = NULL, topics_inferred_at = NULL, related_due = 2
                    WHERE id = ?""",
                 (*_episode_values(write), now, write.id),
             )
@@ -139,8 +140,9 @@ class EpisodeTables(FeedStateTables):
         await self._executemany(
             """INSERT INTO episodes (id, guid, number, episode_type, title, title_is_derived, published,
                    duration_seconds, link, audio_url, audio_key, description_html, description_text,
-                   links_json, guests_json, fingerprint_json, image_url, first_seen, updated_at, announceable)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   links_json, guests_json, fingerprint_json, image_url, published_offset_minutes, first_seen,
+                   updated_at, announceable)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             rows.episodes,
         )
         await self._executemany(
@@ -299,4 +301,5 @@ def _episode_values(write: EpisodeWrite) -> tuple[Any, ...]:
         json.dumps(list(episode.guests)),
         json.dumps(write.fingerprint, sort_keys=True),
         episode.image_url,
+        utc_offset_minutes(episode.published),
     )

@@ -7,6 +7,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
+from ..formatting import as_published
 from ..models import Chapter, Episode, Link, Reading
 from .database import parse_iso
 
@@ -19,7 +20,7 @@ TOPIC_SOURCE_ORDER = "CASE t.source WHEN 'article' THEN 0 WHEN 'feed' THEN 1 WHE
 LINK_REASON_ORDER = "CASE l.reason WHEN 'notes-link' THEN 0 WHEN 'article-link' THEN 1 ELSE 2 END"
 _EPISODE_COLUMNS = (
     "id, guid, number, title, published, duration_seconds, link, audio_url, description_text, "
-    "links_json, guests_json, episode_type, title_is_derived, image_url"
+    "links_json, guests_json, episode_type, title_is_derived, image_url, published_offset_minutes"
 )
 
 
@@ -54,7 +55,7 @@ def _episode(row: sqlite3.Row, chapters: tuple[Chapter, ...]) -> Episode:
         guid=row["guid"],
         number=row["number"],
         title=row["title"],
-        published=parse_iso(row["published"]),
+        published=as_published(parse_iso(row["published"]), row["published_offset_minutes"]),
         duration_seconds=row["duration_seconds"],
         link=row["link"],
         audio_url=row["audio_url"],
