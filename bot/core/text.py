@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"[^\W_]+")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def tokenize(text: str) -> list[str]:
@@ -14,5 +16,21 @@ def tokenize(text: str) -> list[str]:
     (letters and digits of any script; everything else separates)."""
     if text.isascii():
         return _ASCII_WORD.findall(text.lower())
-    decomposed = unicodedata.normalize("NFKD", text)
-    return _WORD.findall("".join(c for c in decomposed if not unicodedata.combining(c)).casefold())
+    bare = _combining_marks().sub("", unicodedata.normalize("NFKD", text))
+    if _ASTRAL.search(bare):  # marks outside the table (rare): checked one character at a time
+        bare = "".join(c for c in bare if not unicodedata.combining(c))
+    return _WORD.findall(bare.casefold())
+
+
+@cache
+def _combining_marks() -> re.Pattern[str]:
+    """The Basic Multilingual Plane's combining marks as one character class: dropped in one
+    C-level pass instead of a Python call per character (notes run to 100,000 characters)."""
+    marks = [point for point in range(0x10000) if unicodedata.combining(chr(point))]
+    ranges: list[tuple[int, int]] = []
+    for point in marks:
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1] = (ranges[-1][0], point)
+        else:
+            ranges.append((point, point))
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
