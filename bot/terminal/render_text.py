@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.core import boilerplate, formatting
 from bot.core.models import Episode, Match, PodcastInfo, SyncReport
+from bot.core.urls import redacted
 
 
 def match_json(match: Match) -> dict[str, Any]:
@@ -54,7 +55,7 @@ def sync_json(report: SyncReport) -> dict[str, Any]:
         return [{"guid": c.guid, "number": c.number, "title": c.title, "fields": list(c.fields)} for c in items]
 
     return {
-        "source": report.source,
+        "source": redacted(report.source),
         "new": changes(report.new),
         "changed": changes(report.changed),
         "removed": changes(report.removed),

@@ -265,3 +265,13 @@ def test_episode_offers_the_other_close_matches_and_caddy_has_none(synced):
     offered = result.stdout.split("Did you mean:\n", 1)[1].splitlines()
     assert offered and all(line.startswith("  ") and "(" in line for line in offered)
     assert "Did you mean" not in run(synced, "episode", "caddy").stdout  # one clear answer
+
+
+async def test_sync_json_never_shows_the_feeds_secrets(tmp_path, feed_server):
+    import asyncio
+
+    url = feed_server.serve(body=numbered_feed(2))
+    secret = url.replace("http://", "http://user:s3cr3t@") + "?auth=s3cr3t"
+    result = await asyncio.to_thread(run, tmp_path, "sync", "--feed", secret, "--json")
+    assert result.returncode == 0, result.stderr
+    assert "s3cr3t" not in result.stdout and "127.0.0.1" in json.loads(result.stdout)["source"]
