@@ -10,6 +10,7 @@ import pytest
 from bot.core.config import AnnounceConfig, Config
 from cogs import announce
 from tests.conftest import numbered_feed, rss_item
+from tests.discord_app import test_announcements
 from tests.discord_app.test_announcements import announcer, post_requests
 from tests.fake_discord import GUILD_ID, NEWS_CHANNEL
 
@@ -19,15 +20,9 @@ def bot_config():
     return Config(announce=AnnounceConfig(digest_after=100))
 
 
-@pytest.fixture
-async def bot_feed(feed_server):
-    return feed_server.serve(body=numbered_feed(90), etag='"v1"')
-
-
-@pytest.fixture
-async def news(discord_env):
-    await discord_env.store.set_announce_channel(GUILD_ID, NEWS_CHANNEL)
-    return discord_env
+# The announcement tests' feed and #news set-up are this module's fixtures too.
+bot_feed = test_announcements.bot_feed
+news = test_announcements.news
 
 
 def edit_requests(env):
