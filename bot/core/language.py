@@ -88,7 +88,12 @@ def language_of(tag: str | None) -> Language:
         numbers[str(number)] = number
         numbers[roman.toRoman(number).lower()] = number
         for kind in ("ordinal", "cardinal", "ordinal_num"):
-            words = tokenize(str(num2words(number, to=kind, lang=spelt)))
+            try:
+                words = tokenize(str(num2words(number, to=kind, lang=spelt)))
+            except Exception:
+                # num2words lacks some forms in some languages (Swedish ordinal numerals raise
+                # NotImplementedError, Vietnamese has no to_ordinal_num): that form is unknown.
+                continue
             if len(words) != 1:
                 continue  # "twenty one" is two words; titles write it as a numeral
             numbers.setdefault(words[0], number)

@@ -207,3 +207,24 @@ async def test_two_words_the_show_writes_as_one_find_it(tmp_path):
     async with await library_of(tmp_path, "rewatch", show) as library:
         assert await best_title(library, "doppelganger land") == "3.16: Doppelgängland"
         assert await best_title(library, "thread safety") == "Thread Safety in Practice"  # both indexed: as typed
+
+
+async def test_a_feed_in_any_language_num2words_knows_partly_is_searched(tmp_path):
+    """num2words lacks some forms in some languages (Swedish ordinal numerals): search still works."""
+    swedish = feed(
+        "sv-SE",
+        ("Andra delen: Vikingarna", "Vi fortsätter med vikingarna och deras skepp.", 2),
+        ("Första delen: Vikingarna", "Vi börjar prata om vikingarna.", 1),
+    )
+    async with await library_of(tmp_path, "svenska", swedish) as library:
+        assert await best_title(library, "vikingarna andra delen") == "Andra delen: Vikingarna"
+
+
+def test_every_language_a_feed_may_declare_has_words_stems_and_numbers():
+    from num2words import CONVERTER_CLASSES
+
+    from bot.core.language import language_of
+
+    for tag in [*CONVERTER_CLASSES, "ca", "eu", "ga", "sv-SE", "pt-BR", "xx", ""]:
+        language = language_of(tag)
+        assert language.number("2") == 2 and language.stem("testing")
