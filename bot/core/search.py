@@ -84,8 +84,8 @@ def number_beside_the_show_name(reader: IndexReader, query: str) -> int | None:
         return None
     rest -= set(tokenize(reader.podcast_title()))
     total = max(reader.episode_total(), 1)
-    counts = reader.term_counts(rest)
-    if all(counts.get(word, (0, {}))[1].get(0, 0) > total * _SHOW_TITLE_SHARE for word in rest):
+    in_titles = {word: fields.get(TITLE, 0) for word, (_, fields) in reader.term_counts(rest).items()}
+    if all(in_titles.get(word, 0) > total * _SHOW_TITLE_SHARE for word in rest):
         return int(numbers[0])
     return None
 
