@@ -22,12 +22,12 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from benchmarks import synthetic
 from bot.core.config import Config
-from bot.core.identity import EpisodeWrite, fingerprint
 from bot.core.library import Library
 from bot.core.models import FeedState, ParsedEpisode
+from bot.core.sync.identity import EpisodeWrite, fingerprint
 
-from . import synthetic
 from .stores import CACHE, huge_vocabulary_store, snapshot_store, synthetic_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -316,7 +316,7 @@ async def round_trip_row(database: Path) -> list[str]:
 
 async def member_load_rows(snapshot: Path) -> list[list[str]]:
     """What members can do to the bot: memory after many commands, autocomplete under a burst."""
-    from . import discord_load
+    from benchmarks import discord_load
 
     mixed = await discord_load.mixed_commands_growth(snapshot, 2000)
     burst = await discord_load.search_burst_growth(CACHE, 1000)

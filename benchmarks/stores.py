@@ -6,13 +6,12 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from benchmarks import synthetic
 from bot.core.config import Config
-from bot.core.identity import EpisodeWrite, fingerprint
 from bot.core.library import Library
 from bot.core.models import FeedState, PodcastInfo
 from bot.core.store import Store
-
-from . import synthetic
+from bot.core.sync.identity import EpisodeWrite, fingerprint
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 

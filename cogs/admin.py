@@ -9,12 +9,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import __version__
-from bot.core.feed import FeedError
+from bot.core.ingest.feed import FeedError
+from bot.core.ingest.urls import redact_addresses, redacted
 from bot.core.library import Library
 from bot.core.models import GuildSettings
 from bot.core.store import StoreError
-from bot.core.sync import SyncInProgress
-from bot.core.urls import redact_addresses, redacted
+from bot.core.sync.syncer import SyncInProgress
 from bot.discord_app import embeds
 from bot.discord_app.app import PodBot
 from bot.discord_app.permissions import missing_permissions

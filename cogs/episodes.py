@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from bot.core.library import Library
 from bot.core.models import Found, Match, MatchReason
-from bot.core.search import MAX_QUERY_CHARS
+from bot.core.search.searcher import MAX_QUERY_CHARS
 from bot.discord_app import embeds
 from bot.discord_app.app import PodBot
 from bot.discord_app.autocomplete import AutocompleteGate

@@ -7,7 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.core.library import Library
-from bot.core.search import MAX_QUERY_CHARS
+from bot.core.search.searcher import MAX_QUERY_CHARS
 from bot.discord_app import topic_embeds
 from bot.discord_app.app import PodBot
 from bot.discord_app.autocomplete import AutocompleteGate

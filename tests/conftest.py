@@ -17,7 +17,7 @@ import pytest
 from aiohttp import web
 
 from bot.core.config import Config, FeedConfig
-from bot.core.feed import BUNDLED_SNAPSHOT
+from bot.core.ingest.feed import BUNDLED_SNAPSHOT
 from bot.core.models import Episode
 from bot.core.store import Store
 from tests.loopback import serve_on_loopback

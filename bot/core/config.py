@@ -75,13 +75,13 @@ class AnnounceConfig:
 
 @dataclass(frozen=True)
 class SearchConfig:
-    # More groups of words that mean the same, added to the ones podbot ships (bot/core/synonyms.py).
+    # More groups of words that mean the same, added to the ones podbot ships (bot/core/search/synonyms.py).
     synonyms: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
 class TopicsConfig:
-    # More words for topics, added to the ones podbot ships (bot/core/topics.py): word -> topic.
+    # More words for topics, added to the ones podbot ships (bot/core/topics/labels.py): word -> topic.
     aliases: tuple[tuple[str, str], ...] = ()
 
 

@@ -20,10 +20,17 @@ from typing import Self
 
 import aiohttp
 
-from . import topic_search
-from .companions import CompanionSyncer, companions_for
+from bot.core.ingest.feed import BUNDLED_SNAPSHOT, FeedError, resolve_source
+from bot.core.ingest.urls import redacted
+from bot.core.search.searcher import Asking, Searcher
+from bot.core.search.synonyms import Synonyms
+from bot.core.sync.companions import CompanionSyncer, companions_for
+from bot.core.sync.scheduler import RefreshScheduler
+from bot.core.sync.syncer import Syncer
+from bot.core.topics import answers as topic_search
+from bot.core.topics.labels import TopicWords
+
 from .config import Config
-from .feed import BUNDLED_SNAPSHOT, FeedError, resolve_source
 from .models import (
     Episode,
     EpisodeExtras,
@@ -38,13 +45,7 @@ from .models import (
     TopicAnswer,
     TopicCount,
 )
-from .scheduler import RefreshScheduler
-from .search import Asking, Searcher
 from .store import Store, StoreError
-from .sync import Syncer
-from .synonyms import Synonyms
-from .topics import TopicWords
-from .urls import redacted
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.core import boilerplate, formatting
+from bot.core import formatting
+from bot.core.ingest import boilerplate
+from bot.core.ingest.netguard import UnsafeUrl, check_url
 from bot.core.models import Episode, EpisodeExtras, FeedState, Match, PodcastInfo, Reading, SyncReport
-from bot.core.netguard import UnsafeUrl, check_url
 from bot.discord_app import markdown
 
 COLOUR = discord.Colour(0x1877F2)

@@ -19,10 +19,10 @@ from typing import Any
 
 from bot import __version__
 from bot.core.config import Config, ConfigError, load_config
-from bot.core.feed import FeedError
+from bot.core.ingest.feed import FeedError
+from bot.core.ingest.urls import redact_addresses
 from bot.core.library import Library
 from bot.core.store import StoreError
-from bot.core.urls import redact_addresses
 from bot.terminal import render_text, render_topics
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_FEED = 0, 1, 2, 3

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from bot.core.library import Library
-from bot.core.search import MAX_QUERY_CHARS
+from bot.core.search.searcher import MAX_QUERY_CHARS
 from bot.terminal import render_text, render_topics
 
 with contextlib.suppress(ImportError):

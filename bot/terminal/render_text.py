@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core import boilerplate, formatting
+from bot.core import formatting
+from bot.core.ingest import boilerplate
+from bot.core.ingest.urls import redacted
 from bot.core.models import Episode, Match, PodcastInfo, SyncReport
-from bot.core.urls import redacted
 
 
 def match_json(match: Match) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """What a feed repeats in most episodes is found per feed, and only replies leave it out."""
 
-from bot.core.boilerplate import find_boilerplate, own_links, summary
+from bot.core.ingest.boilerplate import find_boilerplate, own_links, summary
 from bot.core.models import Link
 
 SOCIAL = Link("Threads", "https://threads.example/@show")

@@ -7,8 +7,8 @@ Anchor, Simplecast, Squarespace, WordPress, Podlove, public radio); none is copi
 
 import pytest
 
-from bot.core.chapters import chapters_from_lines
-from bot.core.notes import read_notes
+from bot.core.ingest.chapters import chapters_from_lines
+from bot.core.ingest.notes import read_notes
 
 POSITIVE = [
     ("p-time-after", "<p>Intro 0:06</p><p>Guest intros 1:49</p>", [(6, "Intro"), (109, "Guest intros")]),

@@ -3,15 +3,15 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.chapters import (
+from bot.core.ingest.chapters import (
     chapters_from_json,
     chapters_from_lines,
     chapters_from_psc,
     parse_duration,
     parse_timestamp,
 )
+from bot.core.ingest.notes import read_notes
 from bot.core.models import Chapter
-from bot.core.notes import read_notes
 
 
 def chapters_from_notes(markup):

@@ -1,7 +1,7 @@
 import pytest
 
 from bot.core.config import FeedConfig
-from bot.core.feed import FeedError, fetch, parse_sync
+from bot.core.ingest.feed import FeedError, fetch, parse_sync
 from bot.core.models import FeedState
 from tests.conftest import rss, rss_item
 

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from bot.core.chapters import chapters_from_psc, parse_npt
-from bot.core.feed import parse_sync
+from bot.core.ingest.chapters import chapters_from_psc, parse_npt
+from bot.core.ingest.feed import parse_sync
 from bot.core.models import Episode, number_in_title
 
 NAMESPACES = (

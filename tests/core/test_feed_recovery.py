@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from bot.core.config import FeedConfig
-from bot.core.feed import FeedError, parse_sync
-from bot.core.sync import Syncer
+from bot.core.ingest.feed import FeedError, parse_sync
+from bot.core.sync.syncer import Syncer
 from tests.conftest import ROOT, rss, rss_item
 
 ITUNES = 'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"'

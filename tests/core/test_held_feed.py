@@ -4,9 +4,9 @@ bundled blog comes only with the bundled show."""
 import json
 
 from bot.core.config import Config, FeedConfig
+from bot.core.ingest.linked import download_due
+from bot.core.ingest.netguard import AddressPolicy, origin_of
 from bot.core.library import Library
-from bot.core.linked import download_due
-from bot.core.netguard import AddressPolicy, origin_of
 from tests.conftest import rss, rss_item
 
 

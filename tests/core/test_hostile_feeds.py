@@ -9,11 +9,11 @@ import time
 import pytest
 
 from bot.core.config import Config, FeedConfig
-from bot.core.feed import FeedError, fetch, parse_sync
+from bot.core.ingest.feed import FeedError, fetch, parse_sync
+from bot.core.ingest.netguard import AddressPolicy, UnsafeUrl, address_problem
 from bot.core.library import Library
-from bot.core.netguard import AddressPolicy, UnsafeUrl, address_problem
 from bot.core.store import Store
-from bot.core.sync import Syncer
+from bot.core.sync.syncer import Syncer
 from tests.conftest import FeedServer, hostile_catalogue, numbered_feed, rss, rss_item
 from tests.loop_thread import CallSites, in_modules
 
@@ -265,19 +265,19 @@ def test_over_long_titles_and_notes_are_cut_with_a_warning():
 # Per-item text work: parsing, notes, chapters, boilerplate, words and reconciliation.
 TEXT_MODULES = (
     "feedparser",
-    "bot.core.items",
-    "bot.core.chapters",
-    "bot.core.notes",
-    "bot.core.boilerplate",
-    "bot.core.text",
+    "bot.core.ingest.items",
+    "bot.core.ingest.chapters",
+    "bot.core.ingest.notes",
+    "bot.core.ingest.boilerplate",
+    "bot.core.words.text",
 )
 SYNC_STEPS = {
-    ("bot.core.feed", "parse_sync"),
-    ("bot.core.feed", "body_digest"),
-    ("bot.core.sync", "reconcile"),
-    ("bot.core.sync", "_with_boilerplate"),
-    ("bot.core.identity", "fingerprint"),
-    ("bot.core.identity", "normalise_title"),
+    ("bot.core.ingest.feed", "parse_sync"),
+    ("bot.core.ingest.feed", "body_digest"),
+    ("bot.core.sync.syncer", "reconcile"),
+    ("bot.core.sync.syncer", "_with_boilerplate"),
+    ("bot.core.sync.identity", "fingerprint"),
+    ("bot.core.sync.identity", "normalise_title"),
     ("bot.core.store.episodes", "_insert_rows"),
     ("bot.core.store.episodes", "_terms_of"),
 }
@@ -288,7 +288,9 @@ def assert_the_heavy_work_ran_off_the_loop(sites: CallSites) -> None:
     heavy_on_loop = in_modules(sites.on_loop, TEXT_MODULES) | (SYNC_STEPS & sites.on_loop)
     assert heavy_on_loop == set(), f"on the event loop: {sorted(heavy_on_loop)}"
     assert sites.off_loop >= SYNC_STEPS, f"never ran: {sorted(SYNC_STEPS - sites.off_loop)}"
-    assert {"bot.core.items", "bot.core.chapters", "bot.core.notes"} <= {module for module, _ in sites.off_loop}
+    assert {"bot.core.ingest.items", "bot.core.ingest.chapters", "bot.core.ingest.notes"} <= {
+        module for module, _ in sites.off_loop
+    }
 
 
 async def test_reconciling_huge_titles_runs_off_the_event_loop(tmp_path, feed_server):
@@ -325,7 +327,7 @@ async def test_a_hostile_sync_that_renames_every_guid_does_its_heavy_work_off_th
 
 
 async def test_large_feeds_parse_in_a_child_process_with_the_same_results_and_errors():
-    from bot.core.feed import CHILD_PARSE_BYTES, parse
+    from bot.core.ingest.feed import CHILD_PARSE_BYTES, parse
 
     padding = "x" * CHILD_PARSE_BYTES
     body = rss(rss_item(notes=f"<p>0:00 Intro</p><p>{padding}</p>"), rss_item(guid="g2", title="Second"))
@@ -372,7 +374,7 @@ async def test_an_oversized_feed_says_how_to_raise_the_limit(feed_server):
 
 
 async def test_a_parse_that_takes_too_long_is_stopped_with_a_clear_error():
-    from bot.core.feed import CHILD_PARSE_BYTES, parse
+    from bot.core.ingest.feed import CHILD_PARSE_BYTES, parse
 
     body = rss(rss_item(notes="<p>" + "x" * CHILD_PARSE_BYTES + "</p>"))
     with pytest.raises(FeedError, match=r"parsing took longer than 0.01 s \(feed.parse_timeout_seconds\)"):
@@ -390,7 +392,7 @@ def test_the_feed_parser_dies_with_the_process_that_started_it():
             "-c",
             f"import os, subprocess, sys, time\n"
             f"env = {{**os.environ, 'PODBOT_PARSE_PARENT': str(os.getpid())}}\n"  # as feed.parse starts it
-            f"child = subprocess.Popen([sys.executable, '-m', 'bot.core.parse_worker'], stdin={feed_in}, env=env)\n"
+            f"child = subprocess.Popen([sys.executable, '-m', 'bot.core.ingest.parse_worker'], stdin={feed_in}, env=env)\n"
             f"print(child.pid, flush=True)\n"
             f"time.sleep(600)\n",
         ],

@@ -1,5 +1,5 @@
+from bot.core.ingest.notes import extract_guests, html_to_lines, html_to_text, read_notes
 from bot.core.models import Chapter
-from bot.core.notes import extract_guests, html_to_lines, html_to_text, read_notes
 
 
 def test_html_becomes_lines_and_entities_are_decoded():

@@ -4,8 +4,8 @@ import pytest
 
 from bot.core.config import Config, ConfigError, SearchConfig, load_config
 from bot.core.library import Library
-from bot.core.questions import NEWEST, OLDEST, read_question
-from bot.core.synonyms import Synonyms
+from bot.core.search.questions import NEWEST, OLDEST, read_question
+from bot.core.search.synonyms import Synonyms
 from tests.conftest import rss, rss_item
 
 

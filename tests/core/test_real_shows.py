@@ -223,7 +223,7 @@ async def test_a_feed_in_any_language_num2words_knows_partly_is_searched(tmp_pat
 def test_every_language_a_feed_may_declare_has_words_stems_and_numbers():
     from num2words import CONVERTER_CLASSES
 
-    from bot.core.language import language_of
+    from bot.core.words.language import language_of
 
     for tag in [*CONVERTER_CLASSES, "ca", "eu", "ga", "sv-SE", "pt-BR", "xx", ""]:
         language = language_of(tag)

@@ -3,8 +3,8 @@ import datetime as dt
 
 from bot.core.config import Config, FeedConfig, RefreshConfig
 from bot.core.library import Library
-from bot.core.scheduler import LONGEST_BACKOFF, RefreshScheduler, backoff_delay
-from bot.core.sync import Syncer
+from bot.core.sync.scheduler import LONGEST_BACKOFF, RefreshScheduler, backoff_delay
+from bot.core.sync.syncer import Syncer
 from tests.conftest import numbered_feed
 
 

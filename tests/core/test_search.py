@@ -2,7 +2,7 @@ import pytest
 
 from bot.core.config import Config
 from bot.core.library import Library
-from bot.core.search import number_in_query
+from bot.core.search.searcher import number_in_query
 from tests.conftest import is_expected
 from tests.search_queries import QUERIES
 
@@ -158,7 +158,7 @@ async def test_titles_in_any_script_and_with_accents_are_searchable(tmp_path, fe
 
 
 async def test_typos_still_match_when_the_notes_hold_a_huge_vocabulary(tmp_path, feed_server):
-    from bot.core.index import SPELLING_CANDIDATES, IndexReader
+    from bot.core.search.index import SPELLING_CANDIDATES, IndexReader
     from tests.conftest import rss, rss_item
 
     # Made-up words that start like "caddy", as a hostile feed's notes could hold: more of one
@@ -182,7 +182,7 @@ async def test_typos_still_match_when_the_notes_hold_a_huge_vocabulary(tmp_path,
 
 
 def test_notes_snippets_cut_at_word_boundaries_and_never_inside_a_url():
-    from bot.core.search import _snippet
+    from bot.core.search.searcher import _snippet
 
     url = "https://example.com/" + "segment/" * 12 + "end"
     text = f"Intro words here. Read {url} for the background on caching layers and eviction policies today."

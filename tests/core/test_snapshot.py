@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from bot.core.companions import BUNDLED_BLOG
-from bot.core.feed import BUNDLED_SNAPSHOT
+from bot.core.ingest.feed import BUNDLED_SNAPSHOT
+from bot.core.sync.companions import BUNDLED_BLOG
 from tests.conftest import ROOT
 
 FACTS = ROOT.parent / "shared" / "data" / "episodes.json"

@@ -1,9 +1,9 @@
 import pytest
 
 from bot.core.config import FeedConfig
-from bot.core.feed import FeedError
+from bot.core.ingest.feed import FeedError
 from bot.core.store import Store
-from bot.core.sync import Syncer, SyncInProgress
+from bot.core.sync.syncer import Syncer, SyncInProgress
 from tests.conftest import numbered_feed, rss, rss_item
 
 

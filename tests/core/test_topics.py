@@ -307,7 +307,7 @@ async def test_a_topic_query_lists_tagged_episodes_then_mentions_then_inferred_o
 
 
 async def test_a_hostile_companion_feed_is_bounded_and_its_bad_addresses_are_never_links(tmp_path, feed_server):
-    from bot.core.articles import MAX_ARTICLES
+    from bot.core.ingest.articles import MAX_ARTICLES
 
     many_tags = [f"tag {n} " + "word " * 18 for n in range(60)]  # 95 characters each: about 20 fit
     posts = blog(
@@ -352,7 +352,7 @@ async def test_a_companion_whose_guids_change_on_every_fetch_cannot_grow_the_sto
 
 
 async def test_a_feed_inventing_tags_brings_a_bounded_set_of_topics(tmp_path, feed_server):
-    from bot.core.articles import MAX_FEED_TOPICS
+    from bot.core.ingest.articles import MAX_FEED_TOPICS
 
     posts = blog(
         *(post(f"Post {n}", f"https://blog.example/{n}", tags=[f"made up {n}", "security"]) for n in range(800))

@@ -7,7 +7,7 @@ import pytest
 
 from bot.core.config import FeedConfig
 from bot.core.store import Store
-from bot.core.sync import Syncer
+from bot.core.sync.syncer import Syncer
 from tests.conftest import numbered_feed
 
 

@@ -17,7 +17,7 @@ from typing import Any, Self
 
 import aiosqlite
 
-from ..urls import url_key, without_urls
+from bot.core.ingest.urls import url_key, without_urls
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def parse_iso(value: str | None) -> dt.datetime | None:
 
 def _migrations() -> list[tuple[int, str]]:
     found = []
-    for resource in importlib.resources.files("bot.core.migrations").iterdir():
+    for resource in importlib.resources.files("bot.core.store.migrations").iterdir():
         if match := _MIGRATION_NAME.match(resource.name):
             found.append((int(match.group(1)), resource.read_text(encoding="utf-8")))
     return sorted(found)

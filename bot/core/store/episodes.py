@@ -9,16 +9,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.ingest.urls import url_key, without_urls
+from bot.core.sync.identity import EpisodeWrite, StoredKey, audio_key
+from bot.core.words.text import tokenize
+
 from ..formatting import utc_offset_minutes
-from ..identity import EpisodeWrite, StoredKey, audio_key
 from ..models import (
     Episode,
     FeedState,
     LinkedFile,
     PodcastInfo,
 )
-from ..text import tokenize
-from ..urls import url_key, without_urls
 from .database import StoreError, describe_error, iso, utcnow
 from .feed_state import FeedStateTables
 from .rows import LATEST_IDS, LIVE_EPISODES, assemble, chapters_sql, episodes_sql, marks

@@ -8,7 +8,8 @@ from typing import Any
 
 import aiosqlite
 
-from ..identity import ANNOUNCED_GROUPS
+from bot.core.sync.identity import ANNOUNCED_GROUPS
+
 from ..models import (
     GuildSettings,
     OutboxRow,

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from ..identity import normalise_title
+from bot.core.ingest.urls import category_in_path, url_key
+from bot.core.sync.identity import normalise_title
+from bot.core.topics.labels import Vector, feed_topics, infer, inverse_document_frequency, vector
+from bot.core.words.text import tokenize
+
 from ..models import Article, FeedState, Reading
-from ..text import tokenize
-from ..topics import Vector, feed_topics, infer, inverse_document_frequency, vector
-from ..urls import category_in_path, url_key
 from .database import iso, parse_iso, utcnow
 from .episodes import EpisodeTables
 from .rows import LINK_REASON_ORDER, NEWEST_FIRST, marks, reading_of

@@ -1,5 +1,5 @@
 """Reading episodes: the SQL and the row conversion shared by the async store and the search
-index's own read-only connection (bot/core/index.py), so both read an episode the same way."""
+index's own read-only connection (bot/core/search/index.py), so both read an episode the same way."""
 
 from __future__ import annotations
 

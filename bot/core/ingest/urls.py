@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from .text import tokenize
+from bot.core.words.text import tokenize
 
 # Addresses as they appear in notes text: with a scheme, or a bare "www." host.
 _URL_IN_TEXT = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)

@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .language import stems
-from .text import tokenize
+from bot.core.words.language import stems
+from bot.core.words.text import tokenize
 
 SOURCES = ("article", "feed", "url", "inferred")  # most trusted first
 _MAX_NAME_WORDS = 6

@@ -7,7 +7,7 @@ How a query is scored:
     ("meta", "the", "building") weigh little: every word is weighted by how rare its term is
     (inverse document frequency).
   * A word found in the title counts most, then a guest's name, then a chapter title, then the
-    notes. Every field is searched in SQLite's FTS5 index (bot/core/index.py), with every term
+    notes. Every field is searched in SQLite's FTS5 index (bot/core/search/index.py), with every term
     quoted so user text is never FTS syntax.
   * An episode's score is the weighted share of the query's words it matches, 0 to 100.
 
@@ -34,17 +34,17 @@ from typing import TypeVar
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from .formatting import shorten
-from .identity import is_rerelease
-from .index import CHAPTER, DESCRIPTION, GUEST, TITLE, IndexReader, quote_term
-from .language import Language
-from .models import Episode, Found, Match, MatchReason
-from .questions import NEWEST, Question, read_question
-from .store import StoreError, describe_error
-from .synonyms import Synonyms
-from .text import tokenize
-from .topics import TopicWords, inverse_document_frequency, topic_label
-from .urls import without_urls
+from bot.core.formatting import shorten
+from bot.core.ingest.urls import without_urls
+from bot.core.models import Episode, Found, Match, MatchReason
+from bot.core.search.index import CHAPTER, DESCRIPTION, GUEST, TITLE, IndexReader, quote_term
+from bot.core.search.questions import NEWEST, Question, read_question
+from bot.core.search.synonyms import Synonyms
+from bot.core.store import StoreError, describe_error
+from bot.core.sync.identity import is_rerelease
+from bot.core.topics.labels import TopicWords, inverse_document_frequency, topic_label
+from bot.core.words.language import Language
+from bot.core.words.text import tokenize
 
 MAX_QUERY_CHARS = 200
 MIN_SCORE = 30.0

@@ -9,18 +9,18 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from .articles import parse_articles
-from .config import CompanionConfig, FeedConfig
-from .feed import FeedError, body_digest, fetch
-from .formatting import shorten
-from .models import FeedState
-from .store import Store, StoreBusy, StoreError, StoreMoved, utcnow
-from .sync import record_failure
-from .urls import redact_addresses, redacted
+from bot.core.config import CompanionConfig, FeedConfig
+from bot.core.formatting import shorten
+from bot.core.ingest.articles import parse_articles
+from bot.core.ingest.feed import FeedError, body_digest, fetch
+from bot.core.ingest.urls import redact_addresses, redacted
+from bot.core.models import FeedState
+from bot.core.store import Store, StoreBusy, StoreError, StoreMoved, utcnow
+from bot.core.sync.syncer import record_failure
 
 log = logging.getLogger(__name__)
 
-BUNDLED_BLOG = Path(__file__).resolve().parents[1] / "data" / "engineering-at-meta.rss"
+BUNDLED_BLOG = Path(__file__).resolve().parents[2] / "data" / "engineering-at-meta.rss"
 BUNDLED_COMPANION = CompanionConfig(name="Engineering at Meta", url=str(BUNDLED_BLOG))
 
 

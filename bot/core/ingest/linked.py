@@ -18,12 +18,12 @@ from pathlib import Path
 
 import aiohttp
 
-from .chapters import chapters_from_json
-from .config import FeedConfig
-from .feed import FeedError, body_digest, fetch_linked, is_url, new_http_session, read_local_file
-from .formatting import shorten
-from .models import FeedState, LinkedFile, ParsedEpisode
-from .netguard import AddressPolicy
+from bot.core.config import FeedConfig
+from bot.core.formatting import shorten
+from bot.core.ingest.chapters import chapters_from_json
+from bot.core.ingest.feed import FeedError, body_digest, fetch_linked, is_url, new_http_session, read_local_file
+from bot.core.ingest.netguard import AddressPolicy
+from bot.core.models import FeedState, LinkedFile, ParsedEpisode
 
 log = logging.getLogger(__name__)
 FIRST_RETRY = dt.timedelta(minutes=15)

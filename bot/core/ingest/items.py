@@ -19,12 +19,12 @@ from urllib.parse import unquote
 
 import yarl
 
-from .chapters import chapters_from_lines, chapters_from_psc, parse_duration
-from .config import FeedConfig
-from .formatting import shorten
-from .models import Chapter, ParsedEpisode, number_in_title
-from .netguard import check_url, is_url
-from .notes import extract_guests, html_to_text, read_notes
+from bot.core.config import FeedConfig
+from bot.core.formatting import shorten
+from bot.core.ingest.chapters import chapters_from_lines, chapters_from_psc, parse_duration
+from bot.core.ingest.netguard import check_url, is_url
+from bot.core.ingest.notes import extract_guests, html_to_text, read_notes
+from bot.core.models import Chapter, ParsedEpisode, number_in_title
 
 _URL_RE = re.compile(r"https?://\S+")
 _MIN_DERIVED_TITLE = 12

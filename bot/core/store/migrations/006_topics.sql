@@ -1,5 +1,5 @@
 -- Companion articles (a blog's feed of posts), what links them to episodes and why, and every
--- episode's topics with where each came from (bot/core/topics.py).
+-- episode's topics with where each came from (bot/core/topics/labels.py).
 
 CREATE TABLE articles (
     id INTEGER PRIMARY KEY,

@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .language import Language, language_of
-from .models import Episode
-from .store.rows import (
+from bot.core.models import Episode
+from bot.core.store.rows import (
     LATEST_IDS,
     LINK_REASON_ORDER,
     LIVE_EPISODES,
@@ -32,8 +31,9 @@ from .store.rows import (
     episodes_sql,
     marks,
 )
-from .text import tokenize
-from .topics import SOURCES
+from bot.core.topics.labels import SOURCES
+from bot.core.words.language import Language, language_of
+from bot.core.words.text import tokenize
 
 # Field codes, in order of preference: a lower code ranks first among equal scores.
 TITLE, GUEST, CHAPTER, DESCRIPTION = range(4)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .models import Chapter, Link
+from bot.core.models import Chapter, Link
 
 # Tags that end a visual line in show notes; everything else flows inline.
 _LINE_BREAKING_TAGS = frozenset(

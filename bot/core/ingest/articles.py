@@ -7,14 +7,14 @@ import dataclasses
 from collections import Counter
 from typing import Any
 
-from .config import FeedConfig
-from .feed import read_document
-from .items import categories_of, clean_text, published_of, richest_description
-from .models import Article
-from .netguard import is_url
-from .notes import read_notes
-from .topics import topic_name
-from .urls import url_key
+from bot.core.config import FeedConfig
+from bot.core.ingest.feed import read_document
+from bot.core.ingest.items import categories_of, clean_text, published_of, richest_description
+from bot.core.ingest.netguard import is_url
+from bot.core.ingest.notes import read_notes
+from bot.core.ingest.urls import url_key
+from bot.core.models import Article
+from bot.core.topics.labels import topic_name
 
 # A blog's feed lists its latest 10 to 50 posts; a feed with more is cut here, newest kept.
 MAX_ARTICLES = 1_000

@@ -9,11 +9,11 @@ from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from .config import RefreshConfig
-from .feed import FeedError
-from .models import SyncReport
-from .store import StoreError
-from .sync import Syncer
+from bot.core.config import RefreshConfig
+from bot.core.ingest.feed import FeedError
+from bot.core.models import SyncReport
+from bot.core.store import StoreError
+from bot.core.sync.syncer import Syncer
 
 log = logging.getLogger(__name__)
 JOB_ID = "refresh-feed"

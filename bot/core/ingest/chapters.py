@@ -9,8 +9,8 @@ import json
 import re
 from collections.abc import Iterable
 
-from .formatting import timestamp
-from .models import Chapter
+from bot.core.formatting import timestamp
+from bot.core.models import Chapter
 
 MAX_CHAPTER_TITLE = 200
 MAX_CHAPTERS = 500

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
-from .models import Episode, Link, PodcastInfo
+from bot.core.models import Episode, Link, PodcastInfo
 
 # Only a feed with this many episodes has boilerplate; what at least this share of its episodes
 # repeat is boilerplate. A quarter, not a half: shows change accounts over the years (Twitter,

@@ -23,18 +23,17 @@ import feedparser
 import yarl
 
 from bot import __version__
+from bot.core.config import FeedConfig
+from bot.core.formatting import shorten
+from bot.core.ingest.heap import spare_new_objects
+from bot.core.ingest.items import FeedWarnings, ItemContext, clean_text, episode_from_entry, guests_by_item
+from bot.core.ingest.netguard import AddressPolicy, BlockedAddress, GuardedResolver, UnsafeUrl, is_url, origin_of
+from bot.core.ingest.notes import html_to_text
+from bot.core.ingest.parse_worker import PARENT_VARIABLE, from_plain
+from bot.core.ingest.urls import redact_addresses
+from bot.core.models import FeedState, ParsedEpisode, ParsedFeed, PodcastInfo
 
-from .config import FeedConfig
-from .formatting import shorten
-from .heap import spare_new_objects
-from .items import FeedWarnings, ItemContext, clean_text, episode_from_entry, guests_by_item
-from .models import FeedState, ParsedEpisode, ParsedFeed, PodcastInfo
-from .netguard import AddressPolicy, BlockedAddress, GuardedResolver, UnsafeUrl, is_url, origin_of
-from .notes import html_to_text
-from .parse_worker import PARENT_VARIABLE, from_plain
-from .urls import redact_addresses
-
-BUNDLED_SNAPSHOT = Path(__file__).resolve().parents[1] / "data" / "meta-tech-podcast.rss"
+BUNDLED_SNAPSHOT = Path(__file__).resolve().parents[2] / "data" / "meta-tech-podcast.rss"
 USER_AGENT = f"podbot/{__version__} (podcast episode bot; +feed reader)"
 _CHUNK = 64 * 1024
 _FILE_CHUNK = 1024 * 1024
@@ -280,7 +279,7 @@ async def parse(body: bytes, source: str, config: FeedConfig | None = None) -> P
 
 
 async def _parse_in_child(body: bytes, source: str, config: FeedConfig) -> ParsedFeed:
-    package_root = str(Path(__file__).resolve().parents[1])
+    package_root = str(Path(__file__).resolve().parents[3])
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
@@ -289,7 +288,7 @@ async def _parse_in_child(body: bytes, source: str, config: FeedConfig) -> Parse
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "bot.core.parse_worker",
+        "bot.core.ingest.parse_worker",
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,

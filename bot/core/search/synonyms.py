@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .text import tokenize
+from bot.core.words.text import tokenize
 
 GROUPS: tuple[tuple[str, ...], ...] = (
     # abbreviations of the field

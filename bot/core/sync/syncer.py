@@ -13,16 +13,25 @@ from pathlib import Path
 import aiohttp
 from rapidfuzz import fuzz
 
-from .boilerplate import find_boilerplate
-from .config import FeedConfig
-from .feed import FeedError, FetchResult, address_policy, body_digest, fetch, is_url, new_http_session, parse
-from .formatting import shorten
-from .heap import spare_new_objects, sparing_the_collector
-from .identity import EpisodeWrite, StoredKey, audio_key, fingerprint, is_rerelease, normalise_title
-from .linked import LinkedRound, download_due, is_due, with_linked_chapters
-from .models import EpisodeChange, FeedState, LinkedFile, ParsedEpisode, ParsedFeed, PodcastInfo, SyncReport
-from .store import Store, StoreBusy, StoreError, StoreMoved, utcnow
-from .urls import redact_addresses, redacted
+from bot.core.config import FeedConfig
+from bot.core.formatting import shorten
+from bot.core.ingest.boilerplate import find_boilerplate
+from bot.core.ingest.feed import (
+    FeedError,
+    FetchResult,
+    address_policy,
+    body_digest,
+    fetch,
+    is_url,
+    new_http_session,
+    parse,
+)
+from bot.core.ingest.heap import spare_new_objects, sparing_the_collector
+from bot.core.ingest.linked import LinkedRound, download_due, is_due, with_linked_chapters
+from bot.core.ingest.urls import redact_addresses, redacted
+from bot.core.models import EpisodeChange, FeedState, LinkedFile, ParsedEpisode, ParsedFeed, PodcastInfo, SyncReport
+from bot.core.store import Store, StoreBusy, StoreError, StoreMoved, utcnow
+from bot.core.sync.identity import EpisodeWrite, StoredKey, audio_key, fingerprint, is_rerelease, normalise_title
 
 log = logging.getLogger(__name__)
 

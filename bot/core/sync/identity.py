@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .models import ParsedEpisode
-from .text import tokenize
+from bot.core.models import ParsedEpisode
+from bot.core.words.text import tokenize
 
 # A re-released episode ("ARCHIVE: …") is a new episode even when it reuses the original's audio.
 _RERELEASE = re.compile(r"^\s*[\[(]?\s*(archive|re-?release|rerun|replay|encore|best of|classic)\b", re.IGNORECASE)

@@ -15,16 +15,16 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from .formatting import timestamp
-from .identity import original_title
-from .index import IndexReader, quote_term
-from .language import stop_words
-from .models import Episode, Match, MatchReason, Related, TopicAnswer, TopicCount, TopicResult
-from .search import MAX_QUERY_CHARS, STOPWORDS, Asking, search_in, topic_named
-from .store.rows import reading_of
-from .text import tokenize
-from .topics import Vector, cosine, inverse_document_frequency, phrase_of, topic_label, vector
-from .urls import without_urls
+from bot.core.formatting import timestamp
+from bot.core.ingest.urls import without_urls
+from bot.core.models import Episode, Match, MatchReason, Related, TopicAnswer, TopicCount, TopicResult
+from bot.core.search.index import IndexReader, quote_term
+from bot.core.search.searcher import MAX_QUERY_CHARS, STOPWORDS, Asking, search_in, topic_named
+from bot.core.store.rows import reading_of
+from bot.core.sync.identity import original_title
+from bot.core.topics.labels import Vector, cosine, inverse_document_frequency, phrase_of, topic_label, vector
+from bot.core.words.language import stop_words
+from bot.core.words.text import tokenize
 
 _CANDIDATES = 50
 _MENTIONS_THAT_COUNT = 2  # "carrying weight in the notes": said at least this often

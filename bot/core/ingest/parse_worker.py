@@ -1,4 +1,4 @@
-"""`python -m bot.core.parse_worker`: parses one large feed in a child process (see feed.parse).
+"""`python -m bot.core.ingest.parse_worker`: parses one large feed in a child process (see feed.parse).
 
 Reads from stdin an 8-byte length, a pickled (source, config) of that length, then the feed's
 bytes; writes to stdout frames of an 8-byte length and a pickle, ended by a zero length: first
@@ -18,8 +18,8 @@ import threading
 import time
 from typing import Any, BinaryIO
 
-from .items import FeedWarnings
-from .models import Chapter, Link, ParsedEpisode
+from bot.core.ingest.items import FeedWarnings
+from bot.core.models import Chapter, Link, ParsedEpisode
 
 EPISODES_PER_FRAME = 200
 PARENT_VARIABLE = "PODBOT_PARSE_PARENT"  # the pid of the process that started this one
@@ -58,7 +58,7 @@ _entries: list[Any] = []  # the document's entries, inherited by the forked read
 
 
 def _read_slice(task: tuple[int, int, str, Any, dict[int, list[str]]]) -> tuple[list[Any], Any]:
-    from .feed import read_entries
+    from bot.core.ingest.feed import read_entries
 
     start, stop, source, limits, people = task
     read, warnings = read_entries(_entries[start:stop], source, limits, people, first_position=start + 1)
@@ -71,7 +71,7 @@ def read_in_parallel(
     """feed.read_entries spread over the machine's cores: a 10,000-item feed's notes and chapters
     take seconds of pure Python. This process is single-threaded, so forking readers is safe, and
     they inherit the entries instead of receiving them pickled."""
-    from .feed import read_entries  # feed imports this module: imported when first used
+    from bot.core.ingest.feed import read_entries  # feed imports this module: imported when first used
 
     processes = min(os.cpu_count() or 1, max(1, len(entries) // _ITEMS_PER_EXTRA_PROCESS), 4)
     if processes < 2:
@@ -115,7 +115,7 @@ def _watch_parent(parent: int) -> None:
 
 def main() -> int:
     die_with_parent(int(os.environ.get(PARENT_VARIABLE) or os.getppid()))
-    from .feed import FeedError, parse_sync
+    from bot.core.ingest.feed import FeedError, parse_sync
 
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     header = stdin.read(int.from_bytes(stdin.read(8), "big"))

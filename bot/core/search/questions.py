@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .text import tokenize
+from bot.core.words.text import tokenize
 
 NEWEST, OLDEST = "newest", "oldest"
 # Words of English questions that say how something is asked, not what it is about.

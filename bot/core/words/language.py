@@ -17,7 +17,7 @@ import snowballstemmer
 import stopwordsiso
 from num2words import CONVERTER_CLASSES, num2words
 
-from .text import tokenize
+from bot.core.words.text import tokenize
 
 # Numbers people write as words or numerals in titles ("Part II", "second part", "2a part").
 HIGHEST_SPELT_NUMBER = 20

@@ -1,4 +1,4 @@
--- Search reads its index straight from SQLite (bot/core/index.py) instead of building one in
+-- Search reads its index straight from SQLite (bot/core/search/index.py) instead of building one in
 -- memory from every episode, so a process answers its first query without reading the catalogue.
 
 -- A title made up from the notes is not a title match: its words are found in the notes.

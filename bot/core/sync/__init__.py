@@ -1,0 +1,1 @@
+"""Sync: one feed's fetch-parse-reconcile-write, companion feeds, identity of episodes, and the refresh schedule."""
