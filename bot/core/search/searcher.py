@@ -440,11 +440,11 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
     absent = _ONE_MISSING if clear >= 2 and missing == 1 else vocabulary.weight(None)
     weights = [vocabulary.weight(max(terms, key=terms.__getitem__)) if terms else absent for terms in expansions]
     hits: list[dict[int, _Hit]] = []
-    truncated: list[bool] = []
+    cut_below: list[float] = []
     for terms in expansions:
         word_hits, cut = _short_field_hits(vocabulary, terms)
         hits.append(word_hits)
-        truncated.append(cut)
+        cut_below.append(cut)
     # As you type, titles, guests and chapters are what people mean; the notes are searched
     # for full queries, or when those fields find too little.
     if not completing or sum(len(h) for h in hits) < limit:
@@ -460,8 +460,8 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
     total_weight = sum(weights)
     shortlist = _shortlist(hits, weights, max(limit * 2, _SHORTLIST))
     shortlist += [episode_id for episode_id in phrased[0] if episode_id not in shortlist]
-    if any(truncated):
-        _complete_truncated(vocabulary, shortlist, hits, expansions, truncated)
+    if any(cut_below):
+        _complete_truncated(vocabulary, shortlist, hits, expansions, cut_below)
     phrase = " ".join(content)
     scored = []
     for episode_id, (title_text, published) in reader.headlines(shortlist).items():
@@ -627,11 +627,15 @@ def _phrases(
     by_word = dict(zip(content, expansions))
 
     def written(token: str) -> list[str]:
-        """A token and the other ways to write it that the catalogue has."""
-        alike = [form for form in by_word.get(token, {}) if by_word[token][form] >= _SYNONYM]
-        if not alike:
-            vocabulary.learn({token})
-            alike = vocabulary.forms(token)
+        """A token and the other ways to write it that the catalogue has: a number's other
+        numerals, a word's synonyms; its other forms only when the catalogue lacks it as typed
+        (each alternative costs a scan of the words' postings)."""
+        vocabulary.learn({token})
+        if language.is_number(token) or not vocabulary.documents[token]:
+            alike = [form for form in by_word.get(token, {}) if by_word[token][form] >= _SYNONYM]
+            alike = alike or vocabulary.forms(token)
+        else:
+            alike = []
         synonyms = [form[0] for form in asking.synonyms.of(token) if len(form) == 1]
         return list(dict.fromkeys([token, *alike, *synonyms]))
 
@@ -682,9 +686,9 @@ def _shortlist(hits: list[dict[int, _Hit]], weights: list[float], size: int) -> 
     return heapq.nlargest(size, partial, key=partial.__getitem__)
 
 
-def _short_field_hits(vocabulary: _Vocabulary, terms: dict[str, float]) -> tuple[dict[int, _Hit], bool]:
-    """Best hit per episode for one query word over titles, guests and chapters; and whether the
-    word's postings were cut short."""
+def _short_field_hits(vocabulary: _Vocabulary, terms: dict[str, float]) -> tuple[dict[int, _Hit], float]:
+    """Best hit per episode for one query word over titles, guests and chapters; and, when the
+    word's postings were cut short, the value of the best hit that may be missing (else 0)."""
     layers = sorted(
         (
             (certainty * FIELD_WEIGHTS[field], field, term, documents)
@@ -696,18 +700,18 @@ def _short_field_hits(vocabulary: _Vocabulary, terms: dict[str, float]) -> tuple
     )
     hits: dict[int, _Hit] = {}
     budget = POSTINGS_PER_WORD
-    truncated = False
     for value, field, term, documents in layers:
+        if budget <= 0:
+            return hits, value
         take = vocabulary.reader.postings(term, field, budget)
-        truncated = truncated or len(take) < documents
         budget -= len(take)
         # Layers come best first, so a hit already recorded is never replaced; done in C.
         layer = dict.fromkeys(take, (value, field, term))
         layer.update(hits)
         hits = layer
-        if budget <= 0:
-            break
-    return hits, truncated
+        if len(take) < documents:
+            return hits, value
+    return hits, 0.0
 
 
 def _complete_truncated(
@@ -715,15 +719,23 @@ def _complete_truncated(
     shortlist: list[int],
     hits: list[dict[int, _Hit]],
     expansions: list[dict[str, float]],
-    truncated: list[bool],
+    cut_below: list[float],
 ) -> None:
-    """Fill in, for the shortlist only, what words whose postings were cut short contribute."""
-    fields = vocabulary.reader.short_field_terms(shortlist)
-    for word, cut in enumerate(truncated):
+    """Fill in, for the shortlist only, what words whose postings were cut short contribute: an
+    episode whose hit for a word is as good as any its missing postings could give is complete."""
+    unsure = [
+        episode_id
+        for episode_id in shortlist
+        if any(hits[word].get(episode_id, _NO_HIT)[0] < cut for word, cut in enumerate(cut_below))
+    ]
+    fields = vocabulary.reader.short_field_terms(unsure) if unsure else {}
+    for word, cut in enumerate(cut_below):
         if not cut:
             continue
         for episode_id, terms_by_field in fields.items():
             best = hits[word].get(episode_id, _NO_HIT)
+            if best[0] >= cut:
+                continue
             for term, certainty in expansions[word].items():
                 for field, terms in zip(SHORT_FIELDS, terms_by_field):
                     value = certainty * FIELD_WEIGHTS[field]
