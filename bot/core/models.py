@@ -11,6 +11,13 @@ _TITLE_NUMBER_RE = re.compile(
     r"^\s*(#\s*|(?:episode|ep|e|no|nr)\.?\s*#?\s*)?(\d{1,5})\b(?:\s*(?=[:.\-–—|]|\s[-–—|:])|(?<=\d)\s+(?=\S))",
     re.IGNORECASE,
 )
+# "S02 Episode 03:", "S2E14 -", "Season 2, Episode 3:", and a rewatch show's "3.09:" (two digits
+# after the point, then a separator: "5.9 Released" is a version, not season 5).
+_TITLE_SEASON_RE = re.compile(
+    r"^\s*(?:s|season)\s*(\d{1,2})\s*[,:.\-–—]?\s*(?:e|ep|episode)\.?\s*(\d{1,4})\b"
+    r"|^\s*(\d{1,2})\.(\d{2})(?=\s*[:\-–—|])",
+    re.IGNORECASE,
+)
 
 
 def numbered_title(number: int | None, title: str) -> str:
@@ -21,9 +28,22 @@ def numbered_title(number: int | None, title: str) -> str:
     return f"{number}: {title}"
 
 
+def season_in_title(title: str) -> tuple[int, int] | None:
+    """The season and episode a title starts with ("S02 Episode 03: Escaping", "3.09: The
+    Wish"), for shows whose numbers restart each season."""
+    match = _TITLE_SEASON_RE.match(title or "")
+    if not match:
+        return None
+    season, number = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    return int(season), int(number)
+
+
 def number_in_title(title: str) -> int | None:
-    """The episode number a title starts with, for feeds that never set itunes:episode. A bare
-    year ("2024: the year in review") is not a number; "#2024" or "Ep 2024" is."""
+    """The episode number a title starts with, for feeds that never set itunes:episode: the
+    number within its season when it names one. A bare year ("2024: the year in review") is not
+    a number; "#2024" or "Ep 2024" is."""
+    if (in_season := season_in_title(title)) is not None:
+        return in_season[1]
     match = _TITLE_NUMBER_RE.match(title or "")
     if not match:
         return None
@@ -80,6 +100,7 @@ class ParsedEpisode:
     chapters_url: str | None = None
     image_url: str | None = None  # the item's own artwork
     categories: tuple[str, ...] = ()  # the item's category and itunes:keywords, as written
+    season: int | None = None  # itunes:season, or the season its title names
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +146,7 @@ class Episode:
     episode_type: str | None = None
     title_is_derived: bool = False
     image_url: str | None = None
+    season: int | None = None
 
     @property
     def display_title(self) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.core.config import Config
 from bot.core.library import Library
-from tests.conftest import rss_item
+from tests.conftest import rss, rss_item
 
 
 def feed(language: str, *items: tuple[str, str] | tuple[str, str, int]) -> bytes:
@@ -228,3 +228,75 @@ def test_every_language_a_feed_may_declare_has_words_stems_and_numbers():
     for tag in [*CONVERTER_CLASSES, "ca", "eu", "ga", "sv-SE", "pt-BR", "xx", ""]:
         language = language_of(tag)
         assert language.number("2") == 2 and language.stem("testing")
+
+
+# A rewatch show numbering "season.episode", and a narrative show numbering "S01 Episode 08",
+# both restarting every season; and one whose seasons are only in itunes:season.
+REWATCH = feed(
+    "en",
+    ("3.09: The Wish", "Cordelia wishes Buffy had never come to Sunnydale."),
+    ("3.07: Revelations", "Faith's new watcher is not what she seems."),
+    ("2.07: Lie to Me", "An old friend of Buffy's wants to be a vampire."),
+    ("1.07: Angel", "Buffy learns what Angel is."),
+    ("0.07: Interview with a Composer", "The man who wrote the music, on how it was made."),
+)
+NARRATIVE = feed(
+    "en",
+    ("S02 Episode 03: Escaping", "How he got away, and what came after."),
+    ("S01 Update: Day 03, The Hearing", "The last day of the hearing."),
+    ("S01 Update: Day 02, The Hearing", "The second day of the hearing, and a surprise witness."),
+    ("S01 Episode 08: The Deal with Jay", "Jay's story, told again."),
+    ("S01 Episode 03: Leakin Park", "Where the car was found."),
+)
+
+
+@pytest.fixture
+async def rewatch(tmp_path: Path):
+    async with await library_of(tmp_path, "rewatch", REWATCH) as library:
+        yield library
+
+
+@pytest.fixture
+async def narrative(tmp_path: Path):
+    async with await library_of(tmp_path, "narrative", NARRATIVE) as library:
+        yield library
+
+
+@pytest.mark.parametrize("query", ["season 3 episode 9", "s3e9", "S03E09", "3.09", "3x09", "season three, ep 9"])
+async def test_a_season_and_episode_however_written_finds_that_episode(rewatch, query):
+    assert await best_title(rewatch, query) == "3.09: The Wish"
+
+
+async def test_an_episode_number_of_a_show_that_restarts_each_season_offers_every_season(rewatch, narrative):
+    found = await rewatch.find("episode 7")
+    assert found.best is not None
+    offered = {found.best.episode.title, *(match.episode.title for match in found.alternatives)}
+    assert offered == {"3.07: Revelations", "2.07: Lie to Me", "1.07: Angel", "0.07: Interview with a Composer"}
+    assert await best_title(narrative, "season one episode 8") == "S01 Episode 08: The Deal with Jay"
+    assert await best_title(narrative, "season 2 episode 3") == "S02 Episode 03: Escaping"
+    found = await narrative.find("episode 3")
+    assert found.best is not None
+    assert {found.best.episode.title, *(m.episode.title for m in found.alternatives)} == {
+        "S02 Episode 03: Escaping",
+        "S01 Episode 03: Leakin Park",
+    }
+
+
+async def test_a_season_number_is_never_shown_as_the_episode_number(rewatch):
+    (match,) = await rewatch.search("the wish", limit=1)
+    assert match.episode.display_title == "3.09: The Wish"
+    assert (match.episode.season, match.episode.number) == (3, 9)
+
+
+async def test_a_day_written_with_a_leading_zero_is_that_day(narrative):
+    assert await best_title(narrative, "the hearing day 2") == "S01 Update: Day 02, The Hearing"
+
+
+async def test_seasons_given_only_by_itunes_season_are_seasons(tmp_path):
+    items = [
+        rss_item(title=title, guid=title, number=number, extra=f"<itunes:season>{season}</itunes:season>")
+        for title, season, number in (("Escaping", 2, 3), ("Leakin Park", 1, 3), ("The Alibi", 1, 1))
+    ]
+    async with await library_of(tmp_path, "seasons", rss(*items)) as library:
+        assert await best_title(library, "season 1 episode 3") == "Leakin Park"
+        assert await best_title(library, "s2e3") == "Escaping"

@@ -24,7 +24,7 @@ from bot.core.formatting import shorten
 from bot.core.ingest.chapters import chapters_from_lines, chapters_from_psc, parse_duration
 from bot.core.ingest.netguard import check_url, is_url
 from bot.core.ingest.notes import extract_guests, html_to_text, read_notes
-from bot.core.models import Chapter, ParsedEpisode, number_in_title
+from bot.core.models import Chapter, ParsedEpisode, number_in_title, season_in_title
 
 _URL_RE = re.compile(r"https?://\S+")
 _MIN_DERIVED_TITLE = 12
@@ -106,6 +106,7 @@ def episode_from_entry(entry: Any, item: ItemContext) -> ParsedEpisode | None:
     audio_url = _audio_url(entry)
     title = item.title(entry.get("title")) or item.title(entry.get("itunes_title"))
     number = _number(entry.get("itunes_episode")) or number_in_title(title)
+    season = _number(entry.get("itunes_season")) or (season_in_title(title) or (None,))[0]
     notes = read_notes(description_html)
     description_text = notes.text
     if not (title or audio_url or description_text):
@@ -138,6 +139,7 @@ def episode_from_entry(entry: Any, item: ItemContext) -> ParsedEpisode | None:
         chapters_url=_chapters_url(entry, item),
         image_url=str((entry.get("image") or {}).get("href") or "").strip()[:2048] or None,
         categories=categories_of(entry),
+        season=season,
     )
 
 

@@ -205,9 +205,12 @@ class IndexReader:
     def latest(self, count: int) -> list[Episode]:
         return self.episodes([row[0] for row in self._db.execute(LATEST_IDS, (count,))])
 
-    def numbered(self, number: int) -> list[Episode]:
+    def numbered(self, number: int, season: int | None = None) -> list[Episode]:
+        """The episodes numbered NUMBER (of SEASON, when given), newest first."""
+        in_season = "" if season is None else f" AND season = {int(season)}"
         rows = self._db.execute(
-            "SELECT id FROM episodes WHERE number = ? AND removed_at IS NULL ORDER BY published DESC", (number,)
+            f"SELECT id FROM episodes WHERE number = ?{in_season} AND removed_at IS NULL ORDER BY published DESC",
+            (number,),
         )
         return self.episodes([row[0] for row in rows])
 

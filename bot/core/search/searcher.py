@@ -64,6 +64,26 @@ STOPWORDS = frozenset(
 _T = TypeVar("_T")
 
 
+# "season 3 episode 9", "season one, ep 8", "s3e9", "s03 e09", and "3.09" or "3x09" as rewatch
+# shows number their episodes.
+_SEASON_QUERY = re.compile(
+    r"^\s*(?:season\s+(\w+)\s*,?\s*(?:episode|ep|e)\.?\s*#?\s*(\w+)"
+    r"|s\s*(\d{1,2})\s*[-.]?\s*e(?:p|pisode)?\.?\s*(\d{1,4})"
+    r"|(\d{1,2})[.x](\d{1,2}))\s*$",
+    re.IGNORECASE,
+)
+
+
+def season_in_query(query: str, language: Language) -> tuple[int, int] | None:
+    """The season and episode a query asks for, numbers written any way the feed's language
+    writes them ("season one episode 8")."""
+    match = _SEASON_QUERY.match(query)
+    if not match:
+        return None
+    season, number = (int(word) if word.isdigit() else language.number(word.lower()) for word in match.groups() if word)
+    return (season, number) if season is not None and number is not None else None
+
+
 def number_in_query(query: str) -> int | None:
     """The episode number a query asks for: `64`, `#64`, `ep 64`, `ep. 64`, `episode 64`, `ep64`."""
     match = _NUMBER_QUERY.match(query)
@@ -178,6 +198,12 @@ def _search(asking: Asking, query: str, limit: int, completing: bool) -> list[Ma
     if not query or limit <= 0:
         return []
     reader = asking.reader
+    language = reader.language()
+    if (in_season := season_in_query(query, language)) is not None:
+        season, episode = in_season
+        label = MatchReason("number", f"season {season}, episode {episode}")
+        if found_in_season := [Match(e, 100.0, label) for e in reader.numbered(episode, season)]:
+            return found_in_season[:limit]
     results: list[Match] = []
     number = number_in_query(query)
     if number is None:
@@ -186,7 +212,6 @@ def _search(asking: Asking, query: str, limit: int, completing: bool) -> list[Ma
         results += [Match(e, 100.0, MatchReason("number", f"#{number}")) for e in reader.numbered(number)]
     seen = {match.episode.id for match in results}
     question = read_question(query)
-    language = reader.language()
     typed = query
     if number is not None:  # "episode 300": the rest of the text is the number's
         typed = str(number)
@@ -340,7 +365,10 @@ class _Vocabulary:
             number = language.number(word)
             if number is not None:
                 written = language.number_forms(number)
-                candidates = [*written, *(t for form in written[2:] for t in self.reader.completions(form, 8))]
+                candidates = [
+                    *written,
+                    *(t for form in written[2:] if form.isalpha() for t in self.reader.completions(form, 8)),
+                ]
                 same = [t for t in candidates if t in written or language.number(t) == number]
             else:
                 stem = language.stem(word)

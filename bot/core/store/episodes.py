@@ -123,7 +123,7 @@ class EpisodeTables(FeedStateTables):
                 """UPDATE episodes SET guid = ?, number = ?, episode_type = ?, title = ?, title_is_derived = ?,
                        published = ?, duration_seconds = ?, link = ?, audio_url = ?, audio_key = ?,
                        description_html = ?, description_text = ?, links_json = ?, guests_json = ?,
-                       fingerprint_json = ?, image_url = ?, published_offset_minutes = ?, updated_at = ?,
+                       fingerprint_json = ?, image_url = ?, published_offset_minutes = ?, season = ?, updated_at = ?,
                        removed_at = NULL, topics_inferred_at = NULL, related_due = 2
                    WHERE id = ?""",
                 (*_episode_values(write), now, write.id),
@@ -141,9 +141,9 @@ class EpisodeTables(FeedStateTables):
         await self._executemany(
             """INSERT INTO episodes (id, guid, number, episode_type, title, title_is_derived, published,
                    duration_seconds, link, audio_url, audio_key, description_html, description_text,
-                   links_json, guests_json, fingerprint_json, image_url, published_offset_minutes, first_seen,
-                   updated_at, announceable)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   links_json, guests_json, fingerprint_json, image_url, published_offset_minutes, season,
+                   first_seen, updated_at, announceable)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             rows.episodes,
         )
         await self._executemany(
@@ -303,4 +303,5 @@ def _episode_values(write: EpisodeWrite) -> tuple[Any, ...]:
         json.dumps(write.fingerprint, sort_keys=True),
         episode.image_url,
         utc_offset_minutes(episode.published),
+        episode.season,
     )

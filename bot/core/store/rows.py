@@ -20,7 +20,7 @@ TOPIC_SOURCE_ORDER = "CASE t.source WHEN 'article' THEN 0 WHEN 'feed' THEN 1 WHE
 LINK_REASON_ORDER = "CASE l.reason WHEN 'notes-link' THEN 0 WHEN 'article-link' THEN 1 ELSE 2 END"
 _EPISODE_COLUMNS = (
     "id, guid, number, title, published, duration_seconds, link, audio_url, description_text, "
-    "links_json, guests_json, episode_type, title_is_derived, image_url, published_offset_minutes"
+    "links_json, guests_json, episode_type, title_is_derived, image_url, published_offset_minutes, season"
 )
 
 
@@ -66,6 +66,7 @@ def _episode(row: sqlite3.Row, chapters: tuple[Chapter, ...]) -> Episode:
         episode_type=row["episode_type"],
         title_is_derived=bool(row["title_is_derived"]),
         image_url=row["image_url"],
+        season=row["season"],
     )
 
 

@@ -36,6 +36,8 @@ def fingerprint(episode: ParsedEpisode) -> dict[str, str]:
         "notes": episode.description_html,
         "chapters": [(c.start_seconds, c.title) for c in episode.chapters],
     }
+    if episode.season is not None:  # likewise: a feed without seasons keeps its fingerprints
+        groups["season"] = episode.season
     if episode.categories:  # only when present, so feeds without any keep their fingerprints
         groups["categories"] = list(episode.categories)
     return {

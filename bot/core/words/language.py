@@ -57,6 +57,8 @@ class Language:
         """The small number WORD writes, if it writes one: "2", "II", "second", "2nd", "2a"."""
         if word in self._numbers:
             return self._numbers[word]
+        if word.isdigit() and word.startswith("0"):  # "Day 02", "S01": the same small number
+            return self._numbers.get(word.lstrip("0"))
         if (stem := self.stem(word)) in self._numbers:  # Catalan "segona" is "segon"
             return self._numbers[stem]
         match = _ORDINAL_NUMERAL.match(word)
@@ -65,10 +67,11 @@ class Language:
         return None
 
     def number_forms(self, number: int) -> list[str]:
-        """The words that write NUMBER, the plain numeral first ("2", "ii", "second", "2nd", "2a")."""
+        """The words that write NUMBER, the plain numeral first ("2", "ii", "second", "2nd", "2a", "02")."""
         spelt = [str(number), roman.toRoman(number).lower()]
         spelt += [word for word, value in self._numbers.items() if value == number]
-        return list(dict.fromkeys([*spelt, *(f"{number}{suffix}" for suffix in sorted(self._ordinal_suffixes))]))
+        ordinals = [f"{number}{suffix}" for suffix in sorted(self._ordinal_suffixes)]
+        return list(dict.fromkeys([*spelt, *ordinals, f"{number:02d}"]))
 
     def is_number(self, word: str) -> bool:
         return word.isdigit() or self.number(word) is not None
