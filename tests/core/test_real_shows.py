@@ -300,3 +300,36 @@ async def test_seasons_given_only_by_itunes_season_are_seasons(tmp_path):
     async with await library_of(tmp_path, "seasons", rss(*items)) as library:
         assert await best_title(library, "season 1 episode 3") == "Leakin Park"
         assert await best_title(library, "s2e3") == "Escaping"
+
+
+# A security show whose notes carry the story: the title names one word of a query, the notes of
+# the episode meant say its rarer words together.
+SECURITY = feed(
+    "en",
+    ("Wifi Stack Overfloweth", "A stack overflow in a wireless driver, and an attack on home routers."),
+    ("HAMR Time", "Bad news for wifi lovers as the KRACK hack takes the world by storm; and lasers in disks."),
+    ("Gambling with Code", "The latest on GitLab's data disaster, and a clever new way to gamble with code."),
+    ("Metadata Matters", "What metadata says about you, and the data brokers who sell it."),
+    ("Packet Loss", "Packet loss on the backbone and the routers that dropped it."),
+    ("Data Centers Burn", "A fire in a data center, and backups that were never tested."),
+    ("Formula for Disaster", "The formula that predicts outages, and a data breach."),
+    ("Password Managers", "Audits of password managers and what they found."),
+)
+
+
+@pytest.fixture
+async def security(tmp_path: Path):
+    async with await library_of(tmp_path, "security", SECURITY) as library:
+        yield library
+
+
+@pytest.mark.parametrize(
+    ("query", "title"), [("krack wifi attack", "HAMR Time"), ("gitlab data loss", "Gambling with Code")]
+)
+async def test_notes_that_say_the_rarer_words_together_win_over_a_title_with_one(security, query, title):
+    assert await best_title(security, query) == title
+
+
+@pytest.mark.parametrize("query", ["formula one racing", "star wars", "sourdough starter recipe"])
+async def test_a_topic_the_show_never_covered_is_still_refused(security, query):
+    assert await best_title(security, query) is None

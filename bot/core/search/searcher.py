@@ -21,7 +21,7 @@ import asyncio
 import heapq
 import re
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -476,9 +476,14 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
     # As you type, titles, guests and chapters are what people mean; the notes are searched
     # for full queries, or when those fields find too little.
     if not completing or sum(len(h) for h in hits) < limit:
-        for word_hits, notes_hits in zip(hits, _description_hits(vocabulary, expansions, fuzzy)):
+        notes = _description_hits(vocabulary, expansions, fuzzy)
+        # Notes that say two or more of the query's words together ("the KRACK hack ... Wifi")
+        # are about them more surely than notes that say one, or a title that says another.
+        together = Counter(episode_id for found in notes for episode_id, (_, misspelt) in found.items() if not misspelt)
+        for word_hits, notes_hits in zip(hits, notes):
             for episode_id, (certainty, misspelt) in notes_hits.items():
-                value = certainty * FIELD_WEIGHTS[DESCRIPTION]
+                field_weight = _NOTES_TOGETHER if together[episode_id] >= 2 else FIELD_WEIGHTS[DESCRIPTION]
+                value = certainty * field_weight
                 if value > word_hits.get(episode_id, _NO_HIT)[0]:
                     word_hits[episode_id] = (value, DESCRIPTION, _MISSPELT if misspelt else "")
     tokens = tokenize(typed)
@@ -629,6 +634,8 @@ _MAX_PHRASES = 64
 _DESCRIPTION_HITS = 500
 _COMMON_SHARE = 0.1
 _NOTES_SPREAD = 0.2
+# The weight of a notes hit where the notes say another of the query's words too.
+_NOTES_TOGETHER = 0.75
 _MIN_COMMON = 50
 # Postings visited per query word, the most recently stored first. A very common word's older
 # matches are looked up only for the shortlist, which keeps every keystroke fast at any size.
