@@ -333,3 +333,12 @@ async def test_notes_that_say_the_rarer_words_together_win_over_a_title_with_one
 @pytest.mark.parametrize("query", ["formula one racing", "star wars", "sourdough starter recipe"])
 async def test_a_topic_the_show_never_covered_is_still_refused(security, query):
     assert await best_title(security, query) is None
+
+
+async def test_a_number_beside_the_initials_of_the_show_asks_for_that_episode(tmp_path):
+    items = [
+        rss_item(title=f"Episode {n}: {topic}", guid=f"se-{n}", number=n)
+        for n, topic in ((89, "Joe Armstrong on Erlang"), (88, "The Singularity Research OS"), (9, "Remoting"))
+    ]
+    async with await library_of(tmp_path, "seradio", rss(*items, title="Software Engineering Radio")) as library:
+        assert await best_title(library, "se radio 89") == "Episode 89: Joe Armstrong on Erlang"

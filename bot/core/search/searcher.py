@@ -96,18 +96,25 @@ _SHOW_TITLE_SHARE = 0.5
 
 def number_beside_the_show_name(reader: IndexReader, query: str) -> int | None:
     """`coder radio 100`, `se radio 89`, `techsnap 313`: a number with nothing beside it but the
-    show's own name (words of the podcast's title, or words most episode titles carry)."""
+    show's own name (words of the podcast's title or their initials, "se" for Software
+    Engineering Radio, or words most episode titles carry)."""
     words = tokenize(query)
     numbers = [word for word in words if word.isdigit() and len(word) <= 6]
     rest = set(words).difference(numbers)
     if len(numbers) != 1 or not rest:
         return None
-    rest -= set(tokenize(reader.podcast_title()))
+    rest -= _name_words(tokenize(reader.podcast_title()))
     total = max(reader.episode_total(), 1)
     in_titles = {word: fields.get(TITLE, 0) for word, (_, fields) in reader.term_counts(rest).items()}
     if all(in_titles.get(word, 0) > total * _SHOW_TITLE_SHARE for word in rest):
         return int(numbers[0])
     return None
+
+
+def _name_words(title: list[str]) -> set[str]:
+    """The words of a show's title and the initials of each run of two or more of them."""
+    runs = (title[start:end] for start in range(len(title)) for end in range(start + 2, len(title) + 1))
+    return {*title, *("".join(word[0] for word in run) for run in runs)}
 
 
 def close_alternatives(matches: list[Match]) -> tuple[Match, ...]:
