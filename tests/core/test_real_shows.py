@@ -342,3 +342,39 @@ async def test_a_number_beside_the_initials_of_the_show_asks_for_that_episode(tm
     ]
     async with await library_of(tmp_path, "seradio", rss(*items, title="Software Engineering Radio")) as library:
         assert await best_title(library, "se radio 89") == "Episode 89: Joe Armstrong on Erlang"
+
+
+# A Linux show that says "star" in one title and "war" in another, and "video" and "game" in
+# passing in one episode's notes: none of it is about Star Wars or speedrunning.
+NEAR_MISSES = feed(
+    "en",
+    ("Slaving for Red Star OS", "North Korea's own Linux distribution, taken apart."),
+    ("The Patent War", "Who sues whom over patents, and why it matters for Linux."),
+    ("Kdenlive Deep Dive", "Editing video on Linux, and our game of the week: SuperTuxKart."),
+    ("Wayland at Last", "The display server arrives on every desktop."),
+    ("Btrfs Snapshots", "Rolling back a broken upgrade in seconds."),
+    ("Steam on Linux", "Valve's client, drivers and the games that run."),
+)
+
+
+@pytest.fixture
+async def near_misses(tmp_path: Path):
+    async with await library_of(tmp_path, "near", NEAR_MISSES) as library:
+        yield library
+
+
+@pytest.mark.parametrize("query", ["star wars", "video game speedrunning"])
+async def test_words_said_apart_or_in_passing_do_not_answer_a_topic_never_covered(near_misses, query):
+    assert await best_title(near_misses, query) is None
+
+
+async def test_the_words_of_a_title_still_find_it_beside_a_word_the_show_never_said(near_misses):
+    assert await best_title(near_misses, "red star") == "Slaving for Red Star OS"
+    assert await best_title(near_misses, "red star ubuntu") == "Slaving for Red Star OS"
+
+
+async def test_a_word_with_sharp_s_is_found_as_written_and_as_typed_without_it(tmp_path):
+    items = [rss_item(title=title, guid=title) for title in ("Schöne Grüße aus München", "Die Straße nach Hause")]
+    async with await library_of(tmp_path, "german", rss(*items)) as library:
+        assert await best_title(library, "grüße") == "Schöne Grüße aus München"
+        assert await best_title(library, "strasse") == "Die Straße nach Hause"

@@ -420,17 +420,25 @@ def _expand(vocabulary: _Vocabulary, word: str, completing: bool) -> dict[str, f
             # As you type, a prefix is probably the word; otherwise a long one still likely is.
             found.setdefault(term, 0.9 if completing else 0.85 if len(word) >= 5 else 0.7)
     if len(word) >= 4 and not word.isdigit():
+        stop_words = vocabulary.language.stop_words
         # A typo is a letter or two off (one up to five letters, two beyond), counting a swap as
         # one: "stairs" is not "star" mistyped, "cadddy" is "caddy".
         edits = 1 if len(word) <= 5 else 2
+        candidates = reader.spelling_candidates(word)
+        if not vocabulary.documents[word]:
+            # The index keeps "ß" as the feed wrote it ("gruße"), a query folds it ("grusse").
+            for term in candidates:
+                if not term.isascii() and term.casefold() == word:
+                    found.setdefault(term, 0.95)
         for term, score, _ in process.extract(
             word,
-            reader.spelling_candidates(word),
+            candidates,
             scorer=fuzz.ratio,
             score_cutoff=75,
             limit=_EXPANSIONS_PER_WORD,
         ):
-            if DamerauLevenshtein.distance(word, term, score_cutoff=edits) <= edits:
+            # A stop word is no misspelling of a word that is not one ("was" for "wars").
+            if term not in stop_words and DamerauLevenshtein.distance(word, term, score_cutoff=edits) <= edits:
                 # Squared, so a near miss ("trust" for "rust") ranks below an exact chapter match.
                 found.setdefault(term, 0.95 * (score / 100) ** 2)
     vocabulary.learn(set(found))
@@ -463,8 +471,9 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
                     _add_synonyms(vocabulary, terms, forms)
     # A word found nowhere says nothing about which episode is meant, yet it is often what the
     # query is about ("COBOL", "raspberry"): it weighs as much as the rarest word could, unless
-    # it is the one word missing among two or more the catalogue has ("how google manages huge
-    # clusters"), which are clear enough on their own.
+    # it is the one word missing among three or more the catalogue has ("how google manages huge
+    # clusters"), which are clear enough on their own; beside two ("video game speedrunning") it
+    # is what the query is about.
     stop_words = vocabulary.language.stop_words
     clear = sum(
         1
@@ -472,8 +481,9 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
         if word not in stop_words and set(terms) - misspelt
     )
     missing = sum(1 for terms in expansions if not terms)
-    absent = _ONE_MISSING if clear >= 2 and missing == 1 else vocabulary.weight(None)
+    absent = _ONE_MISSING if clear >= _CLEAR_ENOUGH and missing == 1 else vocabulary.weight(None)
     weights = [vocabulary.weight(max(terms, key=terms.__getitem__)) if terms else absent for terms in expansions]
+    lacking = missing > 0 and absent != _ONE_MISSING
     hits: list[dict[int, _Hit]] = []
     cut_below: list[float] = []
     for terms in expansions:
@@ -517,7 +527,9 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
         if title_words:
             covered = sum(1 for hit in episode_hits if hit[1] == TITLE)
             score *= 0.95 + 0.05 * min(covered / len(title_words), 1.0)
-        if score >= (_MIN_ANSWER_SCORE if question.asked else MIN_SCORE):
+        if score >= (_MIN_ANSWER_SCORE if question.asked else MIN_SCORE) and (
+            question.asked or _covers(weights, episode_hits, expansions, lacking)
+        ):
             field = _main_field(episode_hits, weights)
             scored.append((score, episode_id, field, episode_hits, published, is_rerelease(title_text)))
     # A result found only through a misspelling of the query's words ("rust" -> "trust") comes
@@ -548,6 +560,20 @@ def _text_search(asking: Asking, question: Question, limit: int, completing: boo
         for score, episode_id, field, episode_hits, _, _ in shown
         if episode_id in episodes
     ]
+
+
+def _covers(weights: list[float], hits: list[_Hit], expansions: list[dict[str, float]], lacking: bool) -> bool:
+    """Whether an episode says enough, by weight, of the words of a keyword query the catalogue
+    has: "star wars" is not answered by "Red Star OS" (the show says "war" elsewhere), nor "apple
+    vision pro headset" by a chapter about Apple's chips. When the catalogue LACKS a word the
+    query is about, the others must be said where they name the episode (its title, a guest, a
+    chapter), not only in passing in its notes ("video game speedrunning")."""
+    known = [(weight, hit) for weight, hit, terms in zip(weights, hits, expansions) if terms]
+    total = sum(weight for weight, _ in known)
+    said = sum(weight for weight, hit in known if hit[1] >= 0)
+    if lacking:
+        return sum(weight * hit[0] for weight, hit in known) >= _COVERED_LACKING * total
+    return said >= _COVERED * total
 
 
 def _score(weights: list[float], hits: list[_Hit], total_weight: float, asked: bool) -> float:
@@ -631,7 +657,8 @@ _STEM_FORMS = 40
 # A stop word of the feed's language is left out of a query when more than this share of episodes
 # say it; any word, when more than this share does.
 _STOP_WORD_SHARE, _SHOW_WORD_SHARE = 0.1, 0.5
-# The weight of the one query word the catalogue lacks among words it has.
+# The weight of the one query word the catalogue lacks among at least _CLEAR_ENOUGH words it has.
+_CLEAR_ENOUGH = 3
 _ONE_MISSING = 0.05
 # An episode whose title says the query's words as typed, common words and all.
 _PHRASE_SCORE = 100.0
@@ -641,6 +668,10 @@ _MAX_PHRASES = 64
 _DESCRIPTION_HITS = 500
 _COMMON_SHARE = 0.1
 _NOTES_SPREAD = 0.2
+# The share of a keyword query's weight an episode must say, in any field.
+_COVERED = 0.55
+# ... and of their weight, by field, when the catalogue lacks one of the query's words.
+_COVERED_LACKING = 0.8
 # The weight of a notes hit where the notes say another of the query's words too.
 _NOTES_TOGETHER = 0.75
 _MIN_COMMON = 50

@@ -31,8 +31,9 @@ _SNOWBALL = {
     "ru": "russian", "sr": "serbian", "st": "sesotho", "es": "spanish", "sv": "swedish", "ta": "tamil",
     "tr": "turkish", "yi": "yiddish",
 }  # fmt: skip
-# The ordinal indicators "2ª" and "2º" (Unicode symbols, not a language's words) fold to "2a", "2o".
-_INDICATORS = ("\u00aa", "\u00ba")
+# The ordinal indicators "2ª" and "2º" (Unicode symbols, not a language's words), as the index
+# keeps them and as people type them ("2a", "2o").
+_INDICATORS = ("\u00aa", "\u00ba", "a", "o")
 _ORDINAL_NUMERAL = re.compile(r"^(\d{1,2})([^\W\d_]{1,3})$")
 
 

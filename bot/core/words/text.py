@@ -12,14 +12,15 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def tokenize(text: str) -> list[str]:
-    """Case-folded words without accents, split as SQLite's unicode61 tokenizer splits them
-    (letters and digits of any script; everything else separates)."""
+    """Lower-case words without accents, split and folded as SQLite's unicode61 tokenizer does
+    (letters and digits of any script; everything else separates): "Grüße" is "gruße" and "ΟΔΟΣ"
+    "οδοσ" there, so here too, or the index's terms would not be the words searched for."""
     if text.isascii():
         return _ASCII_WORD.findall(text.lower())
-    bare = _combining_marks().sub("", unicodedata.normalize("NFKD", text))
+    bare = _combining_marks().sub("", unicodedata.normalize("NFD", text))
     if _ASTRAL.search(bare):  # marks outside the table (rare): checked one character at a time
         bare = "".join(c for c in bare if not unicodedata.combining(c))
-    return _WORD.findall(bare.casefold())
+    return _WORD.findall(bare.lower().replace("ς", "σ"))
 
 
 @cache
