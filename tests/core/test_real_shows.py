@@ -378,3 +378,11 @@ async def test_a_word_with_sharp_s_is_found_as_written_and_as_typed_without_it(t
     async with await library_of(tmp_path, "german", rss(*items)) as library:
         assert await best_title(library, "grüße") == "Schöne Grüße aus München"
         assert await best_title(library, "strasse") == "Die Straße nach Hause"
+
+
+@pytest.mark.parametrize(
+    ("name", "title"), [("els castellers", "Castellers i tradicions"), ("de la cuina", "La cuina catalana")]
+)
+async def test_a_topic_in_another_language_leaves_out_that_languages_stop_words(catalan, name, title):
+    answer = await catalan.topic(name)
+    assert [result.match.episode.title for result in answer.results] == [title]

@@ -57,10 +57,6 @@ FIELD_WEIGHTS = (1.0, 0.9, 0.8, 0.5)
 SHORT_FIELDS = (TITLE, GUEST, CHAPTER)
 _EXPANSIONS_PER_WORD = 12
 _NUMBER_QUERY = re.compile(r"^\s*(?:(?:episode|ep|no|nr|number)\.?\s*#?\s*|#\s*)?(\d{1,6})\s*$", re.IGNORECASE)
-STOPWORDS = frozenset(
-    "a an and are as at be by can do for from how i in is it its of on or our the this to we what when "
-    "where who why with you your episode ep podcast".split()
-)
 _T = TypeVar("_T")
 
 

@@ -19,7 +19,7 @@ from bot.core.formatting import timestamp
 from bot.core.ingest.urls import without_urls
 from bot.core.models import Episode, Match, MatchReason, Related, TopicAnswer, TopicCount, TopicResult
 from bot.core.search.index import IndexReader, quote_term
-from bot.core.search.searcher import MAX_QUERY_CHARS, STOPWORDS, Asking, search_in, topic_named
+from bot.core.search.searcher import MAX_QUERY_CHARS, Asking, search_in, topic_named
 from bot.core.store.rows import reading_of
 from bot.core.sync.identity import original_title
 from bot.core.topics.labels import Vector, cosine, inverse_document_frequency, phrase_of, topic_label, vector
@@ -108,7 +108,8 @@ _SOURCE_REASONS = {
 def _substantially_about(asking: Asking, text: str, limit: int) -> list[TopicResult]:
     """Episodes whose title, chapters or guests hold TEXT's words, or whose notes say them at
     least twice (outside links), strongest first."""
-    typed = tuple(word for word in tokenize(text) if word not in STOPWORDS) or tuple(tokenize(text))
+    stop = stop_words(asking.reader.language_tag())
+    typed = tuple(word for word in tokenize(text) if word not in stop) or tuple(tokenize(text))
     if not typed:
         return []
     # The words as typed, and what else means the same ("js" for javascript, "oss" for open source).
@@ -218,7 +219,7 @@ def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
     texts = reader.indexed_text([episode_id])
     if episode_id not in texts:
         return []
-    stop = STOPWORDS | stop_words(reader.language_tag())
+    stop = stop_words(reader.language_tag())
     short, notes = texts[episode_id]
     words = tokenize(f"{short}\n{notes}")
     documents = _telling_counts(reader, set(words), stop)
