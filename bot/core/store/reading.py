@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.core.ingest.boilerplate import said_sentences
 from bot.core.ingest.urls import category_in_path, url_key
 from bot.core.sync.identity import normalise_title
-from bot.core.topics.labels import Vector, feed_topics, infer, inverse_document_frequency, vector
+from bot.core.topics.labels import FeedTopics, Vector, feed_topics, infer, inverse_document_frequency, vector
 from bot.core.words.text import tokenize
 
 from ..models import Article, FeedState, Reading
@@ -45,6 +46,8 @@ _BATCH = 500
 # this many episodes a call.
 _NOTES_READ = 5_000
 _INFERRED_PER_CALL = 2_000
+# Sponsors are found in the notes of at most this many episodes (the newest).
+_NOTES_FOR_READS = 2_000
 _RELATED_GENERATION = "related_generation"  # links and every topic are current for it
 _REFERENCE_PRINT = "topics_reference"
 
@@ -177,7 +180,16 @@ class ReadingTables(EpisodeTables):
             )
         ]
         language = await self._fetchvalue("SELECT (SELECT language FROM podcast)")
-        found = await asyncio.to_thread(feed_topics, tags, await self.episode_count(), language)
+        notes = []
+        if tags:  # what the show reads out (its sponsors) is in its newest episodes' notes
+            notes = [
+                row[0]
+                for row in await self._fetchall(
+                    f"""SELECT description_text FROM episodes WHERE removed_at IS NULL
+                        ORDER BY {NEWEST_FIRST} LIMIT {_NOTES_FOR_READS}"""
+                )
+            ]
+        found = await asyncio.to_thread(_feed_topics, tags, language, notes)
         await self._execute("DELETE FROM episode_topics WHERE source = 'feed'")
         await self._executemany(
             "INSERT OR IGNORE INTO episode_topics (episode_id, topic, source) VALUES (?, ?, 'feed')", found.rows
@@ -390,6 +402,10 @@ def _article_values(article: Article) -> tuple[object, ...]:
         json.dumps(list(article.tags)),
         json.dumps([key for link in article.links if (key := url_key(link))]),
     )
+
+
+def _feed_topics(tags: list[tuple[int, str]], language: str | None, notes: list[str]) -> FeedTopics:
+    return feed_topics(tags, language, said_sentences(notes))
 
 
 def _inferred(
