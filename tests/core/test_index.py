@@ -71,9 +71,10 @@ async def test_a_title_made_up_from_the_notes_is_not_a_title_match(tmp_path, fee
 
 
 def back_to_schema_5(connection: sqlite3.Connection) -> None:
-    """Undo migrations 009 (publishers' UTC offsets), 008 (outbox posted_at, posted_digest), 007
+    """Undo migrations 011 (topic counts), 009 (publishers' UTC offsets), 008 (outbox posted_at, posted_digest), 007
     (tags, related episodes) and 006 (topics and companion articles), as a podbot before them left
     the file."""
+    connection.execute("DROP TABLE topic_counts")
     connection.execute("ALTER TABLE episodes DROP COLUMN published_offset_minutes")
     connection.execute("DROP INDEX outbox_by_posted")
     for column in ("posted_at", "posted_digest"):
@@ -85,7 +86,8 @@ def back_to_schema_5(connection: sqlite3.Connection) -> None:
         connection.execute(f"DROP TABLE {table}")
     connection.execute("ALTER TABLE episodes DROP COLUMN topics_inferred_at")
     connection.execute(
-        "DELETE FROM store_meta WHERE key IN ('related_generation', 'linked_generation', 'topics_reference')"
+        "DELETE FROM store_meta WHERE key IN ('related_generation', 'linked_generation', 'topics_reference', "
+        "'topics_counted')"
     )
     connection.execute("PRAGMA user_version = 5")
 

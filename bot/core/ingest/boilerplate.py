@@ -21,8 +21,9 @@ from bot.core.words.text import tokenize
 MIN_EPISODES = 4
 SHARE = 0.25
 # A sentence that this many episodes' notes say, its numbers aside, is read out rather than written
-# for the episode: a sponsor read, a chapter "0:50 Sponsor: Linode", the show's sign-off.
-REPEATED_IN = 3
+# for the episode: a sponsor read, a chapter "0:50 Sponsor: Linode", the show's sign-off. More than
+# a series' parts, which may share their notes (LINUX Unplugged's sponsor reads: 6 to 15 episodes).
+REPEATED_IN = 5
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 # Lines that head a part of the notes rather than say something.
 NOTES_HEADINGS = ("Links", "Timestamps", "Chapters", "Show notes", "In this episode", "Topics discussed")

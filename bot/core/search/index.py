@@ -26,6 +26,7 @@ from bot.core.store.rows import (
     LINK_REASON_ORDER,
     LIVE_EPISODES,
     TOPIC_SOURCE_ORDER,
+    TOPICS_COUNTED,
     assemble,
     chapters_sql,
     episodes_sql,
@@ -233,13 +234,22 @@ class IndexReader:
     # -- topics and companion articles ------------------------------------------------------
 
     def topic_counts(self) -> list[tuple[str, int, int]]:
-        """Every topic with how many episodes in the feed and how many articles have it: counted
-        once per store generation (autocomplete asks on every keystroke)."""
+        """Every topic with how many episodes `topic NAME` lists and how many articles have it,
+        as the sync counted them (topics.answers.listed_counts); until it has, the episodes
+        tagged with it. Read once per store generation (autocomplete asks on every keystroke)."""
         if self._topic_counts is None:
-            self._topic_counts = self._count_topics()
+            counted = self._db.execute(f"SELECT value FROM store_meta WHERE key = '{TOPICS_COUNTED}'").fetchone()
+            if counted is not None and counted[0] == (self._generation or "0"):
+                self._topic_counts = [
+                    tuple(row) for row in self._db.execute("SELECT topic, episodes, articles FROM topic_counts")
+                ]
+            else:
+                self._topic_counts = self.tagged_topic_counts()
         return self._topic_counts
 
-    def _count_topics(self) -> list[tuple[str, int, int]]:
+    def tagged_topic_counts(self) -> list[tuple[str, int, int]]:
+        """Every topic with how many episodes in the feed are tagged with it (or inferred to be
+        about it) and how many articles are."""
         rows = self._db.execute(
             f"""SELECT topic, sum(episodes), sum(articles) FROM (
                     SELECT t.topic, count(DISTINCT t.episode_id) AS episodes, 0 AS articles

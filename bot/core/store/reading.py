@@ -28,7 +28,7 @@ from bot.core.words.text import tokenize
 from ..models import Article, FeedState, Reading
 from .database import iso, parse_iso, utcnow
 from .episodes import EpisodeTables
-from .rows import LINK_REASON_ORDER, NEWEST_FIRST, marks, reading_of
+from .rows import LINK_REASON_ORDER, NEWEST_FIRST, TOPICS_COUNTED, marks, reading_of
 
 # A companion keeps at most this many articles (a blog's feed lists 10 to 50; one feed is cut at
 # articles.MAX_ARTICLES, so what its feed lists always fits).
@@ -311,6 +311,27 @@ class ReadingTables(EpisodeTables):
             "INSERT INTO store_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
+
+    # -- topic counts -------------------------------------------------------------------------
+
+    async def topic_counts_due(self) -> str | None:
+        """The store generation whose topic counts are still to be computed, or None when the
+        stored ones are current."""
+        generation = await self._meta("generation") or "0"
+        return None if generation == await self._meta(TOPICS_COUNTED) else generation
+
+    async def save_topic_counts(self, counts: Sequence[tuple[str, int, int]], generation: str) -> bool:
+        """Store every topic's (name, episodes listed, articles) as counted at GENERATION, in one
+        transaction; not when a sync changed the store since (False: the next one counts again)."""
+        async with self._transaction():
+            if (await self._meta("generation") or "0") != generation:
+                return False
+            await self._execute("DELETE FROM topic_counts")
+            await self._executemany(
+                "INSERT OR REPLACE INTO topic_counts (topic, episodes, articles) VALUES (?, ?, ?)", counts
+            )
+            await self._set_meta(TOPICS_COUNTED, generation)
+        return True
 
     # -- related episodes ---------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from bot.core.words.language import stop_words
 from bot.core.words.text import tokenize
 
 _CANDIDATES = 50
+MOST_LISTED = 200  # `topic NAME` lists at most this many episodes, and /topics counts as many
 _MENTIONS_THAT_COUNT = 2  # "carrying weight in the notes": said at least this often
 _SUGGESTIONS = 5
 _SUGGESTION_CUTOFF = 60
@@ -68,6 +69,16 @@ def topic_answer(asking: Asking, asked: str, limit: int) -> TopicAnswer:
 
 
 def _tagged(asking: Asking, asked: str, name: str, limit: int) -> TopicAnswer:
+    results = _listed(asking, asked, name, limit)
+    articles = tuple(reading_of(row, "") for row in asking.reader.topic_articles(name))
+    return TopicAnswer(
+        asked=asked, name=name, label=label_of(asking, name), tagged=True, results=tuple(results), articles=articles
+    )
+
+
+def _listed(asking: Asking, asked: str, name: str, limit: int) -> list[TopicResult]:
+    """The episodes topic NAME lists when ASKED: those tagged with it, then those substantially
+    about its words, then those inferred to be about it; at most LIMIT."""
     reader = asking.reader
     label = label_of(asking, name)
     members = reader.topic_members(name, limit)
@@ -91,9 +102,13 @@ def _tagged(asking: Asking, asked: str, name: str, limit: int) -> TopicAnswer:
         # Asked by another word ("privacy" for security): the episodes about that word come first.
         about_it = {r.match.episode.id for r in about[phrase_of(asked)]}
         ordered.sort(key=lambda result: result.match.episode.id not in about_it)
-    results = list({r.match.episode.id: r for r in ordered}.values())[:limit]
-    articles = tuple(reading_of(row, "") for row in reader.topic_articles(name))
-    return TopicAnswer(asked=asked, name=name, label=label, tagged=True, results=tuple(results), articles=articles)
+    return list({r.match.episode.id: r for r in ordered}.values())[:limit]
+
+
+def listed_counts(asking: Asking, topics: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """TOPICS (name, episodes tagged, articles) with the episodes `topic NAME` lists in place of
+    those tagged: what a sync stores, so /topics counts what /topic shows."""
+    return [(name, len(_listed(asking, name, name, MOST_LISTED)), articles) for name, _, articles in topics]
 
 
 _SOURCE_SCORE = {"article": 100.0, "feed": 95.0, "url": 90.0}
