@@ -78,10 +78,11 @@ def _tagged(asking: Asking, asked: str, name: str, limit: int) -> TopicAnswer:
 
 def _listed(asking: Asking, asked: str, name: str, limit: int) -> list[TopicResult]:
     """The episodes topic NAME lists when ASKED: those tagged with it, then those substantially
-    about its words, then those inferred to be about it; at most LIMIT."""
+    about its words, then those inferred to be about it; the first LIMIT of them (a shorter list
+    is the start of the longer one, so every page agrees with the count /topics shows)."""
     reader = asking.reader
     label = label_of(asking, name)
-    members = reader.topic_members(name, limit)
+    members = reader.topic_members(name, MOST_LISTED)
     episodes = {episode.id: episode for episode in reader.episodes([m[0] for m in members])}
     titles = reader.linked_article_titles([m[0] for m in members if m[1] == "article"])
     tagged: list[TopicResult] = []
@@ -95,7 +96,7 @@ def _listed(asking: Asking, asked: str, name: str, limit: int) -> list[TopicResu
     listed = {result.match.episode.id for result in [*tagged, *inferred]}
     words_for_it = asking.topic_words.words_for(name)
     phrases = dict.fromkeys([*words_for_it, phrase_of(asked)])  # the asked words are often among them
-    about = {phrase: _substantially_about(asking, phrase, limit) for phrase in phrases}
+    about = {phrase: _substantially_about(asking, phrase, MOST_LISTED) for phrase in phrases}
     mentioning = [result for words in words_for_it for result in about[words] if result.match.episode.id not in listed]
     ordered = [*tagged, *mentioning, *inferred]
     if phrase_of(asked) not in (phrase_of(name), phrase_of(label)):
