@@ -58,8 +58,9 @@ SyncListener = Callable[[SyncReport], Awaitable[None]]
 _RELATED_STORED = 10
 _RELATED_BATCH = 8
 _RELATED_PER_SYNC = 500
-# Topic counts: this many topics counted at a time (about 5 ms each), holding the search thread briefly.
-_TOPICS_COUNTED_BATCH = 16
+# Topic counts: this many topics counted at a time (5 to 10 ms each on a real show), so a reply
+# waits for the search thread no more than a few tens of milliseconds while a sync counts.
+_TOPICS_COUNTED_BATCH = 4
 
 
 @dataclass(frozen=True, slots=True)
