@@ -60,7 +60,7 @@ def all_topics(asking: Asking) -> list[TopicCount]:
 
 def topic_answer(asking: Asking, asked: str, limit: int) -> TopicAnswer:
     text = " ".join((asked or "").split())[:MAX_QUERY_CHARS]
-    name = topic_named(asking, text)
+    name = topic_named(asking, text) or _labelled(asking, text)
     if name is not None:
         return _tagged(asking, text, name, limit)
     results = _substantially_about(asking, text, limit)
@@ -68,6 +68,14 @@ def topic_answer(asking: Asking, asked: str, limit: int) -> TopicAnswer:
     if results:
         return TopicAnswer(asked=text, name=phrase, label=text, tagged=False, results=tuple(results))
     return TopicAnswer(asked=text, name=phrase, label=text, tagged=False, suggestions=tuple(_closest(asking, text)))
+
+
+def _labelled(asking: Asking, text: str) -> str | None:
+    """The topic /topics shows as TEXT ("Messaging and queues" for messaging-queues), if any."""
+    phrase = phrase_of(text)
+    return next(
+        (name for name, _, _ in asking.reader.topic_counts() if phrase_of(label_of(asking, name)) == phrase), None
+    )
 
 
 def _tagged(asking: Asking, asked: str, name: str, limit: int) -> TopicAnswer:
