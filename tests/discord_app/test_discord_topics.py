@@ -71,19 +71,6 @@ async def test_topics_lists_those_worth_browsing_each_counted_as_topic_lists_it(
         assert listed["footer"]["text"].endswith(f"· {counts[label]} results"), label
 
 
-async def test_topics_pages_a_show_with_many_topics():
-    from bot.core.models import TopicCount
-    from bot.discord_app.views import TopicsView
-
-    topics = [TopicCount(f"topic-{n}", f"Topic {n}", 50 - n, 0) for n in range(49)] + [TopicCount("once", "Once", 1, 0)]
-    view = TopicsView(MEMBER_ID, topics)
-    assert view.page_count() == 3 and view.embed().footer.text.startswith("Page 1 of 3 · 1 more on a single")
-    view.page = 2
-    last = await view.render()
-    assert last.description.splitlines()[-1].startswith("**Topic 48** · 2 episodes")
-    view.stop()
-
-
 async def test_episode_84_reads_its_companion_post_and_opens_a_related_episode(discord_env):
     fake = discord_env.fake
     record = await fake.command("episode", [{"name": "query", "type": 3, "value": "84"}])
