@@ -81,22 +81,20 @@ async def library_of(tmp_path: Path, name: str, content: bytes) -> Library:
     return library
 
 
-@pytest.fixture
-async def games(tmp_path: Path):
-    async with await library_of(tmp_path, "games", GAMES) as library:
-        yield library
+def synced_show(name: str, content: bytes):
+    """A fixture named NAME: a library synced from CONTENT, a feed of our own."""
+
+    @pytest.fixture(name=name)
+    async def synced(tmp_path: Path):
+        async with await library_of(tmp_path, name, content) as library:
+            yield library
+
+    return synced
 
 
-@pytest.fixture
-async def linux(tmp_path: Path):
-    async with await library_of(tmp_path, "linux", LINUX) as library:
-        yield library
-
-
-@pytest.fixture
-async def catalan(tmp_path: Path):
-    async with await library_of(tmp_path, "catalan", CATALAN) as library:
-        yield library
+games = synced_show("games", GAMES)
+linux = synced_show("linux", LINUX)
+catalan = synced_show("catalan", CATALAN)
 
 
 async def best_title(library: Library, query: str) -> str | None:
@@ -250,16 +248,8 @@ NARRATIVE = feed(
 )
 
 
-@pytest.fixture
-async def rewatch(tmp_path: Path):
-    async with await library_of(tmp_path, "rewatch", REWATCH) as library:
-        yield library
-
-
-@pytest.fixture
-async def narrative(tmp_path: Path):
-    async with await library_of(tmp_path, "narrative", NARRATIVE) as library:
-        yield library
+rewatch = synced_show("rewatch", REWATCH)
+narrative = synced_show("narrative", NARRATIVE)
 
 
 @pytest.mark.parametrize("query", ["season 3 episode 9", "s3e9", "S03E09", "3.09", "3x09", "season three, ep 9"])
@@ -317,10 +307,7 @@ SECURITY = feed(
 )
 
 
-@pytest.fixture
-async def security(tmp_path: Path):
-    async with await library_of(tmp_path, "security", SECURITY) as library:
-        yield library
+security = synced_show("security", SECURITY)
 
 
 @pytest.mark.parametrize(
@@ -357,10 +344,7 @@ NEAR_MISSES = feed(
 )
 
 
-@pytest.fixture
-async def near_misses(tmp_path: Path):
-    async with await library_of(tmp_path, "near", NEAR_MISSES) as library:
-        yield library
+near_misses = synced_show("near_misses", NEAR_MISSES)
 
 
 @pytest.mark.parametrize("query", ["star wars", "video game speedrunning"])
