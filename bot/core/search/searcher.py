@@ -260,6 +260,15 @@ def _search_one_language(asking: Asking, query: str, limit: int, completing: boo
     return results[:limit]
 
 
+def common_words(reader: IndexReader, words: list[str]) -> set[str]:
+    """Those of WORDS that barely tell one episode from another: stop words of the feed's
+    language that many episodes say ("the", not "ml", which stopwordsiso also lists), and words
+    most episodes say."""
+    vocabulary = _Vocabulary(reader)
+    vocabulary.learn(set(words))
+    return {word for word in words if vocabulary.is_common(word)}
+
+
 def topic_named(asking: Asking, text: str) -> str | None:
     """The topic TEXT names as a whole, itself, by another spelling or by an alias ("security",
     "databases", "ml"), if there is one."""

@@ -20,7 +20,7 @@ from bot.core.formatting import timestamp
 from bot.core.ingest.urls import without_urls
 from bot.core.models import Episode, Match, MatchReason, Related, TopicAnswer, TopicCount, TopicResult
 from bot.core.search.index import IndexReader, quote_term
-from bot.core.search.searcher import MAX_QUERY_CHARS, Asking, search_in, topic_named
+from bot.core.search.searcher import MAX_QUERY_CHARS, Asking, common_words, search_in, topic_named
 from bot.core.store.rows import reading_of
 from bot.core.sync.identity import original_title
 from bot.core.topics.labels import Vector, cosine, inverse_document_frequency, phrase_of, topic_label, vector
@@ -134,8 +134,9 @@ _SOURCE_REASONS = {
 def _substantially_about(asking: Asking, text: str, limit: int) -> list[TopicResult]:
     """Episodes whose title, chapters or guests hold TEXT's words, or whose notes say them at
     least twice (outside links), strongest first."""
-    stop = stop_words(asking.reader.language_tag())
-    typed = tuple(word for word in tokenize(text) if word not in stop) or tuple(tokenize(text))
+    words = tokenize(text)
+    common = common_words(asking.reader, words)
+    typed = tuple(word for word in words if word not in common) or tuple(words)
     if not typed:
         return []
     # The words as typed, and what else means the same ("js" for javascript, "oss" for open source).
