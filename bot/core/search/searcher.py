@@ -693,7 +693,8 @@ _ONE_MISSING = 0.05
 _PHRASE_SCORE = 100.0
 # A number matched away from the words around it in the query ("3" of a date, not "Borderlands 3").
 _LONE_NUMBER = 0.3
-_MAX_PHRASES = 64
+_MAX_PHRASES = 16
+_PHRASES_CONSIDERED = 512
 _DESCRIPTION_HITS = 500
 _COMMON_SHARE = 0.1
 _NOTES_SPREAD = 0.2
@@ -730,20 +731,30 @@ def _phrases(
 
     def written(token: str) -> list[str]:
         """A token and the other ways to write it that the catalogue has: a number's other
-        numerals, a word's synonyms; its other forms only when the catalogue lacks it as typed
-        (each alternative costs a scan of the words' postings)."""
+        numerals, a word's synonyms ("pt" for "part"); its other forms ("scaled" for "scaling")
+        only when the catalogue lacks it as typed (each alternative costs a scan of the words'
+        postings)."""
         vocabulary.learn({token})
-        if language.is_number(token) or not vocabulary.documents[token]:
+        as_typed = vocabulary.documents[token] and not language.is_number(token)
+        if not as_typed:
             alike = [form for form in by_word.get(token, {}) if by_word[token][form] >= _SYNONYM]
             alike = alike or vocabulary.forms(token)
         else:
             alike = []
-        synonyms = [form[0] for form in asking.synonyms.of(token) if len(form) == 1]
+        stem = language.stem(token)
+        synonyms = [
+            form[0]
+            for form in asking.synonyms.of(token)
+            if len(form) == 1 and not (as_typed and language.stem(form[0]) == stem)
+        ]
         return list(dict.fromkeys([token, *alike, *synonyms]))
 
     whole: list[tuple[str, ...]] = []
     if numbers or any(token in language.stop_words for token in tokens):
-        whole = list(islice(product(*(written(token) for token in tokens)), _MAX_PHRASES))
+        # Each way of writing it costs a scan of its words' postings: those nearest the query as
+        # typed (the fewest words written otherwise) are looked for.
+        spellings = islice(product(*(written(token) for token in tokens)), _PHRASES_CONSIDERED)
+        whole = sorted(spellings, key=lambda phrase: sum(a != b for a, b in zip(phrase, tokens)))[:_MAX_PHRASES]
     pairs: list[tuple[str, ...]] = []
     for i in numbers:
         for j in (i - 1, i + 1):
