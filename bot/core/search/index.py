@@ -284,13 +284,14 @@ class IndexReader:
         scope = self._scope
         return self.episodes([row[0] for row in self._db.execute(latest_ids_sql(scope), (*(scope or ()), count))])
 
-    def numbered(self, number: int, podcast_ids: Sequence[int] | None = None) -> list[Episode]:
-        """The episodes in focus numbered NUMBER (of PODCAST_IDS, when given), newest first."""
+    def numbered(self, number: int, podcast_ids: Sequence[int] | None = None, limit: int = -1) -> list[Episode]:
+        """Up to LIMIT (-1: all) episodes in focus numbered NUMBER (of PODCAST_IDS, when given),
+        newest first: a hundred shows each have a 64, and a page shows ten."""
         of = "" if podcast_ids is None else f" AND podcast_id IN ({','.join(map(str, podcast_ids))})"
         rows = self._db.execute(
             f"""SELECT id FROM episodes WHERE number = ? AND removed_at IS NULL{self._within("id")}{of}
-                ORDER BY published DESC""",
-            (number,),
+                ORDER BY published DESC LIMIT ?""",
+            (number, limit),
         )
         return self.episodes([row[0] for row in rows])
 

@@ -207,7 +207,8 @@ def _search_one_language(asking: Asking, query: str, limit: int, completing: boo
     if number is None:
         number, shows = number_beside_the_show_name(reader, query)
     if number is not None:
-        results += [Match(e, 100.0, MatchReason("number", f"#{number}")) for e in reader.numbered(number, shows)]
+        numbered = reader.numbered(number, shows, limit)
+        results += [Match(e, 100.0, MatchReason("number", f"#{number}")) for e in numbered]
     seen = {match.episode.id for match in results}
     question = read_question(query)
     language = reader.language()
@@ -334,7 +335,7 @@ def _nearest(asking: Asking, query: str, limit: int = 3) -> tuple[str, list[Matc
     span, near = reader.numbers_near(number, limit)
     if span is None:
         return "", _search(asking, query, limit, True)
-    matches = [Match(reader.numbered(n)[0], 0.0, MatchReason("number", f"#{n}")) for n in near]
+    matches = [Match(reader.numbered(n, limit=1)[0], 0.0, MatchReason("number", f"#{n}")) for n in near]
     return f"episodes {span[0]}–{span[1]} are indexed; none is numbered {number}", matches
 
 

@@ -240,8 +240,12 @@ class EpisodeTables(FeedStateTables):
         return int(row[0]) if row else None
 
     async def rename_podcast(self, podcast_id: int, name: str) -> None:
-        """Call the podcast PODCAST_ID NAME from now on (its config entry was renamed)."""
-        await self._execute("UPDATE podcasts SET name = ? WHERE id = ?", (name, podcast_id))
+        """Call the podcast PODCAST_ID NAME from now on (its config entry was renamed), in the
+        announcement routes too."""
+        async with self._transaction():
+            old = await self._fetchvalue("SELECT name FROM podcasts WHERE id = ?", (podcast_id,))
+            await self._execute("UPDATE podcasts SET name = ? WHERE id = ?", (name, podcast_id))
+            await self._execute("UPDATE announce_routes SET podcast = ? WHERE podcast = ?", (name, old))
 
     async def podcast_count(self) -> int:
         return int(await self._fetchvalue("SELECT count(*) FROM podcasts"))
