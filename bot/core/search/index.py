@@ -247,9 +247,7 @@ class IndexReader:
         """For each of IDS still in the feed: its title and publication time (0 when unknown),
         what ranking needs before the few results shown are read whole."""
         rows = self._db.execute(
-            f"SELECT id, title, published FROM episodes WHERE removed_at IS NULL AND id IN ({marks(ids)})"
-            + self._within("id"),
-            ids,
+            f"SELECT id, title, published FROM episodes WHERE removed_at IS NULL AND id IN ({marks(ids)})", ids
         )
         return {row[0]: (row[1], _timestamp(row[2])) for row in rows}
 
