@@ -137,7 +137,8 @@ async def test_announcement_routes_pick_podcasts_and_post_once_per_channel(tmp_p
         feed_server.serve("/alpha.xml", body=show("Alpha", range(1, 7), "gardening"))
         feed_server.serve("/beta.xml", body=show("Beta", range(1, 6), "compilers"))
         await library.sync_all()
-        assert await store.enqueue_announcements() == 3  # alpha 6 in 100 once; beta 5 in 100 and 200
+        assert await store.enqueue_announcements("alpha") == 1  # alpha 6 in 100, once
+        assert await store.enqueue_announcements() == 2  # beta 5 in 100 and in 200
         pending = await store.announcements("pending")
         assert sorted((row.channel_id, row.episode_id) for row in pending) == sorted(
             {(row.channel_id, row.episode_id) for row in pending}
