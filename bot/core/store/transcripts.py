@@ -1,0 +1,42 @@
+"""Transcript passages and their full-text index (transcript_fts, apart from the episode index)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..models import LinkedFile
+from .database import Database
+
+
+class TranscriptTables(Database):
+    async def _save_transcripts(self, files: Sequence[LinkedFile]) -> None:
+        """Each of FILES' passages in place of those its previous download gave."""
+        for file in files:
+            # An external-content index forgets a row only when told its old text.
+            await self._execute(
+                """INSERT INTO transcript_fts (transcript_fts, rowid, text)
+                   SELECT 'delete', id, text FROM transcript_passages WHERE url = ?""",
+                (file.url,),
+            )
+            await self._execute("DELETE FROM transcript_passages WHERE url = ?", (file.url,))
+            first_id = await self._fetchvalue("SELECT coalesce(max(id), 0) + 1 FROM transcript_passages")
+            rows = [
+                (first_id + position, file.url, position, p.start_seconds, p.end_seconds, "\n".join(p.speakers), p.text)
+                for position, p in enumerate(file.passages or ())
+            ]
+            await self._executemany(
+                """INSERT INTO transcript_passages (id, url, position, start_seconds, end_seconds, speakers, text)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                rows,
+            )
+            await self._executemany(
+                "INSERT INTO transcript_fts (rowid, text) VALUES (?, ?)", [(row[0], row[6]) for row in rows]
+            )
+
+    async def transcript_status(self) -> tuple[int, int]:
+        """How many transcripts are stored, and how many failed their last download (retried later)."""
+        row = await self._fetchone(
+            """SELECT coalesce(sum(failures = 0 AND body_sha256 IS NOT NULL), 0), coalesce(sum(failures > 0), 0)
+               FROM linked_files WHERE is_transcript = 1"""
+        )
+        return (int(row[0]), int(row[1])) if row else (0, 0)
