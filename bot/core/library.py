@@ -22,6 +22,7 @@ import aiohttp
 
 from bot.core.ingest.feed import BUNDLED_SNAPSHOT, FeedError, resolve_source
 from bot.core.ingest.urls import redacted
+from bot.core.search.moments import MOST_MOMENTS, asks_for_moments, transcript_moments
 from bot.core.search.searcher import Asking, Searcher
 from bot.core.search.synonyms import Synonyms
 from bot.core.sync.companions import CompanionSyncer, companions_for
@@ -147,7 +148,12 @@ class Library:
         when nothing matches, a hint and the closest episodes."""
         return await self.searcher.find(query)
 
-    async def search(self, query: str, limit: int = 10) -> list[Match]:
+    async def search(self, query: str, limit: int = 10, *, in_transcripts: bool = False) -> list[Match]:
+        """Episodes matching QUERY, best first; with IN_TRANSCRIPTS (or "in:transcript" in the
+        query), the moments of their transcripts that say it instead, up to MOST_MOMENTS."""
+        text, asked_for_moments = asks_for_moments(query)
+        if in_transcripts or asked_for_moments:
+            return await self.searcher.run(transcript_moments, text, min(limit, MOST_MOMENTS))
         return await self.searcher.search(query, limit)
 
     async def suggest(self, query: str, limit: int) -> list[Match]:

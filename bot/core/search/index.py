@@ -106,6 +106,20 @@ class IndexReader:
             found.append({row[0] for row in rows})
         return found[0], found[1]
 
+    def transcript_passages(self, expression: str, limit: int) -> list[tuple[int, int | None, str, str, float]]:
+        """Up to LIMIT passages of live episodes' transcripts matching the FTS5 EXPRESSION, best
+        first: (episode id, start second, speakers, text, BM25 strength)."""
+        rows = self._db.execute(
+            """SELECT t.episode_id, p.start_seconds, p.speakers, p.text, -bm25(transcript_fts)
+               FROM transcript_fts
+               JOIN transcript_passages p ON p.id = transcript_fts.rowid
+               JOIN episode_transcripts t ON t.url = p.url
+               JOIN episodes e ON e.id = t.episode_id AND e.removed_at IS NULL
+               WHERE transcript_fts MATCH ? ORDER BY rank LIMIT ?""",
+            (expression, limit),
+        )
+        return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+
     def episode_total(self) -> int:
         return int(self._db.execute(LIVE_EPISODES).fetchone()[0])
 
