@@ -42,6 +42,9 @@ from bot.core.ingest.urls import redact_addresses
 from bot.core.models import FeedState, ParsedEpisode, ParsedFeed, PodcastInfo
 
 BUNDLED_SNAPSHOT = Path(__file__).resolve().parents[2] / "data" / "meta-tech-podcast.rss"
+# `--feed example`: a made-up show with transcripts, to try transcript search offline.
+EXAMPLE_FEED_NAME = "example"
+EXAMPLE_FEED = BUNDLED_SNAPSHOT.parent / "example" / "example.rss"
 USER_AGENT = f"podbot/{__version__} (podcast episode bot; +feed reader)"
 _CHUNK = 64 * 1024
 _FILE_CHUNK = 1024 * 1024
@@ -69,7 +72,10 @@ class FetchResult:
 
 
 def resolve_source(configured: str) -> str:
-    """The feed to read: the configured URL or path, else the snapshot bundled with the package."""
+    """The feed to read: the configured URL or path ("example" is the bundled example show), else
+    the snapshot bundled with the package."""
+    if configured.strip() == EXAMPLE_FEED_NAME:
+        return str(EXAMPLE_FEED)
     return configured.strip() or str(BUNDLED_SNAPSHOT)
 
 
