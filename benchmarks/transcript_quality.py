@@ -60,7 +60,9 @@ async def measure(library: Library) -> dict[str, Quality]:
             if best is None or best.matched.field != "transcript":
                 quality.refused += 1
             else:
-                quality.misses.append(f"{question.question!r} answered by {best.episode.number} at {best.matched.start_seconds}")
+                quality.misses.append(
+                    f"{question.question!r} answered by {best.episode.number} at {best.matched.start_seconds}"
+                )
             continue
         moments = await library.search(question.question, in_transcripts=True)
         rank = next(

@@ -120,6 +120,28 @@ class IndexReader:
         )
         return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
 
+    def transcript_documents(self, stems: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """How many passages there are, and for each of STEMS how many have a word starting with it."""
+        total = self._db.execute("SELECT count(*) FROM transcript_passages").fetchone()[0]
+        counts = {}
+        for stem in stems:
+            row = self._db.execute(
+                "SELECT coalesce(sum(doc), 0) FROM transcript_fts_terms WHERE term >= ? AND term < ?",
+                (stem, stem + "\U0010ffff"),
+            ).fetchone()
+            counts[stem] = int(row[0])
+        return int(total), counts
+
+    def transcript_terms_like(self, word: str) -> list[tuple[str, int]]:
+        """Words of the transcripts with WORD's first letter and about its length (typo candidates),
+        with how many passages have each."""
+        rows = self._db.execute(
+            """SELECT term, doc FROM transcript_fts_terms
+               WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ? LIMIT ?""",
+            (word[0], word[0] + "\U0010ffff", len(word) - 2, len(word) + 2, SPELLING_CANDIDATES),
+        )
+        return [(row[0], row[1]) for row in rows]
+
     def episode_total(self) -> int:
         return int(self._db.execute(LIVE_EPISODES).fetchone()[0])
 

@@ -7,12 +7,16 @@ passages have their own full-text index, read only by full searches, never by au
 
 from __future__ import annotations
 
+import math
+import os
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rapidfuzz import fuzz, process
+
 from bot.core.models import Match, MatchReason
-from bot.core.search.index import quote_term
+from bot.core.search.index import IndexReader, quote_term
 from bot.core.search.questions import read_question
 from bot.core.words.text import tokenize
 
@@ -29,6 +33,9 @@ _CANDIDATES = 200
 _MIN_COVERAGE = 0.5
 _QUOTE_CHARS = 300
 _MAX_WORDS = 8
+_MIN_TYPO_CHARS = 4
+_MIN_PREFIX = 3
+_TYPO_SCORE = 75
 
 
 _IN_TRANSCRIPT_RE = re.compile(r"(?<!\S)in:transcripts?(?!\S)", re.IGNORECASE)
@@ -61,39 +68,71 @@ def with_moments(asking: Asking, words: Sequence[str], matches: list[Match], lim
 
 
 def _best_moments(asking: Asking, words: Sequence[str], limit: int, per_episode: int) -> list[Match]:
-    language = asking.reader.language()
+    reader = asking.reader
+    language = reader.language()
     typed = [word for word in dict.fromkeys(words) if word][:_MAX_WORDS]
     content = [word for word in typed if word not in language.stop_words] or typed
     if not content or limit <= 0:
         return []
-    stems = [language.stem(word) for word in content]
-    terms = [quote_term(stem) + "*" for stem in stems]
-    rows = asking.reader.transcript_passages(" AND ".join(terms), _CANDIDATES)
-    if not rows and len(terms) > 1:
-        rows = asking.reader.transcript_passages(" OR ".join(terms), _CANDIDATES)
+    stems = [_prefix(word, language.stem(word)) for word in content]
+    total, documents = reader.transcript_documents(stems)
+    if not total:
+        return []
+    stems = [_spelt_as_said(reader, word, stem, documents) for word, stem in zip(content, stems)]
+    # A rare word says more about the moment meant than a common one; a word no transcript
+    # says weighs most of all, so a moment without it is no answer ("kubernetes operators").
+    weights = [math.log(1 + total / (1 + documents.get(stem, 0))) for stem in stems]
+    said_stems = [stem for stem in stems if documents.get(stem)]
+    if not said_stems:
+        return []
+    terms = [quote_term(stem) + "*" for stem in said_stems]
+    rows = reader.transcript_passages(" AND ".join(terms), _CANDIDATES)
+    if len(terms) > 1 and len(rows) < limit:
+        rows += reader.transcript_passages(" OR ".join(terms), _CANDIDATES)
     phrase = " ".join(typed) if len(typed) > 1 else None
-    scored: list[tuple[float, float, int, int | None, str]] = []
-    for episode_id, start, _speakers, text, strength in rows:
-        said = tokenize(text)
-        coverage = sum(1 for stem in stems if any(word.startswith(stem) for word in said)) / len(stems)
+    scored: dict[tuple[int, int | None], tuple[float, float, str]] = {}
+    for episode_id, start, speakers, text, strength in rows:
+        said = tokenize(f"{speakers} {text}")
+        found = sum(w for stem, w in zip(stems, weights) if any(word.startswith(stem) for word in said))
+        coverage = found / sum(weights)
         if coverage < _MIN_COVERAGE:
             continue
-        exact = phrase is not None and f" {phrase} " in f" {' '.join(said)} "
+        exact = phrase is not None and f" {phrase} " in f" {' '.join(tokenize(text))} "
         score = 100 * (PHRASE_WEIGHT if exact else TRANSCRIPT_WEIGHT * coverage)
-        scored.append((score, strength, episode_id, start, text))
-    scored.sort(key=lambda item: (-item[0], -item[1]))
+        scored.setdefault((episode_id, start), (score, strength, text))
+    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], -item[1][1]))
     taken: dict[int, int] = {}
     chosen: list[tuple[float, int, int | None, str]] = []
-    for score, _, episode_id, start, text in scored:
+    for (episode_id, start), (score, _, text) in ranked:
         if taken.get(episode_id, 0) < per_episode and len(chosen) < limit:
             taken[episode_id] = taken.get(episode_id, 0) + 1
             chosen.append((score, episode_id, start, text))
-    episodes = {episode.id: episode for episode in asking.reader.episodes(list(taken))}
+    episodes = {episode.id: episode for episode in reader.episodes(list(taken))}
     return [
         Match(episodes[episode_id], round(score, 1), _reason(text, start, stems))
         for score, episode_id, start, text in chosen
         if episode_id in episodes
     ]
+
+
+def _prefix(word: str, stem: str) -> str:
+    """What every form of WORD starts with: its stem, as far as the word spells it ("query" stems
+    to "queri", and the transcripts say "query")."""
+    common = os.path.commonprefix([word, stem])
+    return common if len(common) >= _MIN_PREFIX else word
+
+
+def _spelt_as_said(reader: IndexReader, word: str, stem: str, documents: dict[str, int]) -> str:
+    """STEM, or when no transcript says a word starting with it, the word the transcripts say
+    that WORD most nearly spells ("bindgn" is "bindgen"); DOCUMENTS learns its count."""
+    if documents.get(stem) or len(word) < _MIN_TYPO_CHARS or not word.isalpha():
+        return stem
+    candidates = dict(reader.transcript_terms_like(word))
+    best = process.extractOne(word, list(candidates), scorer=fuzz.ratio, score_cutoff=_TYPO_SCORE)
+    if best is None:
+        return stem
+    documents[best[0]] = candidates[best[0]]
+    return str(best[0])
 
 
 def _reason(text: str, start: int | None, stems: list[str]) -> MatchReason:

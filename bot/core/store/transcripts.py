@@ -14,8 +14,8 @@ class TranscriptTables(Database):
         for file in files:
             # An external-content index forgets a row only when told its old text.
             await self._execute(
-                """INSERT INTO transcript_fts (transcript_fts, rowid, text)
-                   SELECT 'delete', id, text FROM transcript_passages WHERE url = ?""",
+                """INSERT INTO transcript_fts (transcript_fts, rowid, text, speakers)
+                   SELECT 'delete', id, text, speakers FROM transcript_passages WHERE url = ?""",
                 (file.url,),
             )
             await self._execute("DELETE FROM transcript_passages WHERE url = ?", (file.url,))
@@ -30,7 +30,8 @@ class TranscriptTables(Database):
                 rows,
             )
             await self._executemany(
-                "INSERT INTO transcript_fts (rowid, text) VALUES (?, ?)", [(row[0], row[6]) for row in rows]
+                "INSERT INTO transcript_fts (rowid, text, speakers) VALUES (?, ?, ?)",
+                [(row[0], row[6], row[5]) for row in rows],
             )
 
     async def transcript_status(self) -> tuple[int, int]:

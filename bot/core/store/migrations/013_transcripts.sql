@@ -23,10 +23,14 @@ CREATE TABLE transcript_passages (
 );
 CREATE INDEX transcript_passages_by_url ON transcript_passages (url, position);
 
--- Full text over the passages, apart from episodes_fts: title search and autocomplete never read it.
+-- Full text over the passages and who speaks in them, apart from episodes_fts: title search and
+-- autocomplete never read it.
 CREATE VIRTUAL TABLE transcript_fts USING fts5 (
-    text,
+    text, speakers,
     content = 'transcript_passages',
     content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2'
 );
+-- Its words with how many passages have each: a query's rare words weigh most, and a misspelt
+-- word finds the word the transcripts spell.
+CREATE VIRTUAL TABLE transcript_fts_terms USING fts5vocab (transcript_fts, 'row');
