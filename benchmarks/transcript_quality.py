@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.core.config import Config  # noqa: E402
-from bot.core.library import Library  # noqa: E402
-from tests.transcript_queries import QUESTIONS, TranscriptQuestion  # noqa: E402
+from bot.core.config import Config
+from bot.core.library import Library
+from tests.transcript_queries import QUESTIONS, TranscriptQuestion
 
 
 @dataclass

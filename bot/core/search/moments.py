@@ -8,7 +8,6 @@ passages have their own full-text index, read only by full searches, never by au
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -118,8 +117,8 @@ def _best_moments(asking: Asking, words: Sequence[str], limit: int, per_episode:
 def _prefix(word: str, stem: str) -> str:
     """What every form of WORD starts with: its stem, as far as the word spells it ("query" stems
     to "queri", and the transcripts say "query")."""
-    common = os.path.commonprefix([word, stem])
-    return common if len(common) >= _MIN_PREFIX else word
+    shared = next((i for i, (a, b) in enumerate(zip(word, stem)) if a != b), min(len(word), len(stem)))
+    return word[:shared] if shared >= _MIN_PREFIX else word
 
 
 def _spelt_as_said(reader: IndexReader, word: str, stem: str, documents: dict[str, int]) -> str:
