@@ -70,6 +70,7 @@ class FeedHealth:
     syncing: bool
     companions: tuple[tuple[str, FeedState | None], ...] = ()  # each companion feed's name and state
     store_problem: str | None = None  # the database file was deleted or replaced under podbot
+    transcripts: tuple[int, int] = (0, 0)  # transcripts stored, and those whose last download failed
 
 
 class Library:
@@ -245,6 +246,7 @@ class Library:
                 ]
             ),
             store_problem=self.store.whereabouts(),
+            transcripts=await self.store.transcript_status(),
         )
 
     # -- syncing ----------------------------------------------------------------------------

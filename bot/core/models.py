@@ -229,6 +229,7 @@ class SyncReport:
     warnings: list[str] = field(default_factory=list)
     linked_fetched: int = 0
     linked_pending: int = 0
+    transcripts_failed: int = 0  # transcript files whose download failed this sync (retried later)
 
 
 @dataclass(frozen=True, slots=True)

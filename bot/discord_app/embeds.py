@@ -444,6 +444,7 @@ class StatusFacts:
     feed_warnings: tuple[str, ...] = ()
     companions: tuple[tuple[str, FeedState | None], ...] = ()
     store_problem: str | None = None
+    transcripts: tuple[int, int] = (0, 0)  # stored, failing (retried later)
 
 
 def status_embed(facts: StatusFacts) -> discord.Embed:
@@ -472,6 +473,10 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
         )
     if facts.feed_warnings:
         embed.add_field(name="Feed warnings (last sync)", value=_bounded_list(list(facts.feed_warnings)), inline=False)
+    stored, failing = facts.transcripts
+    if stored or failing:
+        text = f"{stored} stored" + (f" · ⚠️ {failing} failed to download (retried later)" if failing else "")
+        embed.add_field(name="Transcripts", value=text, inline=False)
     if facts.companions:
         lines = ["• " + _companion_line(name, state) for name, state in facts.companions]
         embed.add_field(name="Companion feeds", value=fit_lines(lines, FIELD_LIMIT), inline=False)

@@ -67,6 +67,7 @@ def sync_json(report: SyncReport) -> dict[str, Any]:
         "skipped_items": list(report.skipped_items),
         "warnings": list(report.warnings),
         "chapters_files": {"downloaded": report.linked_fetched, "pending": report.linked_pending},
+        "transcript_files": {"failed": report.transcripts_failed},
     }
 
 

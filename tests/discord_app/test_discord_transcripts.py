@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.fake_discord import MEMBER_ID
+from tests.fake_discord import ADMIN_ID, MEMBER_ID
 
 
 @pytest.fixture
@@ -44,3 +44,9 @@ async def test_a_transcript_search_nothing_says_is_a_short_private_answer(discor
     options = [{"name": "query", "type": 3, "value": "kubernetes"}, {"name": "where", "type": 3, "value": "transcript"}]
     record = await discord_env.fake.command("search", options)
     assert record.ephemeral and "No transcript says “kubernetes”" in record.callback["data"]["content"]
+
+
+async def test_admin_status_counts_the_stored_transcripts(discord_env):
+    record = await discord_env.fake.command("admin status", user_id=ADMIN_ID)
+    fields = {field["name"]: field["value"] for field in embed_of(record)["fields"]}
+    assert fields["Transcripts"] == "4 stored"

@@ -251,6 +251,7 @@ class Syncer:
         report.warnings.extend(linked.warnings)
         report.linked_fetched = linked.downloaded
         report.linked_pending = linked.pending
+        report.transcripts_failed = len(linked.failed_transcripts)
         if linked.pending:
             verb = "would be downloaded" if dry_run else "still to download; later syncs catch up"
             report.warnings.append(f"{linked.pending} chapters and transcript files {verb}")
