@@ -29,6 +29,7 @@ from bot.core.models import FeedState, ParsedEpisode
 from bot.core.sync.identity import EpisodeWrite, fingerprint
 
 from .stores import CACHE, huge_vocabulary_store, snapshot_store, synthetic_store
+from .transcripts import transcript_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -336,6 +337,7 @@ async def main(sizes: list[str], record: bool) -> None:
     snapshot = await snapshot_store()
     rows = await search_rows("90", snapshot)
     rows += await huge_vocabulary_rows(snapshot)
+    rows += await transcript_rows(row, timed)
     databases = {"90": snapshot}
     for size in sizes:
         count = {"10k": 10_000, "100k": 100_000}[size]

@@ -31,7 +31,7 @@ with contextlib.suppress(ImportError):
 MAX_LATEST = 50
 HELP = f"""Commands:
   /episode QUERY   the best match with its chapters (e.g. /episode caddy, /episode #64)
-  /search QUERY    the ten best matches
+  /search QUERY    the ten best matches (QUERY in:transcript: the moments the transcripts say it)
   /latest [N]      the N newest episodes (default 5, at most {MAX_LATEST})
   /topic NAME      a topic's episodes and articles (e.g. /topic security, /topic kotlin)
   /topics          every topic with its episode and article counts

@@ -2,6 +2,7 @@
 
 import json
 
+from bot.terminal.console import answer
 from tests.terminal.running import run
 from tests.transcript_scoring import measure
 
@@ -50,3 +51,10 @@ def test_the_cli_shows_the_moment_with_its_chapter_and_audio_link(tmp_path):
     assert results[0]["matched"]["field"] == "transcript"
     assert results[0]["matched"]["audio_url"].endswith(f"#t={results[0]['matched']['start_seconds']}")
     assert (tmp_path / "data" / "example.db").exists() and not (tmp_path / "data" / "episodes.db").exists()
+
+
+async def test_the_console_answers_with_the_moment_too(example_library):
+    reply = await answer("/episode whoever allocates frees", example_library)
+    assert "Said at " in reply.text and "whoever allocates frees" in reply.text
+    listed = await answer("/search in:transcript postmortem", example_library)
+    assert listed.text.startswith(" 1. ") and "said at " in listed.text and "#t=" in listed.text
