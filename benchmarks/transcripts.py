@@ -39,7 +39,7 @@ def _speech(rng: random.Random, seconds: int) -> list[Segment]:
     """A cue every CUE_SECONDS of everyday words with a few of the show's topics and things in them."""
     segments = []
     for start in range(0, seconds, CUE_SECONDS):
-        words = rng.sample(_WORDS, 9) + [rng.choice(synthetic.TOPICS), rng.choice(synthetic.THINGS)]
+        words = [*rng.sample(_WORDS, 9), rng.choice(synthetic.TOPICS), rng.choice(synthetic.THINGS)]
         rng.shuffle(words)
         segments.append(Segment(start, start + CUE_SECONDS, rng.choice(synthetic.NAMES), " ".join(words) + "."))
     return segments
@@ -123,7 +123,7 @@ async def transcript_rows(row, timed) -> list[list[str]]:
         )
     rng = random.Random(99)
     title_queries = synthetic.queries(items, QUERIES)
-    said_queries = [" ".join(rng.sample(_WORDS, 1) + [rng.choice(synthetic.TOPICS).lower()]) for _ in range(QUERIES)]
+    said_queries = [" ".join([*rng.sample(_WORDS, 1), rng.choice(synthetic.TOPICS).lower()]) for _ in range(QUERIES)]
     for label, database in (("no transcripts", plain), (f"{EPISODES:,} h of transcripts", full)):
         async with await Library.open(Config(), db=database) as library:
             for query in title_queries:  # warm the page cache, as in a running bot
