@@ -36,12 +36,16 @@ _WORDS = (
 
 
 def _speech(rng: random.Random, seconds: int) -> list[Segment]:
-    """A cue every CUE_SECONDS of everyday words with a few of the show's topics and things in them."""
+    """A cue every CUE_SECONDS of everyday words with a few of the show's topics and things in
+    them, two speakers taking turns every half minute or so."""
     segments = []
+    speakers = rng.sample(synthetic.NAMES, 2)
     for start in range(0, seconds, CUE_SECONDS):
         words = [*rng.sample(_WORDS, 9), rng.choice(synthetic.TOPICS), rng.choice(synthetic.THINGS)]
         rng.shuffle(words)
-        segments.append(Segment(start, start + CUE_SECONDS, rng.choice(synthetic.NAMES), " ".join(words) + "."))
+        if rng.random() < CUE_SECONDS / 30:
+            speakers.reverse()
+        segments.append(Segment(start, start + CUE_SECONDS, speakers[0], " ".join(words) + "."))
     return segments
 
 

@@ -34,6 +34,7 @@ _QUOTE_CHARS = 300
 _MAX_WORDS = 8
 _MIN_TYPO_CHARS = 4
 _MIN_PREFIX = 3
+_RANKED_UP_TO = 5_000
 _TYPO_SCORE = 75
 
 
@@ -55,7 +56,9 @@ def with_moments(asking: Asking, words: Sequence[str], matches: list[Match], lim
     """MATCHES with each episode's best transcript moment merged in: an episode found only in
     what was said is added where its score places it; one whose moment scores above its match
     is answered by the moment instead. The others keep their order."""
-    moments = {m.episode.id: m for m in _best_moments(asking, words, limit, 1)}
+    if len(matches) >= limit and matches[limit - 1].score >= 100 * PHRASE_WEIGHT:
+        return matches  # no moment could place among the first LIMIT
+    moments = {m.episode.id: m for m in _best_moments(asking, words, limit, 1, only_telling=True)}
     if not moments:
         return matches
     merged = [moments.pop(m.episode.id) if moments.get(m.episode.id, m).score > m.score else m for m in matches]
@@ -66,7 +69,11 @@ def with_moments(asking: Asking, words: Sequence[str], matches: list[Match], lim
     return merged
 
 
-def _best_moments(asking: Asking, words: Sequence[str], limit: int, per_episode: int) -> list[Match]:
+def _best_moments(
+    asking: Asking, words: Sequence[str], limit: int, per_episode: int, *, only_telling: bool = False
+) -> list[Match]:
+    """The best moments saying WORDS; with ONLY_TELLING, none when every word is said in thousands
+    of passages (too common to point at a moment, and costly to look for beside every search)."""
     reader = asking.reader
     language = reader.language()
     typed = [word for word in dict.fromkeys(words) if word][:_MAX_WORDS]
@@ -85,9 +92,15 @@ def _best_moments(asking: Asking, words: Sequence[str], limit: int, per_episode:
     if not said_stems:
         return []
     terms = [quote_term(stem) + "*" for stem in said_stems]
-    rows = reader.transcript_passages(" AND ".join(terms), _CANDIDATES)
+    # Ranking every passage that says a common word costs more than a reply may; such words say
+    # little about the moment, so any of those passages will do.
+    counts = [documents[stem] for stem in said_stems]
+    if only_telling and min(counts) > _RANKED_UP_TO:
+        return []
+    rows = reader.transcript_passages(" AND ".join(terms), _CANDIDATES, ranked=min(counts) <= _RANKED_UP_TO)
     if len(terms) > 1 and len(rows) < limit:
-        rows += reader.transcript_passages(" OR ".join(terms), _CANDIDATES)
+        either = " OR ".join(terms)
+        rows += reader.transcript_passages(either, _CANDIDATES, ranked=sum(counts) <= _RANKED_UP_TO)
     phrase = " ".join(typed) if len(typed) > 1 else None
     scored: dict[tuple[int, int | None], tuple[float, float, str]] = {}
     for episode_id, start, speakers, text, strength in rows:

@@ -10,7 +10,10 @@ from .database import Database
 
 class TranscriptTables(Database):
     async def _save_transcripts(self, files: Sequence[LinkedFile]) -> None:
-        """Each of FILES' passages in place of those its previous download gave."""
+        """Each of FILES' passages in place of those its previous download gave, and the terms
+        counted again (one pass over the vocabulary, at sync time, so a query reads a few rows)."""
+        if not files:
+            return
         for file in files:
             # An external-content index forgets a row only when told its old text.
             await self._execute(
@@ -33,6 +36,11 @@ class TranscriptTables(Database):
                 "INSERT INTO transcript_fts (rowid, text, speakers) VALUES (?, ?, ?)",
                 [(row[0], row[6], row[5]) for row in rows],
             )
+        await self._execute("DELETE FROM transcript_terms")
+        await self._execute(
+            """INSERT INTO transcript_terms (term, first, length, documents)
+               SELECT term, substr(term, 1, 1), length(term), doc FROM transcript_fts_terms"""
+        )
 
     async def transcript_status(self) -> tuple[int, int]:
         """How many transcripts are stored, and how many failed their last download (retried later)."""

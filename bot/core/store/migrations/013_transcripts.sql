@@ -31,6 +31,14 @@ CREATE VIRTUAL TABLE transcript_fts USING fts5 (
     content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2'
 );
--- Its words with how many passages have each: a query's rare words weigh most, and a misspelt
--- word finds the word the transcripts spell.
+-- Its words with how many passages have each, as of the last sync that stored a transcript: a
+-- query's rare words weigh most, and a misspelt word finds the word the transcripts spell among
+-- the few of its shape (first letter, length), as search_terms does for the episode index.
 CREATE VIRTUAL TABLE transcript_fts_terms USING fts5vocab (transcript_fts, 'row');
+CREATE TABLE transcript_terms (
+    term TEXT PRIMARY KEY,
+    first TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    documents INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX transcript_terms_by_shape ON transcript_terms (first, length, documents DESC);
