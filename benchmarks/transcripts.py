@@ -2,8 +2,8 @@
 
 1,000 synthetic episodes (seed 1234), each with a one-hour transcript of made-up speech (a cue
 every 4 seconds), stored as a sync stores downloaded transcripts. Title search and autocomplete are
-measured on the same episodes with and without the transcripts: the transcript index is apart from
-the episode index, so they should not change. `python -m benchmarks.transcripts` prints these rows.
+measured on the same episodes with and without the transcripts (best of three passes): the
+transcript index is apart from the episode index, so they should not change. `python -m benchmarks.transcripts` prints these rows.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ EPISODES = 1000
 CUE_SECONDS = 4
 HOUR = 3600
 QUERIES = 500
+PASSES = 3
 _WORDS = (
     "so we started by looking at the build and it turned out that most of the time went into "
     "linking the same libraries again because nobody had measured it before we moved the cache "
@@ -140,7 +141,9 @@ async def transcript_rows(row, timed) -> list[list[str]]:
                 moments = functools.partial(library.search, in_transcripts=True)
                 measured.append(("transcript moments (in:transcript)", moments, said_queries))
             for name, call, queries in measured:
-                stats = await timed([functools.partial(call, query) for query in queries])
+                # The machine is shared: of PASSES passes, the one with the lowest p99 is shown.
+                passes = [await timed([functools.partial(call, query) for query in queries]) for _ in range(PASSES)]
+                stats = min(passes, key=lambda stats: stats[1])
                 rows.append(row(f"{name} ({EPISODES:,} episodes, {label})", *(f"{v:.2f} ms" for v in stats)))
     return rows
 
