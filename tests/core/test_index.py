@@ -71,9 +71,14 @@ async def test_a_title_made_up_from_the_notes_is_not_a_title_match(tmp_path, fee
 
 
 def back_to_schema_5(connection: sqlite3.Connection) -> None:
-    """Undo migrations 009 (publishers' UTC offsets), 008 (outbox posted_at, posted_digest), 007
-    (tags, related episodes) and 006 (topics and companion articles), as a podbot before them left
-    the file."""
+    """Undo migrations 013 (transcripts), 009 (publishers' UTC offsets), 008 (outbox posted_at,
+    posted_digest), 007 (tags, related episodes) and 006 (topics and companion articles), as a
+    podbot before them left the file."""
+    for table in ("transcript_fts_terms", "transcript_fts", "transcript_terms", "transcript_passages"):
+        connection.execute(f"DROP TABLE {table}")
+    connection.execute("DROP TABLE episode_transcripts")
+    for column in ("is_transcript", "speakers_json"):
+        connection.execute(f"ALTER TABLE linked_files DROP COLUMN {column}")
     connection.execute("ALTER TABLE episodes DROP COLUMN published_offset_minutes")
     connection.execute("DROP INDEX outbox_by_posted")
     for column in ("posted_at", "posted_digest"):
