@@ -157,6 +157,7 @@ class Episode:
     episode_type: str | None = None
     title_is_derived: bool = False
     image_url: str | None = None
+    podcast: str = ""  # the name of the podcast it belongs to
 
     @property
     def display_title(self) -> str:
@@ -230,6 +231,7 @@ class SyncReport:
     linked_fetched: int = 0
     linked_pending: int = 0
     transcripts_failed: int = 0  # transcript files whose download failed this sync (retried later)
+    podcast: str = ""  # the name of the podcast synced
 
 
 @dataclass(frozen=True, slots=True)

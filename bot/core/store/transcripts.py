@@ -42,10 +42,16 @@ class TranscriptTables(Database):
                SELECT term, substr(term, 1, 1), length(term), doc FROM transcript_fts_terms"""
         )
 
-    async def transcript_status(self) -> tuple[int, int]:
-        """How many transcripts are stored, and how many failed their last download (retried later)."""
+    async def transcript_status(self, podcast_id: int | None = None) -> tuple[int, int]:
+        """How many transcripts PODCAST_ID's episodes (None: every podcast's) have stored, and how
+        many failed their last download (retried later)."""
+        of_podcast = "" if podcast_id is None else "AND e.podcast_id = ?"
         row = await self._fetchone(
-            """SELECT coalesce(sum(failures = 0 AND body_sha256 IS NOT NULL), 0), coalesce(sum(failures > 0), 0)
-               FROM linked_files WHERE is_transcript = 1"""
+            f"""SELECT coalesce(sum(f.failures = 0 AND f.body_sha256 IS NOT NULL), 0), coalesce(sum(f.failures > 0), 0)
+                FROM linked_files f
+                WHERE f.is_transcript = 1 AND f.url IN (
+                    SELECT t.url FROM episode_transcripts t JOIN episodes e ON e.id = t.episode_id
+                    WHERE e.removed_at IS NULL {of_podcast})""",
+            () if podcast_id is None else (podcast_id,),
         )
         return (int(row[0]), int(row[1])) if row else (0, 0)
