@@ -1,6 +1,10 @@
 """Transcript moments as answers, over the bundled example show and its blind question set."""
 
 import json
+import shutil
+
+from bot.core.config import Config, PodcastConfig
+from bot.core.library import Library
 
 from bot.terminal.console import answer
 from tests.terminal.running import run
@@ -58,3 +62,15 @@ async def test_the_console_answers_with_the_moment_too(example_library):
     assert "Said at " in reply.text and "whoever allocates frees" in reply.text
     listed = await answer("/search in:transcript postmortem", example_library)
     assert listed.text.startswith(" 1. ") and "said at " in listed.text and "#t=" in listed.text
+
+
+async def test_beside_another_show_moments_keep_to_the_podcasts_asked(tmp_path, snapshot_db):
+    shutil.copyfile(snapshot_db, tmp_path / "two.db")  # the snapshot, synced once per session
+    config = Config(listed_podcasts=(PodcastConfig("meta-tech-podcast", ""), PodcastConfig("example", "example")))
+    async with await Library.open(config, db=tmp_path / "two.db") as library:
+        await library.sync("example")
+        (first, *_) = await library.search("bindgen in:transcript")
+        assert first.episode.podcast == "example" and first.matched.field == "transcript"
+        assert await library.search("bindgen in:transcript", podcasts=["meta-tech-podcast"]) == []
+        found = await library.find("example: whoever allocates frees")
+        assert found.best is not None and found.best.matched.field == "transcript"
