@@ -5,7 +5,6 @@ import shutil
 
 from bot.core.config import Config, PodcastConfig
 from bot.core.library import Library
-
 from bot.terminal.console import answer
 from tests.terminal.running import run
 from tests.transcript_scoring import measure

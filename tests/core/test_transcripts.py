@@ -75,15 +75,16 @@ def test_a_mislabelled_file_is_read_by_what_it_is():
 
 
 def test_a_five_megabyte_file_reads_whole():
+    said = "Words spoken aloud in this cue, a sentence or two as hosts caption them. " * 3
     cues = "".join(
         f"{i // 3600:02}:{i // 60 % 60:02}:{i % 60:02}.000 --> {i // 3600:02}:{i // 60 % 60:02}:{i % 60:02}.900\n"
-        f"Words spoken aloud in cue {i}.\n\n"
-        for i in range(80_000)
+        f"{said}{i}.\n\n"
+        for i in range(20_000)
     )
     body = ("WEBVTT\n\n" + cues).encode()
     assert len(body) > 5_000_000
     segments = read_transcript(body, "text/vtt")
-    assert len(segments) == 80_000 and segments[-1].text == "Words spoken aloud in cue 79999."
+    assert len(segments) == 20_000 and segments[-1].text.endswith("caption them. 19999.")
 
 
 def test_passages_are_a_few_sentences_and_keep_their_start():
