@@ -73,3 +73,9 @@ async def test_beside_another_show_moments_keep_to_the_podcasts_asked(tmp_path, 
         assert await library.search("bindgen in:transcript", podcasts=["meta-tech-podcast"]) == []
         found = await library.find("example: whoever allocates frees")
         assert found.best is not None and found.best.matched.field == "transcript"
+
+
+async def test_the_guests_a_transcript_names_leave_out_the_host_who_speaks_in_every_episode(example_library):
+    guests = {episode.number: episode.guests for episode in await example_library.episodes()}
+    assert guests[1] == ("Tomas Brennan",) and guests[2] == ("Dana Okafor",)  # ep 2's from its podcast:person
+    assert all("Maya Lindqvist" not in names for names in guests.values())

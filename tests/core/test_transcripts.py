@@ -70,6 +70,11 @@ def test_html_and_plain_text_without_times_are_untimed_paragraphs():
     ]
 
 
+def test_control_characters_and_bidi_overrides_are_no_part_of_what_was_said():
+    body = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nRed\x1b[2J text\u202e reversed\n".encode()
+    assert read_transcript(body, "text/vtt")[0].text == "Red[2J text reversed"
+
+
 def test_a_mislabelled_file_is_read_by_what_it_is():
     assert read_transcript(VTT.encode(), "application/json")[0].speaker == "Ann Lee"
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -45,17 +46,29 @@ def is_due(known: LinkedFile | None, episode_changed: bool, now: dt.datetime) ->
 
 def with_linked_chapters(episodes: Iterable[ParsedEpisode], files: dict[str, LinkedFile]) -> list[ParsedEpisode]:
     """Episodes with the chapters their podcast:chapters file gave, which win over the notes';
-    and, when the notes name no guests, the speakers their transcript names."""
+    and, when the notes name no guests, the speakers their transcript names (but the hosts)."""
+    episodes = list(episodes)
+    hosts = _hosts(episodes, files)
     result = []
     for episode in episodes:
         known = files.get(episode.chapters_url or "")
         if known is not None and known.chapters:
             episode = replace(episode, chapters=known.chapters)
         transcript = files.get(episode.transcript_url or "")
-        if transcript is not None and transcript.speakers and not episode.guests:
-            episode = replace(episode, guests=transcript.speakers)
+        speakers = tuple(s for s in transcript.speakers if s not in hosts) if transcript else ()
+        if speakers and not episode.guests:
+            episode = replace(episode, guests=speakers)
         result.append(episode)
     return result
+
+
+def _hosts(episodes: list[ParsedEpisode], files: dict[str, LinkedFile]) -> set[str]:
+    """Who speaks in most of a show's transcripts (of three or more): its hosts, not its guests."""
+    transcripts = [files[e.transcript_url] for e in episodes if e.transcript_url in files]
+    if len(transcripts) < 3:
+        return set()
+    counts = Counter(speaker for file in transcripts for speaker in set(file.speakers))
+    return {speaker for speaker, count in counts.items() if count > len(transcripts) / 2}
 
 
 @dataclass

@@ -38,12 +38,15 @@ _LEADING_TIME_RE = re.compile(r"^[\[(]?((?:\d{1,3}:)?\d{1,2}:\d{2})(?:[.,]\d+)?[
 _VTT_TAG_RE = re.compile(r"<[^>]*>")
 
 _SPACES_RE = re.compile(r"\s+")
+# Control characters (a terminal would run an escape sequence) and bidi overrides (which reorder
+# what is shown around them): never part of what was said.
+_UNSHOWN_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 Reader = Callable[[str], list[Segment]]
 
 
 def _tidy(text: str) -> str:
-    return _SPACES_RE.sub(" ", text).strip()
+    return _SPACES_RE.sub(" ", _UNSHOWN_RE.sub("", text)).strip()
 
 
 def read_transcript(body: bytes, declared_type: str | None = None) -> list[Segment]:
