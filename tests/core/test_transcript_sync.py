@@ -7,6 +7,7 @@ from bot.core.config import Config, FeedConfig
 from bot.core.library import Library
 from bot.core.sync.syncer import Syncer
 from tests.conftest import FeedServer, rss, rss_item
+from tests.loop_thread import CallSites, in_modules
 
 VTT = b"""WEBVTT
 
@@ -120,3 +121,19 @@ async def test_a_dry_run_downloads_no_transcript(store, feed_server):
     url = feed_server.serve(body=rss(transcript_item(("/t.vtt", "text/vtt"))))
     report = await Syncer(store, FeedConfig(timeout_seconds=2), url).sync(dry_run=True)
     assert transcript_requests(feed_server) == [] and report.linked_pending == 1
+
+
+async def test_transcripts_are_parsed_and_merged_off_the_event_loop(store, feed_server):
+    feed_server.serve("/t.vtt", body=VTT * 50, content_type="text/vtt")
+    feed_server.serve("/t.srt", body=b"1\n00:00:01,000 --> 00:00:02,000\nAnn: Hi.\n", content_type="application/srt")
+    items = [
+        transcript_item(("/t.vtt", "text/vtt"), guid="a"),
+        transcript_item(("/t.srt", "application/srt"), guid="b"),
+    ]
+    url = feed_server.serve(body=rss(*items))
+    with CallSites() as sites:
+        await sync(store, url)
+    parsing = ("webvtt", "srt", "bot.core.ingest.transcripts")
+    assert in_modules(sites.on_loop, parsing) == set()
+    assert in_modules(sites.off_loop, ("webvtt",)) and in_modules(sites.off_loop, ("srt",))
+    assert ("bot.core.ingest.transcripts.passages", "passages_of") in sites.off_loop
