@@ -6,6 +6,7 @@ import json
 from bot.core.config import Config, FeedConfig
 from bot.core.library import Library
 from bot.core.sync.syncer import Syncer
+from bot.terminal import render_text
 from tests.conftest import FeedServer, rss, rss_item
 from tests.loop_thread import CallSites, in_modules
 
@@ -137,3 +138,17 @@ async def test_transcripts_are_parsed_and_merged_off_the_event_loop(store, feed_
     assert in_modules(sites.on_loop, parsing) == set()
     assert in_modules(sites.off_loop, ("webvtt",)) and in_modules(sites.off_loop, ("srt",))
     assert ("bot.core.ingest.transcripts.passages", "passages_of") in sites.off_loop
+
+
+async def test_an_untimed_transcript_answers_with_what_was_said_and_no_time(tmp_path, feed_server):
+    feed_server.serve("/t.txt", body=b"Ann: We keep a spare pager in the kitchen drawer.\n", content_type="text/plain")
+    url = feed_server.serve(body=rss(transcript_item(("/t.txt", "text/plain"))))
+    async with await Library.open(
+        Config(feed=FeedConfig(timeout_seconds=2)), db=tmp_path / "e.db", feed=url
+    ) as library:
+        await library.sync()
+        found = await library.find("kitchen drawer")
+    assert found.best is not None and found.best.matched.field == "transcript"
+    assert found.best.matched.start_seconds is None
+    text = render_text.episode_text(found.best)
+    assert "Said: “We keep a spare pager in the kitchen drawer.”" in text and "#t=" not in text

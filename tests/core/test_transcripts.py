@@ -59,6 +59,14 @@ def test_html_uses_its_times_and_speakers_where_the_markup_has_them():
     assert read_transcript(body, "text/html") == [Segment(5, 5, "Ann", "Hello"), Segment(3723, 3723, "Bob", "Bye")]
 
 
+def test_html_paragraphs_that_start_with_their_time_are_timed():
+    body = b"<div><p>[00:00:04] Ann: Welcome back.</p><p>(1:10) Bob: Thanks.</p></div>"
+    assert read_transcript(body, "text/html") == [
+        Segment(4, 4, "Ann", "Welcome back."),
+        Segment(70, 70, "Bob", "Thanks."),
+    ]
+
+
 def test_html_and_plain_text_without_times_are_untimed_paragraphs():
     assert read_transcript(b"<p>One thing.</p><script>x()</script><p>Another.</p>", "text/html") == [
         Segment(None, None, None, "One thing."),
