@@ -11,8 +11,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import json
 import random
+import statistics
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from benchmarks import synthetic
@@ -68,9 +71,11 @@ def _episodes() -> list[ParsedEpisode]:
 
 
 async def _store(path: Path, items: list[ParsedEpisode], with_transcripts: bool) -> dict[str, float]:
-    """The store at PATH with ITEMS (and their transcripts); how long each step of indexing took."""
+    """The store at PATH with ITEMS (and their transcripts); how long each step of indexing took
+    when it was built (kept beside it, as the store is cached)."""
+    timings_file = path.with_suffix(".json")
     if path.exists():
-        return {}
+        return json.loads(timings_file.read_text()) if timings_file.exists() else {}
     building = path.with_suffix(".building")
     for stale in CACHE.glob(building.name + "*"):
         stale.unlink()
@@ -96,7 +101,19 @@ async def _store(path: Path, items: list[ParsedEpisode], with_transcripts: bool)
             timings["write"] += time.perf_counter() - began
     await store.close()
     building.rename(path)
+    timings_file.write_text(json.dumps(timings))
     return timings
+
+
+async def _cpu_timed(calls: list[Callable[[], Awaitable[object]]]) -> tuple[float, float, float]:
+    """Median, p99 and worst of CALLS in CPU time: the search runs in this process's worker thread."""
+    samples = []
+    for call in calls:
+        started = time.process_time()
+        await call()
+        samples.append((time.process_time() - started) * 1000)
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], ordered[-1]
 
 
 async def transcript_rows(row, timed) -> list[list[str]]:
@@ -141,10 +158,13 @@ async def transcript_rows(row, timed) -> list[list[str]]:
                 moments = functools.partial(library.search, in_transcripts=True)
                 measured.append(("transcript moments (in:transcript)", moments, said_queries))
             for name, call, queries in measured:
-                # The machine is shared: of PASSES passes, the one with the lowest p99 is shown.
-                passes = [await timed([functools.partial(call, query) for query in queries]) for _ in range(PASSES)]
-                stats = min(passes, key=lambda stats: stats[1])
-                rows.append(row(f"{name} ({EPISODES:,} episodes, {label})", *(f"{v:.2f} ms" for v in stats)))
+                # The machine is shared: of PASSES passes, the one with the lowest p99 is shown,
+                # in wall-clock and in the process's CPU time (what other processes do not blur).
+                calls = [functools.partial(call, query) for query in queries]
+                wall = min([await timed(calls) for _ in range(PASSES)], key=lambda stats: stats[1])
+                cpu = min([await _cpu_timed(calls) for _ in range(PASSES)], key=lambda stats: stats[1])
+                rows.append(row(f"{name} ({EPISODES:,} episodes, {label})", *(f"{v:.2f} ms" for v in wall)))
+                rows.append(row("  the same in CPU time", *(f"{v:.2f} ms" for v in cpu)))
     return rows
 
 
