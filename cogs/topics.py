@@ -8,13 +8,14 @@ from discord.ext import commands
 
 from bot.core.library import Library
 from bot.core.search.searcher import MAX_QUERY_CHARS
+from bot.core.topics.answers import MOST_LISTED
 from bot.discord_app import topic_embeds
 from bot.discord_app.app import PodBot
 from bot.discord_app.autocomplete import AutocompleteGate
 from bot.discord_app.choices import MAX_CHOICES, topic_choices
-from bot.discord_app.views import TopicView, respond_with
+from bot.discord_app.views import TopicsView, TopicView, respond_with
 
-TOPIC_RESULTS = 25
+TOPIC_RESULTS = MOST_LISTED  # every episode /topics counts, five a page
 
 
 class Topics(commands.Cog):
@@ -40,9 +41,9 @@ class Topics(commands.Cog):
     async def _suggest(self, current: str) -> list[app_commands.Choice[str]]:
         return topic_choices(await self.library.suggest_topics(current, MAX_CHOICES))
 
-    @app_commands.command(name="topics", description="Every topic, with how many episodes and articles")
+    @app_commands.command(name="topics", description="The topics worth browsing, with how many episodes and articles")
     async def topics(self, interaction: discord.Interaction) -> None:
-        await interaction.response.send_message(embed=topic_embeds.topics_embed(await self.library.topics()))
+        await respond_with(interaction, TopicsView(interaction.user.id, await self.library.topics()))
 
 
 async def setup(bot: PodBot) -> None:

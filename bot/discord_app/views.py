@@ -26,7 +26,9 @@ from bot.core.models import (
     MatchReason,
     PodcastInfo,
     TopicAnswer,
+    TopicCount,
     TopicResult,
+    browsable,
 )
 from bot.discord_app import embeds, topic_embeds
 
@@ -401,3 +403,24 @@ class TopicView(SearchView):
     def release(self) -> None:
         super().release()
         self.answer = dataclasses.replace(self.answer, results=(), articles=())
+
+
+class TopicsView(PagedView):
+    """Pages of the topics worth browsing, the largest first."""
+
+    def __init__(self, invoker_id: int, topics: list[TopicCount]) -> None:
+        super().__init__(invoker_id)
+        self.topics = topics
+        self.shown = browsable(topics)
+        self.opening = topic_embeds.topics_embed(self.topics, self.shown, 0)
+        self.layout()
+
+    def page_count(self) -> int:
+        return topic_embeds.topics_pages(self.shown)
+
+    async def render(self) -> discord.Embed:
+        return topic_embeds.topics_embed(self.topics, self.shown, self.page)
+
+    def release(self) -> None:
+        super().release()
+        self.topics = self.shown = []
