@@ -112,7 +112,9 @@ def _best_moments(
         exact = phrase is not None and f" {phrase} " in f" {' '.join(tokenize(text))} "
         score = 100 * (PHRASE_WEIGHT if exact else TRANSCRIPT_WEIGHT * coverage)
         scored.setdefault((episode_id, start), (score, strength, text))
-    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], -item[1][1]))
+    # BM25 differences under a point are mostly passage length; of passages that match about as
+    # well, the earliest is where the subject comes up.
+    ranked = sorted(scored.items(), key=lambda item: (-item[1][0], -round(item[1][1]), item[0][1] or 0))
     taken: dict[int, int] = {}
     chosen: list[tuple[float, int, int | None, str]] = []
     for (episode_id, start), (score, _, text) in ranked:
