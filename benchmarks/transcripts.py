@@ -13,9 +13,7 @@ import dataclasses
 import functools
 import json
 import random
-import statistics
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from benchmarks import synthetic
@@ -105,17 +103,6 @@ async def _store(path: Path, items: list[ParsedEpisode], with_transcripts: bool)
     return timings
 
 
-async def _cpu_timed(calls: list[Callable[[], Awaitable[object]]]) -> tuple[float, float, float]:
-    """Median, p99 and worst of CALLS in CPU time: the search runs in this process's worker thread."""
-    samples = []
-    for call in calls:
-        started = time.process_time()
-        await call()
-        samples.append((time.process_time() - started) * 1000)
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], ordered[-1]
-
-
 async def transcript_rows(row, timed) -> list[list[str]]:
     """ROW and TIMED are the table's (benchmarks.__main__), passed in to share its layout."""
     CACHE.mkdir(exist_ok=True)
@@ -162,7 +149,8 @@ async def transcript_rows(row, timed) -> list[list[str]]:
                 # in wall-clock and in the process's CPU time (what other processes do not blur).
                 calls = [functools.partial(call, query) for query in queries]
                 wall = min([await timed(calls) for _ in range(PASSES)], key=lambda stats: stats[1])
-                cpu = min([await _cpu_timed(calls) for _ in range(PASSES)], key=lambda stats: stats[1])
+                # The search runs in this process's worker thread: its CPU time is the process's.
+                cpu = min([await timed(calls, time.process_time) for _ in range(PASSES)], key=lambda stats: stats[1])
                 rows.append(row(f"{name} ({EPISODES:,} episodes, {label})", *(f"{v:.2f} ms" for v in wall)))
                 rows.append(row("  the same in CPU time", *(f"{v:.2f} ms" for v in cpu)))
     return rows
