@@ -152,3 +152,16 @@ async def test_an_untimed_transcript_answers_with_what_was_said_and_no_time(tmp_
     assert found.best.matched.start_seconds is None
     text = render_text.episode_text(found.best)
     assert "Said: “We keep a spare pager in the kitchen drawer.”" in text and "#t=" not in text
+
+
+async def test_a_transcript_the_feed_replaces_is_forgotten(store, feed_server):
+    feed_server.serve("/old.vtt", body=VTT, content_type="text/vtt")
+    feed_server.serve("/new.vtt", body=VTT.replace(b"fuzzer", b"sanitizer"), content_type="text/vtt")
+    url = feed_server.serve(body=rss(transcript_item(("/old.vtt", "text/vtt"))))
+    await sync(store, url)
+    feed_server.serve(body=rss(transcript_item(("/new.vtt", "text/vtt"))))
+    await sync(store, url)
+    texts = [row[0] for row in await store._fetchall("SELECT text FROM transcript_passages")]
+    assert len(texts) == 2 and not any("fuzzer" in text for text in texts)
+    (found,) = await store._fetchall("SELECT count(*) FROM transcript_fts WHERE transcript_fts MATCH 'fuzzer'")
+    assert found[0] == 0

@@ -10,18 +10,19 @@ from .database import Database
 
 class TranscriptTables(Database):
     async def _save_transcripts(self, files: Sequence[LinkedFile]) -> None:
-        """Each of FILES' passages in place of those its previous download gave, and the terms
-        counted again (one pass over the vocabulary, at sync time, so a query reads a few rows)."""
+        """Each of FILES' passages in place of those its previous download gave, those of files no
+        episode names any more forgotten, and the terms counted again (one pass over the
+        vocabulary, at sync time, so a query reads a few rows)."""
         if not files:
             return
+        unnamed = await self._fetchall(
+            """SELECT DISTINCT url FROM transcript_passages
+               WHERE url NOT IN (SELECT url FROM episode_transcripts)"""
+        )
+        for url in [row[0] for row in unnamed]:
+            await self._forget_passages(url)
         for file in files:
-            # An external-content index forgets a row only when told its old text.
-            await self._execute(
-                """INSERT INTO transcript_fts (transcript_fts, rowid, text, speakers)
-                   SELECT 'delete', id, text, speakers FROM transcript_passages WHERE url = ?""",
-                (file.url,),
-            )
-            await self._execute("DELETE FROM transcript_passages WHERE url = ?", (file.url,))
+            await self._forget_passages(file.url)
             first_id = await self._fetchvalue("SELECT coalesce(max(id), 0) + 1 FROM transcript_passages")
             rows = [
                 (first_id + position, file.url, position, p.start_seconds, p.end_seconds, "\n".join(p.speakers), p.text)
@@ -41,6 +42,15 @@ class TranscriptTables(Database):
             """INSERT INTO transcript_terms (term, first, length, documents)
                SELECT term, substr(term, 1, 1), length(term), doc FROM transcript_fts_terms"""
         )
+
+    async def _forget_passages(self, url: str) -> None:
+        # An external-content index forgets a row only when told its old text.
+        await self._execute(
+            """INSERT INTO transcript_fts (transcript_fts, rowid, text, speakers)
+               SELECT 'delete', id, text, speakers FROM transcript_passages WHERE url = ?""",
+            (url,),
+        )
+        await self._execute("DELETE FROM transcript_passages WHERE url = ?", (url,))
 
     async def transcript_status(self, podcast_id: int | None = None) -> tuple[int, int]:
         """How many transcripts PODCAST_ID's episodes (None: every podcast's) have stored, and how
