@@ -25,6 +25,7 @@ import aiohttp
 
 from bot.core.ingest.feed import BUNDLED_SNAPSHOT, FeedError, resolve_source
 from bot.core.ingest.urls import redacted
+from bot.core.search.moments import MOST_MOMENTS, asks_for_moments, transcript_moments
 from bot.core.search.searcher import Asking, Searcher
 from bot.core.search.synonyms import Synonyms
 from bot.core.sync.companions import CompanionSyncer, companions_for
@@ -75,6 +76,7 @@ class FeedHealth:
     syncing: bool
     companions: tuple[tuple[str, FeedState | None], ...] = ()  # each companion feed's name and state
     store_problem: str | None = None  # the database file was deleted or replaced under podbot
+    transcripts: tuple[int, int] = (0, 0)  # transcripts stored, and those whose last download failed
     podcast: str = ""  # the podcast's name
     configured: bool = True  # False: removed from the config, its episodes kept, no longer synced
 
@@ -260,9 +262,17 @@ class Library:
         query, podcasts = self._narrowed(query, podcasts)
         return await self.searcher.find(query, podcasts=await self._scope(podcasts))
 
-    async def search(self, query: str, limit: int = 10, podcasts: Sequence[str] | None = None) -> list[Match]:
+    async def search(
+        self, query: str, limit: int = 10, podcasts: Sequence[str] | None = None, *, in_transcripts: bool = False
+    ) -> list[Match]:
+        """Episodes matching QUERY, best first; with IN_TRANSCRIPTS (or "in:transcript" in the
+        query), the moments of their transcripts that say it instead, up to MOST_MOMENTS."""
         query, podcasts = self._narrowed(query, podcasts)
-        return await self.searcher.search(query, limit, podcasts=await self._scope(podcasts))
+        scope = await self._scope(podcasts)
+        text, asked_for_moments = asks_for_moments(query)
+        if in_transcripts or asked_for_moments:
+            return await self.searcher.run(transcript_moments, text, min(limit, MOST_MOMENTS), podcasts=scope)
+        return await self.searcher.search(query, limit, podcasts=scope)
 
     async def suggest(self, query: str, limit: int, podcasts: Sequence[str] | None = None) -> list[Match]:
         """Autocomplete: what QUERY may become as it is typed."""
@@ -393,6 +403,7 @@ class Library:
                 ]
             ),
             store_problem=self.store.whereabouts(),
+            transcripts=await self.store.transcript_status(podcast_id),
             podcast=followed.name,
         )
 

@@ -177,6 +177,47 @@ class IndexReader:
             found.append({row[0] for row in rows})
         return found[0], found[1]
 
+    def transcript_passages(
+        self, expression: str, limit: int, ranked: bool
+    ) -> list[tuple[int, int | None, str, str, float]]:
+        """Up to LIMIT passages of live episodes' transcripts matching the FTS5 EXPRESSION:
+        (episode id, start second, speakers, text, BM25 strength). RANKED, best first; else in
+        no particular order with strength 0, which is far cheaper when thousands match."""
+        strength, order = ("-bm25(transcript_fts)", "ORDER BY rank") if ranked else ("0.0", "")
+        rows = self._db.execute(
+            f"""SELECT t.episode_id, p.start_seconds, p.speakers, p.text, {strength}
+                FROM transcript_fts
+                JOIN transcript_passages p ON p.id = transcript_fts.rowid
+                JOIN episode_transcripts t ON t.url = p.url
+                JOIN episodes e ON e.id = t.episode_id AND e.removed_at IS NULL
+                WHERE transcript_fts MATCH ?{self._within("t.episode_id")} {order} LIMIT ?""",
+            (expression, limit),
+        )
+        return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+
+    def transcript_documents(self, stems: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """About how many passages there are (the highest id: counting them all would cost more
+        than the query), and for each of STEMS how many have a word starting with it."""
+        total = self._db.execute("SELECT coalesce(max(id), 0) FROM transcript_passages").fetchone()[0]
+        counts = {}
+        for stem in stems:
+            row = self._db.execute(
+                "SELECT coalesce(sum(documents), 0) FROM transcript_terms WHERE term >= ? AND term < ?",
+                (stem, stem + "\U0010ffff"),
+            ).fetchone()
+            counts[stem] = int(row[0])
+        return int(total), counts
+
+    def transcript_terms_like(self, word: str) -> list[tuple[str, int]]:
+        """Words of the transcripts with WORD's first letter and about its length (typo candidates),
+        with how many passages have each."""
+        rows = self._db.execute(
+            """SELECT term, documents FROM transcript_terms
+               WHERE first = ? AND length BETWEEN ? AND ? ORDER BY documents DESC LIMIT ?""",
+            (word[0], len(word) - 2, len(word) + 2, SPELLING_CANDIDATES),
+        )
+        return [(row[0], row[1]) for row in rows]
+
     def episode_total(self) -> int:
         return int(self._db.execute(LIVE_EPISODES).fetchone()[0])
 

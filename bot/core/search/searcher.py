@@ -38,6 +38,7 @@ from bot.core.formatting import shorten
 from bot.core.ingest.urls import without_urls
 from bot.core.models import Episode, Found, Match, MatchReason
 from bot.core.search.index import CHAPTER, DESCRIPTION, GUEST, TITLE, IndexReader, quote_term
+from bot.core.search.moments import with_moments
 from bot.core.search.questions import NEWEST, Question, read_question
 from bot.core.search.synonyms import Synonyms
 from bot.core.store import StoreError, describe_error
@@ -229,6 +230,8 @@ def _search_one_language(asking: Asking, query: str, limit: int, completing: boo
         found = _in_order(found, question)
     if question.when and found:
         found[0] = _at_the_moment(found[0], question, language)
+    if not completing and number is None:
+        found = with_moments(asking, question.words, found, wanted)
     results += [m for m in found if m.episode.id not in seen]
     return results[:limit]
 
