@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo run test lint bench bench-record snapshot clean
+.PHONY: demo demo-transcripts run test lint bench bench-record snapshot clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,11 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/python -m bot episode caddy
+
+# The bundled example show, in a store of its own: an answer from what was said, with its moment.
+demo-transcripts: $(STAMP)
+	$(BIN)/python -m bot --feed example episode bindgen
+	$(BIN)/python -m bot --feed example search "whoever allocates frees" --transcript
 
 run: $(STAMP)
 	$(BIN)/python -m bot run

@@ -102,6 +102,7 @@ class Admin(commands.Cog):
             feed_warnings=tuple(redact_addresses(warning) for warning in report.warnings) if report else (),
             companions=health.companions,
             store_problem=health.store_problem,
+            transcripts=health.transcripts,
         )
         await interaction.response.send_message(embed=embeds.status_embed(facts), ephemeral=True)
 

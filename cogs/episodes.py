@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.core.library import Library
 from bot.core.models import Found, Match, MatchReason
+from bot.core.search.moments import asks_for_moments
 from bot.core.search.searcher import MAX_QUERY_CHARS
 from bot.discord_app import embeds
 from bot.discord_app.app import PodBot
@@ -16,6 +17,7 @@ from bot.discord_app.choices import MAX_CHOICES, choices, chosen_episode_id
 from bot.discord_app.views import EpisodeView, SearchView, respond_with
 
 SEARCH_RESULTS = 25
+EVERYWHERE, TRANSCRIPT = "everywhere", "transcript"
 
 
 class Episodes(commands.Cog):
@@ -63,15 +65,31 @@ class Episodes(commands.Cog):
         return choices(await self.library.suggest(current, MAX_CHOICES))
 
     @app_commands.command(name="search", description="List the episodes matching a query")
-    @app_commands.describe(query="Words from a title, a guest, a chapter or the notes")
+    @app_commands.describe(
+        query="Words from a title, a guest, a chapter or the notes ('in:transcript' for what was said)",
+        where="Everywhere (the default), or the moments the transcripts say it",
+    )
+    @app_commands.choices(
+        where=[
+            app_commands.Choice(name="everywhere", value=EVERYWHERE),
+            app_commands.Choice(name="transcript", value=TRANSCRIPT),
+        ]
+    )
     async def search(
-        self, interaction: discord.Interaction, query: app_commands.Range[str, 1, MAX_QUERY_CHARS]
+        self,
+        interaction: discord.Interaction,
+        query: app_commands.Range[str, 1, MAX_QUERY_CHARS],
+        where: str = EVERYWHERE,
     ) -> None:
-        matches = await self.library.search(query, limit=SEARCH_RESULTS)
+        text, asked_for_moments = asks_for_moments(query)
+        moments = where == TRANSCRIPT or asked_for_moments
+        matches = await self.library.search(text if moments else query, limit=SEARCH_RESULTS, in_transcripts=moments)
         if not matches:
-            await interaction.response.send_message(f"No episodes match “{embeds.plain(query, 200)}”.", ephemeral=True)
+            what = "No transcript says" if moments else "No episodes match"
+            await interaction.response.send_message(f"{what} “{embeds.plain(text, 200)}”.", ephemeral=True)
             return
-        await respond_with(interaction, SearchView(interaction.user.id, query, matches, self.library))
+        title = f"Moments saying “{text}”" if moments else None
+        await respond_with(interaction, SearchView(interaction.user.id, query, matches, self.library, title))
 
     @app_commands.command(name="latest", description="The newest episodes")
     @app_commands.describe(count="How many (1 to 10)")

@@ -126,6 +126,29 @@ def snapshot_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def example_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled example show (with transcripts) synced once into a database file tests only read."""
+    from bot.core.library import Library
+
+    path = tmp_path_factory.mktemp("example") / "example.db"
+
+    async def build() -> None:
+        async with await Library.open(Config(), db=path, feed="example") as library:
+            await library.sync()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+async def example_library(example_db: Path) -> AsyncIterator[Library]:
+    from bot.core.library import Library
+
+    async with await Library.open(Config(), db=example_db, feed="example") as opened:
+        yield opened
+
+
 @pytest.fixture
 async def snapshot_library(snapshot_db: Path) -> AsyncIterator[Library]:
     """The front door over the synced snapshot: what the CLI, console and bot search through."""

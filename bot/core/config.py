@@ -43,6 +43,7 @@ class FeedConfig:
     linked_bytes_per_sync: int = 20_000_000
     linked_fetches_at_once: int = 4
     linked_file_timeout_seconds: float = 10.0
+    transcript_max_bytes: int = 5_000_000  # podcast:transcript files: real ones run to a few MB
     # A large feed is parsed in a child process, which is stopped after this long.
     parse_timeout_seconds: float = 300.0
 
@@ -197,6 +198,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "feed.linked_bytes_per_sync": (1, 2_000_000_000),
     "feed.linked_fetches_at_once": (1, 64),
     "feed.linked_file_timeout_seconds": (0.01, 3600.0),
+    "feed.transcript_max_bytes": (1, 200_000_000),
     "feed.parse_timeout_seconds": (0.01, 86400.0),
     "store.busy_timeout_seconds": (0.0, 600.0),
     "refresh.interval_minutes": (1, 10080),

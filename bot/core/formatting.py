@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+
+from bot.core.models import Chapter, MatchReason
 
 
 def timestamp(seconds: int) -> str:
@@ -60,3 +63,19 @@ def shorten(text: str, limit: int) -> str:
 def counted(count: int, noun: str) -> str:
     """ "1 episode", "3 episodes"."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def chapter_at(chapters: Sequence[Chapter], seconds: int) -> Chapter | None:
+    """The chapter playing at SECONDS: the last to start at or before it."""
+    playing = [chapter for chapter in chapters if chapter.start_seconds <= seconds]
+    return max(playing, key=lambda chapter: chapter.start_seconds, default=None)
+
+
+def audio_at(audio_url: str | None, seconds: int) -> str | None:
+    """The audio from SECONDS on: a media fragment (#t=), which browsers and most players honour."""
+    return f"{audio_url.split('#')[0]}#t={seconds}" if audio_url else None
+
+
+def said_at(reason: MatchReason) -> str:
+    """How a transcript moment is introduced: "Said at 23:10" (or "Said" in an untimed transcript)."""
+    return "Said" if reason.start_seconds is None else f"Said at {timestamp(reason.start_seconds)}"

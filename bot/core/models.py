@@ -62,6 +62,26 @@ class Chapter:
 
 
 @dataclass(frozen=True, slots=True)
+class Segment:
+    """One cue of a transcript: its times in seconds (None in an untimed transcript)."""
+
+    start_seconds: int | None
+    end_seconds: int | None
+    speaker: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A few sentences of a transcript (about 20-40 seconds), what a search hit quotes."""
+
+    start_seconds: int | None
+    end_seconds: int | None
+    speakers: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Link:
     label: str
     url: str
@@ -101,6 +121,8 @@ class ParsedEpisode:
     image_url: str | None = None  # the item's own artwork
     categories: tuple[str, ...] = ()  # the item's category and itunes:keywords, as written
     season: int | None = None  # itunes:season, or the season its title names
+    transcript_url: str | None = None  # the podcast:transcript chosen (timed formats first)
+    transcript_type: str | None = None  # its declared MIME type
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +136,7 @@ class ParsedFeed:
 
 @dataclass(frozen=True, slots=True)
 class LinkedFile:
-    """A file a feed item names (its podcast:chapters JSON), as last downloaded."""
+    """A file a feed item names (its podcast:chapters JSON or podcast:transcript), as last downloaded."""
 
     url: str
     etag: str | None = None
@@ -125,6 +147,16 @@ class LinkedFile:
     last_error: str | None = None
     failures: int = 0
     next_attempt_at: dt.datetime | None = None
+    # A transcript's passages as this download read them; None when not read now (the stored
+    # ones stand). Its speakers are kept with the file, small enough to read with it.
+    passages: tuple[Passage, ...] | None = None
+    speakers: tuple[str, ...] = ()
+    is_transcript: bool = False
+
+    @property
+    def was_read(self) -> bool:
+        """A download succeeded once, so its validators can ask whether it changed since."""
+        return self.body_sha256 is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +252,9 @@ class SyncReport:
     warnings: list[str] = field(default_factory=list)
     linked_fetched: int = 0
     linked_pending: int = 0
+    transcripts_failed: int = 0  # transcript files whose download failed this sync (retried later)
     podcast: str = ""  # the name of the podcast synced
+    seconds: float = 0.0  # how long the sync took (its own fetch, parse and write)
 
 
 @dataclass(frozen=True, slots=True)

@@ -112,7 +112,11 @@ def timestamp_link(episode: Episode, seconds: int) -> str:
 
 
 def matched_chapter(match: Match) -> int | None:
-    """The position of the chapter the search matched, if it matched a chapter."""
+    """The position of the chapter the search matched, if it matched a chapter (or the one a
+    transcript moment falls in)."""
+    if match.matched.field == "transcript" and match.matched.start_seconds is not None:
+        playing = formatting.chapter_at(match.episode.chapters, match.matched.start_seconds)
+        return match.episode.chapters.index(playing) if playing else None
     if match.matched.field != "chapter":
         return None
     return next(
@@ -179,6 +183,8 @@ def episode_embed(
         intro.append(f"Matched chapter {stamp} **{plain(match.matched.text, 400)}**")
     elif match.matched.field == "guest":
         intro.append(f"Matched guest **{plain(match.matched.text, 200)}**")
+    elif match.matched.field == "transcript":
+        intro.append(_moment_text(match))
     if summary := boilerplate.episode_summary(episode, podcast):
         intro.append(plain(summary, SUMMARY_CHARS))
     if pages[0]:
@@ -206,6 +212,18 @@ def episode_embed(
     if links := _links_field(episode, podcast.boilerplate_urls if podcast else ()):
         embed.add_field(name="Links", value=links, inline=False)
     return within_total(embed)
+
+
+def _moment_text(match: Match) -> str:
+    """ "Said at 23:10: '…'", the time linked to the audio from there, and the chapter it is in."""
+    reason, episode = match.matched, match.episode
+    quote = highlighted(reason.text, reason.highlight, 600)
+    if reason.start_seconds is None:
+        return f"Said: “{quote}”"
+    said = f"Said at {timestamp_link(episode, reason.start_seconds)}: “{quote}”"
+    if chapter := formatting.chapter_at(episode.chapters, reason.start_seconds):
+        said += f"\nIn chapter `{formatting.timestamp(chapter.start_seconds)}` {plain(chapter.title, 200)}"
+    return said
 
 
 def reading_lines(reading: Sequence[Reading]) -> str:
@@ -289,6 +307,10 @@ def _result_line(match: Match) -> str:
         facts.append(f"guest {plain(match.matched.text, 200)}")
     elif match.matched.field == "description":
         facts.append(f"notes: {highlighted(match.matched.text, match.matched.highlight, 300)}")
+    elif match.matched.field == "transcript":
+        when = match.matched.start_seconds
+        stamp = f"said at {timestamp_link(match.episode, when)}" if when is not None else "said"
+        facts.append(f"{stamp}: “{highlighted(match.matched.text, match.matched.highlight, 300)}”")
     return " · ".join(facts)
 
 
@@ -422,6 +444,7 @@ class StatusFacts:
     feed_warnings: tuple[str, ...] = ()
     companions: tuple[tuple[str, FeedState | None], ...] = ()
     store_problem: str | None = None
+    transcripts: tuple[int, int] = (0, 0)  # stored, failing (retried later)
 
 
 def status_embed(facts: StatusFacts) -> discord.Embed:
@@ -450,6 +473,10 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
         )
     if facts.feed_warnings:
         embed.add_field(name="Feed warnings (last sync)", value=_bounded_list(list(facts.feed_warnings)), inline=False)
+    stored, failing = facts.transcripts
+    if stored or failing:
+        text = f"{stored} stored" + (f" · ⚠️ {failing} failed to download (retried later)" if failing else "")
+        embed.add_field(name="Transcripts", value=text, inline=False)
     if facts.companions:
         lines = ["• " + _companion_line(name, state) for name, state in facts.companions]
         embed.add_field(name="Companion feeds", value=fit_lines(lines, FIELD_LIMIT), inline=False)

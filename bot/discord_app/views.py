@@ -327,6 +327,7 @@ def _why(match: Match) -> str:
         "number": f"episode {match.matched.text}",
         "description": "mentioned in the notes",
         "topic": f"about {match.matched.text}",
+        "transcript": f"{formatting.said_at(match.matched).lower()}: {match.matched.text}",
     }.get(match.matched.field, "title words")
     published = formatting.date(match.episode.published)
     return f"{reason} · {published}" if published else reason
@@ -342,10 +343,12 @@ class SearchView(PagedView):
         query: str,
         matches: list[Match],
         reader: Reader | None = None,
+        title: str | None = None,
     ) -> None:
         super().__init__(invoker_id)
         self.reader = reader
         self.query = query
+        self.title = title
         self.matches = [outline(match) for match in matches]
         self.open_episode: discord.ui.Select[SearchView] = discord.ui.Select(placeholder="Open episode…")
         self.open_episode.callback = self._open  # type: ignore[method-assign]
@@ -356,7 +359,7 @@ class SearchView(PagedView):
         return max(1, -(-len(self.matches) // embeds.RESULTS_PER_PAGE))
 
     def _page_embed(self) -> discord.Embed:
-        return embeds.results_embed(self.query, self.matches, self.page)
+        return embeds.results_embed(self.query, self.matches, self.page, title=self.title)
 
     async def render(self) -> discord.Embed:
         return self._page_embed()

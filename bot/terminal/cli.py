@@ -15,13 +15,14 @@ import os
 import sys
 import typing
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bot import __version__
 from bot.core.config import Config, ConfigError, load_config
-from bot.core.ingest.feed import FeedError
+from bot.core.ingest.feed import EXAMPLE_FEED_NAME, FeedError
 from bot.core.ingest.urls import redact_addresses
-from bot.core.library import Library, UnknownPodcast
+from bot.core.library import FeedHealth, Library, UnknownPodcast
 from bot.core.models import browsable
 from bot.core.store import StoreError
 from bot.core.topics.answers import MOST_LISTED
@@ -85,7 +86,7 @@ async def cmd_podcasts(library: Library, args: argparse.Namespace) -> int:
 
 async def cmd_search(library: Library, args: argparse.Namespace) -> int:
     await library.ensure_loaded()
-    matches = await library.search(args.query, limit=args.limit, podcasts=args.podcast)
+    matches = await library.search(args.query, limit=args.limit, podcasts=args.podcast, in_transcripts=args.transcript)
     show(
         args,
         lambda: {"query": args.query, "results": [render_text.match_json(m) for m in matches]},
@@ -214,20 +215,41 @@ async def cmd_console(library: Library, args: argparse.Namespace) -> int:
 
 
 async def cmd_health(library: Library, args: argparse.Namespace) -> int:
-    """Healthy when the store opens and the last successful sync is within three refresh intervals."""
-    health = await library.health()
-    if health.store_problem:
-        raise UserError(f"unhealthy: {health.store_problem}")
+    """Healthy when the store opens and the last successful sync is within three refresh
+    intervals; with several podcasts, when one of them synced that recently (one broken feed
+    among many is shown by `podcasts`, not fixed by restarting the bot)."""
+    healths = await library.healths()
+    if healths[0].store_problem:
+        raise UserError(f"unhealthy: {healths[0].store_problem}")
+    problems, fine = [], []
+    for health in healths:
+        try:
+            fine.append(_recent_sync(library, health))
+        except UserError as problem:
+            problems.append(problem)
+    if not fine:
+        raise problems[0]
+    if not library.several:
+        print(f"ok: {fine[0]}")
+    else:
+        episodes = sum(health.episodes for health in healths)
+        late = f"; {len(problems)} not synced lately (see `podcasts`)" if problems else ""
+        print(f"ok: {len(fine)} of {len(healths)} podcasts synced lately, {episodes} episodes{late}")
+    return EXIT_OK
+
+
+def _recent_sync(library: Library, health: FeedHealth) -> str:
+    """HEALTH's podcast's episodes and last sync in words; UserError when it is not recent."""
     state, episodes = health.state, health.episodes
-    limit = dt.timedelta(minutes=3 * library.config.refresh.interval_minutes)
+    interval = library.followed[health.podcast].config.refresh_minutes or library.config.refresh.interval_minutes
+    limit = dt.timedelta(minutes=3 * interval)
     if state is None or state.last_success is None:
         raise UserError(f"unhealthy: {health.source} has never synced ({episodes} episodes stored)")
     age = dt.datetime.now(dt.UTC) - state.last_success
     if age > limit:
         error = f"; last error: {state.last_error}" if state.last_error else ""
         raise UserError(f"unhealthy: last successful sync {age.total_seconds() / 60:.0f} min ago{error}")
-    print(f"ok: {episodes} episodes, last sync {age.total_seconds() / 60:.0f} min ago")
-    return EXIT_OK
+    return f"{episodes} episodes, last sync {age.total_seconds() / 60:.0f} min ago"
 
 
 def _global_options(suppress_defaults: bool) -> _Parser:
@@ -237,6 +259,12 @@ def _global_options(suppress_defaults: bool) -> _Parser:
     options.add_argument("--config", metavar="PATH", help="config file (default: ./config.toml if present)", **default)
     options.add_argument(
         "--db", metavar="PATH", help="SQLite database (default: store.path from the config)", **default
+    )
+    options.add_argument(
+        "--feed",
+        metavar="URL|PATH",
+        help="feed to read instead of the configured ones ('example': the bundled example show with transcripts)",
+        **default,
     )
     options.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr", **default)
     return options
@@ -270,13 +298,17 @@ def build_parser() -> _Parser:
     command("run", None, "run the Discord bot (token from DISCORD_TOKEN)")
     command("sync-commands", None, "register the slash commands with Discord globally")
     sub = command("sync", cmd_sync, "fetch the feeds and update the store")
-    sub.add_argument("--feed", metavar="URL|PATH", help="feed to read instead of the configured ones")
     _podcast_option(sub)
     sub.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
     sub = command("search", cmd_search, "list the episodes matching a query")
     sub.add_argument("query", nargs="?", help="what to look for (a query starting with - works too)")
     sub.add_argument("--limit", type=_positive_int, default=10, help="at most this many results (default 10)")
+    sub.add_argument(
+        "--transcript",
+        action="store_true",
+        help="list the moments the transcripts say it (at most 10), like 'QUERY in:transcript'",
+    )
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
     _podcast_option(sub)
     sub = command("episode", cmd_episode, "show the best match with its chapters, like /episode")
@@ -374,7 +406,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-_OPTION_WORDS = frozenset({"--json", "--limit", "--podcast", "--config", "--db", "-v", "--verbose", "-h", "--help"})
+_OPTION_WORDS = frozenset(
+    {"--json", "--limit", "--podcast", "--config", "--db", "--feed", "--transcript", "-v", "--verbose", "-h", "--help"}
+)
 
 
 def as_text(argument: str) -> str:
@@ -422,8 +456,9 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
     # health reports on a store; it never makes an empty one where the store is missing.
     creates_store = args.handler is not cmd_health
     try:
+        feed = getattr(args, "feed", None)
         async with await Library.open(
-            config, db=args.db, feed=getattr(args, "feed", None), create=creates_store
+            config, db=_db_for(args.db, feed, config), feed=feed, create=creates_store
         ) as library:
             return await args.handler(library, args)
     except StoreError as error:
@@ -436,6 +471,14 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
         return _fail(str(error), EXIT_NOT_FOUND)
     except UnknownPodcast as error:
         return _fail(str(error), EXIT_USAGE)
+
+
+def _db_for(db: str | None, feed: str | None, config: Config) -> str | None:
+    """The example show gets a store of its own beside the configured one, unless --db names one:
+    trying it never replaces the episodes a real feed filled the store with."""
+    if db is None and feed == EXAMPLE_FEED_NAME:
+        return str(Path(config.store.path).with_name("example.db"))
+    return db
 
 
 def _fail(message: str, code: int) -> int:

@@ -33,7 +33,7 @@ MAX_LATEST = 50
 TOPICS_PER_PAGE = 25
 HELP = f"""Commands:
   /episode QUERY   the best match with its chapters (e.g. /episode caddy, /episode #64)
-  /search QUERY    the ten best matches
+  /search QUERY    the ten best matches (QUERY in:transcript: the moments the transcripts say it)
   /latest [N]      the N newest episodes (default 5, at most {MAX_LATEST})
   /topic NAME      a topic's episodes and articles (e.g. /topic security, /topic kotlin)
   /topics [PAGE]   the topics worth browsing with their episode and article counts, 25 a page

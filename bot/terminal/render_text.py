@@ -14,15 +14,16 @@ from bot.core.models import Episode, Match, PodcastInfo, SyncReport
 
 def match_json(match: Match) -> dict[str, Any]:
     episode = match.episode
-    return {
-        **_episode_fields(episode),
-        "score": match.score,
-        "matched": {
-            "field": match.matched.field,
-            "text": match.matched.text,
-            "start_seconds": match.matched.start_seconds,
-        },
+    matched: dict[str, Any] = {
+        "field": match.matched.field,
+        "text": match.matched.text,
+        "start_seconds": match.matched.start_seconds,
     }
+    if match.matched.field == "transcript" and match.matched.start_seconds is not None:
+        matched["audio_url"] = formatting.audio_at(episode.audio_url, match.matched.start_seconds)
+        chapter = formatting.chapter_at(episode.chapters, match.matched.start_seconds)
+        matched["chapter"] = chapter.title if chapter else None
+    return {**_episode_fields(episode), "score": match.score, "matched": matched}
 
 
 def episode_match_json(match: Match) -> dict[str, Any]:
@@ -68,6 +69,7 @@ def sync_json(report: SyncReport) -> dict[str, Any]:
         "skipped_items": list(report.skipped_items),
         "warnings": list(report.warnings),
         "chapters_files": {"downloaded": report.linked_fetched, "pending": report.linked_pending},
+        "transcript_files": {"failed": report.transcripts_failed},
     }
 
 
@@ -117,6 +119,8 @@ def episode_text(
         lines.append(f"Matched chapter {formatting.timestamp(match.matched.start_seconds or 0)} {match.matched.text}")
     elif match.matched.field == "guest":
         lines.append(f"Matched guest: {match.matched.text}")
+    elif match.matched.field == "transcript":
+        lines += _moment_lines(match)
     for label, url in (("Episode page", episode.link), ("Audio", episode.audio_url)):
         if url:
             lines.append(f"{label}: {url}")
@@ -133,6 +137,18 @@ def episode_text(
         lines += ["", "Did you mean:"]
         lines += [f"  {titled(other.episode, named)}  ({why_matched(other)})" for other in alternatives]
     return "\n".join(lines)
+
+
+def _moment_lines(match: Match) -> list[str]:
+    """What was said, when, in which chapter, and the audio from that moment."""
+    reason, episode = match.matched, match.episode
+    lines = [f"{formatting.said_at(reason)}: \u201c{reason.text}\u201d"]
+    if reason.start_seconds is not None:
+        if chapter := formatting.chapter_at(episode.chapters, reason.start_seconds):
+            lines.append(f"  in chapter {formatting.timestamp(chapter.start_seconds)} {chapter.title}")
+        if listen := formatting.audio_at(episode.audio_url, reason.start_seconds):
+            lines.append(f"  Listen from there: {listen}")
+    return lines
 
 
 def no_match_text(
@@ -179,6 +195,10 @@ def why_matched(match: Match) -> str:
         return f"matched episode number {text}"
     if field == "topic":
         return f"about {text}"
+    if field == "transcript":
+        said = f"{formatting.said_at(match.matched).lower()}: \u201c{formatting.shorten(match.matched.text, 200)}\u201d"
+        listen = formatting.audio_at(match.episode.audio_url, match.matched.start_seconds or 0)
+        return f"{said} {listen}" if listen and match.matched.start_seconds is not None else said
     return "matched title words"
 
 

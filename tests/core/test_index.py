@@ -101,9 +101,15 @@ def before_several_podcasts(connection: sqlite3.Connection) -> None:
 
 
 def back_to_schema_5(connection: sqlite3.Connection) -> None:
-    """Undo migrations 014 (topic counts), 013 (seasons), 012 (several podcasts), 009 (publishers'
-    UTC offsets), 008 (outbox posted_at, posted_digest), 007 (tags, related episodes) and 006
-    (topics and companion articles), as a podbot before them left the file."""
+    """Undo migrations 015 (transcripts), 014 (topic counts), 013 (seasons), 012 (several
+    podcasts), 009 (publishers' UTC offsets), 008 (outbox posted_at, posted_digest), 007 (tags,
+    related episodes) and 006 (topics and companion articles), as a podbot before them left the
+    file."""
+    for table in ("transcript_fts_terms", "transcript_fts", "transcript_terms", "transcript_passages"):
+        connection.execute(f"DROP TABLE {table}")
+    connection.execute("DROP TABLE episode_transcripts")
+    for column in ("is_transcript", "speakers_json"):
+        connection.execute(f"ALTER TABLE linked_files DROP COLUMN {column}")
     connection.execute("DROP TABLE topic_counts")
     connection.execute("ALTER TABLE episodes DROP COLUMN season")
     before_several_podcasts(connection)

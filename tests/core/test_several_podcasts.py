@@ -137,7 +137,8 @@ async def test_announcement_routes_pick_podcasts_and_post_once_per_channel(tmp_p
         feed_server.serve("/alpha.xml", body=show("Alpha", range(1, 7), "gardening"))
         feed_server.serve("/beta.xml", body=show("Beta", range(1, 6), "compilers"))
         await library.sync_all()
-        assert await store.enqueue_announcements() == 3  # alpha 6 in 100 once; beta 5 in 100 and 200
+        assert await store.enqueue_announcements("alpha") == 1  # alpha 6 in 100, once
+        assert await store.enqueue_announcements() == 2  # beta 5 in 100 and in 200
         pending = await store.announcements("pending")
         assert sorted((row.channel_id, row.episode_id) for row in pending) == sorted(
             {(row.channel_id, row.episode_id) for row in pending}
@@ -346,3 +347,17 @@ async def test_each_podcast_is_read_in_its_own_language(tmp_path, feed_server):
         # Catalan stems find the Catalan show's plural; English stems the English show's -ing form.
         assert [m.episode.guid for m in await library.search("pel·lícula")][:1] == ["ca-1"]
         assert [m.episode.guid for m in await library.search("manages")][:1] == ["en-1"]
+
+
+async def test_listing_the_one_feed_as_a_podcast_keeps_its_episodes_and_routes(tmp_path, feed_server):
+    url = feed_server.serve("/coder-radio.xml", body=show("Coder", range(1, 4), "shells"))
+    path = tmp_path / "one.db"
+    async with await Library.open(Config(feed=FeedConfig(url=url)), db=path) as library:
+        await library.sync()
+        await library.store.add_announce_route(1, 100, "coder-radio")
+    async with await Library.open(network(("coder", url)), db=path) as library:
+        assert library.podcast_names == ("coder",)
+        (summary,) = await library.podcasts()  # the same podcast under its new name, nothing lost
+        assert (summary.name, summary.episodes, summary.configured) == ("coder", 3, True)
+        assert [(r.channel_id, r.podcast) for r in await library.store.announce_routes(1)] == [(100, "coder")]
+        assert (await library.sync("coder")).not_modified

@@ -26,7 +26,15 @@ from bot import __version__
 from bot.core.config import FeedConfig
 from bot.core.formatting import shorten
 from bot.core.ingest.heap import spare_new_objects
-from bot.core.ingest.items import FeedWarnings, ItemContext, clean_text, episode_from_entry, guests_by_item
+from bot.core.ingest.items import (
+    FeedWarnings,
+    ItemContext,
+    clean_text,
+    episode_from_entry,
+    guests_by_item,
+    transcripts_by_item,
+    with_transcript,
+)
 from bot.core.ingest.netguard import AddressPolicy, BlockedAddress, GuardedResolver, UnsafeUrl, is_url, origin_of
 from bot.core.ingest.notes import html_to_text
 from bot.core.ingest.parse_worker import PARENT_VARIABLE, from_plain
@@ -34,6 +42,9 @@ from bot.core.ingest.urls import redact_addresses
 from bot.core.models import FeedState, ParsedEpisode, ParsedFeed, PodcastInfo
 
 BUNDLED_SNAPSHOT = Path(__file__).resolve().parents[2] / "data" / "meta-tech-podcast.rss"
+# `--feed example`: a made-up show with transcripts, to try transcript search offline.
+EXAMPLE_FEED_NAME = "example"
+EXAMPLE_FEED = BUNDLED_SNAPSHOT.parent / "example" / "example.rss"
 USER_AGENT = f"podbot/{__version__} (podcast episode bot; +feed reader)"
 _CHUNK = 64 * 1024
 _FILE_CHUNK = 1024 * 1024
@@ -61,7 +72,10 @@ class FetchResult:
 
 
 def resolve_source(configured: str) -> str:
-    """The feed to read: the configured URL or path, else the snapshot bundled with the package."""
+    """The feed to read: the configured URL or path ("example" is the bundled example show), else
+    the snapshot bundled with the package."""
+    if configured.strip() == EXAMPLE_FEED_NAME:
+        return str(EXAMPLE_FEED)
     return configured.strip() or str(BUNDLED_SNAPSHOT)
 
 
@@ -115,16 +129,19 @@ async def fetch_linked(
     session: aiohttp.ClientSession,
     policy: AddressPolicy,
     validators: FeedState | None = None,
+    limit: tuple[int, str] | None = None,
 ) -> FetchResult:
-    """A file the feed names (a podcast:chapters file): the address policy applies to it and to
-    every redirect, with the smaller size cap and timeout of a secondary file."""
+    """A file the feed names (a podcast:chapters file, a transcript): the address policy applies
+    to it and to every redirect, with the timeout of a secondary file and its size cap (LIMIT,
+    bytes and the config key that sets them, for kinds with a cap of their own)."""
+    max_bytes, limit_hint = limit or (config.linked_file_max_bytes, "feed.linked_file_max_bytes")
     request = _Request(
         url=url,
         policy=policy,
-        max_bytes=config.linked_file_max_bytes,
+        max_bytes=max_bytes,
         timeout_seconds=config.linked_file_timeout_seconds,
         max_redirects=config.max_redirects,
-        limit_hint="feed.linked_file_max_bytes",
+        limit_hint=limit_hint,
     )
     return await _fetch_url(request, session, validators)
 
@@ -373,10 +390,15 @@ def parse_sync(
     first_with_guid: dict[str, ParsedEpisode] = {}
     people = guests_by_item(body, len(document.entries))
     read, warnings = (read_items or read_entries)(document.entries, source, limits, people)
+    transcripts = transcripts_by_item(body, document.entries)
+    language = document.feed.get("language")
     for position, episode in enumerate(read, start=1):
         if episode is None:
             skipped.append(f"item {position}: no title, audio or description")
             continue
+        if position in transcripts:
+            item = ItemContext(position, source, limits, warnings)
+            episode = with_transcript(episode, transcripts[position], item, language)
         earlier = first_with_guid.get(episode.guid)
         if earlier is not None:
             if earlier.audio_url == episode.audio_url or earlier.published == episode.published:

@@ -12,7 +12,7 @@ import email.utils
 import hashlib
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -24,6 +24,7 @@ from bot.core.formatting import shorten
 from bot.core.ingest.chapters import chapters_from_lines, chapters_from_psc, parse_duration
 from bot.core.ingest.netguard import check_url, is_url
 from bot.core.ingest.notes import extract_guests, html_to_text, read_notes
+from bot.core.ingest.transcripts.choice import TranscriptLink, best_transcript
 from bot.core.models import Chapter, ParsedEpisode, number_in_title, season_in_title
 
 _URL_RE = re.compile(r"https?://\S+")
@@ -167,10 +168,15 @@ def categories_of(entry: Any) -> tuple[str, ...]:
 
 
 def _chapters_url(entry: Any, item: ItemContext) -> str | None:
-    """Where the item's podcast:chapters file is: an absolute URL (a relative one resolves against
-    the feed's URL), or for a local feed file a path next to it. None when there is none or it is
-    unusable, which is a warning, never an exception."""
-    raw = str((entry.get("podcast_chapters") or {}).get("url") or "").strip()
+    """Where the item's podcast:chapters file is (linked_address)."""
+    return linked_address(str((entry.get("podcast_chapters") or {}).get("url") or ""), item, "chapters")
+
+
+def linked_address(written: str, item: ItemContext, what: str) -> str | None:
+    """Where a file the item names (its chapters, its transcript) is: an absolute URL (a relative
+    one resolves against the feed's URL), or for a local feed file a path next to it. None when
+    there is none or it is unusable, which is a warning, never an exception."""
+    raw = written.strip()
     if not raw:
         return None
     if not is_url(item.source) and not is_url(raw):
@@ -180,7 +186,7 @@ def _chapters_url(entry: Any, item: ItemContext) -> str | None:
         resolved = str(yarl.URL(item.source).join(yarl.URL(raw))) if is_url(item.source) else raw
         check_url(resolved)
     except (ValueError, UnicodeError) as error:
-        item.warn("chapters URL not used", f"{shorten(raw, 200)} ({error})")
+        item.warn(f"{what} URL not used", f"{shorten(raw, 200)} ({error})")
         return None
     return resolved
 
@@ -336,6 +342,53 @@ def guests_by_item(body: bytes, item_count: int) -> dict[int, list[str]]:
                 if text and text not in found.setdefault(position, []):
                     found[position].append(text)
     return found
+
+
+_TRANSCRIPT_RE = re.compile(rb"<podcast:transcript\b([^>]*)>", re.IGNORECASE)
+_ATTRIBUTE_RE = re.compile(rb"""\b(url|type|language)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_MAX_TRANSCRIPTS_PER_ITEM = 20
+
+
+def transcripts_by_item(body: bytes, entries: list[Any]) -> dict[int, list[TranscriptLink]]:
+    """Every podcast:transcript of each item, by position (1-based). feedparser keeps only an
+    item's last one, so they are read from the XML when its items line up with feedparser's;
+    else feedparser's one per item is what there is."""
+    found: dict[int, list[TranscriptLink]] = {}
+    items = _raw_items(body) if b"podcast:transcript" in body else []
+    if len(items) == len(entries):
+        for position, raw in enumerate(items, start=1):
+            for attributes in _TRANSCRIPT_RE.findall(raw)[:_MAX_TRANSCRIPTS_PER_ITEM]:
+                values = {
+                    name.lower().decode(): html.unescape((double or single).decode("utf-8", "replace"))
+                    for name, double, single in _ATTRIBUTE_RE.findall(attributes)
+                }
+                if values.get("url"):
+                    found.setdefault(position, []).append(_transcript_link(values))
+        return found
+    for position, entry in enumerate(entries, start=1):
+        values = entry.get("podcast_transcript") or {}
+        if values.get("url"):
+            found[position] = [_transcript_link(values)]
+    return found
+
+
+def _transcript_link(values: Any) -> TranscriptLink:
+    return TranscriptLink(
+        url=str(values.get("url") or "")[:2048],
+        type=str(values.get("type") or "")[:100],
+        language=str(values.get("language") or "")[:35],
+    )
+
+
+def with_transcript(
+    episode: ParsedEpisode, links: list[TranscriptLink], item: ItemContext, language: str | None
+) -> ParsedEpisode:
+    """EPISODE with the transcript it is best read from (best_transcript), its address resolved."""
+    chosen = best_transcript(links, language)
+    url = linked_address(chosen.url, item, "transcript") if chosen else None
+    if chosen is None or url is None:
+        return episode
+    return replace(episode, transcript_url=url, transcript_type=chosen.type or None)
 
 
 def _raw_items(body: bytes) -> list[bytes]:

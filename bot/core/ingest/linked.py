@@ -1,4 +1,5 @@
-"""Files a feed's items name (podcast:chapters JSON): which to download in a sync, within its budget.
+"""Files a feed's items name (podcast:chapters JSON, podcast:transcript): which to download in a
+sync, within its budget.
 
 Each file is remembered in the store with its validators, so it is downloaded once, revalidated
 when its episode changes, and retried with back-off when it failed. A sync downloads at most
@@ -12,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from bot.core.formatting import shorten
 from bot.core.ingest.chapters import chapters_from_json
 from bot.core.ingest.feed import FeedError, body_digest, fetch_linked, is_url, new_http_session, read_local_file
 from bot.core.ingest.netguard import AddressPolicy
+from bot.core.ingest.transcripts import passages_of, read_transcript
 from bot.core.models import FeedState, LinkedFile, ParsedEpisode
 
 log = logging.getLogger(__name__)
@@ -42,14 +45,30 @@ def is_due(known: LinkedFile | None, episode_changed: bool, now: dt.datetime) ->
 
 
 def with_linked_chapters(episodes: Iterable[ParsedEpisode], files: dict[str, LinkedFile]) -> list[ParsedEpisode]:
-    """Episodes with the chapters their podcast:chapters file gave, which win over the notes'."""
+    """Episodes with the chapters their podcast:chapters file gave, which win over the notes';
+    and, when the notes name no guests, the speakers their transcript names (but the hosts)."""
+    episodes = list(episodes)
+    hosts = _hosts(episodes, files)
     result = []
     for episode in episodes:
         known = files.get(episode.chapters_url or "")
         if known is not None and known.chapters:
             episode = replace(episode, chapters=known.chapters)
+        transcript = files.get(episode.transcript_url or "")
+        speakers = tuple(s for s in transcript.speakers if s not in hosts) if transcript else ()
+        if speakers and not episode.guests:
+            episode = replace(episode, guests=speakers)
         result.append(episode)
     return result
+
+
+def _hosts(episodes: list[ParsedEpisode], files: dict[str, LinkedFile]) -> set[str]:
+    """Who speaks in most of a show's transcripts (of three or more): its hosts, not its guests."""
+    transcripts = [files[e.transcript_url] for e in episodes if e.transcript_url in files]
+    if len(transcripts) < 3:
+        return set()
+    counts = Counter(speaker for file in transcripts for speaker in set(file.speakers))
+    return {speaker for speaker, count in counts.items() if count > len(transcripts) / 2}
 
 
 @dataclass
@@ -59,6 +78,8 @@ class LinkedRound:
     files: list[LinkedFile] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)
+    failed_transcripts: list[str] = field(default_factory=list)
+    empty_transcripts: list[str] = field(default_factory=list)
     pending: int = 0
 
     @property
@@ -73,6 +94,8 @@ class LinkedRound:
         for problem, cases in (
             ("chapters file not used (retried later)", self.failed),
             ("chapters file has no usable chapters", self.empty),
+            ("transcript file not used (retried later)", self.failed_transcripts),
+            ("transcript file has no usable text", self.empty_transcripts),
         ):
             if len(cases) == 1:
                 lines.append(f"{problem}: {cases[0]}")
@@ -83,19 +106,29 @@ class LinkedRound:
 
 class _Budget:
     """Bytes left for this sync's downloads; a download reserves its whole cap before it starts,
-    so several at once can never overspend."""
+    so several at once can never overspend. One that does not fit waits for those in flight to
+    give back what they did not use; with none in flight, the budget is spent."""
 
     def __init__(self, total: int) -> None:
         self.left = total
+        self.in_flight = 0
+        self.changed = asyncio.Condition()
 
-    def reserve(self, amount: int) -> bool:
-        if self.left < amount:
-            return False
-        self.left -= amount
-        return True
+    async def reserve(self, amount: int) -> bool:
+        async with self.changed:
+            while self.left < amount:
+                if not self.in_flight:
+                    return False
+                await self.changed.wait()
+            self.left -= amount
+            self.in_flight += 1
+            return True
 
-    def refund(self, amount: int) -> None:
-        self.left += amount
+    async def refund(self, amount: int) -> None:
+        async with self.changed:
+            self.left += amount
+            self.in_flight -= 1
+            self.changed.notify_all()
 
 
 async def download_due(
@@ -105,28 +138,31 @@ async def download_due(
     session: aiohttp.ClientSession | None,
     policy: AddressPolicy,
     feed_folder: Path | None,
+    transcripts: Mapping[str, str | None] | None = None,
 ) -> LinkedRound:
-    """Download the files in URLS (due ones, best first) within the per-sync limits. Without a
+    """Download the files in URLS (due ones, best first) within the per-sync limits; those in
+    TRANSCRIPTS (with their declared type) are transcripts, the others chapters files. Without a
     SESSION (a feed read from a file), web addresses get one made with POLICY for this round."""
     taken = list(urls[: config.linked_files_per_sync])
     if session is None and any(is_url(url) for url in taken):
         async with new_http_session(policy) as own_session:
-            return await download_due(urls, known, config, own_session, policy, feed_folder)
+            return await download_due(urls, known, config, own_session, policy, feed_folder, transcripts)
     round_ = LinkedRound()
     budget = _Budget(config.linked_bytes_per_sync)
     gate = asyncio.Semaphore(config.linked_fetches_at_once)
+    kinds = transcripts or {}
 
     async def one(url: str) -> LinkedFile | None:
         async with gate:
-            cap = config.linked_file_max_bytes
-            if not budget.reserve(cap):
+            kind = _Kind.transcript(kinds[url], config) if url in kinds else _Kind.chapters(config)
+            if not await budget.reserve(kind.max_bytes):
                 return None
-            used = cap  # a download that failed part way counts in full
+            used = kind.max_bytes  # a download that failed part way counts in full
             try:
-                file, used = await _download(url, known.get(url), config, session, policy, feed_folder, round_)
+                file, used = await _download(url, kind, known.get(url), config, session, policy, feed_folder, round_)
                 return file
             finally:
-                budget.refund(cap - used)
+                await budget.refund(kind.max_bytes - used)
 
     done = await asyncio.gather(*(one(url) for url in taken))
     round_.files = [file for file in done if file is not None]
@@ -134,8 +170,44 @@ async def download_due(
     return round_
 
 
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """What a linked file is: its size cap (and the key that sets it), and how it is read."""
+
+    name: str
+    max_bytes: int
+    limit_key: str
+    declared_type: str | None = None
+
+    @classmethod
+    def chapters(cls, config: FeedConfig) -> _Kind:
+        return cls("chapters", config.linked_file_max_bytes, "feed.linked_file_max_bytes")
+
+    @classmethod
+    def transcript(cls, declared_type: str | None, config: FeedConfig) -> _Kind:
+        return cls("transcript", config.transcript_max_bytes, "feed.transcript_max_bytes", declared_type)
+
+    def read(self, url: str, body: bytes, config: FeedConfig, round_: LinkedRound) -> LinkedFile:
+        """The file's record with what BODY holds (run in a worker thread: a transcript is megabytes)."""
+        if self.name == "chapters":
+            chapters = chapters_from_json(body, config.max_chapters)
+            if not chapters:
+                round_.empty.append(shorten(url, 200))
+            return LinkedFile(url=url, chapters=chapters)
+        passages = tuple(passages_of(read_transcript(body, self.declared_type)))
+        if not passages:
+            round_.empty_transcripts.append(shorten(url, 200))
+        speakers = tuple(dict.fromkeys(speaker for passage in passages for speaker in passage.speakers))
+        return LinkedFile(url=url, passages=passages, speakers=speakers[:_MAX_SPEAKERS], is_transcript=True)
+
+
+# More names than this are a transcript's numbered "Speaker 12"s, not its guests.
+_MAX_SPEAKERS = 8
+
+
 async def _download(
     url: str,
+    kind: _Kind,
     previous: LinkedFile | None,
     config: FeedConfig,
     session: aiohttp.ClientSession | None,
@@ -145,23 +217,24 @@ async def _download(
 ) -> tuple[LinkedFile, int]:
     """The file's new record, and the bytes its download used."""
     now = dt.datetime.now(dt.UTC)
-    base = previous or LinkedFile(url=url)
+    base = previous or LinkedFile(url=url, is_transcript=kind.name == "transcript")
     validators = FeedState(source=url, etag=base.etag, last_modified=base.last_modified)
     try:
         if is_url(url):
             assert session is not None  # download_due makes one when a web address is due
-            result = await fetch_linked(url, config, session, policy, validators if base.chapters is not None else None)
+            limit = (kind.max_bytes, kind.limit_key)
+            result = await fetch_linked(url, config, session, policy, validators if base.was_read else None, limit)
             body, etag, last_modified = result.body, result.etag, result.last_modified
         else:
-            body = await asyncio.to_thread(_read_local, url, feed_folder, config)
+            body = await asyncio.to_thread(_read_local, url, feed_folder, config, kind)
             etag = last_modified = None
     except FeedError as error:
         failures = base.failures + 1
         retry = min(FIRST_RETRY * 2 ** min(failures - 1, 16), LONGEST_RETRY)
-        round_.failed.append(shorten(str(error), 300))
-        log.info("chapters file %s failed (%d in a row): %s", url, failures, error)
+        (round_.failed_transcripts if kind.name == "transcript" else round_.failed).append(shorten(str(error), 300))
+        log.info("%s file %s failed (%d in a row): %s", kind.name, url, failures, error)
         failed = replace(base, last_error=str(error), failures=failures, next_attempt_at=now + retry)
-        return failed, config.linked_file_max_bytes
+        return failed, kind.max_bytes
     if body is None or (base.body_sha256 is not None and body_digest(body) == base.body_sha256):
         unchanged = replace(
             base,
@@ -173,25 +246,15 @@ async def _download(
             last_modified=last_modified or base.last_modified,
         )
         return unchanged, len(body or b"")
-    chapters = await asyncio.to_thread(chapters_from_json, body, config.max_chapters)
-    if not chapters:
-        round_.empty.append(shorten(url, 200))
-    read = LinkedFile(
-        url=url,
-        etag=etag,
-        last_modified=last_modified,
-        body_sha256=body_digest(body),
-        chapters=chapters,
-        fetched_at=now,
+    read = await asyncio.to_thread(kind.read, url, body, config, round_)
+    return replace(read, etag=etag, last_modified=last_modified, body_sha256=body_digest(body), fetched_at=now), len(
+        body
     )
-    return read, len(body)
 
 
-def _read_local(path_text: str, feed_folder: Path | None, config: FeedConfig) -> bytes:
-    """A chapters file next to a local feed file; never one outside the feed's folder."""
+def _read_local(path_text: str, feed_folder: Path | None, config: FeedConfig, kind: _Kind) -> bytes:
+    """A chapters or transcript file next to a local feed file; never one outside the feed's folder."""
     path = Path(path_text).resolve()
     if feed_folder is None or not path.is_relative_to(feed_folder.resolve()):
-        raise FeedError(f"{path_text}: local chapters files must be in the feed file's folder")
-    return read_local_file(
-        str(path), config.linked_file_max_bytes, config.linked_file_timeout_seconds, "feed.linked_file_max_bytes"
-    )
+        raise FeedError(f"{path_text}: local {kind.name} files must be in the feed file's folder")
+    return read_local_file(str(path), kind.max_bytes, config.linked_file_timeout_seconds, kind.limit_key)

@@ -153,6 +153,11 @@ class IndexReader:
         """A condition keeping COLUMN (an episode id) in focus; empty when every podcast is."""
         return "" if self._scope is None else f" AND {column} IN temp.scoped"
 
+    def _joined(self) -> str:
+        """A join keeping the full-text rows in focus. A join, not `rowid IN`: FTS5 would answer
+        that with a lookup per episode in focus, the join reads the match's own doclist once."""
+        return "" if self._scope is None else " CROSS JOIN temp.scoped ON temp.scoped.id = episodes_fts.rowid"
+
     def _podcasts_within(self, column: str) -> str:
         """A condition keeping COLUMN (a podcast id) in focus."""
         return "" if self._scope is None else f" AND {column} IN ({','.join(map(str, self._scope))})"
@@ -166,11 +171,52 @@ class IndexReader:
         found: list[set[int]] = []
         for columns in ("{title guests chapters}", "description"):
             rows = self._db.execute(
-                f"SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ?{self._within('rowid')} LIMIT ?",
+                f"SELECT episodes_fts.rowid FROM episodes_fts{self._joined()} WHERE episodes_fts MATCH ? LIMIT ?",
                 (f"{columns} : ({alternatives})", limit),
             )
             found.append({row[0] for row in rows})
         return found[0], found[1]
+
+    def transcript_passages(
+        self, expression: str, limit: int, ranked: bool
+    ) -> list[tuple[int, int | None, str, str, float]]:
+        """Up to LIMIT passages of live episodes' transcripts matching the FTS5 EXPRESSION:
+        (episode id, start second, speakers, text, BM25 strength). RANKED, best first; else in
+        no particular order with strength 0, which is far cheaper when thousands match."""
+        strength, order = ("-bm25(transcript_fts)", "ORDER BY rank") if ranked else ("0.0", "")
+        rows = self._db.execute(
+            f"""SELECT t.episode_id, p.start_seconds, p.speakers, p.text, {strength}
+                FROM transcript_fts
+                JOIN transcript_passages p ON p.id = transcript_fts.rowid
+                JOIN episode_transcripts t ON t.url = p.url
+                JOIN episodes e ON e.id = t.episode_id AND e.removed_at IS NULL
+                WHERE transcript_fts MATCH ?{self._within("t.episode_id")} {order} LIMIT ?""",
+            (expression, limit),
+        )
+        return [(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+
+    def transcript_documents(self, stems: Sequence[str]) -> tuple[int, dict[str, int]]:
+        """About how many passages there are (the highest id: counting them all would cost more
+        than the query), and for each of STEMS how many have a word starting with it."""
+        total = self._db.execute("SELECT coalesce(max(id), 0) FROM transcript_passages").fetchone()[0]
+        counts = {}
+        for stem in stems:
+            row = self._db.execute(
+                "SELECT coalesce(sum(documents), 0) FROM transcript_terms WHERE term >= ? AND term < ?",
+                (stem, stem + "\U0010ffff"),
+            ).fetchone()
+            counts[stem] = int(row[0])
+        return int(total), counts
+
+    def transcript_terms_like(self, word: str) -> list[tuple[str, int]]:
+        """Words of the transcripts with WORD's first letter and about its length (typo candidates),
+        with how many passages have each."""
+        rows = self._db.execute(
+            """SELECT term, documents FROM transcript_terms
+               WHERE first = ? AND length BETWEEN ? AND ? ORDER BY documents DESC LIMIT ?""",
+            (word[0], len(word) - 2, len(word) + 2, SPELLING_CANDIDATES),
+        )
+        return [(row[0], row[1]) for row in rows]
 
     def episode_total(self) -> int:
         return int(self._db.execute(LIVE_EPISODES).fetchone()[0])
@@ -224,8 +270,8 @@ class IndexReader:
     def postings(self, term: str, field: int, limit: int) -> list[int]:
         """Up to LIMIT ids of episodes with TERM in FIELD, the most recently stored first."""
         rows = self._db.execute(
-            f"SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ?{self._within('rowid')} "
-            "ORDER BY rowid DESC LIMIT ?",
+            f"SELECT episodes_fts.rowid FROM episodes_fts{self._joined()} WHERE episodes_fts MATCH ? "
+            "ORDER BY episodes_fts.rowid DESC LIMIT ?",
             (_in_field(term, field), limit),
         )
         return [row[0] for row in rows]
@@ -242,9 +288,7 @@ class IndexReader:
         """For each of IDS still in the feed: its title and publication time (0 when unknown),
         what ranking needs before the few results shown are read whole."""
         rows = self._db.execute(
-            f"SELECT id, title, published FROM episodes WHERE removed_at IS NULL AND id IN ({marks(ids)})"
-            + self._within("id"),
-            ids,
+            f"SELECT id, title, published FROM episodes WHERE removed_at IS NULL AND id IN ({marks(ids)})", ids
         )
         return {row[0]: (row[1], _timestamp(row[2])) for row in rows}
 
@@ -254,15 +298,15 @@ class IndexReader:
         saturated, normalised by the field's length); else in no particular order with 0, which is
         far cheaper when a term is in thousands of episodes."""
         found: list[list[tuple[int, float]]] = []
-        within = self._within("rowid")
+        joined = self._joined()
         for expression, ranked in expressions:
             if ranked:
                 sql = (
-                    "SELECT rowid, -bm25(episodes_fts) FROM episodes_fts WHERE episodes_fts MATCH ?"
-                    f"{within} ORDER BY rank LIMIT ?"
+                    f"SELECT episodes_fts.rowid, -bm25(episodes_fts) FROM episodes_fts{joined} "
+                    "WHERE episodes_fts MATCH ? ORDER BY rank LIMIT ?"
                 )
             else:
-                sql = f"SELECT rowid, 0.0 FROM episodes_fts WHERE episodes_fts MATCH ?{within} LIMIT ?"
+                sql = f"SELECT episodes_fts.rowid, 0.0 FROM episodes_fts{joined} WHERE episodes_fts MATCH ? LIMIT ?"
             found.append([(row[0], row[1]) for row in self._db.execute(sql, (expression, limit))])
         return found
 
@@ -280,16 +324,17 @@ class IndexReader:
         return self.episodes([row[0] for row in self._db.execute(latest_ids_sql(scope), (*(scope or ()), count))])
 
     def numbered(
-        self, number: int, podcast_ids: Sequence[int] | None = None, season: int | None = None
+        self, number: int, podcast_ids: Sequence[int] | None = None, limit: int = -1, season: int | None = None
     ) -> list[Episode]:
-        """The episodes in focus numbered NUMBER (of PODCAST_IDS and of SEASON, when given), newest first."""
+        """Up to LIMIT (-1: all) episodes in focus numbered NUMBER (of PODCAST_IDS and of SEASON,
+        when given), newest first: a hundred shows each have a 64, and a page shows ten."""
         of = "" if podcast_ids is None else f" AND podcast_id IN ({','.join(map(str, podcast_ids))})"
         if season is not None:
             of += f" AND season = {int(season)}"
         rows = self._db.execute(
             f"""SELECT id FROM episodes WHERE number = ? AND removed_at IS NULL{self._within("id")}{of}
-                ORDER BY published DESC""",
-            (number,),
+                ORDER BY published DESC LIMIT ?""",
+            (number, limit),
         )
         return self.episodes([row[0] for row in rows])
 

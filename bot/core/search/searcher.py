@@ -38,6 +38,7 @@ from bot.core.formatting import shorten
 from bot.core.ingest.urls import without_urls
 from bot.core.models import Episode, Found, Match, MatchReason
 from bot.core.search.index import CHAPTER, DESCRIPTION, GUEST, TITLE, IndexReader, quote_term
+from bot.core.search.moments import with_moments
 from bot.core.search.questions import NEWEST, Question, read_question
 from bot.core.search.synonyms import Synonyms
 from bot.core.store import StoreError, describe_error
@@ -236,7 +237,8 @@ def _search_one_language(asking: Asking, query: str, limit: int, completing: boo
     if number is None:
         number, shows = number_beside_the_show_name(reader, query)
     if number is not None:
-        results += [Match(e, 100.0, MatchReason("number", f"#{number}")) for e in reader.numbered(number, shows)]
+        numbered = reader.numbered(number, shows, limit)
+        results += [Match(e, 100.0, MatchReason("number", f"#{number}")) for e in numbered]
     seen = {match.episode.id for match in results}
     question = read_question(query)
     typed = query
@@ -256,6 +258,8 @@ def _search_one_language(asking: Asking, query: str, limit: int, completing: boo
         found = _in_order(found, question)
     if question.when and found:
         found[0] = _at_the_moment(found[0], question, language)
+    if not completing and number is None:
+        found = with_moments(asking, question.words, found, wanted)
     results += [m for m in found if m.episode.id not in seen]
     return results[:limit]
 
@@ -371,7 +375,7 @@ def _nearest(asking: Asking, query: str, limit: int = 3) -> tuple[str, list[Matc
     span, near = reader.numbers_near(number, limit)
     if span is None:
         return "", _search(asking, query, limit, True)
-    matches = [Match(reader.numbered(n)[0], 0.0, MatchReason("number", f"#{n}")) for n in near]
+    matches = [Match(reader.numbered(n, limit=1)[0], 0.0, MatchReason("number", f"#{n}")) for n in near]
     return f"episodes {span[0]}–{span[1]} are indexed; none is numbered {number}", matches
 
 

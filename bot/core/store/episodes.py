@@ -145,6 +145,7 @@ class EpisodeTables(FeedStateTables):
                 "DELETE FROM episode_topics WHERE episode_id = ? AND source IN ('feed', 'inferred')", (write.id,)
             )
             await self._execute("DELETE FROM episode_tags WHERE episode_id = ?", (write.id,))
+            await self._execute("DELETE FROM episode_transcripts WHERE episode_id = ?", (write.id,))
         first_id = await self._fetchvalue("SELECT coalesce(max(id), 0) + 1 FROM episodes")
         # Thousands of rows take a while to build; the event loop keeps answering meanwhile.
         rows = await asyncio.to_thread(_insert_rows, updates, inserts, first_id, now, podcast_id)
@@ -168,6 +169,7 @@ class EpisodeTables(FeedStateTables):
             "INSERT OR IGNORE INTO episode_urls (episode_id, url_key, own) VALUES (?, ?, ?)", rows.urls
         )
         await self._executemany("INSERT OR IGNORE INTO episode_tags (episode_id, tag) VALUES (?, ?)", rows.tags)
+        await self._executemany("INSERT INTO episode_transcripts (episode_id, url) VALUES (?, ?)", rows.transcripts)
         return rows.full_text
 
     async def _full_text_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
@@ -240,8 +242,12 @@ class EpisodeTables(FeedStateTables):
         return int(row[0]) if row else None
 
     async def rename_podcast(self, podcast_id: int, name: str) -> None:
-        """Call the podcast PODCAST_ID NAME from now on (its config entry was renamed)."""
-        await self._execute("UPDATE podcasts SET name = ? WHERE id = ?", (name, podcast_id))
+        """Call the podcast PODCAST_ID NAME from now on (its config entry was renamed), in the
+        announcement routes too."""
+        async with self._transaction():
+            old = await self._fetchvalue("SELECT name FROM podcasts WHERE id = ?", (podcast_id,))
+            await self._execute("UPDATE podcasts SET name = ? WHERE id = ?", (name, podcast_id))
+            await self._execute("UPDATE announce_routes SET podcast = ? WHERE podcast = ?", (name, old))
 
     async def podcast_count(self) -> int:
         return int(await self._fetchvalue("SELECT count(*) FROM podcasts"))
@@ -304,6 +310,7 @@ class _InsertRows:
     full_text: list[tuple[Any, ...]]
     urls: list[tuple[int | None, str, int]]
     tags: list[tuple[int | None, str]]
+    transcripts: list[tuple[int | None, str]]
 
 
 def _insert_rows(
@@ -340,6 +347,7 @@ def _insert_rows(
             if (key := url_key(url))
         ],
         tags=[(episode_id, category) for episode_id, write in written for category in write.episode.categories],
+        transcripts=[(episode_id, url) for episode_id, write in written if (url := write.episode.transcript_url)],
     )
 
 

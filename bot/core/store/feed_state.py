@@ -1,4 +1,4 @@
-"""Feed state (validators, failures) and the chapters files feeds link, per source URL."""
+"""Feed state (validators, failures) and the chapters and transcript files feeds link, per source URL."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from ..models import (
     FeedState,
     LinkedFile,
 )
-from .database import Database, iso, parse_iso, utcnow
+from .database import iso, parse_iso, utcnow
+from .transcripts import TranscriptTables
 
 
-class FeedStateTables(Database):
+class FeedStateTables(TranscriptTables):
     async def feed_state(self, source: str) -> FeedState | None:
         row = await self._fetchone("SELECT * FROM feed_state WHERE source = ?", (source,))
         if row is None:
@@ -82,12 +83,13 @@ class FeedStateTables(Database):
     async def _save_linked_files(self, files: list[LinkedFile]) -> None:
         await self._executemany(
             """INSERT INTO linked_files (url, etag, last_modified, body_sha256, chapters_json, fetched_at,
-                                         last_error, failures, next_attempt_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                         last_error, failures, next_attempt_at, is_transcript, speakers_json)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
                    body_sha256 = excluded.body_sha256, chapters_json = excluded.chapters_json,
                    fetched_at = excluded.fetched_at, last_error = excluded.last_error,
-                   failures = excluded.failures, next_attempt_at = excluded.next_attempt_at""",
+                   failures = excluded.failures, next_attempt_at = excluded.next_attempt_at,
+                   is_transcript = excluded.is_transcript, speakers_json = excluded.speakers_json""",
             [
                 (
                     f.url,
@@ -99,10 +101,13 @@ class FeedStateTables(Database):
                     f.last_error,
                     f.failures,
                     iso(f.next_attempt_at),
+                    int(f.is_transcript),
+                    json.dumps(list(f.speakers)) if f.is_transcript else None,
                 )
                 for f in files
             ],
         )
+        await self._save_transcripts([f for f in files if f.passages is not None])
 
 
 def _linked_file(row: aiosqlite.Row) -> LinkedFile:
@@ -119,4 +124,6 @@ def _linked_file(row: aiosqlite.Row) -> LinkedFile:
         last_error=row["last_error"],
         failures=row["failures"],
         next_attempt_at=parse_iso(row["next_attempt_at"]),
+        speakers=tuple(json.loads(row["speakers_json"] or "[]")),
+        is_transcript=bool(row["is_transcript"]),
     )

@@ -143,26 +143,28 @@ class GuildTables(Database):
 
     # -- announcement outbox ----------------------------------------------------------------
 
-    async def enqueue_announcements(self) -> int:
+    async def enqueue_announcements(self, podcast: str | None = None) -> int:
         """An outbox row for every stored episode in every channel a route sends its podcast to
         (of the podcasts its guild sees) that has none: pending when it is news there, skipped
         when it was already stored. One row per (episode, channel), however many routes lead
-        there. Returns pending rows made."""
+        there. PODCAST: only that podcast's episodes (the one a sync just wrote), which spares a
+        network's other episodes a look. Returns pending rows made."""
         now = iso(utcnow())
         before = await self._count_outbox("pending")
         await self._execute(
             """INSERT INTO outbox (episode_id, guild_id, channel_id, state, nonce, created_at, updated_at)
                SELECT e.id, r.guild_id, r.channel_id,
                       CASE WHEN max(e.announceable = 1 AND e.first_seen > r.since) THEN 'pending' ELSE 'skipped' END,
-                      lower(hex(randomblob(10))), ?, ?
+                      lower(hex(randomblob(10))), ?1, ?1
                FROM episodes e JOIN podcasts p ON p.id = e.podcast_id
                JOIN announce_routes r ON r.podcast = '' OR r.podcast = p.name
                LEFT JOIN guild_settings g ON g.guild_id = r.guild_id
                WHERE e.removed_at IS NULL
                  AND (g.podcasts_json IS NULL OR p.name IN (SELECT value FROM json_each(g.podcasts_json)))
+                 AND (?2 IS NULL OR p.name = ?2)
                  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.episode_id = e.id AND o.channel_id = r.channel_id)
                GROUP BY e.id, r.channel_id""",
-            (now, now),
+            (now, podcast),
         )
         return await self._count_outbox("pending") - before
 

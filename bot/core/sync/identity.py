@@ -40,6 +40,8 @@ def fingerprint(episode: ParsedEpisode) -> dict[str, str]:
         groups["season"] = episode.season
     if episode.categories:  # only when present, so feeds without any keep their fingerprints
         groups["categories"] = list(episode.categories)
+    if episode.transcript_url:  # its speakers may be the guests, known once it is downloaded
+        groups["transcript"] = [episode.transcript_url, list(episode.guests)]
     return {
         name: hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()[:16]
         for name, value in groups.items()

@@ -166,6 +166,7 @@ class Syncer:
         if not wait and self._lock.locked():
             raise SyncInProgress("a sync is already running")
         async with self._lock:
+            started = utcnow()
             try:
                 with sparing_the_collector():
                     if self.session is None and is_url(self.source):
@@ -188,6 +189,7 @@ class Syncer:
                 message = f"{self.source}: sync failed unexpectedly ({type(error).__name__}: {error})"
                 await self._record_failure(message, dry_run)
                 raise FeedError(shorten(message, 500)) from error
+            report.seconds = (utcnow() - started).total_seconds()
             if not dry_run:
                 self.last_report = report
             return report
@@ -212,7 +214,7 @@ class Syncer:
         report = SyncReport(source=self.source, dry_run=dry_run, first_sync=first_sync, podcast=self.podcast)
         report.warnings.extend(parsed.warnings)
         generation = await self.store.generation()
-        chapters_urls = [e.chapters_url for e in parsed.episodes if e.chapters_url]
+        chapters_urls = [url for e in parsed.episodes for url in (e.chapters_url, e.transcript_url) if url]
         known_files = await self.store.linked_files(chapters_urls)
         podcast_id = await self.store.podcast_id(self.podcast)
         stored = await self.store.stored_keys(podcast_id) if podcast_id is not None else []
@@ -225,7 +227,8 @@ class Syncer:
         # never a feed refused above.
         if due and not dry_run:
             feed_folder = None if is_url(self.source) else Path(self.source).parent
-            linked = await download_due(due, known_files, self.config, session, self.policy, feed_folder)
+            transcripts = {e.transcript_url: e.transcript_type for e in parsed.episodes if e.transcript_url}
+            linked = await download_due(due, known_files, self.config, session, self.policy, feed_folder, transcripts)
             if linked.files:
                 known_files.update({file.url: file for file in linked.files})
                 plan = await _reconcile_in_thread(stored, parsed, known_files, announce_new=not first_sync)
@@ -257,9 +260,10 @@ class Syncer:
         report.warnings.extend(linked.warnings)
         report.linked_fetched = linked.downloaded
         report.linked_pending = linked.pending
+        report.transcripts_failed = len(linked.failed_transcripts)
         if linked.pending:
             verb = "would be downloaded" if dry_run else "still to download; later syncs catch up"
-            report.warnings.append(f"{linked.pending} chapters files {verb}")
+            report.warnings.append(f"{linked.pending} chapters and transcript files {verb}")
         report.new = plan.new
         report.changed = plan.changed
         report.removed = [EpisodeChange(guid=k.guid, title=k.title, number=k.number) for k in plan.removed]
@@ -348,12 +352,14 @@ def _with_boilerplate(parsed: ParsedFeed) -> PodcastInfo:
 
 
 def _due_files(episodes: Sequence[ParsedEpisode], known: dict[str, LinkedFile], plan: Plan) -> list[str]:
-    """Linked files to download in this sync, in feed order (newest episodes first)."""
+    """Linked files to download in this sync, in feed order (newest episodes first), each
+    episode's chapters before its transcript."""
     touched = {change.guid for change in (*plan.new, *plan.changed)}
     now = utcnow()
     due = {
-        episode.chapters_url: None
+        url: None
         for episode in episodes
-        if episode.chapters_url and is_due(known.get(episode.chapters_url), episode.guid in touched, now)
+        for url in (episode.chapters_url, episode.transcript_url)
+        if url and is_due(known.get(url), episode.guid in touched, now)
     }
     return list(due)
