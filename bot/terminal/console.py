@@ -77,14 +77,32 @@ class CtrlC:
     at signals only when select is interrupted, so a Ctrl-C arriving while it is busy with a key
     (about 1 in 300 right after an echo, on a loaded machine) would wait for the next Enter. The
     signal's wake-up byte reaches a watcher thread, which interrupts the main thread (a SIGUSR1
-    that does nothing) until the handler has run. ON_INTERRUPT says what a Ctrl-C does now."""
+    that does nothing) until the handler has run. ON_INTERRUPT says what a Ctrl-C does now: inside
+    `read` it is a KeyboardInterrupt; anywhere else it waits for the next `read`, so one arriving
+    while the console writes (the instant after a prompt or a reply is on screen) is never raised
+    where nothing catches it."""
 
     POKES = 20
     POKE_SECONDS = 0.05
 
     def __init__(self) -> None:
-        self.on_interrupt: Callable[[], None] = _raise_keyboard_interrupt
+        self.on_interrupt: Callable[[], None] = self._remember
         self._handled = threading.Event()
+        self._pending = False
+
+    def _remember(self) -> None:
+        self._pending = True
+
+    def read(self, read: Callable[[str], str], prompt: str) -> str:
+        """READ(PROMPT), raising KeyboardInterrupt for a Ctrl-C while it waits or since the last read."""
+        self.on_interrupt = _raise_keyboard_interrupt
+        try:
+            if self._pending:
+                self._pending = False
+                raise KeyboardInterrupt
+            return read(prompt)
+        finally:
+            self.on_interrupt = self._remember
 
     def handler(self, signum: int, frame: object) -> None:
         self._handled.set()
@@ -149,7 +167,7 @@ async def run_console(
         while True:
             try:
                 # Read in this thread: a reader thread would not see Ctrl-C and keeps the process alive.
-                line = read("podbot> ").strip()
+                line = ctrl_c.read(read, "podbot> ").strip()
                 if line in ("quit", "exit", "/quit", "/exit"):
                     return
                 leaving = False
@@ -179,7 +197,7 @@ async def answer_unless_interrupted(line: str, library: Library, ctrl_c: CtrlC) 
     def stop() -> None:
         loop.call_soon_threadsafe(task.cancel)
 
-    ctrl_c.on_interrupt = stop
+    previous, ctrl_c.on_interrupt = ctrl_c.on_interrupt, stop
     try:
         return await task
     except asyncio.CancelledError:
@@ -188,7 +206,7 @@ async def answer_unless_interrupted(line: str, library: Library, ctrl_c: CtrlC) 
             raise
         return None
     finally:
-        ctrl_c.on_interrupt = _raise_keyboard_interrupt
+        ctrl_c.on_interrupt = previous
 
 
 COMMANDS = ("/episode", "/search", "/latest", "/topic", "/topics", "/related", "/podcasts", "/help", "/quit")
