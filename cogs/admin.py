@@ -76,7 +76,7 @@ class Admin(commands.Cog):
         role = interaction.guild.get_role(settings.announce_role_id) if settings.announce_role_id else None
         outbox = await store.outbox_summary(interaction.guild.id)
         failure = outbox.last_failure
-        latency = self.bot.latency
+        latency, shard = self._gateway(interaction.guild)
         facts = embeds.StatusFacts(
             episodes=health.episodes,
             last_attempt=state.last_attempt if state else None,
@@ -97,6 +97,7 @@ class Admin(commands.Cog):
                 else None
             ),
             latency_ms=None if math.isnan(latency) or math.isinf(latency) else latency * 1000,
+            shard=shard,
             version=__version__,
             feed=redacted(health.source),
             feed_warnings=tuple(redact_addresses(warning) for warning in report.warnings) if report else (),
@@ -104,6 +105,12 @@ class Admin(commands.Cog):
             store_problem=health.store_problem,
         )
         await interaction.response.send_message(embed=embeds.status_embed(facts), ephemeral=True)
+
+    def _gateway(self, guild: discord.Guild) -> tuple[float, str | None]:
+        """The latency of the connection this server is served by, and which shard that is."""
+        if isinstance(self.bot, commands.AutoShardedBot) and (shard := self.bot.get_shard(guild.shard_id)):
+            return shard.latency, f"shard {shard.id} of {shard.shard_count}"
+        return self.bot.latency, None
 
     def _channel_report(self, guild: discord.Guild, settings: GuildSettings) -> tuple[str | None, str | None]:
         if settings.announce_channel_id is None:

@@ -108,6 +108,12 @@ class Announcements(commands.Cog):
         await self.deliver()
 
     @commands.Cog.listener()
+    async def on_shard_ready(self, shard_id: int) -> None:
+        """A shard connected again with a new session (no on_ready follows when only one did):
+        its servers' channels and roles were read afresh."""
+        await self._permissions_may_have_changed()
+
+    @commands.Cog.listener()
     async def on_podcast_synced(self, report: SyncReport) -> None:
         await self.deliver()
 

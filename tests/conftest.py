@@ -9,7 +9,7 @@ import html
 import os
 import shutil
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -258,16 +258,24 @@ def bot_config() -> Config:
 
 
 @pytest.fixture
+def prepare_fake() -> Callable[[FakeDiscord], None]:
+    """Sets the fake Discord up before the bot connects (its servers, its shard advice); a test
+    module overrides this fixture to change them."""
+    return lambda fake: None
+
+
+@pytest.fixture
 async def discord_env(
-    tmp_path: Path, bot_feed: str, bot_config: Config, snapshot_db: Path
+    tmp_path: Path, bot_feed: str, bot_config: Config, snapshot_db: Path, prepare_fake: Callable[[FakeDiscord], None]
 ) -> AsyncIterator[DiscordEnv]:
     """The real bot, in process, connected to the fake Discord, with the snapshot loaded."""
     from bot.core.library import Library
-    from bot.discord_app.app import PodBot
+    from bot.discord_app.app import bot_for
     from bot.discord_app.endpoints import discord_endpoints
     from tests.fake_discord import FakeDiscord
 
     fake = FakeDiscord()
+    prepare_fake(fake)
     await fake.start()
     database = tmp_path / "episodes.db"
     if not bot_feed and bot_config == Config():
@@ -275,7 +283,7 @@ async def discord_env(
     library = await Library.open(bot_config, db=database, feed=bot_feed)
     await library.sync()
     with discord_endpoints(fake.api_base, fake.gateway_url):
-        bot = PodBot(library=library, refresh=False, guild_ready_timeout=0.05)
+        bot = bot_for(library, refresh=False, guild_ready_timeout=0.05)
         await bot.login("fake-token")
         connection = asyncio.create_task(bot.connect())
         await asyncio.wait_for(bot.wait_until_ready(), 10)

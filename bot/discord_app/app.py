@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.core.library import Library
 from bot.core.models import SyncReport
 from bot.discord_app.autocomplete import AutocompleteGate, QuietDrops
+from bot.discord_app.sharding import IdentifyPacing
 
 log = logging.getLogger(__name__)
 
@@ -124,3 +125,29 @@ class PodBot(commands.Bot):
     async def close(self) -> None:
         await self.library.stop_refreshing()
         await super().close()
+
+
+class ShardedPodBot(PodBot, commands.AutoShardedBot):
+    """PodBot over several gateway connections (discord.py's AutoShardedBot), for bots in more
+    servers than one connection may serve. Each server's events arrive on its own shard; nothing
+    else changes."""
+
+    async def setup_hook(self) -> None:
+        try:
+            limits = await self.fetch_session_start_limits()
+        except discord.GatewayNotFound:
+            limits = None
+        self.identify_pacing = IdentifyPacing(limits.max_concurrency if limits else 1)
+        await super().setup_hook()
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        await self.identify_pacing.wait_turn(shard_id or 0)
+
+
+def bot_for(library: Library, **options: object) -> PodBot:
+    """The bot the configuration asks for: one connection, or shards (discord.shards)."""
+    shards = library.config.discord.shards
+    if shards is None:
+        return PodBot(library=library, **options)
+    count = None if shards == "auto" else shards
+    return ShardedPodBot(library=library, shard_count=count, **options)

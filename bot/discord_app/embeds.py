@@ -422,6 +422,7 @@ class StatusFacts:
     feed_warnings: tuple[str, ...] = ()
     companions: tuple[tuple[str, FeedState | None], ...] = ()
     store_problem: str | None = None
+    shard: str | None = None  # "shard 1 of 4" when the bot runs several gateway connections
 
 
 def status_embed(facts: StatusFacts) -> discord.Embed:
@@ -465,6 +466,8 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
     embed.add_field(name="Announcements", value=formatting.shorten(channel, FIELD_LIMIT), inline=False)
     embed.add_field(name="Role ping", value=facts.announce_role or "none", inline=True)
     latency = f"{facts.latency_ms:.0f} ms" if facts.latency_ms is not None else "unknown"
+    if facts.shard:
+        latency += f" ({facts.shard})"
     embed.add_field(name="Gateway latency", value=latency, inline=True)
     embed.add_field(name="Version", value=facts.version, inline=True)
     embed.set_footer(text=formatting.shorten(f"Feed: {facts.feed}", 2048))
