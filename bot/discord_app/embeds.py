@@ -62,8 +62,9 @@ def plain(text: str, limit: int) -> str:
     past four times LIMIT could never be shown (and a 250,000-character title costs nothing)."""
     head = 4 * limit
     text = markdown.visible(text[:head]) + ("…" if len(text) > head else "")
-    escaped = markdown.escape(text)
     room = limit
+    # Only what escaping adds to the first LIMIT characters is to be made room for.
+    escaped = markdown.escape(formatting.shorten(text, room))
     while len(escaped) > limit and room > 0:
         room -= len(escaped) - limit
         escaped = markdown.escape(formatting.shorten(text, max(room, 0)))
@@ -429,24 +430,18 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
     healthy = facts.last_error is None and facts.last_success is not None
     embed = discord.Embed(title="podbot status", colour=discord.Colour.green() if healthy else discord.Colour.orange())
     embed.add_field(name="Episodes", value=str(facts.episodes), inline=True)
-    last_sync = _when(facts.last_success)
+    last_sync = when(facts.last_success)
     if facts.last_result:
         last_sync += f"\n{facts.last_result}"
     embed.add_field(name="Last successful sync", value=last_sync, inline=True)
-    embed.add_field(name="Next sync", value="running now" if facts.syncing else _when(facts.next_sync), inline=True)
-    if facts.store_problem:
-        embed.colour = discord.Colour.red()
-        embed.add_field(
-            name="⛔ Database file gone: nothing is synced or announced",
-            value=formatting.shorten(facts.store_problem, FIELD_LIMIT),
-            inline=False,
-        )
+    embed.add_field(name="Next sync", value="running now" if facts.syncing else when(facts.next_sync), inline=True)
+    add_store_problem(embed, facts.store_problem)
     if facts.last_error:
-        dead = facts.last_success is None or dt.datetime.now(dt.UTC) - facts.last_success > DEAD_FEED_AFTER
+        dead = is_dead(facts.last_success)
         name = "Feed is dead: no successful sync for over a day" if dead else "Feed problem"
         embed.add_field(
             name=f"{'⛔ ' if dead else ''}{name} ({facts.consecutive_failures} failed attempts in a row)",
-            value=formatting.shorten(f"{facts.last_error} (last try {_when(facts.last_attempt)})", FIELD_LIMIT),
+            value=formatting.shorten(f"{facts.last_error} (last try {when(facts.last_attempt)})", FIELD_LIMIT),
             inline=False,
         )
     if facts.feed_warnings:
@@ -454,6 +449,28 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
     if facts.companions:
         lines = ["• " + _companion_line(name, state) for name, state in facts.companions]
         embed.add_field(name="Companion feeds", value=fit_lines(lines, FIELD_LIMIT), inline=False)
+    add_server_fields(embed, facts)
+    embed.set_footer(text=formatting.shorten(f"Feed: {facts.feed}", 2048))
+    return within_total(embed)
+
+
+def add_store_problem(embed: discord.Embed, problem: str | None) -> None:
+    if problem:
+        embed.colour = discord.Colour.red()
+        embed.add_field(
+            name="⛔ Database file gone: nothing is synced or announced",
+            value=formatting.shorten(problem, FIELD_LIMIT),
+            inline=False,
+        )
+
+
+def is_dead(last_success: dt.datetime | None) -> bool:
+    """A feed with no successful sync for over a day (or ever) is flagged as dead."""
+    return last_success is None or dt.datetime.now(dt.UTC) - last_success > DEAD_FEED_AFTER
+
+
+def add_server_fields(embed: discord.Embed, facts: StatusFacts) -> None:
+    """What /admin status says about this server and the bot, whatever the podcasts' health."""
     channel = facts.announce_channel or "not set (use /admin announce channel)"
     if facts.announce_problem:
         channel += f"\n⚠️ {facts.announce_problem}"
@@ -470,8 +487,6 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
         latency += f" ({facts.shard})"
     embed.add_field(name="Gateway latency", value=latency, inline=True)
     embed.add_field(name="Version", value=facts.version, inline=True)
-    embed.set_footer(text=formatting.shorten(f"Feed: {facts.feed}", 2048))
-    return within_total(embed)
 
 
 def _companion_line(name: str, state: FeedState | None) -> str:
@@ -480,8 +495,8 @@ def _companion_line(name: str, state: FeedState | None) -> str:
         return f"{plain(name, 100)}: not synced yet"
     if state.last_error:
         return f"⚠️ {plain(name, 100)}: {state.consecutive_failures} failed in a row: {plain(state.last_error, 200)}"
-    return f"{plain(name, 100)}: synced {_when(state.last_success)}"
+    return f"{plain(name, 100)}: synced {when(state.last_success)}"
 
 
-def _when(moment: dt.datetime | None) -> str:
+def when(moment: dt.datetime | None) -> str:
     return discord.utils.format_dt(moment, "R") if moment else "never"

@@ -180,15 +180,15 @@ async def _stopped(interaction: discord.Interaction) -> None:
     """A stopped view's component: discord.py no longer dispatches to it."""
 
 
-async def respond_with(interaction: discord.Interaction, view: PagedView) -> None:
+async def respond_with(interaction: discord.Interaction, view: PagedView, *, ephemeral: bool = False) -> None:
     """Answer with the view's embed, attaching the view only when it has controls."""
     embed = view.embed()
     view.opening = None
     if not view.children:
         view.stop()
-        await interaction.response.send_message(embed=embed)
+        await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
         return
-    callback = await interaction.response.send_message(embed=embed, view=view)
+    callback = await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral)
     view.message = callback.resource if isinstance(callback.resource, discord.InteractionMessage) else None
     live_views.add(view)
 
@@ -398,3 +398,23 @@ class TopicView(SearchView):
     def release(self) -> None:
         super().release()
         self.answer = dataclasses.replace(self.answer, results=(), articles=())
+
+
+class StatusPagesView(PagedView):
+    """/admin status for several podcasts: pages of their health, made once when asked."""
+
+    def __init__(self, invoker_id: int, pages: list[discord.Embed]) -> None:
+        super().__init__(invoker_id)
+        self.pages = pages
+        self.opening = pages[0]
+        self.layout()
+
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    async def render(self) -> discord.Embed:
+        return self.pages[self.page]
+
+    def release(self) -> None:
+        super().release()
+        self.pages = []
