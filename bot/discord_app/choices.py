@@ -4,6 +4,7 @@ value (`id:N`) that names the picked episode exactly when the command runs."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from discord import app_commands
 
@@ -54,4 +55,24 @@ def topic_choices(topics: list[TopicCount]) -> list[app_commands.Choice[str]]:
         count = f" ({formatting.counted(topic.episodes, 'episode')})"
         label = (" ".join(visible(topic.label).split()) or topic.name)[: MAX_CHOICE_NAME - len(count)]
         found.append(app_commands.Choice(name=label + count, value=topic.name[:MAX_CHOICE_NAME]))
+    return found
+
+
+def podcast_choices(podcasts: Sequence[tuple[str, str]], current: str) -> list[app_commands.Choice[str]]:
+    """The podcasts (name, title) whose name or title holds what was typed, those that start
+    with it first, in the instance's order otherwise: "Title (name)", valued by the name."""
+    typed = " ".join(current.casefold().split())
+    ranked = []
+    for position, (name, title) in enumerate(podcasts):
+        shown = " ".join(visible(title).split())
+        words = f"{name} {shown}".casefold()
+        if typed and typed not in words:
+            continue
+        starts = name.casefold().startswith(typed) or shown.casefold().startswith(typed)
+        ranked.append((not starts, position, name, shown))
+    found = []
+    for _, _, name, shown in sorted(ranked)[:MAX_CHOICES]:
+        suffix = f" ({name})"
+        label = shown[: MAX_CHOICE_NAME - len(suffix)] + suffix if shown and shown != name else name
+        found.append(app_commands.Choice(name=label[:MAX_CHOICE_NAME], value=name[:MAX_CHOICE_NAME]))
     return found
