@@ -59,8 +59,11 @@ def payload_digest(embed: discord.Embed) -> str:
     return hashlib.sha256(json.dumps(embed.to_dict(), sort_keys=True, default=str).encode()).hexdigest()
 
 
-def announcement_embed_for(episodes: list[Episode]) -> discord.Embed:
-    return embeds.digest_embed(episodes) if len(episodes) > 1 else embeds.announcement_embed(episodes[0])
+def announcement_embed_for(episodes: list[Episode], show: embeds.ShowOf = embeds.no_show) -> discord.Embed:
+    """One episode's post, or a digest of several; SHOW names each one's podcast (when several are followed)."""
+    if len(episodes) > 1:
+        return embeds.digest_embed(episodes, show)
+    return embeds.announcement_embed(episodes[0], show(episodes[0].podcast))
 
 
 def ping(settings: GuildSettings) -> tuple[str | None, discord.AllowedMentions]:
@@ -74,10 +77,13 @@ def ping(settings: GuildSettings) -> tuple[str | None, discord.AllowedMentions]:
 
 
 class Announcements(commands.Cog):
-    def __init__(self, bot: PodBot, store: Store, settings: AnnounceConfig) -> None:
+    def __init__(
+        self, bot: PodBot, store: Store, settings: AnnounceConfig, show: embeds.ShowOf = embeds.no_show
+    ) -> None:
         self.bot = bot
         self.store = store
         self.settings = settings
+        self.show = show
         self._lock = asyncio.Lock()
         # Set on start-up and by permission events: only then can a failed channel work again.
         self._permissions_changed = True
@@ -232,7 +238,7 @@ class Announcements(commands.Cog):
         content, mentions = ping(await self.store.guild_settings(delivery.guild_id))
         await self.store.update_announcements(delivery.row_ids, "sending", count_attempt=True)
         channel = self.bot.get_partial_messageable(delivery.channel_id, guild_id=delivery.guild_id)
-        full, minimal = announcement_embed_for(episodes), embeds.minimal_announcement_embed(episodes)
+        full, minimal = announcement_embed_for(episodes, self.show), embeds.minimal_announcement_embed(episodes)
         shown = full
         try:
             try:
@@ -299,7 +305,7 @@ class Announcements(commands.Cog):
         for message_id in (message_id for messages in newest.values() for message_id in messages):
             rows = await self.store.announcements_for_message(message_id)
             episodes = await self.store.episodes([row.episode_id for row in rows])
-            embed = announcement_embed_for(episodes)
+            embed = announcement_embed_for(episodes, self.show)
             digest = payload_digest(embed)
             if digest == rows[0].posted_digest:  # the change is nothing the message shows
                 await self.store.update_announcements([row.id for row in rows], "sent")
@@ -323,4 +329,6 @@ def _shows(message: discord.Message, episode: Episode) -> bool:
 
 
 async def setup(bot: PodBot) -> None:
-    await bot.add_cog(Announcements(bot, bot.library.store, bot.library.config.announce))
+    library = bot.library
+    show = bot.podcasts.title if library.several else embeds.no_show
+    await bot.add_cog(Announcements(bot, library.store, library.config.announce, show))

@@ -244,8 +244,9 @@ class DiscordEnv:
 
 
 @pytest.fixture
-def bot_feed() -> str:
-    """The feed the in-process bot loads; a test module overrides this fixture for another feed."""
+def bot_feed() -> str | None:
+    """The feed the in-process bot loads ("": the bundled snapshot; None: the config's podcasts);
+    a test module overrides this fixture for another feed."""
     return ""
 
 
@@ -266,12 +267,10 @@ def prepare_fake() -> Callable[[FakeDiscord], None]:
 
 @pytest.fixture
 async def discord_env(
-    tmp_path: Path, bot_feed: str, bot_config: Config, snapshot_db: Path, prepare_fake: Callable[[FakeDiscord], None]
+    tmp_path: Path, bot_feed: str | None, bot_config: Config, snapshot_db: Path, prepare_fake: Callable[[FakeDiscord], None]
 ) -> AsyncIterator[DiscordEnv]:
     """The real bot, in process, connected to the fake Discord, with the snapshot loaded."""
     from bot.core.library import Library
-    from bot.discord_app.app import bot_for
-    from bot.discord_app.endpoints import discord_endpoints
     from tests.fake_discord import FakeDiscord
 
     fake = FakeDiscord()
@@ -281,20 +280,35 @@ async def discord_env(
     if not bot_feed and bot_config == Config():
         shutil.copyfile(snapshot_db, database)  # synced once per session; the sync below finds it current
     library = await Library.open(bot_config, db=database, feed=bot_feed)
-    await library.sync()
+    if library.several:
+        await library.sync_all()
+    else:
+        await library.sync()
+    try:
+        async with connected_bot(fake, library) as bot:
+            yield DiscordEnv(fake, bot, library)
+    finally:
+        await library.close()
+        await fake.stop()
+    assert fake.violations == []
+
+
+@contextlib.asynccontextmanager
+async def connected_bot(fake: FakeDiscord, library: Library) -> AsyncIterator[PodBot]:
+    """The real bot over LIBRARY, connected to FAKE until the block ends (a restart is two blocks)."""
+    from bot.discord_app.app import bot_for
+    from bot.discord_app.endpoints import discord_endpoints
+
     with discord_endpoints(fake.api_base, fake.gateway_url):
         bot = bot_for(library, refresh=False, guild_ready_timeout=0.05)
         await bot.login("fake-token")
         connection = asyncio.create_task(bot.connect())
         await asyncio.wait_for(bot.wait_until_ready(), 10)
         try:
-            yield DiscordEnv(fake, bot, library)
+            yield bot
         finally:
             await bot.close()
             await asyncio.wait_for(connection, 10)
-            await library.close()
-            await fake.stop()
-    assert fake.violations == []
 
 
 @pytest.fixture

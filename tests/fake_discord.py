@@ -29,6 +29,7 @@ MEMBER_ID = 300000000000000002
 NEWS_CHANNEL = 400000000000000001
 LOCKED_CHANNEL = 400000000000000002
 OTHER_GUILD_CHANNEL = 400000000000000003  # #news of a second server (SECOND_GUILD_ID), else reachable by id only
+SHOWS_CHANNEL = 400000000000000004  # a second channel of the first server, for one show's announcements
 # A second server that a bot with two shards hears on shard 1 (Discord: (guild_id >> 22) % shards).
 SECOND_GUILD_ID = (47683715821 << 22) | 1
 NEWS_CHANNELS = {GUILD_ID: NEWS_CHANNEL, SECOND_GUILD_ID: OTHER_GUILD_CHANNEL}
@@ -291,7 +292,11 @@ class FakeDiscord:
             }
 
         deny_send = [{"id": str(BOT_ROLE), "type": 0, "allow": "0", "deny": str(SEND_MESSAGES)}]
-        channels = [channel(NEWS_CHANNEL, "news", []), channel(LOCKED_CHANNEL, "locked", deny_send)]
+        channels = [
+            channel(NEWS_CHANNEL, "news", []),
+            channel(LOCKED_CHANNEL, "locked", deny_send),
+            channel(SHOWS_CHANNEL, "shows", []),
+        ]
         if guild_id != GUILD_ID:
             channels = [channel(NEWS_CHANNELS[guild_id], "news", [])]
         return {
@@ -707,7 +712,7 @@ class FakeDiscord:
             return reply(error, status=status, headers=headers)
         if channel_id in self.locked_channels:
             return reply({"code": 50013, "message": "Missing Permissions"}, status=403)
-        if channel_id not in (NEWS_CHANNEL, LOCKED_CHANNEL, OTHER_GUILD_CHANNEL):
+        if channel_id not in (NEWS_CHANNEL, LOCKED_CHANNEL, OTHER_GUILD_CHANNEL, SHOWS_CHANNEL):
             return reply({"code": 10003, "message": "Unknown Channel"}, status=404)
         message, problems = self._message(channel_id, body)
         if problems:

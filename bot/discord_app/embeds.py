@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import discord
@@ -32,6 +32,13 @@ DEAD_FEED_AFTER = dt.timedelta(days=1)
 
 
 EMBED_TOTAL_LIMIT = 6000
+# The title to name a podcast by in a reply (from its name), or None when the reply names no shows:
+# only when more than one podcast is in play does a line say whose episode it is.
+ShowOf = Callable[[str], "str | None"]
+
+
+def no_show(name: str) -> str | None:
+    return None
 
 
 def link_target(url: str | None) -> str | None:
@@ -165,10 +172,12 @@ def episode_embed(
     pages: list[str] | None = None,
     podcast: PodcastInfo | None = None,
     extras: EpisodeExtras | None = None,
+    show: str | None = None,
 ) -> discord.Embed:
     """The /episode reply; PAGES (from chapter_pages) are passed in by views that show several.
     The title links to the episode's page, else the podcast's; the podcast's artwork is the
-    thumbnail. EXTRAS add the episode's companion posts ("Read") and topics."""
+    thumbnail. EXTRAS add the episode's companion posts ("Read") and topics; SHOW, the podcast's
+    title, heads it when several podcasts are in play."""
     episode = match.episode
     pages = pages if pages is not None else chapter_pages(episode, matched_chapter(match))
     page = max(0, min(page, len(pages) - 1))
@@ -195,6 +204,8 @@ def episode_embed(
         description=formatting.shorten("\n\n".join(intro), DESCRIPTION_LIMIT),
         colour=COLOUR,
     )
+    if show:
+        embed.set_author(name=title_text(show))
     if artwork := link_target(episode.image_url) or link_target(podcast.image_url if podcast else None):
         embed.set_thumbnail(url=artwork)
     if listen := _listen_field(episode):
@@ -255,10 +266,16 @@ def _links_field(episode: Episode, boilerplate_urls: tuple[str, ...] = ()) -> st
 
 
 def results_embed(
-    query: str, matches: list[Match], page: int, *, title: str | None = None, reasons: Sequence[str] | None = None
+    query: str,
+    matches: list[Match],
+    page: int,
+    *,
+    title: str | None = None,
+    reasons: Sequence[str] | None = None,
+    show: ShowOf = no_show,
 ) -> discord.Embed:
-    """A page of results: each linked title, then its date and why it matched (or its REASON,
-    one per match, worded by the caller). TITLE replaces "Episodes matching “QUERY”"."""
+    """A page of results: each linked title, then its podcast (SHOW), date and why it matched (or
+    its REASON, one per match, worded by the caller). TITLE replaces "Episodes matching “QUERY”"."""
     pages = max(1, -(-len(matches) // RESULTS_PER_PAGE))
     first = page * RESULTS_PER_PAGE
     shown = matches[first : first + RESULTS_PER_PAGE]
@@ -273,6 +290,8 @@ def results_embed(
         if target and len(target) < INLINE_URL_CHARS:
             heading = f"**{rank}.** [{title}]({target})"
         line = _result_line(match) if reasons is None else _reason_line(match, reasons[rank - 1])
+        if named := show(episode.podcast):
+            line = f"{plain(named, 100)} · {line}"
         blocks.append(f"{heading}\n{formatting.shorten(line, 700)}")
     embed.description = fit_lines(blocks, DESCRIPTION_LIMIT, more="…and {} more")
     embed.set_footer(text=f"Page {page + 1} of {pages} · {len(matches)} results")
@@ -307,10 +326,19 @@ def highlighted(text: str, word: str | None, limit: int) -> str:
     return shown if at < 0 else f"{shown[:at]}**{shown[at : at + len(escaped)]}**{shown[at + len(escaped) :]}"
 
 
-def latest_embed(episodes: list[Episode]) -> discord.Embed:
+def latest_embed(episodes: list[Episode], show: ShowOf = no_show) -> discord.Embed:
     embed = discord.Embed(title="Latest episodes", colour=COLOUR)
     for episode in episodes:
-        facts = [f for f in (formatting.date(episode.published), formatting.duration(episode.duration_seconds)) if f]
+        named = show(episode.podcast)
+        facts = [
+            f
+            for f in (
+                plain(named, 100) if named else None,
+                formatting.date(episode.published),
+                formatting.duration(episode.duration_seconds),
+            )
+            if f
+        ]
         target = episode_target(episode)
         if target and len(" · ".join([*facts, f"[listen]({target})"])) <= FIELD_LIMIT:
             facts.append(f"[listen]({target})")
@@ -320,7 +348,8 @@ def latest_embed(episodes: list[Episode]) -> discord.Embed:
     return within_total(embed)
 
 
-def announcement_embed(episode: Episode) -> discord.Embed:
+def announcement_embed(episode: Episode, show: str | None = None) -> discord.Embed:
+    """A new episode's post; SHOW, its podcast's title, is named when several are announced."""
     embed = discord.Embed(
         title=title_text(episode.display_title),
         url=episode_target(episode),
@@ -328,7 +357,7 @@ def announcement_embed(episode: Episode) -> discord.Embed:
         colour=COLOUR,
         timestamp=episode.published,
     )
-    embed.set_author(name="New episode")
+    embed.set_author(name=title_text(f"New episode · {show}") if show else "New episode")
     if length := formatting.duration(episode.duration_seconds):
         embed.add_field(name="Duration", value=length, inline=True)
     if episode.chapters:
@@ -351,12 +380,14 @@ def digest_title(episode: Episode) -> str:
     return plain(episode.display_title, 200) or "Untitled"
 
 
-def digest_embed(episodes: list[Episode]) -> discord.Embed:
-    """Several new episodes in one message, newest first."""
+def digest_embed(episodes: list[Episode], show: ShowOf = no_show) -> discord.Embed:
+    """Several new episodes in one message, newest first, each with its podcast (SHOW) when named."""
     newest_first = sorted(episodes, key=lambda e: (e.published is not None, e.published), reverse=True)
     lines: list[str] = []
     for episode in newest_first:
         line = f"**{linked(digest_title(episode), episode_target(episode))}**"
+        if named := show(episode.podcast):
+            line += f" · {plain(named, 100)}"
         if published := formatting.date(episode.published):
             line += f" · {published}"
         lines.append(line)
@@ -385,6 +416,20 @@ def sync_report_embed(report: SyncReport) -> discord.Embed:
         embed.add_field(name="Skipped feed items", value=_bounded_list(list(report.skipped_items)), inline=False)
     if report.warnings:
         embed.add_field(name="Warnings", value=_bounded_list(report.warnings), inline=False)
+    return within_total(embed)
+
+
+def sync_all_embed(outcomes: Mapping[str, SyncReport | Exception], dry_run: bool) -> discord.Embed:
+    """/admin resync of every podcast: a line each, what changed or why its feed failed."""
+    lines = []
+    for name, outcome in outcomes.items():
+        if isinstance(outcome, SyncReport):
+            lines.append(f"✅ **{plain(name, 60)}**: {report_summary(outcome)}")
+        else:
+            lines.append(f"❗ **{plain(name, 60)}**: failed, nothing changed: {plain(str(outcome), 300)}")
+    title = "Resync of every podcast (dry run)" if dry_run else "Resync of every podcast"
+    embed = discord.Embed(title=title, description=fit_lines(lines, DESCRIPTION_LIMIT), colour=COLOUR)
+    embed.set_footer(text="/admin resync podcast:NAME shows one podcast's changes in full")
     return within_total(embed)
 
 
@@ -424,11 +469,14 @@ class StatusFacts:
     companions: tuple[tuple[str, FeedState | None], ...] = ()
     store_problem: str | None = None
     shard: str | None = None  # "shard 1 of 4" when the bot runs several gateway connections
+    title: str = "podbot status"
+    sees: str | None = None  # which podcasts the server sees, when the instance has several
 
 
 def status_embed(facts: StatusFacts) -> discord.Embed:
     healthy = facts.last_error is None and facts.last_success is not None
-    embed = discord.Embed(title="podbot status", colour=discord.Colour.green() if healthy else discord.Colour.orange())
+    colour = discord.Colour.green() if healthy else discord.Colour.orange()
+    embed = discord.Embed(title=title_text(facts.title), colour=colour)
     embed.add_field(name="Episodes", value=str(facts.episodes), inline=True)
     last_sync = when(facts.last_success)
     if facts.last_result:
@@ -481,6 +529,8 @@ def add_server_fields(embed: discord.Embed, facts: StatusFacts) -> None:
     if facts.last_announce_failure:
         channel += f"\nLast failure: {facts.last_announce_failure}"
     embed.add_field(name="Announcements", value=formatting.shorten(channel, FIELD_LIMIT), inline=False)
+    if facts.sees:
+        embed.add_field(name="Podcasts this server sees", value=plain(facts.sees, FIELD_LIMIT), inline=False)
     embed.add_field(name="Role ping", value=facts.announce_role or "none", inline=True)
     latency = f"{facts.latency_ms:.0f} ms" if facts.latency_ms is not None else "unknown"
     if facts.shard:
