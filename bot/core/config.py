@@ -8,10 +8,12 @@ only from the DISCORD_TOKEN environment variable.
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
 
@@ -56,6 +58,8 @@ class StoreConfig:
 class RefreshConfig:
     interval_minutes: int = 15
     jitter_seconds: int = 60
+    # Feeds fetched at the same time, however many podcasts are due (a sync of each is short).
+    feeds_at_once: int = 4
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,19 @@ class CompanionConfig:
 
 
 @dataclass(frozen=True)
+class PodcastConfig:
+    """One podcast the instance follows: a `[[podcasts]]` entry, or the one `[feed] url` (or the
+    bundled snapshot) names."""
+
+    name: str  # a short lower-case slug, used in commands (`--podcast NAME`, `name:64`)
+    url: str  # http(s) URL or local path; empty means the bundled snapshot
+    title: str | None = None  # shown instead of the feed's own title
+    refresh_minutes: int | None = None  # None: refresh.interval_minutes
+    # None: the bundled blog snapshot when the podcast is the bundled snapshot, else none.
+    companions: tuple[CompanionConfig, ...] | None = None
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     level: str = "INFO"
 
@@ -114,6 +131,58 @@ class Config:
     # None: the bundled blog snapshot when the podcast is the bundled snapshot, else none.
     companions: tuple[CompanionConfig, ...] | None = None
     source_file: str | None = None
+    listed_podcasts: tuple[PodcastConfig, ...] = ()  # the [[podcasts]] entries
+
+    @property
+    def podcasts(self) -> tuple[PodcastConfig, ...]:
+        """Every podcast to follow, in config order: the [[podcasts]] entries, else the one
+        `[feed] url` names, else the bundled snapshot."""
+        if self.listed_podcasts:
+            return self.listed_podcasts
+        return (single_podcast(self.feed.url, self.companions),)
+
+    @property
+    def names_feeds(self) -> bool:
+        """Whether the file chose the feeds (else the store's own, or the bundled snapshot, are read)."""
+        return bool(self.listed_podcasts or self.feed.url.strip())
+
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+# Path parts of a feed address that say nothing of which show it is.
+_GENERIC_PARTS = frozenset("feed feeds rss podcast podcasts atom xml index itunes audio mp3 main default".split())
+_GENERIC_HOST_PARTS = frozenset("www feeds feed rss podcast podcasts".split())
+
+
+def podcast_name_of(source: str) -> str:
+    """The name of the podcast SOURCE (a feed address or file) is, when the config gives none: a
+    file's stem ("meta-tech-podcast"), else the address's last telling path part, else its host
+    ("changelog" for https://changelog.com/podcast/feed). The same source always gets the same
+    name, so a store keeps knowing its podcast across restarts."""
+    from bot.core.ingest.feed import is_url, resolve_source  # the feed module reads this config
+
+    source = resolve_source(source)
+    if is_url(source):
+        address = urlsplit(source)
+        parts = [Path(part).stem if i == 0 else part for i, part in enumerate(reversed(address.path.split("/")))]
+        telling = [part for part in parts if part and part.lower() not in _GENERIC_PARTS]
+        if telling:
+            return _slug(telling[0])
+        hostname = address.hostname or ""
+        if hostname.replace(".", "").replace(":", "").isalnum() and not any(c.isalpha() for c in hostname):
+            return _slug(hostname)  # an IP address is all the name it has
+        host = [part for part in hostname.split(".") if part not in _GENERIC_HOST_PARTS]
+        return _slug(host[0] if len(host) > 1 else "".join(host))
+    return _slug(Path(source).stem)
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:32].strip("-")
+    return slug or "podcast"
+
+
+def single_podcast(url: str, companions: tuple[CompanionConfig, ...] | None = None) -> PodcastConfig:
+    """The one podcast of a config without [[podcasts]] (or of `--feed`), named by its source."""
+    return PodcastConfig(name=podcast_name_of(url), url=url.strip(), companions=companions)
 
 
 _BIGGEST_ID = 2**63 - 1  # Discord ids are 64-bit snowflakes
@@ -135,6 +204,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "store.busy_timeout_seconds": (0.0, 600.0),
     "refresh.interval_minutes": (1, 10080),
     "refresh.jitter_seconds": (0, 3600),
+    "refresh.feeds_at_once": (1, 64),
     "discord.test_guild_id": (0, _BIGGEST_ID),
     "discord.owner_ids": (1, _BIGGEST_ID),
     "discord.resync_cooldown_seconds": (0, 86400),
@@ -170,28 +240,88 @@ def load_config(path: Path | str | None) -> Config:
 
 
 def _build(raw: dict[str, typing.Any], source: str) -> Config:
-    sections = {f.name: f for f in dataclasses.fields(Config) if f.name != "source_file"}
+    sections = [f.name for f in dataclasses.fields(Config) if f.name not in ("source_file", "listed_podcasts")]
+    sections.append("podcasts")
     values: dict[str, typing.Any] = {"source_file": source}
     for name, value in raw.items():
         if name not in sections:
             raise ConfigError(f"{source}: unknown section or key '{name}' (known: {', '.join(sections)})")
         if name == "companions":
-            values[name] = _build_companions(value, source)
+            values[name] = _build_companions(value, source, "companions")
+            continue
+        if name == "podcasts":
+            values["listed_podcasts"] = _build_podcasts(value, source)
             continue
         if not isinstance(value, dict):
             raise ConfigError(f"{source}: '{name}' must be a table ([{name}])")
         section_type = typing.get_type_hints(Config)[name]
         values[name] = _build_section(section_type, name, value, source)
-    return Config(**values)
+    config = Config(**values)
+    if config.listed_podcasts and config.feed.url.strip():
+        raise ConfigError(
+            f"{source}: both 'feed.url' and '[[podcasts]]' name feeds; keep one (list the feed as a [[podcasts]] entry)"
+        )
+    if config.listed_podcasts and config.companions is not None:
+        raise ConfigError(
+            f"{source}: both '[[companions]]' and '[[podcasts]]' are set; give each podcast its own "
+            "'companions' inside its [[podcasts]] entry"
+        )
+    return config
 
 
-def _build_companions(raw: typing.Any, source: str) -> tuple[CompanionConfig, ...]:
+_PODCAST_KEYS = ("name", "url", "title", "refresh_minutes", "companions")
+
+
+def _build_podcasts(raw: typing.Any, source: str) -> tuple[PodcastConfig, ...]:
+    """[[podcasts]] tables: a unique slug name and a unique url each, the rest optional."""
+    if not isinstance(raw, list) or not raw or any(not isinstance(table, dict) for table in raw):
+        raise ConfigError(f"{source}: 'podcasts' must be [[podcasts]] tables, each with a name and a url")
+    podcasts: list[PodcastConfig] = []
+    for position, table in enumerate(raw, start=1):
+        where = f"podcasts[{position}]"
+        for key in table:
+            if key not in _PODCAST_KEYS:
+                raise ConfigError(f"{source}: unknown key '{where}.{key}' (known: {', '.join(_PODCAST_KEYS)})")
+        for key in ("name", "url"):
+            value = table.get(key)
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{source}: '{where}.{key}' must be a non-empty string, got {_kind(value)}")
+        name, url = table["name"].strip(), table["url"].strip()
+        if not _SLUG.match(name):
+            raise ConfigError(
+                f"{source}: '{where}.name' must be a short lower-case name (letters, digits and '-', at most 32), "
+                f"got {name!r}"
+            )
+        if any(podcast.name == name for podcast in podcasts):
+            raise ConfigError(f"{source}: '{where}.name' repeats the name {name!r}")
+        if any(podcast.url == url for podcast in podcasts):
+            raise ConfigError(f"{source}: '{where}.url' repeats the feed of another podcast")
+        title = table.get("title")
+        if title is not None and (not isinstance(title, str) or not title.strip()):
+            raise ConfigError(f"{source}: '{where}.title' must be a non-empty string, got {_kind(title)}")
+        refresh = table.get("refresh_minutes")
+        if refresh is not None:
+            refresh = _check_value("refresh.interval_minutes", int, refresh, source, shown=f"{where}.refresh_minutes")
+        companions = table.get("companions")
+        podcasts.append(
+            PodcastConfig(
+                name=name,
+                url=url,
+                title=title.strip() if title else None,
+                refresh_minutes=refresh,
+                companions=None if companions is None else _build_companions(companions, source, f"{where}.companions"),
+            )
+        )
+    return tuple(podcasts)
+
+
+def _build_companions(raw: typing.Any, source: str, key: str) -> tuple[CompanionConfig, ...]:
     """[[companions]] tables, each with a name and a url; names are unique."""
     if not isinstance(raw, list) or any(not isinstance(table, dict) for table in raw):
-        raise ConfigError(f"{source}: 'companions' must be [[companions]] tables, each with a name and a url")
+        raise ConfigError(f"{source}: '{key}' must be [[{key}]] tables, each with a name and a url")
     companions: list[CompanionConfig] = []
     for position, table in enumerate(raw, start=1):
-        where = f"companions[{position}]"
+        where = f"{key}[{position}]"
         for key in table:
             if key not in ("name", "url"):
                 raise ConfigError(f"{source}: unknown key '{where}.{key}' (known: name, url)")
@@ -240,12 +370,16 @@ def _kind(value: typing.Any) -> str:
     return "a date or time"
 
 
-def _check_value(key: str, expected: typing.Any, value: typing.Any, source: str) -> typing.Any:
-    def fail(message: str) -> typing.NoReturn:
-        raise ConfigError(f"{source}: '{key}' {message}, got {_kind(value)}")
+def _check_value(
+    key: str, expected: typing.Any, value: typing.Any, source: str, *, shown: str | None = None
+) -> typing.Any:
+    """VALUE checked as KEY's type and range; errors name SHOWN (default KEY)."""
 
-    def out_of_range(message: str, shown: typing.Any) -> typing.NoReturn:
-        raise ConfigError(f"{source}: '{key}' {message}, got {shown!r}")
+    def fail(message: str) -> typing.NoReturn:
+        raise ConfigError(f"{source}: '{shown or key}' {message}, got {_kind(value)}")
+
+    def out_of_range(message: str, number: typing.Any) -> typing.NoReturn:
+        raise ConfigError(f"{source}: '{shown or key}' {message}, got {number!r}")
 
     if key == "discord.shards":
         if value == "auto":

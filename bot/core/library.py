@@ -10,10 +10,13 @@ schedule:
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -30,7 +33,7 @@ from bot.core.sync.syncer import Syncer
 from bot.core.topics import answers as topic_search
 from bot.core.topics.labels import TopicWords
 
-from .config import Config
+from .config import Config, PodcastConfig, single_podcast
 from .models import (
     Episode,
     EpisodeExtras,
@@ -69,6 +72,45 @@ class FeedHealth:
     syncing: bool
     companions: tuple[tuple[str, FeedState | None], ...] = ()  # each companion feed's name and state
     store_problem: str | None = None  # the database file was deleted or replaced under podbot
+    podcast: str = ""  # the podcast's name
+    configured: bool = True  # False: removed from the config, its episodes kept, no longer synced
+
+
+@dataclass(frozen=True, slots=True)
+class PodcastSummary:
+    """One podcast as `podcasts` lists it."""
+
+    name: str
+    title: str
+    episodes: int
+    health: FeedHealth
+    configured: bool  # False: removed from the config; its episodes are kept, it is not synced
+
+
+class UnknownPodcast(Exception):
+    """A podcast name the instance does not follow; the message names the ones it does."""
+
+    def __init__(self, name: str, known: Sequence[str] = ()) -> None:
+        self.name = name
+        listed = f" (podcasts: {', '.join(known)})" if known else ""
+        super().__init__(f"no podcast named {name!r}{listed}")
+
+
+@dataclass(slots=True)
+class Followed:
+    """A configured podcast: its feed's syncer and its companion feeds."""
+
+    config: PodcastConfig
+    syncer: Syncer
+    companions: list[CompanionSyncer]
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+
+# "show:64", "show: caddy": a query for one podcast, by its name.
+_PODCAST_PREFIX = re.compile(r"^\s*([a-z0-9][a-z0-9-]{0,31})\s*:\s*(.*)$", re.IGNORECASE | re.DOTALL)
 
 
 class Library:
@@ -78,15 +120,14 @@ class Library:
         self,
         config: Config,
         store: Store,
-        syncer: Syncer,
+        followed: Sequence[Followed],
         searcher: Searcher,
-        companions: list[CompanionSyncer] | None = None,
     ) -> None:
         self.config = config
         self.store = store  # guild settings and the announcement outbox, for the Discord layer
-        self.syncer = syncer
+        self.followed = {podcast.name: podcast for podcast in followed}
         self.searcher = searcher
-        self.companions = companions or []
+        self._ids: dict[str, int] = {}
         self._listeners: list[SyncListener] = []
         self._refresher: RefreshScheduler | None = None
 
@@ -100,28 +141,34 @@ class Library:
         http: aiohttp.ClientSession | None = None,
         create: bool = True,
     ) -> Self:
-        """The store at DB (default: the config's), synced from FEED (default: the config's feed
-        URL, else the feed the store already holds, else the bundled snapshot). HTTP, when given,
-        is used for every sync and must come from feed.new_http_session with this feed's address
-        policy; else each sync makes its own. Without CREATE, a missing database is an error
-        instead of a new empty one."""
+        """The store at DB (default: the config's), syncing the config's podcasts; FEED, when
+        given, is the one podcast instead. A config that names no feed follows the podcasts the
+        store already holds, else the bundled snapshot. HTTP, when given, is used for every sync
+        and must come from feed.new_http_session with the feeds' address policy; else each sync
+        makes its own. Without CREATE, a missing database is an error instead of a new empty one."""
         store = await Store.open(
             db or config.store.path, busy_timeout_seconds=config.store.busy_timeout_seconds, create=create
         )
         try:
-            if feed is None:
-                feed = config.feed.url.strip() or await store.feed_source() or ""
-            source = resolve_source(feed)
-            syncer = Syncer(store, config.feed, source, http)
+            podcasts = await _podcasts_to_follow(config, store, feed)
+            followed = [
+                Followed(
+                    podcast,
+                    Syncer(store, config.feed, resolve_source(podcast.url), http, podcast=podcast.name),
+                    [
+                        CompanionSyncer(store, companion, config.feed, podcast.name)
+                        for companion in companions_for(
+                            podcast.companions, resolve_source(podcast.url) == str(BUNDLED_SNAPSHOT)
+                        )
+                    ],
+                )
+                for podcast in podcasts
+            ]
         except BaseException:
             await store.close()  # its worker thread would keep the process alive
             raise
-        companions = [
-            CompanionSyncer(store, companion, config.feed)
-            for companion in companions_for(config.companions, source == str(BUNDLED_SNAPSHOT))
-        ]
         searcher = Searcher(store.path, Synonyms(config.search.synonyms), TopicWords(dict(config.topics.aliases)))
-        return cls(config, store, syncer, searcher, companions)
+        return cls(config, store, followed, searcher)
 
     async def close(self) -> None:
         await self.stop_refreshing()
@@ -136,39 +183,101 @@ class Library:
     ) -> None:
         await self.close()
 
+    # -- which podcasts ---------------------------------------------------------------------
+
+    @property
+    def podcast_names(self) -> tuple[str, ...]:
+        """The configured podcasts' names, in config order."""
+        return tuple(self.followed)
+
+    @property
+    def several(self) -> bool:
+        """More than one podcast in play: results then say whose they are."""
+        return len(self.followed) > 1
+
+    @property
+    def syncer(self) -> Syncer:
+        """The first podcast's syncer (a single podcast's, as before)."""
+        return self._first.syncer
+
+    @property
+    def companions(self) -> list[CompanionSyncer]:
+        return self._first.companions
+
     @property
     def source(self) -> str:
         return self.syncer.source
 
+    @property
+    def _first(self) -> Followed:
+        return next(iter(self.followed.values()))
+
+    def _podcast(self, name: str | None) -> Followed:
+        if name is None:
+            return self._first
+        if name not in self.followed:
+            raise UnknownPodcast(name, self.podcast_names)
+        return self.followed[name]
+
+    async def _scope(self, podcasts: Sequence[str] | None) -> list[int]:
+        """The store's ids of PODCASTS (None: every configured podcast); a podcast never synced
+        has none yet, and no episodes."""
+        names = list(self.followed) if podcasts is None else list(dict.fromkeys(podcasts))
+        for name in names:
+            self._podcast(name)
+            if name not in self._ids and (found := await self.store.podcast_id(name)) is not None:
+                self._ids[name] = found
+        return [self._ids[name] for name in names if name in self._ids]
+
+    async def _id_of(self, name: str) -> int | None:
+        """The store's id of podcast NAME; None before its first sync."""
+        return next(iter(await self._scope([name])), None)
+
+    def _narrowed(self, query: str, podcasts: Sequence[str] | None) -> tuple[str, Sequence[str] | None]:
+        """`show:64` asks show's 64: the query without the prefix, for that podcast alone (when
+        it is one of PODCASTS). Any other colon is the query's own."""
+        match = _PODCAST_PREFIX.match(query or "")
+        if match is None or match.group(1).lower() not in self.followed:
+            return query, podcasts
+        name = match.group(1).lower()
+        if podcasts is not None and name not in podcasts:
+            return query, podcasts
+        return match.group(2), [name]
+
     # -- asking -----------------------------------------------------------------------------
 
-    async def find(self, query: str) -> Found:
+    async def find(self, query: str, podcasts: Sequence[str] | None = None) -> Found:
         """The episode QUERY means and close alternatives ("Did you mean"), in one search; or,
-        when nothing matches, a hint and the closest episodes."""
-        return await self.searcher.find(query)
+        when nothing matches, a hint and the closest episodes. PODCASTS: the names to search
+        (None: every configured podcast); `show:QUERY` searches that show alone."""
+        query, podcasts = self._narrowed(query, podcasts)
+        return await self.searcher.find(query, podcasts=await self._scope(podcasts))
 
-    async def search(self, query: str, limit: int = 10) -> list[Match]:
-        return await self.searcher.search(query, limit)
+    async def search(self, query: str, limit: int = 10, podcasts: Sequence[str] | None = None) -> list[Match]:
+        query, podcasts = self._narrowed(query, podcasts)
+        return await self.searcher.search(query, limit, podcasts=await self._scope(podcasts))
 
-    async def suggest(self, query: str, limit: int) -> list[Match]:
+    async def suggest(self, query: str, limit: int, podcasts: Sequence[str] | None = None) -> list[Match]:
         """Autocomplete: what QUERY may become as it is typed."""
-        return await self.searcher.suggest(query, limit)
+        query, podcasts = self._narrowed(query, podcasts)
+        return await self.searcher.suggest(query, limit, podcasts=await self._scope(podcasts))
 
     async def episode(self, episode_id: int) -> Episode | None:
         return await self.searcher.episode(episode_id)
 
-    async def topics(self) -> list[TopicCount]:
+    async def topics(self, podcasts: Sequence[str] | None = None) -> list[TopicCount]:
         """Every topic, with how many episodes and articles have it; the largest first."""
-        return await self.searcher.run(topic_search.all_topics)
+        return await self.searcher.run(topic_search.all_topics, podcasts=await self._scope(podcasts))
 
-    async def suggest_topics(self, typed: str, limit: int) -> list[TopicCount]:
+    async def suggest_topics(self, typed: str, limit: int, podcasts: Sequence[str] | None = None) -> list[TopicCount]:
         """Autocomplete for a topic name: the largest topics, or those TYPED begins or resembles."""
-        return await self.searcher.run(topic_search.suggest_topics, typed, limit)
+        return await self.searcher.run(topic_search.suggest_topics, typed, limit, podcasts=await self._scope(podcasts))
 
-    async def topic(self, name: str, limit: int = 25) -> TopicAnswer:
+    async def topic(self, name: str, limit: int = 25, podcasts: Sequence[str] | None = None) -> TopicAnswer:
         """The episodes (and articles) of the topic NAME names; for words no topic has, the
-        episodes substantially about them; when none is, the closest topics instead."""
-        return await self.searcher.run(topic_search.topic_answer, name, limit)
+        episodes substantially about them; when none is, the closest topics instead. Across
+        several podcasts, each result's episode names its podcast."""
+        return await self.searcher.run(topic_search.topic_answer, name, limit, podcasts=await self._scope(podcasts))
 
     async def related(self, episode_id: int, limit: int = 5) -> list[Related]:
         """The episodes most like EPISODE_ID, by shared topics and words, best first: as the last
@@ -214,32 +323,79 @@ class Library:
             related=tuple(await self.related(episode_id, related)) if related else (),
         )
 
-    async def latest(self, count: int) -> list[Episode]:
-        return await self.store.latest(count)
+    async def latest(self, count: int, podcasts: Sequence[str] | None = None) -> list[Episode]:
+        return await self.store.latest(count, await self._store_scope(podcasts))
 
-    async def episodes(self) -> list[Episode]:
-        """Every episode in the feed, newest first (an export; searches never need this)."""
-        return await self.store.episodes()
+    async def episodes(self, podcasts: Sequence[str] | None = None) -> list[Episode]:
+        """Every episode of PODCASTS (None: every configured podcast), newest first (an export;
+        searches never need this)."""
+        return await self.store.episodes(podcast_ids=await self._store_scope(podcasts))
 
-    async def podcast(self) -> PodcastInfo | None:
-        return await self.store.podcast()
+    async def _store_scope(self, podcasts: Sequence[str] | None) -> list[int] | None:
+        """The ids of PODCASTS, or None when they are every podcast the store holds."""
+        ids = await self._scope(podcasts)
+        return None if len(ids) == await self.store.podcast_count() else ids
 
-    async def health(self) -> FeedHealth:
+    async def podcast(self, name: str | None = None) -> PodcastInfo | None:
+        """What the feed of podcast NAME (default: the first) says of itself, with the config's title."""
+        followed = self._podcast(name)
+        podcast_id = await self._id_of(followed.name)
+        info = await self.store.podcast(podcast_id) if podcast_id is not None else None
+        if info is not None and followed.config.title:
+            info = replace(info, title=followed.config.title)
+        return info
+
+    async def health(self, podcast: str | None = None) -> FeedHealth:
+        """How podcast PODCAST's feed (default: the first) is syncing."""
+        followed = self._podcast(podcast)
+        syncer = followed.syncer
+        podcast_id = await self._id_of(followed.name)
         return FeedHealth(
-            source=self.source,
-            episodes=await self.store.episode_count(),
-            state=await self.store.feed_state(self.source),
-            last_report=self.syncer.last_report,
-            next_sync=self._refresher.next_run_time() if self._refresher else None,
-            syncing=self.syncer.running,
+            source=syncer.source,
+            episodes=await self.store.episode_count(podcast_id) if podcast_id is not None else 0,
+            state=await self.store.feed_state(syncer.source),
+            last_report=syncer.last_report,
+            next_sync=self._refresher.next_run_time(followed.name) if self._refresher else None,
+            syncing=syncer.running,
             companions=tuple(
                 [
                     (companion.companion.name, await self.store.feed_state(companion.source))
-                    for companion in self.companions
+                    for companion in followed.companions
                 ]
             ),
             store_problem=self.store.whereabouts(),
+            podcast=followed.name,
         )
+
+    async def healths(self) -> list[FeedHealth]:
+        """Every configured podcast's health, in config order."""
+        return [await self.health(name) for name in self.followed]
+
+    async def podcasts(self) -> list[PodcastSummary]:
+        """Every podcast: the configured ones in config order, then those the store still holds
+        from before (removed from the config: kept, no longer synced or announced)."""
+        stored = {podcast.name: podcast for podcast in await self.store.stored_podcasts()}
+        summaries = []
+        for name, followed in self.followed.items():
+            health = await self.health(name)
+            title = followed.config.title or (stored[name].title if name in stored else "")
+            summaries.append(PodcastSummary(name, title, health.episodes, health, configured=True))
+        for name, kept in stored.items():
+            if name in self.followed:
+                continue
+            state = await self.store.feed_state(kept.source) if kept.source else None
+            health = FeedHealth(
+                source=kept.source or "",
+                episodes=kept.episodes,
+                state=state,
+                last_report=None,
+                next_sync=None,
+                syncing=False,
+                podcast=name,
+                configured=False,
+            )
+            summaries.append(PodcastSummary(name, kept.title, kept.episodes, health, configured=False))
+        return summaries
 
     # -- syncing ----------------------------------------------------------------------------
 
@@ -248,25 +404,47 @@ class Library:
         listener is logged and never stops the others."""
         self._listeners.append(listener)
 
-    async def sync(self, *, dry_run: bool = False, wait: bool = True, force: bool = False) -> SyncReport:
-        """Bring the store up to date with the feed (see Syncer.sync); listeners hear of it."""
+    async def sync(
+        self, podcast: str | None = None, *, dry_run: bool = False, wait: bool = True, force: bool = False
+    ) -> SyncReport:
+        """Bring the store up to date with PODCAST's feed (default: the first; see Syncer.sync);
+        listeners hear of it."""
+        followed = self._podcast(podcast)
         try:
-            report = await self.syncer.sync(dry_run=dry_run, wait=wait, force=force)
+            report = await followed.syncer.sync(dry_run=dry_run, wait=wait, force=force)
         except FeedError:
             if not dry_run:
-                await self.refresh_reading(force=force)
+                await self.refresh_reading(followed.name, force=force)
             raise
         if not dry_run:
-            report.warnings.extend(await self.refresh_reading(force=force))
+            report.warnings.extend(await self.refresh_reading(followed.name, force=force))
             await self._tell_listeners(report)
         return report
 
-    async def refresh_reading(self, *, force: bool = False) -> list[str]:
-        """Sync the companion feeds, then bring links and topics up to date. A failing companion
-        is recorded and returned as a warning; it never stops the podcast's own sync or the
-        others."""
+    async def sync_all(
+        self, *, dry_run: bool = False, wait: bool = True, force: bool = False
+    ) -> list[SyncReport | FeedError]:
+        """Sync every configured podcast, at most `refresh.feeds_at_once` feeds at a time: each
+        podcast's report, or the FeedError its feed failed with (which changed nothing of it and
+        nothing of the others), in config order."""
+        limit = asyncio.Semaphore(self.config.refresh.feeds_at_once)
+
+        async def one(name: str) -> SyncReport | FeedError:
+            async with limit:
+                try:
+                    return await self.sync(name, dry_run=dry_run, wait=wait, force=force)
+                except FeedError as error:
+                    return error
+
+        return list(await asyncio.gather(*(one(name) for name in self.followed)))
+
+    async def refresh_reading(self, podcast: str | None = None, *, force: bool = False) -> list[str]:
+        """Sync PODCAST's companion feeds (None: every podcast's), then bring links and topics up
+        to date. A failing companion is recorded and returned as a warning; it never stops the
+        podcast's own sync or the others."""
         warnings = []
-        for companion in self.companions:
+        chosen = [self._podcast(podcast)] if podcast is not None else list(self.followed.values())
+        for companion in (companion for followed in chosen for companion in followed.companions):
             try:
                 await companion.sync(force=force)
             except FeedError as error:
@@ -282,17 +460,30 @@ class Library:
         return warnings
 
     async def ensure_loaded(self) -> None:
-        """A fresh store loads its feed once, so the first search on a new machine just works. A
+        """A fresh store loads its feeds once, so the first search on a new machine just works. A
         store that holds a feed is only read: what it holds changes with a sync, never a question."""
         if await self.store.feed_source() is None and await self.store.episode_count() == 0:
-            log.info("store is empty; loading episodes from %s", redacted(self.source))
-            await self.sync()
+            for name, followed in self.followed.items():
+                log.info("store is empty; loading episodes from %s", redacted(followed.syncer.source))
+                if self.several:
+                    with contextlib.suppress(FeedError):  # recorded; the other podcasts still load
+                        await self.sync(name)
+                else:
+                    await self.sync(name)
 
     def start_refreshing(self) -> None:
-        """Sync now, then every refresh interval, with back-off after failures."""
+        """Sync each podcast now, then every refresh interval, with back-off after failures."""
         if self._refresher is None:
             self._refresher = RefreshScheduler(
-                self.syncer, self.config.refresh, self._tell_listeners, after_each=self.refresh_reading
+                [followed.syncer for followed in self.followed.values()],
+                self.config.refresh,
+                self._tell_listeners,
+                after_each=lambda syncer: self.refresh_reading(syncer.podcast),
+                intervals={
+                    name: followed.config.refresh_minutes
+                    for name, followed in self.followed.items()
+                    if followed.config.refresh_minutes
+                },
             )
             self._refresher.start()
 
@@ -308,3 +499,27 @@ class Library:
                 await listener(report)
             except Exception:
                 log.exception("sync listener %r failed", listener)
+
+
+async def _podcasts_to_follow(config: Config, store: Store, feed: str | None) -> tuple[PodcastConfig, ...]:
+    """FEED alone when given; else the config's podcasts; for a config that names no feed, the
+    podcasts the store holds (what it was synced from), else the bundled snapshot. A single
+    podcast (FEED, `[feed] url`) in a store of one podcast is that podcast, whatever its feed was:
+    a new feed's first sync replaces its episodes, as a moved feed's should. A [[podcasts]] entry
+    whose name the store lacks takes over the stored podcast of the same feed (a renamed entry)."""
+    held = [p for p in await store.stored_podcasts() if p.source]
+    if feed is None and config.listed_podcasts:
+        named = {podcast.name for podcast in config.listed_podcasts}
+        for podcast in config.listed_podcasts:
+            source = resolve_source(podcast.url)
+            if podcast.name not in {p.name for p in held}:
+                for kept in held:
+                    if kept.source == source and kept.name not in named:
+                        await store.rename_podcast(kept.id, podcast.name)
+        return config.podcasts
+    if feed is None and not config.names_feeds and held:
+        return tuple(PodcastConfig(name=p.name, url=p.source or "", companions=config.companions) for p in held)
+    single = single_podcast(feed if feed is not None else config.feed.url, config.companions)
+    if len(held) == 1:
+        return (replace(single, name=held[0].name),)
+    return (single,)

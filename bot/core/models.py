@@ -125,6 +125,7 @@ class Episode:
     episode_type: str | None = None
     title_is_derived: bool = False
     image_url: str | None = None
+    podcast: str = ""  # the name of the podcast it belongs to
 
     @property
     def display_title(self) -> str:
@@ -197,6 +198,7 @@ class SyncReport:
     warnings: list[str] = field(default_factory=list)
     linked_fetched: int = 0
     linked_pending: int = 0
+    podcast: str = ""  # the name of the podcast synced
 
 
 @dataclass(frozen=True, slots=True)

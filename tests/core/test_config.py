@@ -167,3 +167,49 @@ def test_a_byte_order_mark_and_an_empty_store_path_are_named(tmp_path):
         load_config(path)
     with pytest.raises(ConfigError, match="'store.path' must be a file path, got an empty string"):
         load_config(write(tmp_path, '[store]\npath = " "\n'))
+
+
+def test_podcasts_are_read_in_order_with_their_own_settings(tmp_path):
+    from bot.core.config import CompanionConfig, PodcastConfig
+
+    config = load_config(
+        write(
+            tmp_path,
+            '[[podcasts]]\nname = "meta"\nurl = "https://a.example/rss"\ntitle = "Meta Tech"\nrefresh_minutes = 5\n'
+            '[[podcasts.companions]]\nname = "Blog"\nurl = "https://a.example/blog"\n'
+            '[[podcasts]]\nname = "radio-2"\nurl = "/feeds/radio.xml"\n',
+        )
+    )
+    assert config.podcasts == (
+        PodcastConfig(
+            "meta", "https://a.example/rss", "Meta Tech", 5, (CompanionConfig("Blog", "https://a.example/blog"),)
+        ),
+        PodcastConfig("radio-2", "/feeds/radio.xml"),
+    )
+
+
+def test_without_podcasts_the_feed_or_the_bundled_snapshot_is_the_one_podcast(tmp_path):
+    assert [p.name for p in Config().podcasts] == ["meta-tech-podcast"]  # the bundled file's name
+    one = load_config(write(tmp_path, '[feed]\nurl = "https://feeds.example/coder-radio.xml"\n'))
+    assert [(p.name, p.url) for p in one.podcasts] == [("coder-radio", "https://feeds.example/coder-radio.xml")]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[feed]\nurl = "u"\n[[podcasts]]\nname = "a"\nurl = "v"\n', "both 'feed.url' and '[[podcasts]]'"),
+        ('[[companions]]\nname = "b"\nurl = "w"\n[[podcasts]]\nname = "a"\nurl = "v"\n', "both '[[companions]]'"),
+        ('[[podcasts]]\nurl = "v"\n', "'podcasts[1].name' must be a non-empty string"),
+        ('[[podcasts]]\nname = "Big Show"\nurl = "v"\n', "'podcasts[1].name' must be a short lower-case name"),
+        ('[[podcasts]]\nname = "a"\nurl = "v"\n[[podcasts]]\nname = "a"\nurl = "w"\n', "repeats the name 'a'"),
+        ('[[podcasts]]\nname = "a"\nurl = "v"\n[[podcasts]]\nname = "b"\nurl = "v"\n', "'podcasts[2].url' repeats"),
+        ('[[podcasts]]\nname = "a"\nurl = "v"\nrefresh_minutes = 0\n', "'podcasts[1].refresh_minutes' must be between"),
+        ('[[podcasts]]\nname = "a"\nurl = "v"\nfeed = 1\n', "unknown key 'podcasts[1].feed'"),
+        ("podcasts = []\n", "'podcasts' must be [[podcasts]] tables"),
+    ],
+)
+def test_bad_podcasts_name_the_key_and_the_file(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")) as caught:
+        load_config(path)
+    assert str(path) in str(caught.value)

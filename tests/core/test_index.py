@@ -70,10 +70,41 @@ async def test_a_title_made_up_from_the_notes_is_not_a_title_match(tmp_path, fee
         assert second.matched.field == "description"
 
 
+def before_several_podcasts(connection: sqlite3.Connection) -> None:
+    """Undo migration 012 (several podcasts), as a podbot before it left the file: one podcast
+    row, episodes without podcast_id and with a store-wide unique guid."""
+    connection.execute(
+        """CREATE TABLE podcast (id INTEGER PRIMARY KEY CHECK (id = 1), title TEXT NOT NULL, link TEXT,
+               description TEXT, image_url TEXT, language TEXT, boilerplate_json TEXT)"""
+    )
+    connection.execute(
+        """INSERT INTO podcast SELECT id, title, link, description, image_url, language, boilerplate_json
+           FROM podcasts WHERE id = 1"""
+    )
+    (table,) = connection.execute("SELECT sql FROM sqlite_master WHERE name = 'episodes'").fetchone()
+    table = table.replace("podcast_id INTEGER NOT NULL REFERENCES podcasts (id),", "")
+    table = table.replace("guid TEXT NOT NULL,", "guid TEXT NOT NULL UNIQUE,").replace(
+        ",\n    UNIQUE (podcast_id, guid)", ""
+    )
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(episodes)") if row[1] != "podcast_id"]
+    connection.execute(table.replace('CREATE TABLE "episodes"', "CREATE TABLE episodes_before", 1))
+    connection.execute(f"INSERT INTO episodes_before SELECT {', '.join(columns)} FROM episodes")
+    connection.execute("DROP TABLE episodes")
+    connection.execute("ALTER TABLE episodes_before RENAME TO episodes")
+    for index, column in (("number", "number"), ("published", "published"), ("audio_key", "audio_key")):
+        connection.execute(f"CREATE INDEX episodes_by_{index} ON episodes ({column})")
+    connection.execute("ALTER TABLE articles DROP COLUMN podcast_id")
+    connection.execute("ALTER TABLE guild_settings DROP COLUMN podcasts_json")
+    connection.execute("DROP TABLE announce_routes")
+    connection.execute("DROP TABLE podcasts")
+    connection.execute("PRAGMA user_version = 9")
+
+
 def back_to_schema_5(connection: sqlite3.Connection) -> None:
-    """Undo migrations 009 (publishers' UTC offsets), 008 (outbox posted_at, posted_digest), 007
-    (tags, related episodes) and 006 (topics and companion articles), as a podbot before them left
-    the file."""
+    """Undo migrations 012 (several podcasts), 009 (publishers' UTC offsets), 008 (outbox
+    posted_at, posted_digest), 007 (tags, related episodes) and 006 (topics and companion
+    articles), as a podbot before them left the file."""
+    before_several_podcasts(connection)
     connection.execute("ALTER TABLE episodes DROP COLUMN published_offset_minutes")
     connection.execute("DROP INDEX outbox_by_posted")
     for column in ("posted_at", "posted_digest"):

@@ -22,13 +22,13 @@ from urllib.parse import quote
 
 from bot.core.models import Episode
 from bot.core.store.rows import (
-    LATEST_IDS,
     LINK_REASON_ORDER,
     LIVE_EPISODES,
     TOPIC_SOURCE_ORDER,
     assemble,
     chapters_sql,
     episodes_sql,
+    latest_ids_sql,
     marks,
 )
 from bot.core.topics.labels import SOURCES
@@ -64,6 +64,11 @@ class IndexReader:
         self._topic_counts: list[tuple[str, int, int]] | None = None
         self._topic_labels: dict[str, str] | None = None
         self._language: Language | None = None
+        # The podcasts a query answers for (None: every podcast in the store) and the store's
+        # podcasts (id, title, language), read once per generation.
+        self._scope: tuple[int, ...] | None = None
+        self._scoped_table: tuple[int, ...] | None = None
+        self._podcasts: dict[int, tuple[str, str | None]] | None = None
 
     def close(self) -> None:
         self._db.close()
@@ -79,6 +84,8 @@ class IndexReader:
             self._topic_counts = None
             self._topic_labels = None
             self._language = None
+            self._podcasts = None
+            self._scoped_table = None
             self._generation = generation
         try:
             yield
@@ -86,10 +93,68 @@ class IndexReader:
             self._db.execute("COMMIT")
 
     def language(self) -> Language:
-        """The language of the feed this store holds, as its `<language>` names it."""
+        """The language of the podcasts a query answers for, as their `<language>` names it."""
         if self._language is None:
             self._language = language_of(self.language_tag())
         return self._language
+
+    # -- which podcasts a query answers for -------------------------------------------------
+
+    def podcasts(self) -> dict[int, tuple[str, str | None]]:
+        """Every podcast the store holds: id -> (title, language tag)."""
+        if self._podcasts is None:
+            rows = self._db.execute("SELECT id, title, language FROM podcasts ORDER BY id")
+            self._podcasts = {row[0]: (row[1] or "", row[2]) for row in rows}
+        return self._podcasts
+
+    def focus(self, podcast_ids: Sequence[int] | None) -> None:
+        """Answer for PODCAST_IDS only (None: every podcast), until the next focus."""
+        held = self.podcasts()
+        scope = None if podcast_ids is None else tuple(sorted(set(podcast_ids)))
+        if scope is not None and set(held) <= set(scope):
+            scope = None  # all of them: no filter, a single show's queries exactly as before
+        if scope != self._scope:
+            self._scope = scope
+            self._language = None
+            self._topic_counts = None
+        if scope is not None and scope != self._scoped_table:
+            # A temporary table (the read-only file is not written) that every filter reads by key.
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS scoped (id INTEGER PRIMARY KEY)")
+            self._db.execute("DELETE FROM temp.scoped")
+            self._db.execute(
+                f"INSERT INTO temp.scoped SELECT id FROM episodes WHERE podcast_id IN ({marks(scope)})", scope
+            )
+            self._scoped_table = scope
+
+    @contextmanager
+    def focused(self, podcast_ids: Sequence[int]) -> Iterator[None]:
+        """Answer for PODCAST_IDS (within the present focus) inside, as before after."""
+        before = self._scope
+        self.focus(podcast_ids)
+        try:
+            yield
+        finally:
+            self.focus(before)
+
+    def language_groups(self) -> list[tuple[int, ...]]:
+        """The podcasts in focus grouped by language: a query is read once per language."""
+        groups: dict[str, list[int]] = {}
+        for podcast_id in self._scope if self._scope is not None else self.podcasts():
+            tag = self.podcasts().get(podcast_id, ("", None))[1]
+            groups.setdefault(language_of(tag).code, []).append(podcast_id)
+        return [tuple(ids) for ids in groups.values()]
+
+    def podcast_of(self, episode_id: int) -> int | None:
+        row = self._db.execute("SELECT podcast_id FROM episodes WHERE id = ?", (episode_id,)).fetchone()
+        return row[0] if row else None
+
+    def _within(self, column: str) -> str:
+        """A condition keeping COLUMN (an episode id) in focus; empty when every podcast is."""
+        return "" if self._scope is None else f" AND {column} IN temp.scoped"
+
+    def _podcasts_within(self, column: str) -> str:
+        """A condition keeping COLUMN (a podcast id) in focus."""
+        return "" if self._scope is None else f" AND {column} IN ({','.join(map(str, self._scope))})"
 
     def phrase_matches(self, phrases: Sequence[Sequence[str]], limit: int) -> tuple[set[int], set[int]]:
         """Up to LIMIT episodes whose titles, guests or chapters say one of PHRASES word for word,
@@ -100,7 +165,7 @@ class IndexReader:
         found: list[set[int]] = []
         for columns in ("{title guests chapters}", "description"):
             rows = self._db.execute(
-                "SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ? LIMIT ?",
+                f"SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ?{self._within('rowid')} LIMIT ?",
                 (f"{columns} : ({alternatives})", limit),
             )
             found.append({row[0] for row in rows})
@@ -158,7 +223,8 @@ class IndexReader:
     def postings(self, term: str, field: int, limit: int) -> list[int]:
         """Up to LIMIT ids of episodes with TERM in FIELD, the most recently stored first."""
         rows = self._db.execute(
-            "SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+            f"SELECT rowid FROM episodes_fts WHERE episodes_fts MATCH ?{self._within('rowid')} "
+            "ORDER BY rowid DESC LIMIT ?",
             (_in_field(term, field), limit),
         )
         return [row[0] for row in rows]
@@ -175,7 +241,9 @@ class IndexReader:
         """For each of IDS still in the feed: its title and publication time (0 when unknown),
         what ranking needs before the few results shown are read whole."""
         rows = self._db.execute(
-            f"SELECT id, title, published FROM episodes WHERE removed_at IS NULL AND id IN ({marks(ids)})", ids
+            f"SELECT id, title, published FROM episodes WHERE removed_at IS NULL AND id IN ({marks(ids)})"
+            + self._within("id"),
+            ids,
         )
         return {row[0]: (row[1], _timestamp(row[2])) for row in rows}
 
@@ -185,11 +253,15 @@ class IndexReader:
         saturated, normalised by the field's length); else in no particular order with 0, which is
         far cheaper when a term is in thousands of episodes."""
         found: list[list[tuple[int, float]]] = []
+        within = self._within("rowid")
         for expression, ranked in expressions:
             if ranked:
-                sql = "SELECT rowid, -bm25(episodes_fts) FROM episodes_fts WHERE episodes_fts MATCH ? ORDER BY rank LIMIT ?"
+                sql = (
+                    "SELECT rowid, -bm25(episodes_fts) FROM episodes_fts WHERE episodes_fts MATCH ?"
+                    f"{within} ORDER BY rank LIMIT ?"
+                )
             else:
-                sql = "SELECT rowid, 0.0 FROM episodes_fts WHERE episodes_fts MATCH ? LIMIT ?"
+                sql = f"SELECT rowid, 0.0 FROM episodes_fts WHERE episodes_fts MATCH ?{within} LIMIT ?"
             found.append([(row[0], row[1]) for row in self._db.execute(sql, (expression, limit))])
         return found
 
@@ -203,18 +275,24 @@ class IndexReader:
         return assemble(rows, read(chapters_sql(chapter_ids), chapter_ids).fetchall(), ids)
 
     def latest(self, count: int) -> list[Episode]:
-        return self.episodes([row[0] for row in self._db.execute(LATEST_IDS, (count,))])
+        scope = self._scope
+        return self.episodes([row[0] for row in self._db.execute(latest_ids_sql(scope), (*(scope or ()), count))])
 
-    def numbered(self, number: int) -> list[Episode]:
+    def numbered(self, number: int, podcast_ids: Sequence[int] | None = None) -> list[Episode]:
+        """The episodes in focus numbered NUMBER (of PODCAST_IDS, when given), newest first."""
+        of = "" if podcast_ids is None else f" AND podcast_id IN ({','.join(map(str, podcast_ids))})"
         rows = self._db.execute(
-            "SELECT id FROM episodes WHERE number = ? AND removed_at IS NULL ORDER BY published DESC", (number,)
+            f"""SELECT id FROM episodes WHERE number = ? AND removed_at IS NULL{self._within("id")}{of}
+                ORDER BY published DESC""",
+            (number,),
         )
         return self.episodes([row[0] for row in rows])
 
     def numbers_near(self, number: int, count: int) -> tuple[tuple[int, int] | None, list[int]]:
         """The range of episode numbers in the feed, and the COUNT numbers closest to NUMBER."""
+        within = self._within("id")
         low, high = self._db.execute(
-            "SELECT min(number), max(number) FROM episodes WHERE removed_at IS NULL AND number IS NOT NULL"
+            f"SELECT min(number), max(number) FROM episodes WHERE removed_at IS NULL AND number IS NOT NULL{within}"
         ).fetchone()
         if low is None:
             return None, []
@@ -224,7 +302,7 @@ class IndexReader:
                 row[0]
                 for row in self._db.execute(
                     f"""SELECT DISTINCT number FROM episodes WHERE removed_at IS NULL AND number {comparison} ?
-                        ORDER BY number {order} LIMIT ?""",
+                        {within} ORDER BY number {order} LIMIT ?""",
                     (number, count),
                 )
             )
@@ -243,9 +321,10 @@ class IndexReader:
         rows = self._db.execute(
             f"""SELECT topic, sum(episodes), sum(articles) FROM (
                     SELECT t.topic, count(DISTINCT t.episode_id) AS episodes, 0 AS articles
-                    FROM episode_topics t {_LIVE} GROUP BY t.topic
+                    FROM episode_topics t {_LIVE}{self._within("e.id")} GROUP BY t.topic
                     UNION ALL
-                    SELECT j.value, 0, count(*) FROM articles a, json_each(a.tags_json) j GROUP BY j.value)
+                    SELECT j.value, 0, count(*) FROM articles a, json_each(a.tags_json) j
+                    WHERE 1{self._podcasts_within("a.podcast_id")} GROUP BY j.value)
                 GROUP BY topic"""
         )
         return [(row[0], row[1], row[2]) for row in rows]
@@ -264,9 +343,13 @@ class IndexReader:
     def has_topic(self, topic: str) -> bool:
         """Whether an episode in the feed or an article has TOPIC."""
         return bool(
-            self._db.execute(f"SELECT 1 FROM episode_topics t {_LIVE} WHERE t.topic = ? LIMIT 1", (topic,)).fetchone()
+            self._db.execute(
+                f"SELECT 1 FROM episode_topics t {_LIVE} WHERE t.topic = ?{self._within('e.id')} LIMIT 1", (topic,)
+            ).fetchone()
             or self._db.execute(
-                "SELECT 1 FROM articles a, json_each(a.tags_json) j WHERE j.value = ? LIMIT 1", (topic,)
+                "SELECT 1 FROM articles a, json_each(a.tags_json) j WHERE j.value = ?"
+                f"{self._podcasts_within('a.podcast_id')} LIMIT 1",
+                (topic,),
             ).fetchone()
         )
 
@@ -275,7 +358,8 @@ class IndexReader:
         most trusted first, then the surest inferred, then the newest."""
         rows = self._db.execute(
             f"""SELECT t.episode_id, t.source, t.weight FROM episode_topics t {_LIVE}
-                WHERE t.topic = ? ORDER BY {TOPIC_SOURCE_ORDER}, t.weight DESC, e.published DESC LIMIT ?""",
+                WHERE t.topic = ?{self._within("e.id")}
+                ORDER BY {TOPIC_SOURCE_ORDER}, t.weight DESC, e.published DESC LIMIT ?""",
             (topic, limit * len(SOURCES)),  # an episode has a row per source at most
         )
         best: dict[int, tuple[int, str, float]] = {}
@@ -324,20 +408,22 @@ class IndexReader:
     def topic_articles(self, topic: str) -> list[sqlite3.Row]:
         """Articles tagged TOPIC, newest first (companion, title, url, published, tags_json)."""
         return self._by_name.execute(
-            """SELECT a.companion, a.title, a.url, a.published, a.tags_json FROM articles a
+            f"""SELECT a.companion, a.title, a.url, a.published, a.tags_json FROM articles a
                WHERE EXISTS (SELECT 1 FROM json_each(a.tags_json) j WHERE j.value = ?)
+                   {self._podcasts_within("a.podcast_id")}
                ORDER BY a.published IS NULL, a.published DESC, a.id DESC""",
             (topic,),
         ).fetchall()
 
-    def podcast_title(self) -> str:
-        row = self._db.execute("SELECT title FROM podcast LIMIT 1").fetchone()
-        return str(row[0] or "") if row else ""
+    def podcast_titles(self) -> dict[int, str]:
+        """The title of each podcast in focus."""
+        held = self.podcasts()
+        return {i: held[i][0] for i in (self._scope if self._scope is not None else held) if i in held}
 
     def language_tag(self) -> str | None:
-        """The feed's `<language>`, as it declares it."""
-        row = self._db.execute("SELECT language FROM podcast LIMIT 1").fetchone()
-        return row[0] if row else None
+        """The `<language>` of the podcasts in focus (the first one's), as its feed declares it."""
+        held = self.podcasts()
+        return next((held[i][1] for i in (self._scope if self._scope is not None else held) if i in held), None)
 
     def indexed_text(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """The indexed text of each of IDS: its title and chapters, and its notes without addresses."""

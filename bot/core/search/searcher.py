@@ -74,20 +74,25 @@ def number_in_query(query: str) -> int | None:
 _SHOW_TITLE_SHARE = 0.5
 
 
-def number_beside_the_show_name(reader: IndexReader, query: str) -> int | None:
+def number_beside_the_show_name(reader: IndexReader, query: str) -> tuple[int | None, list[int] | None]:
     """`coder radio 100`, `se radio 89`, `techsnap 313`: a number with nothing beside it but the
-    show's own name (words of the podcast's title, or words most episode titles carry)."""
+    show's own name (words of the podcast's title, or words most episode titles carry), and the
+    podcasts whose name it is (None: any in focus)."""
     words = tokenize(query)
     numbers = [word for word in words if word.isdigit() and len(word) <= 6]
     rest = set(words).difference(numbers)
     if len(numbers) != 1 or not rest:
-        return None
-    rest -= set(tokenize(reader.podcast_title()))
+        return None, None
+    titles = reader.podcast_titles()
+    named = [i for i, title in titles.items() if rest <= set(tokenize(title))]
+    if named and len(titles) > 1:
+        return int(numbers[0]), named
+    rest -= {word for title in titles.values() for word in tokenize(title)}
     total = max(reader.episode_total(), 1)
     in_titles = {word: fields.get(TITLE, 0) for word, (_, fields) in reader.term_counts(rest).items()}
     if all(in_titles.get(word, 0) > total * _SHOW_TITLE_SHARE for word in rest):
-        return int(numbers[0])
-    return None
+        return int(numbers[0]), None
+    return None, None
 
 
 def close_alternatives(matches: list[Match]) -> tuple[Match, ...]:
@@ -123,36 +128,41 @@ class Searcher:
             self._reader.close()
             self._reader = None
 
-    async def run(self, call: Callable[..., _T], *args: object) -> _T:
-        """CALL(asking, *ARGS) in the search thread, inside one snapshot of the index: how
-        questions other than search (topics, related episodes) read the index."""
-        return await self._query(call, *args)
+    async def run(self, call: Callable[..., _T], *args: object, podcasts: Sequence[int] | None = None) -> _T:
+        """CALL(asking, *ARGS) in the search thread, inside one snapshot of the index, for the
+        episodes of PODCASTS (ids; None: every podcast): how questions other than search
+        (topics, related episodes) read the index."""
+        return await self._query(call, *args, podcasts=podcasts)
 
-    async def _query(self, call: Callable[..., _T], *args: object) -> _T:
+    async def _query(self, call: Callable[..., _T], *args: object, podcasts: Sequence[int] | None = None) -> _T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._worker, partial(self._in_snapshot, call, *args))
+        return await loop.run_in_executor(self._worker, partial(self._in_snapshot, call, podcasts, *args))
 
-    def _in_snapshot(self, call: Callable[..., _T], *args: object) -> _T:
+    def _in_snapshot(self, call: Callable[..., _T], podcasts: Sequence[int] | None, *args: object) -> _T:
         try:
             if self._reader is None:  # opened in the worker thread, the only one that uses it
                 self._reader = IndexReader(self._path)
             with self._reader.snapshot():
+                self._reader.focus(podcasts)
                 return call(Asking(self._reader, self._synonyms, self._topic_words), *args)
         except sqlite3.Error as error:
             raise StoreError(f"{self._path}: {describe_error(error)}") from error
 
-    async def search(self, query: str, limit: int = 10, *, completing: bool = False) -> list[Match]:
-        """Episodes matching QUERY, best first. Never raises on user text."""
-        return await self._query(_search, query, limit, completing)
+    async def search(
+        self, query: str, limit: int = 10, *, completing: bool = False, podcasts: Sequence[int] | None = None
+    ) -> list[Match]:
+        """Episodes matching QUERY (of PODCASTS, ids; None: every podcast), best first. Never
+        raises on user text."""
+        return await self._query(_search, query, limit, completing, podcasts=podcasts)
 
-    async def find(self, query: str) -> Found:
+    async def find(self, query: str, *, podcasts: Sequence[int] | None = None) -> Found:
         """The episode QUERY means, with close alternatives; or what is there instead."""
-        return await self._query(_find, query)
+        return await self._query(_find, query, podcasts=podcasts)
 
-    async def suggest(self, query: str, limit: int) -> list[Match]:
+    async def suggest(self, query: str, limit: int, *, podcasts: Sequence[int] | None = None) -> list[Match]:
         """Suggestions as someone types: completions of the last word; the newest episodes for
         an empty query."""
-        return await self._query(_suggest, query, limit)
+        return await self._query(_suggest, query, limit, podcasts=podcasts)
 
     async def episode(self, episode_id: int) -> Episode | None:
         found = await self._query(_episodes, [episode_id])
@@ -174,16 +184,30 @@ def _episodes(asking: Asking, ids: list[int]) -> list[Episode]:
 
 
 def _search(asking: Asking, query: str, limit: int, completing: bool) -> list[Match]:
+    """Podcasts in several languages: each language's read of the query, best of all first."""
+    groups = asking.reader.language_groups()
+    if len(groups) < 2:
+        return _search_one_language(asking, query, limit, completing)
+    found: list[Match] = []
+    for podcast_ids in groups:
+        with asking.reader.focused(podcast_ids):
+            found += _search_one_language(asking, query, limit, completing)
+    found.sort(key=lambda match: (match.matched.field != "number", -match.score))
+    return found[:limit]
+
+
+def _search_one_language(asking: Asking, query: str, limit: int, completing: bool) -> list[Match]:
     query = (query or "").strip()[:MAX_QUERY_CHARS]
     if not query or limit <= 0:
         return []
     reader = asking.reader
     results: list[Match] = []
     number = number_in_query(query)
+    shows = None
     if number is None:
-        number = number_beside_the_show_name(reader, query)
+        number, shows = number_beside_the_show_name(reader, query)
     if number is not None:
-        results += [Match(e, 100.0, MatchReason("number", f"#{number}")) for e in reader.numbered(number)]
+        results += [Match(e, 100.0, MatchReason("number", f"#{number}")) for e in reader.numbered(number, shows)]
     seen = {match.episode.id for match in results}
     question = read_question(query)
     language = reader.language()

@@ -17,6 +17,7 @@ from typing import Any, Self
 
 import aiosqlite
 
+from bot.core.config import podcast_name_of
 from bot.core.ingest.urls import url_key, without_urls
 
 log = logging.getLogger(__name__)
@@ -107,13 +108,16 @@ class Database:
         try:
             connection.row_factory = aiosqlite.Row
             await connection.execute(f"PRAGMA busy_timeout = {round(busy_timeout_seconds * 1000)}")
-            await connection.execute("PRAGMA foreign_keys = ON")
             # What migrations compute in Python (006 indexes notes without their web addresses).
             await connection.create_function("url_key", 1, url_key, deterministic=True)
             await connection.create_function("without_urls", 1, _without_urls, deterministic=True)
+            await connection.create_function("podcast_name", 1, podcast_name_of, deterministic=True)
             await store._check_readable()
             await connection.execute("PRAGMA journal_mode = WAL")
+            # Foreign keys are enforced from after the migrations: a migration rebuilding a table
+            # (012: episodes) must not cascade the rebuild's DROP to the rows that point at it.
             await store._migrate()
+            await connection.execute("PRAGMA foreign_keys = ON")
         except StoreError:
             await connection.close()
             raise
@@ -158,7 +162,10 @@ class Database:
 
     async def _check_readable(self) -> None:
         try:
-            await self._db.execute("SELECT name FROM sqlite_master LIMIT 1")
+            # Read to the end: a statement left open holds a read transaction, in which SQLite
+            # refuses to switch a database made elsewhere into WAL mode.
+            async with self._db.execute("SELECT name FROM sqlite_master LIMIT 1") as cursor:
+                await cursor.fetchall()
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: {describe_error(error)}; refusing to touch it") from None
 

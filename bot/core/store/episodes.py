@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.config import podcast_name_of
 from bot.core.ingest.urls import url_key, without_urls
 from bot.core.sync.identity import EpisodeWrite, StoredKey, audio_key
 from bot.core.words.text import tokenize
@@ -22,7 +23,7 @@ from ..models import (
 )
 from .database import StoreError, describe_error, iso, utcnow
 from .feed_state import FeedStateTables
-from .rows import LATEST_IDS, LIVE_EPISODES, assemble, chapters_sql, episodes_sql, marks
+from .rows import LIVE_EPISODES, assemble, chapters_sql, episodes_sql, latest_ids_sql, marks, of_podcasts
 
 # Up to this many changed episodes (written or removed), a sync recounts only their terms.
 _INCREMENTAL_TERMS_UP_TO = 500
@@ -40,9 +41,12 @@ def _terms_of(rows: list[tuple[Any, ...]]) -> set[str]:
 
 
 class EpisodeTables(FeedStateTables):
-    async def stored_keys(self) -> list[StoredKey]:
+    async def stored_keys(self, podcast_id: int | None = None) -> list[StoredKey]:
+        """What identifies each stored episode (of PODCAST_ID; None: of every podcast)."""
+        where, params = ("WHERE podcast_id = ?", (podcast_id,)) if podcast_id is not None else ("", ())
         rows = await self._fetchall(
-            "SELECT id, guid, number, title, published, audio_key, fingerprint_json, removed_at FROM episodes"
+            f"SELECT id, guid, number, title, published, audio_key, fingerprint_json, removed_at FROM episodes {where}",
+            params,
         )
         return [
             StoredKey(
@@ -65,24 +69,28 @@ class EpisodeTables(FeedStateTables):
         removed_ids: Iterable[int],
         state: FeedState,
         linked: Iterable[LinkedFile] = (),
+        *,
+        podcast_id: int | None = None,
     ) -> None:
-        """Write a reconciled feed in one transaction: all of it, or (on any error) none of it."""
+        """Write a reconciled feed in one transaction: all of it, or (on any error) none of it.
+        The episodes are PODCAST_ID's (None: the podcast named after the state's source)."""
         now = iso(utcnow())
         try:
             async with self._transaction():
+                if podcast_id is None:
+                    podcast_id = await self.add_podcast(podcast_name_of(state.source))
                 await self._execute(
-                    """INSERT INTO podcast (id, title, link, description, image_url, language, boilerplate_json)
-                       VALUES (1, ?, ?, ?, ?, ?, ?)
-                       ON CONFLICT (id) DO UPDATE SET title = excluded.title, link = excluded.link,
-                           description = excluded.description, image_url = excluded.image_url,
-                           language = excluded.language, boilerplate_json = excluded.boilerplate_json""",
+                    """UPDATE podcasts SET source = ?, title = ?, link = ?, description = ?, image_url = ?,
+                           language = ?, boilerplate_json = ? WHERE id = ?""",
                     (
+                        state.source,
                         podcast.title,
                         podcast.link,
                         podcast.description,
                         podcast.image_url,
                         podcast.language,
                         json.dumps([list(podcast.boilerplate_sentences), list(podcast.boilerplate_urls)]),
+                        podcast_id,
                     ),
                 )
                 writes = list(writes)
@@ -92,7 +100,7 @@ class EpisodeTables(FeedStateTables):
                 incremental = len(writes) + len(removed_ids) <= _INCREMENTAL_TERMS_UP_TO
                 replaced_ids = [w.id for w in writes if w.id is not None] + removed_ids
                 replaced = await self._full_text_rows(replaced_ids) if incremental else []
-                written = await self._write_episodes(writes, now)
+                written = await self._write_episodes(writes, now, podcast_id)
                 for episode_id in removed_ids:
                     await self._execute(
                         "UPDATE episodes SET removed_at = ?, updated_at = ? WHERE id = ? AND removed_at IS NULL",
@@ -113,7 +121,9 @@ class EpisodeTables(FeedStateTables):
             detail = describe_error(cause, self.path) if cause else str(error)
             raise type(error)(f"{self.path}: sync not saved, nothing changed ({detail})") from cause
 
-    async def _write_episodes(self, writes: list[EpisodeWrite], now: str | None) -> list[tuple[Any, ...]]:
+    async def _write_episodes(
+        self, writes: list[EpisodeWrite], now: str | None, podcast_id: int
+    ) -> list[tuple[Any, ...]]:
         """New episodes in batches (a first sync may bring thousands), changed ones one by one.
         Returns the full-text rows written."""
         updates = [write for write in writes if write.id is not None]
@@ -137,13 +147,13 @@ class EpisodeTables(FeedStateTables):
             await self._execute("DELETE FROM episode_tags WHERE episode_id = ?", (write.id,))
         first_id = await self._fetchvalue("SELECT coalesce(max(id), 0) + 1 FROM episodes")
         # Thousands of rows take a while to build; the event loop keeps answering meanwhile.
-        rows = await asyncio.to_thread(_insert_rows, updates, inserts, first_id, now)
+        rows = await asyncio.to_thread(_insert_rows, updates, inserts, first_id, now, podcast_id)
         await self._executemany(
-            """INSERT INTO episodes (id, guid, number, episode_type, title, title_is_derived, published,
+            """INSERT INTO episodes (id, podcast_id, guid, number, episode_type, title, title_is_derived, published,
                    duration_seconds, link, audio_url, audio_key, description_html, description_text,
                    links_json, guests_json, fingerprint_json, image_url, published_offset_minutes, first_seen,
                    updated_at, announceable)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             rows.episodes,
         )
         await self._executemany(
@@ -204,9 +214,13 @@ class EpisodeTables(FeedStateTables):
 
     # -- reading ----------------------------------------------------------------------------
 
-    async def podcast(self) -> PodcastInfo | None:
+    async def podcast(self, podcast_id: int | None = None) -> PodcastInfo | None:
+        """What the feed says of PODCAST_ID (None: of the first podcast stored), once synced."""
+        where, params = ("id = ?", (podcast_id,)) if podcast_id is not None else ("1", ())
         row = await self._fetchone(
-            "SELECT title, link, description, image_url, language, boilerplate_json FROM podcast"
+            f"""SELECT title, link, description, image_url, language, boilerplate_json FROM podcasts
+                WHERE {where} AND source IS NOT NULL ORDER BY id LIMIT 1""",
+            params,
         )
         if row is None:
             return None
@@ -214,27 +228,73 @@ class EpisodeTables(FeedStateTables):
         sentences, urls = json.loads(fields.pop("boilerplate_json") or "[[], []]")
         return PodcastInfo(**fields, boilerplate_sentences=tuple(sentences), boilerplate_urls=tuple(urls))
 
+    async def add_podcast(self, name: str) -> int:
+        """The id of the podcast NAME, made when the store has none of that name."""
+        await self._execute(
+            "INSERT INTO podcasts (name, added_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", (name, iso(utcnow()))
+        )
+        return int(await self._fetchvalue("SELECT id FROM podcasts WHERE name = ?", (name,)))
+
+    async def podcast_id(self, name: str) -> int | None:
+        row = await self._fetchone("SELECT id FROM podcasts WHERE name = ?", (name,))
+        return int(row[0]) if row else None
+
+    async def rename_podcast(self, podcast_id: int, name: str) -> None:
+        """Call the podcast PODCAST_ID NAME from now on (its config entry was renamed)."""
+        await self._execute("UPDATE podcasts SET name = ? WHERE id = ?", (name, podcast_id))
+
+    async def podcast_count(self) -> int:
+        return int(await self._fetchvalue("SELECT count(*) FROM podcasts"))
+
+    async def stored_podcasts(self) -> list[StoredPodcast]:
+        """Every podcast the store holds (configured now or before), in the order they came."""
+        rows = await self._fetchall(
+            """SELECT p.id, p.name, p.source, p.title,
+                      (SELECT count(*) FROM episodes e WHERE e.podcast_id = p.id AND e.removed_at IS NULL)
+               FROM podcasts p ORDER BY p.id"""
+        )
+        return [StoredPodcast(*row) for row in rows]
+
     async def feed_source(self) -> str | None:
         """The feed whose episodes the store holds (its last written sync), or None."""
         row = await self._fetchone("SELECT value FROM store_meta WHERE key = 'feed_source'")
         return row[0] if row else None
 
-    async def episode_count(self) -> int:
-        return int(await self._fetchvalue(LIVE_EPISODES))
+    async def episode_count(self, podcast_id: int | None = None) -> int:
+        """Episodes in the feed: PODCAST_ID's, or (None) every podcast's."""
+        if podcast_id is None:
+            return int(await self._fetchvalue(LIVE_EPISODES))
+        return int(
+            await self._fetchvalue(
+                "SELECT count(*) FROM episodes WHERE podcast_id = ? AND removed_at IS NULL", (podcast_id,)
+            )
+        )
 
-    async def episodes(self, ids: Sequence[int] | None = None) -> list[Episode]:
-        """Episodes still in the feed, newest first (or those with IDS, in the order given)."""
+    async def episodes(
+        self, ids: Sequence[int] | None = None, podcast_ids: Sequence[int] | None = None
+    ) -> list[Episode]:
+        """Episodes still in the feed, newest first (of PODCAST_IDS when given), or those with IDS,
+        in the order given."""
         if ids is not None and not ids:
             return []
-        where = f"id IN ({marks(ids)})" if ids is not None else "removed_at IS NULL"
-        rows = await self._fetchall(episodes_sql(where), tuple(ids or ()))
-        chapter_ids = [row["id"] for row in rows] if ids is not None else None
+        where = f"id IN ({marks(ids)})" if ids is not None else "removed_at IS NULL" + of_podcasts(podcast_ids)
+        rows = await self._fetchall(episodes_sql(where), tuple(ids or podcast_ids or ()))
+        chapter_ids = [row["id"] for row in rows] if ids is not None or podcast_ids is not None else None
         chapters = await self._fetchall(chapters_sql(chapter_ids), tuple(chapter_ids or ()))
         return assemble(rows, chapters, ids)
 
-    async def latest(self, count: int) -> list[Episode]:
-        rows = await self._fetchall(LATEST_IDS, (count,))
+    async def latest(self, count: int, podcast_ids: Sequence[int] | None = None) -> list[Episode]:
+        rows = await self._fetchall(latest_ids_sql(podcast_ids), (*(podcast_ids or ()), count))
         return await self.episodes([row["id"] for row in rows])
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPodcast:
+    id: int
+    name: str
+    source: str | None  # None until its first sync was written
+    title: str
+    episodes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +307,7 @@ class _InsertRows:
 
 
 def _insert_rows(
-    updates: list[EpisodeWrite], inserts: list[EpisodeWrite], first_id: int, now: str | None
+    updates: list[EpisodeWrite], inserts: list[EpisodeWrite], first_id: int, now: str | None, podcast_id: int
 ) -> _InsertRows:
     """Parameters for the inserts of a sync: new episodes get ids from FIRST_ID on; every written
     episode gets its chapters and full-text row anew."""
@@ -255,7 +315,7 @@ def _insert_rows(
     written = [*((write.id, write) for write in updates), *zip(new_ids, inserts)]
     return _InsertRows(
         episodes=[
-            (episode_id, *_episode_values(write), now, now, int(write.announceable))
+            (episode_id, podcast_id, *_episode_values(write), now, now, int(write.announceable))
             for episode_id, write in zip(new_ids, inserts)
         ],
         chapters=[

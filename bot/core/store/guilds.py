@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
@@ -28,10 +30,21 @@ class GuildTables(Database):
         return GuildSettings(**dict(row)) if row else GuildSettings(guild_id=guild_id)
 
     async def set_announce_channel(self, guild_id: int, channel_id: int | None) -> None:
-        """Point announcements at CHANNEL_ID (None: off). Episodes already stored are not announced
-        in a newly chosen channel; announcements that failed there are tried again."""
+        """Point announcements of every podcast at CHANNEL_ID (None: off; routes of single
+        podcasts stay). Episodes already stored are not announced in a newly chosen channel;
+        announcements that failed there are tried again."""
         now = iso(utcnow())
         async with self._transaction():
+            current = await self._fetchone(
+                "SELECT channel_id FROM announce_routes WHERE guild_id = ? AND podcast = ''", (guild_id,)
+            )
+            if current is None or current[0] != channel_id:
+                await self._execute("DELETE FROM announce_routes WHERE guild_id = ? AND podcast = ''", (guild_id,))
+                if channel_id is not None:
+                    role = await self._fetchvalue(
+                        "SELECT (SELECT announce_role_id FROM guild_settings WHERE guild_id = ?)", (guild_id,)
+                    )
+                    await self.add_announce_route(guild_id, channel_id, None, role)
             await self._execute(
                 """INSERT INTO guild_settings (guild_id, announce_channel_id, announce_since, updated_at)
                    VALUES (?, ?, ?, ?)
@@ -72,29 +85,80 @@ class GuildTables(Database):
     async def set_announce_role(self, guild_id: int, role_id: int | None) -> None:
         now = iso(utcnow())
         await self._execute(
+            "UPDATE announce_routes SET role_id = ? WHERE guild_id = ? AND podcast = ''", (role_id, guild_id)
+        )
+        await self._execute(
             """INSERT INTO guild_settings (guild_id, announce_role_id, updated_at) VALUES (?, ?, ?)
                ON CONFLICT (guild_id) DO UPDATE SET announce_role_id = excluded.announce_role_id,
                    updated_at = excluded.updated_at""",
             (guild_id, role_id, now),
         )
 
+    # -- where announcements go, and which podcasts a guild sees ----------------------------
+
+    async def announce_routes(self, guild_id: int) -> list[AnnounceRoute]:
+        """GUILD_ID's announcement routes: each channel with the podcast it takes (None: all)."""
+        rows = await self._fetchall(
+            "SELECT channel_id, podcast, role_id FROM announce_routes WHERE guild_id = ? ORDER BY channel_id, podcast",
+            (guild_id,),
+        )
+        return [AnnounceRoute(row[0], row[1] or None, row[2]) for row in rows]
+
+    async def add_announce_route(
+        self, guild_id: int, channel_id: int, podcast: str | None, role_id: int | None = None
+    ) -> None:
+        """Announce PODCAST's new episodes (None: every podcast's) in CHANNEL_ID, pinging ROLE_ID.
+        Episodes already stored are not announced there; announcements that failed there are
+        tried again."""
+        now = iso(utcnow())
+        async with self._transaction():
+            await self._execute(
+                """INSERT INTO announce_routes (guild_id, channel_id, podcast, role_id, since) VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (guild_id, channel_id, podcast) DO UPDATE SET role_id = excluded.role_id""",
+                (guild_id, channel_id, podcast or "", role_id, now),
+            )
+            await self.retry_failed_announcements(guild_id, channel_id)
+
+    async def remove_announce_route(self, guild_id: int, channel_id: int, podcast: str | None) -> None:
+        await self._execute(
+            "DELETE FROM announce_routes WHERE guild_id = ? AND channel_id = ? AND podcast = ?",
+            (guild_id, channel_id, podcast or ""),
+        )
+
+    async def guild_podcasts(self, guild_id: int) -> tuple[str, ...] | None:
+        """The podcasts GUILD_ID sees, by name (None: every podcast)."""
+        listed = await self._fetchvalue(
+            "SELECT (SELECT podcasts_json FROM guild_settings WHERE guild_id = ?)", (guild_id,)
+        )
+        return None if listed is None else tuple(json.loads(listed))
+
+    async def set_guild_podcasts(self, guild_id: int, names: Sequence[str] | None) -> None:
+        listed = None if names is None else json.dumps(list(dict.fromkeys(names)))
+        await self._execute(
+            """INSERT INTO guild_settings (guild_id, podcasts_json, updated_at) VALUES (?, ?, ?)
+               ON CONFLICT (guild_id) DO UPDATE SET podcasts_json = excluded.podcasts_json,
+                   updated_at = excluded.updated_at""",
+            (guild_id, listed, iso(utcnow())),
+        )
+
     # -- announcement outbox ----------------------------------------------------------------
 
     async def enqueue_announcements(self) -> int:
-        """An outbox row for every stored episode in every configured channel that has none:
-        pending when it is news there, skipped when it was already stored. Returns pending rows made."""
+        """An outbox row for every stored episode in every channel a route sends its podcast to
+        that has none: pending when it is news there, skipped when it was already stored. One
+        row per (episode, channel), however many routes lead there. Returns pending rows made."""
         now = iso(utcnow())
         before = await self._count_outbox("pending")
         await self._execute(
             """INSERT INTO outbox (episode_id, guild_id, channel_id, state, nonce, created_at, updated_at)
-               SELECT e.id, g.guild_id, g.announce_channel_id,
-                      CASE WHEN e.announceable = 1 AND e.first_seen > g.announce_since
-                           THEN 'pending' ELSE 'skipped' END,
+               SELECT e.id, r.guild_id, r.channel_id,
+                      CASE WHEN max(e.announceable = 1 AND e.first_seen > r.since) THEN 'pending' ELSE 'skipped' END,
                       lower(hex(randomblob(10))), ?, ?
-               FROM episodes e JOIN guild_settings g ON g.announce_channel_id IS NOT NULL
+               FROM episodes e JOIN podcasts p ON p.id = e.podcast_id
+               JOIN announce_routes r ON r.podcast = '' OR r.podcast = p.name
                WHERE e.removed_at IS NULL
-                 AND NOT EXISTS (SELECT 1 FROM outbox o
-                                 WHERE o.episode_id = e.id AND o.channel_id = g.announce_channel_id)""",
+                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.episode_id = e.id AND o.channel_id = r.channel_id)
+               GROUP BY e.id, r.channel_id""",
             (now, now),
         )
         return await self._count_outbox("pending") - before
@@ -108,9 +172,11 @@ class GuildTables(Database):
         params: tuple[Any, ...] = (state, iso(utcnow())) if due_only else (state,)
         rows = await self._fetchall(
             f"""SELECT o.* FROM outbox o
-                JOIN guild_settings g ON g.guild_id = o.guild_id AND g.announce_channel_id = o.channel_id
                 JOIN episodes e ON e.id = o.episode_id
                 WHERE o.state = ? {due}
+                  AND EXISTS (SELECT 1 FROM announce_routes r JOIN podcasts p ON p.id = e.podcast_id
+                              WHERE r.guild_id = o.guild_id AND r.channel_id = o.channel_id
+                                AND (r.podcast = '' OR r.podcast = p.name))
                 ORDER BY o.channel_id, e.published IS NULL, e.published, e.id""",
             params,
         )
@@ -187,6 +253,15 @@ class GuildTables(Database):
             (guild_id,),
         )
         return OutboxSummary(counts=counts, last_failure=_outbox_row(failure) if failure else None)
+
+
+@dataclass(frozen=True, slots=True)
+class AnnounceRoute:
+    """A channel a guild's announcements go to, of one podcast (None: of every podcast)."""
+
+    channel_id: int
+    podcast: str | None
+    role_id: int | None = None
 
 
 # What an announcement shows, computed in SQL from the same field groups sync fingerprints.

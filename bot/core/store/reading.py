@@ -66,7 +66,7 @@ def _article_texts(rows: list[tuple]) -> list[_Texts]:
 
 class ReadingTables(EpisodeTables):
     async def apply_companion(
-        self, companion: str, source: str, articles: Sequence[Article], state: FeedState
+        self, companion: str, source: str, articles: Sequence[Article], state: FeedState, podcast_id: int | None = None
     ) -> tuple[int, int]:
         """Write a companion feed's articles in one transaction, with its feed state: new ones
         added, changed ones updated. A blog's feed lists only its latest posts, so older ones stay,
@@ -92,13 +92,14 @@ class ReadingTables(EpisodeTables):
                 changed += article.key in known
                 await self._execute(
                     """INSERT INTO articles (source, companion, key, title, url, url_key, published, summary,
-                           tags_json, links_json, first_seen)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           tags_json, links_json, first_seen, podcast_id)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                        ON CONFLICT (source, key) DO UPDATE SET companion = excluded.companion,
+                           podcast_id = excluded.podcast_id,
                            title = excluded.title, url = excluded.url, url_key = excluded.url_key,
                            published = excluded.published, summary = excluded.summary,
                            tags_json = excluded.tags_json, links_json = excluded.links_json""",
-                    (source, companion, article.key, *values[1:], now),
+                    (source, companion, article.key, *values[1:], now, podcast_id),
                 )
             pruned = await self._prune_articles(source, [article.key for article in articles])
             await self._save_feed_state(state)
@@ -142,7 +143,11 @@ class ReadingTables(EpisodeTables):
 
     async def _link_articles(self) -> None:
         await self._execute("DELETE FROM episode_articles")
-        live = "JOIN episodes e ON e.id = u.episode_id AND e.removed_at IS NULL"
+        # A companion's articles are its podcast's: they link only to that podcast's episodes.
+        live = (
+            "JOIN episodes e ON e.id = u.episode_id AND e.removed_at IS NULL "
+            "AND (a.podcast_id IS NULL OR a.podcast_id = e.podcast_id)"
+        )
         await self._execute(
             f"""INSERT OR IGNORE INTO episode_articles (episode_id, article_id, reason)
                 SELECT u.episode_id, a.id, 'notes-link' FROM articles a
@@ -154,40 +159,50 @@ class ReadingTables(EpisodeTables):
                 JOIN episode_urls u ON u.url_key = j.value AND u.own = 1 {live}"""
         )
         dated = await self._fetchall(
-            "SELECT id, title, published FROM articles WHERE title IS NOT NULL AND published IS NOT NULL"
+            "SELECT id, title, published, podcast_id FROM articles WHERE title IS NOT NULL AND published IS NOT NULL"
         )
         episodes = await self._fetchall(
-            "SELECT id, title, published FROM episodes WHERE removed_at IS NULL AND published IS NOT NULL"
+            "SELECT id, title, published, podcast_id FROM episodes WHERE removed_at IS NULL AND published IS NOT NULL"
         )
-        pairs = await asyncio.to_thread(
-            _same_title_and_time, [tuple(row) for row in dated], [tuple(row) for row in episodes]
-        )
+        pairs = []
+        for podcast_id in {row[3] for row in dated}:
+            pairs += await asyncio.to_thread(
+                _same_title_and_time,
+                [tuple(row)[:3] for row in dated if row[3] == podcast_id],
+                [tuple(row)[:3] for row in episodes if podcast_id is None or row[3] == podcast_id],
+            )
         await self._executemany(
             "INSERT OR IGNORE INTO episode_articles (episode_id, article_id, reason) VALUES (?, ?, 'title-and-date')",
             pairs,
         )
 
     async def _topics_from_tags(self) -> None:
-        """The episodes' 'feed' topics from the tags their items carry (topics.feed_topics)."""
-        tags = [
-            (row[0], row[1])
-            for row in await self._fetchall(
-                "SELECT t.episode_id, t.tag FROM episode_tags t "
-                "JOIN episodes e ON e.id = t.episode_id AND e.removed_at IS NULL"
-            )
-        ]
-        language = await self._fetchvalue("SELECT (SELECT language FROM podcast)")
-        found = await asyncio.to_thread(feed_topics, tags, await self.episode_count(), language)
+        """The episodes' 'feed' topics from the tags their items carry (topics.feed_topics), per
+        podcast: a tag one show puts on most of its episodes is that show's, never a topic."""
+        tags: dict[int, list[tuple[int, str]]] = {}
+        for podcast_id, episode_id, tag in await self._fetchall(
+            "SELECT e.podcast_id, t.episode_id, t.tag FROM episode_tags t "
+            "JOIN episodes e ON e.id = t.episode_id AND e.removed_at IS NULL"
+        ):
+            tags.setdefault(podcast_id, []).append((episode_id, tag))
+        rows: list[tuple[int, str]] = []
+        labels: dict[str, str] = {}
+        spellings: dict[str, str] = {}
+        for podcast_id, podcast_tags in tags.items():
+            language = await self._fetchvalue("SELECT (SELECT language FROM podcasts WHERE id = ?)", (podcast_id,))
+            count = await self.episode_count(podcast_id)
+            found = await asyncio.to_thread(feed_topics, podcast_tags, count, language)
+            rows += found.rows
+            labels = {**found.labels, **labels}  # the first podcast's spelling of a topic they share
+            spellings = {**found.spellings, **spellings}
         await self._execute("DELETE FROM episode_topics WHERE source = 'feed'")
         await self._executemany(
-            "INSERT OR IGNORE INTO episode_topics (episode_id, topic, source) VALUES (?, ?, 'feed')", found.rows
+            "INSERT OR IGNORE INTO episode_topics (episode_id, topic, source) VALUES (?, ?, 'feed')", rows
         )
         await self._execute("DELETE FROM topic_labels")
-        await self._executemany("INSERT INTO topic_labels (topic, label) VALUES (?, ?)", list(found.labels.items()))
+        await self._executemany("INSERT INTO topic_labels (topic, label) VALUES (?, ?)", list(labels.items()))
         await self._execute("DELETE FROM topic_spellings")
-        await self._executemany(
-            "INSERT INTO topic_spellings (spelling, topic) VALUES (?, ?)", list(found.spellings.items())
-        )
+        await self._executemany("INSERT INTO topic_spellings (spelling, topic) VALUES (?, ?)", list(spellings.items()))
 
     async def _topics_from_articles(self) -> None:
         """Topics of linked episodes: their articles' tags, and the category in the articles' addresses."""
@@ -210,15 +225,19 @@ class ReadingTables(EpisodeTables):
         episodes and articles changed, else only the episodes written since. Whether none is
         left to infer."""
         tagged = "SELECT episode_id FROM episode_topics WHERE source != 'inferred'"
+        # Each podcast's episodes are inferred from its own tagged episodes and articles only.
         references = await self._fetchall(
-            f"""SELECT episode_id, group_concat(topic, ' ') AS topics FROM (
-                    SELECT DISTINCT t.episode_id, t.topic FROM episode_topics t
-                    JOIN episodes e ON e.id = t.episode_id AND e.removed_at IS NULL
-                    WHERE t.source != 'inferred' ORDER BY t.episode_id DESC, t.topic)
-                GROUP BY episode_id ORDER BY episode_id DESC LIMIT {_MAX_REFERENCE_EPISODES}"""
+            f"""SELECT episode_id, topics, podcast_id FROM (
+                    SELECT episode_id, podcast_id, group_concat(topic, ' ') AS topics,
+                           row_number() OVER (PARTITION BY podcast_id ORDER BY episode_id DESC) AS newest
+                    FROM (SELECT DISTINCT t.episode_id, e.podcast_id, t.topic FROM episode_topics t
+                          JOIN episodes e ON e.id = t.episode_id AND e.removed_at IS NULL
+                          WHERE t.source != 'inferred' ORDER BY t.episode_id DESC, t.topic)
+                    GROUP BY episode_id)
+                WHERE newest <= {_MAX_REFERENCE_EPISODES} ORDER BY episode_id DESC"""
         )
         articles = await self._fetchall(
-            f"""SELECT id, title, summary, tags_json FROM articles WHERE tags_json != '[]'
+            f"""SELECT id, title, summary, tags_json, podcast_id FROM articles WHERE tags_json != '[]'
                 ORDER BY published IS NULL, published DESC, id DESC LIMIT {_MAX_REFERENCE_ARTICLES}"""
         )
         reference_print = hashlib.sha256(
@@ -230,26 +249,31 @@ class ReadingTables(EpisodeTables):
             await self._set_meta(_REFERENCE_PRINT, reference_print)
         else:  # an episode a sync tagged since is no longer inferred
             await self._execute(f"DELETE FROM episode_topics WHERE source = 'inferred' AND episode_id IN ({tagged})")
-        candidates = [
-            row["id"]
-            for row in await self._fetchall(
-                f"""SELECT id FROM episodes WHERE removed_at IS NULL AND topics_inferred_at IS NULL
-                    AND id NOT IN ({tagged}) ORDER BY {NEWEST_FIRST} LIMIT {_INFERRED_PER_CALL + 1}"""
-            )
-        ]
-        caught_up = len(candidates) <= _INFERRED_PER_CALL
-        candidates = candidates[:_INFERRED_PER_CALL]
+        rows = await self._fetchall(
+            f"""SELECT id, podcast_id FROM episodes WHERE removed_at IS NULL AND topics_inferred_at IS NULL
+                AND id NOT IN ({tagged}) ORDER BY {NEWEST_FIRST} LIMIT {_INFERRED_PER_CALL + 1}"""
+        )
+        caught_up = len(rows) <= _INFERRED_PER_CALL
+        rows = rows[:_INFERRED_PER_CALL]
+        candidates = [row["id"] for row in rows]
         if not candidates:
             return True
-        if references or articles:
+        for podcast_id in dict.fromkeys(row["podcast_id"] for row in rows):
+            own_references = [r for r in references if r["podcast_id"] == podcast_id]
+            own_articles = [a[:4] for a in articles if a["podcast_id"] in (podcast_id, None)]
+            if not own_references and not own_articles:
+                continue
             texts = [
                 _Texts(words, frozenset(row["topics"].split()))
-                for row, words in zip(references, await self._episode_words([r["episode_id"] for r in references]))
+                for row, words in zip(
+                    own_references, await self._episode_words([r["episode_id"] for r in own_references])
+                )
             ]
-            texts += await asyncio.to_thread(_article_texts, [tuple(row) for row in articles])
-            words = await self._episode_words(candidates)
+            texts += await asyncio.to_thread(_article_texts, [tuple(row) for row in own_articles])
+            own = [row["id"] for row in rows if row["podcast_id"] == podcast_id]
+            words = await self._episode_words(own)
             idf = await self._idf({word for text in texts for word in text.words}.union(*words))
-            found = await asyncio.to_thread(_inferred, dict(zip(candidates, words)), texts, idf)
+            found = await asyncio.to_thread(_inferred, dict(zip(own, words)), texts, idf)
             await self._executemany(
                 "INSERT OR IGNORE INTO episode_topics (episode_id, topic, source, weight) VALUES (?, ?, 'inferred', ?)",
                 [(episode_id, topic, score) for episode_id, topics in found.items() for topic, score in topics],

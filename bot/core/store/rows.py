@@ -20,12 +20,24 @@ TOPIC_SOURCE_ORDER = "CASE t.source WHEN 'article' THEN 0 WHEN 'feed' THEN 1 WHE
 LINK_REASON_ORDER = "CASE l.reason WHEN 'notes-link' THEN 0 WHEN 'article-link' THEN 1 ELSE 2 END"
 _EPISODE_COLUMNS = (
     "id, guid, number, title, published, duration_seconds, link, audio_url, description_text, "
-    "links_json, guests_json, episode_type, title_is_derived, image_url, published_offset_minutes"
+    "links_json, guests_json, episode_type, title_is_derived, image_url, published_offset_minutes, "
+    "(SELECT p.name FROM podcasts p WHERE p.id = podcast_id) AS podcast"
 )
 
 
 def marks(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
+
+
+def of_podcasts(podcast_ids: Sequence[int] | None) -> str:
+    """An extra condition on episodes: of PODCAST_IDS (their values follow), or none for None."""
+    return "" if podcast_ids is None else f" AND podcast_id IN ({marks(podcast_ids)})"
+
+
+def latest_ids_sql(podcast_ids: Sequence[int] | None) -> str:
+    """The newest episodes' ids (of PODCAST_IDS, whose values come before the count)."""
+    where = of_podcasts(podcast_ids)
+    return f"SELECT id FROM episodes WHERE removed_at IS NULL{where} ORDER BY {NEWEST_FIRST} LIMIT ?"
 
 
 def episodes_sql(where: str) -> str:
@@ -66,6 +78,7 @@ def _episode(row: sqlite3.Row, chapters: tuple[Chapter, ...]) -> Episode:
         episode_type=row["episode_type"],
         title_is_derived=bool(row["title_is_derived"]),
         image_url=row["image_url"],
+        podcast=row["podcast"] or "",
     )
 
 

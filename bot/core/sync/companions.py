@@ -44,10 +44,13 @@ class CompanionReport:
 class CompanionSyncer:
     """Syncs one companion feed; one sync at a time."""
 
-    def __init__(self, store: Store, companion: CompanionConfig, config: FeedConfig) -> None:
+    def __init__(
+        self, store: Store, companion: CompanionConfig, config: FeedConfig, podcast: str | None = None
+    ) -> None:
         self.store = store
         self.companion = companion
         self.config = config
+        self.podcast = podcast  # the name of the podcast whose articles these are (None: any podcast's)
         self._lock = asyncio.Lock()
 
     @property
@@ -90,6 +93,9 @@ class CompanionSyncer:
             return CompanionReport(self.companion.name, self.source, not_modified=True)
         assert result.body is not None
         articles = await asyncio.to_thread(parse_articles, result.body, self.source, self.config)
-        new, changed = await self.store.apply_companion(self.companion.name, self.source, articles, new_state)
+        podcast_id = await self.store.add_podcast(self.podcast) if self.podcast else None
+        new, changed = await self.store.apply_companion(
+            self.companion.name, self.source, articles, new_state, podcast_id
+        )
         log.info("sync of companion %s: %d new, %d changed articles", redacted(self.source), new, changed)
         return CompanionReport(self.companion.name, self.source, new=new, changed=changed)

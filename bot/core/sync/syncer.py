@@ -13,7 +13,7 @@ from pathlib import Path
 import aiohttp
 from rapidfuzz import fuzz
 
-from bot.core.config import FeedConfig
+from bot.core.config import FeedConfig, podcast_name_of
 from bot.core.formatting import shorten
 from bot.core.ingest.boilerplate import find_boilerplate
 from bot.core.ingest.feed import (
@@ -143,10 +143,13 @@ class Syncer:
         config: FeedConfig,
         source: str,
         session: aiohttp.ClientSession | None = None,
+        *,
+        podcast: str | None = None,
     ) -> None:
         self.store = store
         self.config = config
         self.source = source
+        self.podcast = podcast or podcast_name_of(source)  # the name its episodes are stored under
         self.shown_source = redacted(source)  # for logs and messages: no password, no query values
         self.policy = address_policy(source, config)
         self.session = session  # made with new_http_session(self.policy); else one per sync
@@ -206,12 +209,13 @@ class Syncer:
         assert result.body is not None
         parsed = await parse(result.body, self.source, self.config)
         first_sync = state is None or state.last_success is None
-        report = SyncReport(source=self.source, dry_run=dry_run, first_sync=first_sync)
+        report = SyncReport(source=self.source, dry_run=dry_run, first_sync=first_sync, podcast=self.podcast)
         report.warnings.extend(parsed.warnings)
         generation = await self.store.generation()
         chapters_urls = [e.chapters_url for e in parsed.episodes if e.chapters_url]
         known_files = await self.store.linked_files(chapters_urls)
-        stored = await self.store.stored_keys()
+        podcast_id = await self.store.podcast_id(self.podcast)
+        stored = await self.store.stored_keys(podcast_id) if podcast_id is not None else []
         spare_new_objects()
         plan = await _reconcile_in_thread(stored, parsed, known_files, announce_new=not first_sync)
         self._refuse_a_shrink(parsed, stored, plan, first_sync)
@@ -228,13 +232,14 @@ class Syncer:
         if not dry_run:
             podcast = await asyncio.to_thread(_with_boilerplate, parsed)
             async with self.store.writing():
+                podcast_id = await self.store.add_podcast(self.podcast)
                 # Another writer (a CLI sync beside the bot) may have changed the store since it
                 # was read above: what is written is reconciled against what it holds now.
                 if await self.store.generation() != generation:
                     state = await self.store.feed_state(self.source)
                     first_sync = report.first_sync = state is None or state.last_success is None
                     known_files = {**await self.store.linked_files(chapters_urls), **{f.url: f for f in linked.files}}
-                    stored = await self.store.stored_keys()
+                    stored = await self.store.stored_keys(podcast_id)
                     plan = await _reconcile_in_thread(stored, parsed, known_files, announce_new=not first_sync)
                     self._refuse_a_shrink(parsed, stored, plan, first_sync)
                 new_state = FeedState(
@@ -246,7 +251,9 @@ class Syncer:
                     last_success=started,
                     linked_pending=linked.pending,
                 )
-                await self.store.apply_sync(podcast, plan.writes, [k.id for k in plan.removed], new_state, linked.files)
+                await self.store.apply_sync(
+                    podcast, plan.writes, [k.id for k in plan.removed], new_state, linked.files, podcast_id=podcast_id
+                )
         report.warnings.extend(linked.warnings)
         report.linked_fetched = linked.downloaded
         report.linked_pending = linked.pending
@@ -275,8 +282,11 @@ class Syncer:
         self, state: FeedState, result: FetchResult, started: dt.datetime, dry_run: bool
     ) -> SyncReport:
         """A feed that answered 304 or the same bytes: its validators are kept, nothing else changes."""
-        report = SyncReport(source=self.source, dry_run=dry_run, first_sync=False, not_modified=True)
-        report.unchanged = await self.store.episode_count()
+        report = SyncReport(
+            source=self.source, dry_run=dry_run, first_sync=False, not_modified=True, podcast=self.podcast
+        )
+        podcast_id = await self.store.podcast_id(self.podcast)
+        report.unchanged = await self.store.episode_count(podcast_id) if podcast_id is not None else 0
         if not dry_run:
             async with self.store.writing():
                 current = await self.store.feed_state(self.source) or state

@@ -212,8 +212,16 @@ def related_many(asking: Asking, episode_ids: list[int], limit: int) -> dict[int
 
 
 def related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
-    """The episodes most like EPISODE_ID, best first, each with a distinctive thing they share;
-    one with nothing distinctive in common is left out."""
+    """The episodes most like EPISODE_ID in its own podcast, best first, each with a distinctive
+    thing they share; one with nothing distinctive in common is left out."""
+    podcast_id = asking.reader.podcast_of(episode_id)
+    if podcast_id is None:
+        return []
+    with asking.reader.focused([podcast_id]):
+        return _related(asking, episode_id, limit)
+
+
+def _related(asking: Asking, episode_id: int, limit: int) -> list[Related]:
     reader = asking.reader
     texts = reader.indexed_text([episode_id])
     if episode_id not in texts:
