@@ -267,7 +267,11 @@ def prepare_fake() -> Callable[[FakeDiscord], None]:
 
 @pytest.fixture
 async def discord_env(
-    tmp_path: Path, bot_feed: str | None, bot_config: Config, snapshot_db: Path, prepare_fake: Callable[[FakeDiscord], None]
+    tmp_path: Path,
+    bot_feed: str | None,
+    bot_config: Config,
+    snapshot_db: Path,
+    prepare_fake: Callable[[FakeDiscord], None],
 ) -> AsyncIterator[DiscordEnv]:
     """The real bot, in process, connected to the fake Discord, with the snapshot loaded."""
     from bot.core.library import Library

@@ -66,10 +66,8 @@ def user_message(error: app_commands.AppCommandError) -> str | None:
 
 
 def _unknown_podcast_message(error: UnknownPodcast) -> str:
-    message = f"No podcast here is called “{markdown.escape(markdown.visible(error.name))}”."
-    if error.known:
-        message += " Pick one of the suggestions: " + ", ".join(error.known[:25])
-    return message[:2000]
+    name = markdown.escape(markdown.visible(error.name))[:200]
+    return f"No podcast here is called “{name}”. Pick one of the suggestions as you type its name."
 
 
 class PodBot(commands.Bot):

@@ -45,7 +45,10 @@ def announcer(env):
 
 
 def posted_titles(env, channel):
-    return [post["embeds"][0].get("title") or post["embeds"][0]["description"] for post in env.fake.messages.get(channel, [])]
+    return [
+        post["embeds"][0].get("title") or post["embeds"][0]["description"]
+        for post in env.fake.messages.get(channel, [])
+    ]
 
 
 async def test_episode_with_and_without_the_podcast_option_names_the_show(discord_env):
@@ -114,7 +117,10 @@ async def test_each_show_is_announced_where_the_server_sends_it_exactly_once(dis
     assert reply.callback["data"]["content"] == f"New episodes of every podcast will be announced in <#{NEWS_CHANNEL}>."
     shows, resolved = channel_option(SHOWS_CHANNEL, "shows")
     reply = await admin(fake, "admin announce channel", [*shows, option("podcast", "beta")], resolved)
-    assert reply.callback["data"]["content"] == f"New episodes of Beta Show (beta) will be announced in <#{SHOWS_CHANNEL}>."
+    assert (
+        reply.callback["data"]["content"]
+        == f"New episodes of Beta Show (beta) will be announced in <#{SHOWS_CHANNEL}>."
+    )
     await admin(fake, "admin announce channel", [*news, option("podcast", "beta")], resolved)  # a second route there
 
     feed_server.serve("/alpha.xml", body=show("Alpha", range(1, 7), "gardening"), etag='"a2"')
@@ -123,7 +129,10 @@ async def test_each_show_is_announced_where_the_server_sends_it_exactly_once(dis
     for _ in range(2):
         await announcer(discord_env).deliver()
 
-    assert sorted(posted_titles(discord_env, NEWS_CHANNEL)) == ["5: Beta 5: compilers stories part 5", "6: Alpha 6: gardening stories part 6"]
+    assert sorted(posted_titles(discord_env, NEWS_CHANNEL)) == [
+        "5: Beta 5: compilers stories part 5",
+        "6: Alpha 6: gardening stories part 6",
+    ]
     assert posted_titles(discord_env, SHOWS_CHANNEL) == ["5: Beta 5: compilers stories part 5"]
     authors = {post["embeds"][0]["author"]["name"] for post in fake.messages[NEWS_CHANNEL]}
     assert authors == {"New episode · Alpha Show", "New episode · Beta Show"}
@@ -160,7 +169,9 @@ async def test_a_podcast_removed_from_the_config_is_kept_quiet(discord_env, feed
     await discord_env.store.set_announce_channel(GUILD_ID, NEWS_CHANNEL)
     await discord_env.bot.close()
     feed_server.serve("/gamma.xml", body=show("Gamma", range(1, 5), "volcanoes"), etag='"g2"')
-    fewer = dataclasses.replace(discord_env.library.config, listed_podcasts=discord_env.library.config.listed_podcasts[:2])
+    fewer = dataclasses.replace(
+        discord_env.library.config, listed_podcasts=discord_env.library.config.listed_podcasts[:2]
+    )
     async with await Library.open(fewer, db=discord_env.library.store.path) as library:
         await library.sync_all()
         async with connected_bot(discord_env.fake, library) as bot:
