@@ -19,7 +19,7 @@ from bot.core.sync.syncer import SyncInProgress
 from bot.discord_app import embeds
 from bot.discord_app.app import PodBot
 from bot.discord_app.permissions import missing_permissions
-from bot.discord_app.podcasts import PodcastDirectory
+from bot.discord_app.podcasts import PodcastDirectory, any_podcast_autocomplete
 from bot.discord_app.status_pages import status_pages
 from bot.discord_app.views import StatusPagesView, respond_with
 
@@ -53,6 +53,7 @@ class Admin(commands.Cog):
             raise app_commands.MissingPermissions(["manage_guild"])
         return True
 
+    @app_commands.autocomplete(podcast=any_podcast_autocomplete)
     @admin.command(name="resync", description="Read the feed now and report what changed")
     @app_commands.describe(dry_run="Only report what would change", podcast="Only this podcast's feed (default: all)")
     @app_commands.checks.dynamic_cooldown(resync_cooldown, key=lambda interaction: interaction.guild_id)
@@ -77,6 +78,7 @@ class Admin(commands.Cog):
             return
         await interaction.followup.send(embed=embeds.sync_report_embed(report), ephemeral=True)
 
+    @app_commands.autocomplete(podcast=any_podcast_autocomplete)
     @admin.command(name="status", description="Feed health, announcements and the bot's connection")
     @app_commands.describe(podcast="One podcast in full (default: every podcast, a line each)")
     async def status(self, interaction: discord.Interaction, podcast: str | None = None) -> None:
@@ -167,6 +169,7 @@ class Admin(commands.Cog):
             return f"<#{channel_id}>", "That channel no longer exists or I cannot see it."
         return channel.mention, missing_permissions(channel, guild.me)
 
+    @app_commands.autocomplete(podcast=any_podcast_autocomplete)
     @announce.command(name="channel", description="Post new episodes in this channel")
     @app_commands.describe(
         channel="Where announcements go", podcast="Only this podcast's, in addition to the others' (default: all)"
@@ -208,6 +211,7 @@ class Admin(commands.Cog):
             )
         await interaction.response.send_message(message, ephemeral=True)
 
+    @app_commands.autocomplete(podcast=any_podcast_autocomplete)
     @announce.command(name="off", description="Stop announcing new episodes here")
     @app_commands.describe(podcast="Only this podcast's own channels (default: every announcement)")
     async def announce_off(self, interaction: discord.Interaction, podcast: str | None = None) -> None:
@@ -262,16 +266,19 @@ class Admin(commands.Cog):
     async def podcasts_list(self, interaction: discord.Interaction) -> None:
         await self._tell_podcasts(interaction, "")
 
+    @app_commands.autocomplete(podcast=any_podcast_autocomplete)
     @podcasts_group.command(name="show", description="Let this server see a podcast too")
     @app_commands.describe(podcast="The podcast to add")
     async def podcasts_show(self, interaction: discord.Interaction, podcast: str) -> None:
         await self._choose_podcasts(interaction, podcast, lambda seen, name: (*seen, name))
 
+    @app_commands.autocomplete(podcast=any_podcast_autocomplete)
     @podcasts_group.command(name="hide", description="Hide a podcast from this server's commands and announcements")
     @app_commands.describe(podcast="The podcast to hide")
     async def podcasts_hide(self, interaction: discord.Interaction, podcast: str) -> None:
         await self._choose_podcasts(interaction, podcast, lambda seen, name: tuple(n for n in seen if n != name))
 
+    @app_commands.autocomplete(podcast=any_podcast_autocomplete)
     @podcasts_group.command(name="only", description="This server sees this podcast alone")
     @app_commands.describe(podcast="The one podcast to see")
     async def podcasts_only(self, interaction: discord.Interaction, podcast: str) -> None:
@@ -312,19 +319,6 @@ class Admin(commands.Cog):
         ]
         text = heading + embeds.fit_lines(lines, 1800, more="…and {} more")
         await interaction.response.send_message(text, ephemeral=True)
-
-    @status.autocomplete("podcast")
-    @resync.autocomplete("podcast")
-    @announce_channel.autocomplete("podcast")
-    @announce_off.autocomplete("podcast")
-    @podcasts_show.autocomplete("podcast")
-    @podcasts_hide.autocomplete("podcast")
-    @podcasts_only.autocomplete("podcast")
-    async def podcast_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        """Admins pick among every podcast of the instance, seen here or not."""
-        return await self.podcasts.choices(None, current)
 
 
 def name_of(podcast: str, directory: PodcastDirectory) -> str:

@@ -13,7 +13,7 @@ from bot.discord_app import embeds
 from bot.discord_app.app import PodBot
 from bot.discord_app.autocomplete import AutocompleteGate
 from bot.discord_app.choices import MAX_CHOICES, choices, chosen_episode_id
-from bot.discord_app.podcasts import PODCAST_OPTION, PodcastDirectory, Scope
+from bot.discord_app.podcasts import PODCAST_OPTION, PodcastDirectory, Scope, podcast_autocomplete
 from bot.discord_app.views import EpisodeView, SearchView, podcast_of, respond_with
 
 SEARCH_RESULTS = 25
@@ -25,6 +25,7 @@ class Episodes(commands.Cog):
         self.autocomplete = autocomplete
         self.podcasts = podcasts
 
+    @app_commands.autocomplete(podcast=podcast_autocomplete)
     @app_commands.command(name="episode", description="Find an episode and show its chapters")
     @app_commands.describe(query="A title, number (#64), guest, chapter title or topic", podcast=PODCAST_OPTION)
     async def episode(
@@ -72,6 +73,7 @@ class Episodes(commands.Cog):
         scope = await self.podcasts.typing_scope(interaction)
         return choices(await self.library.suggest(current, MAX_CHOICES, podcasts=scope.podcasts), scope.show)
 
+    @app_commands.autocomplete(podcast=podcast_autocomplete)
     @app_commands.command(name="search", description="List the episodes matching a query")
     @app_commands.describe(query="Words from a title, a guest, a chapter or the notes", podcast=PODCAST_OPTION)
     async def search(
@@ -87,6 +89,7 @@ class Episodes(commands.Cog):
             return
         await respond_with(interaction, SearchView(interaction.user.id, query, matches, self.library, scope.show))
 
+    @app_commands.autocomplete(podcast=podcast_autocomplete)
     @app_commands.command(name="latest", description="The newest episodes")
     @app_commands.describe(count="How many (1 to 10)", podcast=PODCAST_OPTION)
     async def latest(
@@ -95,14 +98,6 @@ class Episodes(commands.Cog):
         scope = await self.podcasts.scope(interaction.guild_id, podcast)
         episodes = await self.library.latest(count, podcasts=scope.podcasts)
         await interaction.response.send_message(embed=embeds.latest_embed(episodes, scope.show))
-
-    @episode.autocomplete("podcast")
-    @search.autocomplete("podcast")
-    @latest.autocomplete("podcast")
-    async def podcast_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.podcasts.choices(interaction.guild_id, current)
 
 
 async def setup(bot: PodBot) -> None:

@@ -12,7 +12,7 @@ from bot.discord_app import topic_embeds
 from bot.discord_app.app import PodBot
 from bot.discord_app.autocomplete import AutocompleteGate
 from bot.discord_app.choices import MAX_CHOICES, topic_choices
-from bot.discord_app.podcasts import PODCAST_OPTION, PodcastDirectory
+from bot.discord_app.podcasts import PODCAST_OPTION, PodcastDirectory, podcast_autocomplete
 from bot.discord_app.views import TopicView, respond_with
 
 TOPIC_RESULTS = 25
@@ -24,6 +24,7 @@ class Topics(commands.Cog):
         self.autocomplete = autocomplete
         self.podcasts = podcasts
 
+    @app_commands.autocomplete(podcast=podcast_autocomplete)
     @app_commands.command(name="topic", description="The episodes and articles about a topic")
     @app_commands.describe(
         name="A topic (security, ml, virtual reality) or any subject (kotlin, open source)", podcast=PODCAST_OPTION
@@ -51,19 +52,13 @@ class Topics(commands.Cog):
         scope = await self.podcasts.typing_scope(interaction)
         return topic_choices(await self.library.suggest_topics(current, MAX_CHOICES, podcasts=scope.podcasts))
 
+    @app_commands.autocomplete(podcast=podcast_autocomplete)
     @app_commands.command(name="topics", description="Every topic, with how many episodes and articles")
     @app_commands.describe(podcast=PODCAST_OPTION)
     async def topics(self, interaction: discord.Interaction, podcast: str | None = None) -> None:
         scope = await self.podcasts.scope(interaction.guild_id, podcast)
         topics = await self.library.topics(podcasts=scope.podcasts)
         await interaction.response.send_message(embed=topic_embeds.topics_embed(topics))
-
-    @topic.autocomplete("podcast")
-    @topics.autocomplete("podcast")
-    async def podcast_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return await self.podcasts.choices(interaction.guild_id, current)
 
 
 async def setup(bot: PodBot) -> None:

@@ -85,3 +85,19 @@ class PodcastDirectory:
     async def choices(self, guild_id: int | None, current: str) -> list[app_commands.Choice[str]]:
         visible = await self.visible(guild_id)
         return podcast_choices([(name, self.title(name)) for name in visible], current)
+
+
+async def podcast_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """The `podcast` option's choices: the podcasts the member's server sees."""
+    return await _directory(interaction).choices(interaction.guild_id, current)
+
+
+async def any_podcast_autocomplete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """The `podcast` option of /admin commands: every podcast of the instance, seen here or not."""
+    return await _directory(interaction).choices(None, current)
+
+
+def _directory(interaction: discord.Interaction) -> PodcastDirectory:
+    directory = getattr(interaction.client, "podcasts", None)
+    assert isinstance(directory, PodcastDirectory), "the client is a PodBot"
+    return directory

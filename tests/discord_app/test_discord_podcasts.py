@@ -8,23 +8,14 @@ import pytest
 from bot.core.library import Library
 from bot.discord_app import status_pages
 from tests.conftest import connected_bot
-from tests.core.test_several_podcasts import network, show
+from tests.core.test_several_podcasts import network, show, three_feeds  # noqa: F401 (a fixture)
 from tests.discord_app.test_discord_admin import channel_option
 from tests.fake_discord import ADMIN_ID, GUILD_ID, NEWS_CHANNEL, SHOWS_CHANNEL
 
 
 @pytest.fixture
-def feeds(feed_server):
-    return {
-        "alpha": feed_server.serve("/alpha.xml", body=show("Alpha", range(1, 6), "gardening"), etag='"a1"'),
-        "beta": feed_server.serve("/beta.xml", body=show("Beta", range(1, 5), "compilers"), etag='"b1"'),
-        "gamma": feed_server.serve("/gamma.xml", body=show("Gamma", range(1, 4), "volcanoes"), etag='"g1"'),
-    }
-
-
-@pytest.fixture
-def bot_config(feeds):
-    return network(*feeds.items())
+def bot_config(three_feeds):  # noqa: F811 (the fixture imported above)
+    return network(*three_feeds.items())
 
 
 @pytest.fixture
@@ -165,7 +156,7 @@ async def test_one_feed_failing_while_the_others_sync_and_are_announced(discord_
     assert any(f["name"].startswith("Feed problem (1 failed") for f in detail["fields"])
 
 
-async def test_a_podcast_removed_from_the_config_is_kept_quiet(discord_env, feeds, feed_server):
+async def test_a_podcast_removed_from_the_config_is_kept_quiet(discord_env, feed_server):
     await discord_env.store.set_announce_channel(GUILD_ID, NEWS_CHANNEL)
     await discord_env.bot.close()
     feed_server.serve("/gamma.xml", body=show("Gamma", range(1, 5), "volcanoes"), etag='"g2"')
