@@ -422,11 +422,12 @@ class Library:
         return report
 
     async def sync_all(
-        self, *, dry_run: bool = False, wait: bool = True, force: bool = False
+        self, podcasts: Sequence[str] | None = None, *, dry_run: bool = False, wait: bool = True, force: bool = False
     ) -> list[SyncReport | FeedError]:
-        """Sync every configured podcast, at most `refresh.feeds_at_once` feeds at a time: each
-        podcast's report, or the FeedError its feed failed with (which changed nothing of it and
-        nothing of the others), in config order."""
+        """Sync PODCASTS (None: every configured podcast), at most `refresh.feeds_at_once` feeds
+        at a time: each podcast's report, or the FeedError its feed failed with (which changed
+        nothing of it and nothing of the others), in the order given (config order)."""
+        names = list(self.followed) if podcasts is None else [self._podcast(name).name for name in podcasts]
         limit = asyncio.Semaphore(self.config.refresh.feeds_at_once)
 
         async def one(name: str) -> SyncReport | FeedError:
@@ -436,7 +437,7 @@ class Library:
                 except FeedError as error:
                     return error
 
-        return list(await asyncio.gather(*(one(name) for name in self.followed)))
+        return list(await asyncio.gather(*(one(name) for name in names)))
 
     async def refresh_reading(self, podcast: str | None = None, *, force: bool = False) -> list[str]:
         """Sync PODCAST's companion feeds (None: every podcast's), then bring links and topics up

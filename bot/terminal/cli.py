@@ -21,7 +21,7 @@ from bot import __version__
 from bot.core.config import Config, ConfigError, load_config
 from bot.core.ingest.feed import FeedError
 from bot.core.ingest.urls import redact_addresses
-from bot.core.library import Library
+from bot.core.library import Library, UnknownPodcast
 from bot.core.store import StoreError
 from bot.terminal import render_text, render_topics
 
@@ -46,25 +46,54 @@ def show(args: argparse.Namespace, as_json: Callable[[], Any], as_text: Callable
 
 
 async def cmd_sync(library: Library, args: argparse.Namespace) -> int:
-    report = await library.sync(dry_run=args.dry_run)
-    show(args, lambda: render_text.sync_json(report), lambda: render_text.sync_text(report))
+    names = list(dict.fromkeys(args.podcast or library.podcast_names))
+    if len(names) == 1:
+        report = await library.sync(names[0], dry_run=args.dry_run)
+        show(args, lambda: render_text.sync_json(report), lambda: render_text.sync_text(report))
+        return EXIT_OK
+    # Several podcasts: a failing feed is reported beside the others' results, and exits 3.
+    reports = await library.sync_all(names, dry_run=args.dry_run)
+    named = list(zip(names, reports))
+    show(
+        args,
+        lambda: {
+            "podcasts": [
+                {"podcast": name, "error": redact_addresses(str(report))}
+                if isinstance(report, FeedError)
+                else render_text.sync_json(report)
+                for name, report in named
+            ]
+        },
+        lambda: "\n".join(
+            f"{name}: "
+            + (f"feed error: {redact_addresses(str(report))}" if isinstance(report, FeedError) else "")
+            + ("" if isinstance(report, FeedError) else "\n  " + render_text.sync_text(report).replace("\n", "\n  "))
+            for name, report in named
+        ),
+    )
+    return EXIT_FEED if any(isinstance(report, FeedError) for report in reports) else EXIT_OK
+
+
+async def cmd_podcasts(library: Library, args: argparse.Namespace) -> int:
+    podcasts = await library.podcasts()
+    show(args, lambda: render_text.podcasts_json(podcasts), lambda: render_text.podcasts_text(podcasts))
     return EXIT_OK
 
 
 async def cmd_search(library: Library, args: argparse.Namespace) -> int:
     await library.ensure_loaded()
-    matches = await library.search(args.query, limit=args.limit)
+    matches = await library.search(args.query, limit=args.limit, podcasts=args.podcast)
     show(
         args,
         lambda: {"query": args.query, "results": [render_text.match_json(m) for m in matches]},
-        lambda: render_text.results_text(args.query, matches),
+        lambda: render_text.results_text(args.query, matches, named=library.several),
     )
     return EXIT_OK if matches else EXIT_NOT_FOUND
 
 
 async def cmd_episode(library: Library, args: argparse.Namespace) -> int:
     await library.ensure_loaded()
-    found = await library.find(args.query)
+    found = await library.find(args.query, podcasts=args.podcast)
     match = found.best
     if match is None:
         closest = list(found.closest)
@@ -73,10 +102,12 @@ async def cmd_episode(library: Library, args: argparse.Namespace) -> int:
                 {"query": args.query, "result": None, "suggestions": [render_text.match_json(m) for m in closest]}
             )
         raise UserError(
-            render_text.no_match_text(args.query, found.hint, closest, about=found.unclear_about, one_line=True)
+            render_text.no_match_text(
+                args.query, found.hint, closest, about=found.unclear_about, one_line=True, named=library.several
+            )
         )
     extras = await library.extras(match.episode.id, related=0)
-    podcast = await library.podcast()
+    podcast = await library.podcast(match.episode.podcast or None)
     show(
         args,
         lambda: {
@@ -84,32 +115,38 @@ async def cmd_episode(library: Library, args: argparse.Namespace) -> int:
             "topics": render_topics.episode_topics_json(list(extras.topics)),
             "reading": [render_topics.reading_json(r) for r in extras.reading],
         },
-        lambda: render_text.episode_text(match, found.alternatives, render_topics.reading_text(extras), podcast),
+        lambda: render_text.episode_text(
+            match, found.alternatives, render_topics.reading_text(extras), podcast, named=library.several
+        ),
     )
     return EXIT_OK
 
 
 async def cmd_topics(library: Library, args: argparse.Namespace) -> int:
     await library.ensure_loaded()
-    topics = await library.topics()
+    topics = await library.topics(podcasts=args.podcast)
     show(args, lambda: render_topics.topics_json(topics), lambda: render_topics.topics_text(topics))
     return EXIT_OK
 
 
 async def cmd_topic(library: Library, args: argparse.Namespace) -> int:
     await library.ensure_loaded()
-    answer = await library.topic(args.query, limit=args.limit)
+    answer = await library.topic(args.query, limit=args.limit, podcasts=args.podcast)
     if not answer.results and not answer.articles:
         if args.json:
             emit_json(render_topics.topic_json(answer))
         raise UserError(render_topics.unknown_topic_text(answer))
-    show(args, lambda: render_topics.topic_json(answer), lambda: render_topics.topic_text(answer))
+    show(
+        args,
+        lambda: render_topics.topic_json(answer),
+        lambda: render_topics.topic_text(answer, named=library.several),
+    )
     return EXIT_OK
 
 
 async def cmd_related(library: Library, args: argparse.Namespace) -> int:
     await library.ensure_loaded()
-    found = await library.find(args.query)
+    found = await library.find(args.query, podcasts=args.podcast)
     if found.best is None:
         if args.json:
             emit_json({"query": args.query, "episode": None, "related": []})
@@ -121,27 +158,30 @@ async def cmd_related(library: Library, args: argparse.Namespace) -> int:
     episode = found.best.episode
     related = await library.related(episode.id, limit=args.limit)
     show(
-        args, lambda: render_topics.related_json(episode, related), lambda: render_topics.related_text(episode, related)
+        args,
+        lambda: render_topics.related_json(episode, related),
+        lambda: render_topics.related_text(episode, related, named=library.several),
     )
     return EXIT_OK
 
 
 async def cmd_latest(library: Library, args: argparse.Namespace) -> int:
     await library.ensure_loaded()
-    episodes = await library.latest(args.count)
+    episodes = await library.latest(args.count, podcasts=args.podcast)
     show(
         args,
         lambda: {"episodes": [render_text.episode_json(episode) for episode in episodes]},
-        lambda: render_text.latest_text(episodes),
+        lambda: render_text.latest_text(episodes, named=library.several),
     )
     return EXIT_OK
 
 
 async def cmd_export(library: Library, args: argparse.Namespace) -> int:
     await library.ensure_loaded()
-    podcast, episodes = await library.podcast(), await library.episodes()
+    chosen = args.podcast[0] if args.podcast and len(args.podcast) == 1 else None
+    podcast, episodes = await library.podcast(chosen), await library.episodes(podcasts=args.podcast)
     if not args.json:
-        print(render_text.export_text(episodes))
+        print(render_text.export_text(episodes, named=library.several))
         return EXIT_OK
     ids = [episode.id for episode in episodes]
     topics, reading = await library.topics_of(ids), await library.reading(ids)
@@ -217,38 +257,57 @@ def build_parser() -> _Parser:
 
     command("run", None, "run the Discord bot (token from DISCORD_TOKEN)")
     command("sync-commands", None, "register the slash commands with Discord globally")
-    sub = command("sync", cmd_sync, "fetch the feed and update the store")
-    sub.add_argument("--feed", metavar="URL|PATH", help="feed to read instead of the configured one")
+    sub = command("sync", cmd_sync, "fetch the feeds and update the store")
+    sub.add_argument("--feed", metavar="URL|PATH", help="feed to read instead of the configured ones")
+    _podcast_option(sub)
     sub.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
     sub = command("search", cmd_search, "list the episodes matching a query")
     sub.add_argument("query", nargs="?", help="what to look for (a query starting with - works too)")
     sub.add_argument("--limit", type=_positive_int, default=10, help="at most this many results (default 10)")
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    _podcast_option(sub)
     sub = command("episode", cmd_episode, "show the best match with its chapters, like /episode")
     sub.add_argument("query", nargs="?", help="what to look for (a query starting with - works too)")
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    _podcast_option(sub)
     sub = command("latest", cmd_latest, "the newest episodes")
     sub.add_argument("--count", type=_positive_int, default=5, help="how many (default 5)")
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    _podcast_option(sub)
     sub = command("topics", cmd_topics, "every topic with its episode and article counts, like /topics")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    _podcast_option(sub)
+    sub = command("podcasts", cmd_podcasts, "every podcast with its episode count and how its syncing goes")
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
     sub = command("topic", cmd_topic, "the episodes and articles of a topic (or about a word), like /topic")
     sub.add_argument("query", metavar="NAME", nargs="?", help="a topic: security, ml, kotlin, open source, ...")
     sub.add_argument("--limit", type=_positive_int, default=25, help="at most this many episodes (default 25)")
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    _podcast_option(sub)
     sub = command("related", cmd_related, "the episodes most like the one a query finds")
     sub.add_argument("query", nargs="?", help="what to look for (a query starting with - works too)")
     sub.add_argument("--limit", type=_positive_int, default=5, help="at most this many (default 5)")
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    _podcast_option(sub)
     sub = command("export", cmd_export, "every stored episode with its chapters")
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    _podcast_option(sub)
     command("console", cmd_console, "interactive: type /episode caddy, /search rust, /latest, /help")
     command("health", cmd_health, "exit 0 when the store opens and the last sync is recent")
     return parser
 
 
 _JSON_HELP = "print one JSON document on stdout instead of text"
+
+
+def _podcast_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--podcast",
+        metavar="NAME",
+        action="append",
+        help="only this podcast (its name in the config; repeat for several; default: every podcast)",
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -297,7 +356,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-_OPTION_WORDS = frozenset({"--json", "--limit", "--config", "--db", "-v", "--verbose", "-h", "--help"})
+_OPTION_WORDS = frozenset({"--json", "--limit", "--podcast", "--config", "--db", "-v", "--verbose", "-h", "--help"})
 
 
 def as_text(argument: str) -> str:
@@ -357,6 +416,8 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
         return _fail(f"feed error: {error}", EXIT_FEED)
     except UserError as error:
         return _fail(str(error), EXIT_NOT_FOUND)
+    except UnknownPodcast as error:
+        return _fail(str(error), EXIT_USAGE)
 
 
 def _fail(message: str, code: int) -> int:

@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from bot.core.library import Library
+from bot.core.library import Library, UnknownPodcast
 from bot.core.search.searcher import MAX_QUERY_CHARS
 from bot.terminal import render_text, render_topics
 
@@ -36,9 +36,11 @@ HELP = f"""Commands:
   /topic NAME      a topic's episodes and articles (e.g. /topic security, /topic kotlin)
   /topics          every topic with its episode and article counts
   /related QUERY   the episodes most like the one QUERY finds
+  /podcasts        every podcast with its episodes and how its syncing goes
   /help            this help
   quit             leave (or Ctrl-D; Ctrl-C clears the line, twice on an empty line leaves)
-Anything else is searched as if typed after /search."""
+Anything else is searched as if typed after /search. With several podcasts, NAME:QUERY searches
+one of them (/episode coder-radio:64), and /latest N NAME lists one's newest."""
 
 
 def styled() -> bool:
@@ -134,7 +136,12 @@ async def run_console(
     """Read and answer lines until quit or Ctrl-D. Ctrl-C with text on the line clears it, every
     time; on an empty line it says a second one leaves, and one right after it does. A Ctrl-C
     while an answer is worked out stops that answer."""
-    write(f"podbot console: {(await library.health()).episodes} episodes. Type /help for commands.")
+    if library.several:
+        podcasts = await library.podcasts()
+        held = sum(p.episodes for p in podcasts if p.configured)
+        write(f"podbot console: {len(library.podcast_names)} podcasts, {held} episodes. Type /help for commands.")
+    else:
+        write(f"podbot console: {(await library.health()).episodes} episodes. Type /help for commands.")
     leaving = False  # the last key was a Ctrl-C on an empty line
     with interruptible() as ctrl_c:
         while True:
@@ -182,7 +189,7 @@ async def answer_unless_interrupted(line: str, library: Library, ctrl_c: CtrlC) 
         ctrl_c.on_interrupt = _raise_keyboard_interrupt
 
 
-COMMANDS = ("/episode", "/search", "/latest", "/topic", "/topics", "/related", "/help", "/quit")
+COMMANDS = ("/episode", "/search", "/latest", "/topic", "/topics", "/related", "/podcasts", "/help", "/quit")
 
 
 def unknown_command_text(command: str) -> str:
@@ -211,15 +218,20 @@ async def answer(line: str, library: Library) -> Reply:
         if not rest:
             return Reply(f"Usage: {command} QUERY")
         found = await library.find(rest)
+        named = library.several
         if found.best is None:
-            return Reply(render_text.no_match_text(rest, found.hint, list(found.closest), about=found.unclear_about))
+            closest = list(found.closest)
+            return Reply(render_text.no_match_text(rest, found.hint, closest, about=found.unclear_about, named=named))
         if command == "/related":
             related = await library.related(found.best.episode.id)
-            return Reply(render_topics.related_text(found.best.episode, related), headed=True)
+            return Reply(render_topics.related_text(found.best.episode, related, named=named), headed=True)
         extras = await library.extras(found.best.episode.id, related=0)
         lines = render_topics.reading_text(extras)
-        text = render_text.episode_text(found.best, found.alternatives, lines, await library.podcast())
+        podcast = await library.podcast(found.best.episode.podcast or None)
+        text = render_text.episode_text(found.best, found.alternatives, lines, podcast, named=named)
         return Reply(text, headed=True)
+    if command == "/podcasts":
+        return Reply(render_text.podcasts_text(await library.podcasts()))
     if command == "/topics":
         return Reply(render_topics.topics_text(await library.topics()), headed=False)
     if command == "/topic":
@@ -229,16 +241,20 @@ async def answer(line: str, library: Library) -> Reply:
         if not topic.results and not topic.articles:
             text = render_topics.unknown_topic_text(topic)
             return Reply(text[0].upper() + text[1:] + ".")
-        return Reply(render_topics.topic_text(topic), headed=True)
+        return Reply(render_topics.topic_text(topic, named=library.several), headed=True)
     if command == "/latest":
+        words = shlex.split(rest) if rest else []
         try:
-            count = int(shlex.split(rest)[0]) if rest else 5
-        except (ValueError, IndexError):
+            count = int(words[0]) if words else 5
+        except ValueError:
             count = 0
-        if not 1 <= count <= MAX_LATEST:
-            return Reply(f"Usage: /latest [N], with N from 1 to {MAX_LATEST}")
-        episodes = await library.latest(count)
-        return Reply(render_text.latest_text(episodes), headed=bool(episodes))
+        if not 1 <= count <= MAX_LATEST or len(words) > 2:
+            return Reply(f"Usage: /latest [N]{' [PODCAST]' if library.several else ''}, with N from 1 to {MAX_LATEST}")
+        try:
+            episodes = await library.latest(count, podcasts=words[1:] or None)
+        except UnknownPodcast as error:
+            return Reply(f"{str(error)[0].upper()}{str(error)[1:]}.")
+        return Reply(render_text.latest_text(episodes, named=library.several), headed=bool(episodes))
     if command == "/search":
         query = rest
     elif command.startswith("/"):
@@ -248,4 +264,4 @@ async def answer(line: str, library: Library) -> Reply:
     if not query:
         return Reply("Usage: /search QUERY")
     matches = await library.search(query)
-    return Reply(render_text.results_text(query, matches), headed=bool(matches))
+    return Reply(render_text.results_text(query, matches, named=library.several), headed=bool(matches))

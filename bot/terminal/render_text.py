@@ -8,6 +8,7 @@ from typing import Any
 from bot.core import formatting
 from bot.core.ingest import boilerplate
 from bot.core.ingest.urls import redacted
+from bot.core.library import PodcastSummary
 from bot.core.models import Episode, Match, PodcastInfo, SyncReport
 
 
@@ -56,6 +57,7 @@ def sync_json(report: SyncReport) -> dict[str, Any]:
         return [{"guid": c.guid, "number": c.number, "title": c.title, "fields": list(c.fields)} for c in items]
 
     return {
+        "podcast": report.podcast,
         "source": redacted(report.source),
         "new": changes(report.new),
         "changed": changes(report.changed),
@@ -71,6 +73,7 @@ def sync_json(report: SyncReport) -> dict[str, Any]:
 
 def _episode_fields(episode: Episode) -> dict[str, Any]:
     return {
+        "podcast": episode.podcast,
         "guid": episode.guid,
         "number": episode.number,
         "title": episode.title,
@@ -88,13 +91,25 @@ def _chapters_json(episode: Episode) -> list[dict[str, Any]]:
     ]
 
 
+def titled(episode: Episode, named: bool) -> str:
+    """The episode's title with its number, after its podcast's name when NAMED (several
+    podcasts in play)."""
+    return f"[{episode.podcast}] {episode.display_title}" if named else episode.display_title
+
+
 def episode_text(
-    match: Match, alternatives: Sequence[Match] = (), extra: Sequence[str] = (), podcast: PodcastInfo | None = None
+    match: Match,
+    alternatives: Sequence[Match] = (),
+    extra: Sequence[str] = (),
+    podcast: PodcastInfo | None = None,
+    *,
+    named: bool = False,
 ) -> str:
     """The /episode reply as terminal text, with EXTRA lines (topics, companion posts) and the
-    other close matches ("Did you mean"); the summary leaves out what PODCAST's notes repeat."""
+    other close matches ("Did you mean"); the summary leaves out what PODCAST's notes repeat.
+    NAMED: each title says its podcast."""
     episode = match.episode
-    lines = [episode.display_title]
+    lines = [titled(episode, named)]
     facts = [f for f in (formatting.date(episode.published), formatting.duration(episode.duration_seconds)) if f]
     if facts:
         lines.append(" · ".join(facts))
@@ -116,35 +131,37 @@ def episode_text(
         lines += ["", "No chapter timestamps in the show notes."]
     if alternatives:
         lines += ["", "Did you mean:"]
-        lines += [f"  {other.episode.display_title}  ({why_matched(other)})" for other in alternatives]
+        lines += [f"  {titled(other.episode, named)}  ({why_matched(other)})" for other in alternatives]
     return "\n".join(lines)
 
 
-def no_match_text(query: str, hint: str, suggestions: list[Match], *, about: str = "", one_line: bool = False) -> str:
+def no_match_text(
+    query: str, hint: str, suggestions: list[Match], *, about: str = "", one_line: bool = False, named: bool = False
+) -> str:
     """Nothing matched QUERY (or no episode is clearly ABOUT what a question asks): say what is
     there instead, and offer the closest episodes."""
     text = f"no episode is clearly about {about!r}" if about else f"no episode matches {query!r}"
     text += f" ({hint})" if hint else ""
     if not suggestions:
         return text
-    titles = [m.episode.display_title for m in suggestions]
+    titles = [titled(m.episode, named) for m in suggestions]
     if one_line:
         return f"{text}; closest: " + "; ".join(formatting.shorten(t, 60) for t in titles)
     return text[0].upper() + text[1:] + ". Closest:\n" + "\n".join(f"  {title}" for title in titles)
 
 
-def results_text(query: str, matches: list[Match]) -> str:
+def results_text(query: str, matches: list[Match], *, named: bool = False) -> str:
     if not matches:
         return f"No episodes match {query!r}."
-    return "\n".join(ranked_lines(matches, [why_matched(match) for match in matches]))
+    return "\n".join(ranked_lines(matches, [why_matched(match) for match in matches], named=named))
 
 
-def ranked_lines(matches: Sequence[Match], reasons: Sequence[str]) -> list[str]:
+def ranked_lines(matches: Sequence[Match], reasons: Sequence[str], *, named: bool = False) -> list[str]:
     """A numbered list of MATCHES, each with its date, and under it its reason."""
     lines = []
     for rank, (match, reason) in enumerate(zip(matches, reasons), start=1):
         date = formatting.date(match.episode.published) or "date unknown"
-        lines.append(f"{rank:>2}. {match.episode.display_title}  ({date})")
+        lines.append(f"{rank:>2}. {titled(match.episode, named)}  ({date})")
         lines.append(f"    {reason}")
     return lines
 
@@ -165,16 +182,18 @@ def why_matched(match: Match) -> str:
     return "matched title words"
 
 
-def latest_text(episodes: list[Episode]) -> str:
+def latest_text(episodes: list[Episode], *, named: bool = False) -> str:
     return (
-        "\n".join(f"{formatting.date(e.published) or '????-??-??'}  {e.display_title}" for e in episodes)
+        "\n".join(f"{formatting.date(e.published) or '????-??-??'}  {titled(e, named)}" for e in episodes)
         or "No episodes stored yet."
     )
 
 
-def export_text(episodes: list[Episode]) -> str:
+def export_text(episodes: list[Episode], *, named: bool = False) -> str:
     return "\n".join(
-        f"{e.number if e.number is not None else '-':>4}  {e.title}  ({len(e.chapters)} chapters)" for e in episodes
+        f"{e.podcast + '  ' if named else ''}{e.number if e.number is not None else '-':>4}  {e.title}  "
+        f"({len(e.chapters)} chapters)"
+        for e in episodes
     )
 
 
@@ -202,4 +221,39 @@ def sync_text(report: SyncReport) -> str:
         lines.append(f"  …and {len(report.skipped_items) - SYNC_LINES_SHOWN:,} more skipped")
     for warning in report.warnings:
         lines.append(f"  warning: {warning}")
+    return "\n".join(lines)
+
+
+def podcasts_json(podcasts: Sequence[PodcastSummary]) -> dict[str, Any]:
+    return {"podcasts": [_podcast_json(podcast) for podcast in podcasts]}
+
+
+def _podcast_json(podcast: PodcastSummary) -> dict[str, Any]:
+    state = podcast.health.state
+    return {
+        "name": podcast.name,
+        "title": podcast.title,
+        "episodes": podcast.episodes,
+        "configured": podcast.configured,
+        "source": redacted(podcast.health.source),
+        "last_sync": formatting.iso(state.last_success) if state else None,
+        "last_error": state.last_error if state else None,
+        "failures": state.consecutive_failures if state else 0,
+    }
+
+
+def podcasts_text(podcasts: Sequence[PodcastSummary]) -> str:
+    """A line per podcast: its name, title, episodes and how its syncing goes."""
+    lines = []
+    for podcast in podcasts:
+        state = podcast.health.state
+        if not podcast.configured:
+            status = "removed from the config: kept, not synced"
+        elif state is None or state.last_success is None:
+            status = "never synced" + (f"; last error: {state.last_error}" if state and state.last_error else "")
+        else:
+            status = f"last sync {formatting.date(state.last_success)} {state.last_success:%H:%M} UTC"
+            if state.last_error:
+                status += f"; failing ({state.consecutive_failures}x): {state.last_error}"
+        lines.append(f"{podcast.name}  {podcast.title or '(untitled)'}  {podcast.episodes} episodes  {status}")
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from bot.core.models import (
     TopicAnswer,
     TopicCount,
 )
-from bot.terminal.render_text import episode_json, match_json, ranked_lines
+from bot.terminal.render_text import episode_json, match_json, ranked_lines, titled
 
 TOPIC_RESULTS_SHOWN = 10
 
@@ -63,10 +63,11 @@ def topic_json(answer: TopicAnswer) -> dict[str, Any]:
     }
 
 
-def topic_text(answer: TopicAnswer) -> str:
+def topic_text(answer: TopicAnswer, *, named: bool = False) -> str:
+    """A topic's episodes (each after its podcast's name when NAMED) and its articles."""
     lines = [answer.label if answer.tagged else f"{answer.label!r} (not a tagged topic: episodes about the words)"]
     shown = answer.results[:TOPIC_RESULTS_SHOWN]
-    lines += ranked_lines([result.match for result in shown], [result.reason for result in shown])
+    lines += ranked_lines([result.match for result in shown], [result.reason for result in shown], named=named)
     if len(answer.results) > TOPIC_RESULTS_SHOWN:
         lines.append(f"  …and {len(answer.results) - TOPIC_RESULTS_SHOWN} more (all of them with --json)")
     if answer.articles:
@@ -109,10 +110,10 @@ def related_json(episode: Episode, related: list[Related]) -> dict[str, Any]:
     }
 
 
-def related_text(episode: Episode, related: list[Related]) -> str:
+def related_text(episode: Episode, related: list[Related], *, named: bool = False) -> str:
     if not related:
-        return f"Nothing in the feed is much like {episode.display_title}."
-    lines = [f"Like {episode.display_title}:"]
+        return f"Nothing in the feed is much like {titled(episode, named)}."
+    lines = [f"Like {titled(episode, named)}:"]
     for rank, other in enumerate(related, start=1):
-        lines.append(f"{rank:>2}. {other.episode.display_title}  ({other.reason})")
+        lines.append(f"{rank:>2}. {titled(other.episode, named)}  ({other.reason})")
     return "\n".join(lines)

@@ -250,3 +250,99 @@ async def test_a_single_show_database_moves_to_several_podcasts_losing_nothing(t
         (sent,) = await library.store.announcements_for_message(555)
         assert (sent.episode_id, sent.state) == (5, "sent")
         assert await library.store.enqueue_announcements() == 0  # the back catalogue stays unannounced
+
+
+async def test_each_podcast_refreshes_on_its_own_schedule_and_backs_off_alone(tmp_path, feed_server, three_feeds):
+    import asyncio
+    import datetime as dt
+
+    feed_server.serve("/beta.xml", status=500, body=b"down")
+    config = network(*three_feeds.items())
+    config = Config(
+        feed=config.feed,
+        refresh=RefreshConfig(interval_minutes=15, jitter_seconds=0, feeds_at_once=2),
+        listed_podcasts=(
+            PodcastConfig("alpha", three_feeds["alpha"], refresh_minutes=60),
+            PodcastConfig("beta", three_feeds["beta"]),
+            PodcastConfig("gamma", three_feeds["gamma"]),
+        ),
+    )
+    async with await Library.open(config, db=tmp_path / "network.db") as library:
+        reports = asyncio.Queue()
+        library.on_synced(reports.put)
+        library.start_refreshing()
+        synced = {(await asyncio.wait_for(reports.get(), 10)).podcast for _ in range(2)}
+        assert synced == {"alpha", "gamma"}
+        while (await library.health("beta")).state is None:  # beta's start-up sync failed meanwhile
+            await asyncio.sleep(0.01)
+        for _ in range(2):  # two more failures: beta waits twice its interval, the others do not
+            await library._refresher.refresh("beta")
+        now = dt.datetime.now(dt.UTC)
+        wait = {h.podcast: h.next_sync - now for h in await library.healths()}
+        assert dt.timedelta(minutes=59) < wait["alpha"] <= dt.timedelta(minutes=60)
+        assert dt.timedelta(minutes=14) < wait["gamma"] <= dt.timedelta(minutes=15)
+        assert wait["beta"] > dt.timedelta(minutes=29)
+
+
+async def test_at_most_feeds_at_once_are_fetched_together(tmp_path, feed_server, three_feeds):
+    import asyncio
+
+    for path in ("/alpha.xml", "/beta.xml", "/gamma.xml"):
+        feed_server.serve(path, body=show("Held", range(1, 2), "waiting", guid=path), hold=True)
+    async with await Library.open(network(*three_feeds.items()), db=tmp_path / "network.db") as library:
+        syncing = asyncio.ensure_future(library.sync_all())
+        await feed_server.requested(2)
+        for _ in range(20):  # the third waits for a free slot however long the two take
+            await asyncio.sleep(0)
+        assert len(feed_server.requests) == 2
+        feed_server.release()
+        assert [len(report.new) for report in await syncing] == [1, 1, 1]
+
+
+async def test_search_across_shows_ranks_as_the_show_alone_does(tmp_path, snapshot_db):
+    import shutil
+
+    from bot.core.ingest.feed import BUNDLED_SNAPSHOT
+    from bot.core.search.searcher import number_in_query
+    from tests.conftest import is_expected
+    from tests.search_queries import QUERIES
+
+    shutil.copy(snapshot_db, tmp_path / "network.db")  # the bundled show, synced once for the session
+    (tmp_path / "garden.xml").write_bytes(show("Garden", range(1, 80), "gardening"))
+    podcasts = (
+        PodcastConfig("meta", str(BUNDLED_SNAPSHOT)),  # takes over the stored show of the same feed
+        PodcastConfig("garden", str(tmp_path / "garden.xml")),
+    )
+    async with await Library.open(Config(listed_podcasts=podcasts), db=tmp_path / "network.db") as library:
+        await library.sync("garden")
+        misses = []
+        for query, expected in QUERIES:
+            results = await library.search(query, limit=10)
+            wanted = [
+                i for i, m in enumerate(results) if m.episode.podcast == "meta" and is_expected(m.episode, expected)
+            ]
+            # A number is each show's: the Meta episode is one of the two offered.
+            if not wanted or wanted[0] > (1 if number_in_query(query) is not None else 0):
+                misses.append((query, [m.episode.display_title[:30] for m in results[:2]]))
+        assert misses == []
+        assert [m.episode.podcast for m in await library.search("meta:21", limit=3)] == ["meta"]
+
+
+async def test_each_podcast_is_read_in_its_own_language(tmp_path, feed_server):
+    catalan = rss(
+        rss_item(title="Les millors pel·lícules de l'any", guid="ca-1", audio="https://cdn.example/ca1.mp3"),
+        rss_item(title="Sèries de televisió", guid="ca-2", audio="https://cdn.example/ca2.mp3"),
+        title="Cinema en català",
+    ).replace(b"<channel>", b"<channel><language>ca</language>")
+    english = rss(
+        rss_item(title="Managing large clusters", guid="en-1", audio="https://cdn.example/en1.mp3"),
+        rss_item(title="Films we loved", guid="en-2", audio="https://cdn.example/en2.mp3"),
+        title="Ops Talk",
+    )
+    one = feed_server.serve("/ca.xml", body=catalan)
+    two = feed_server.serve("/en.xml", body=english)
+    async with await Library.open(network(("cinema", one), ("ops", two)), db=tmp_path / "network.db") as library:
+        await library.sync_all()
+        # Catalan stems find the Catalan show's plural; English stems the English show's -ing form.
+        assert [m.episode.guid for m in await library.search("pel·lícula")][:1] == ["ca-1"]
+        assert [m.episode.guid for m in await library.search("manages")][:1] == ["en-1"]

@@ -145,8 +145,9 @@ class GuildTables(Database):
 
     async def enqueue_announcements(self) -> int:
         """An outbox row for every stored episode in every channel a route sends its podcast to
-        that has none: pending when it is news there, skipped when it was already stored. One
-        row per (episode, channel), however many routes lead there. Returns pending rows made."""
+        (of the podcasts its guild sees) that has none: pending when it is news there, skipped
+        when it was already stored. One row per (episode, channel), however many routes lead
+        there. Returns pending rows made."""
         now = iso(utcnow())
         before = await self._count_outbox("pending")
         await self._execute(
@@ -156,7 +157,9 @@ class GuildTables(Database):
                       lower(hex(randomblob(10))), ?, ?
                FROM episodes e JOIN podcasts p ON p.id = e.podcast_id
                JOIN announce_routes r ON r.podcast = '' OR r.podcast = p.name
+               LEFT JOIN guild_settings g ON g.guild_id = r.guild_id
                WHERE e.removed_at IS NULL
+                 AND (g.podcasts_json IS NULL OR p.name IN (SELECT value FROM json_each(g.podcasts_json)))
                  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.episode_id = e.id AND o.channel_id = r.channel_id)
                GROUP BY e.id, r.channel_id""",
             (now, now),
