@@ -83,7 +83,7 @@ async def test_the_podcast_option_autocompletes_and_narrows_the_episode_autocomp
     assert {c["name"].rsplit(" · ", 1)[-1] for c in mixed} == {"Alpha Show", "Beta Show", "Gamma Show"}
 
 
-async def test_a_server_chooses_the_podcasts_it_sees(discord_env):
+async def test_a_server_chooses_the_podcasts_it_sees(discord_env, feed_server):
     fake = discord_env.fake
     hidden = await admin(fake, "admin podcasts hide", [option("podcast", "gamma")])
     assert "🚫 **gamma**" in hidden.callback["data"]["content"]
@@ -92,6 +92,13 @@ async def test_a_server_chooses_the_podcasts_it_sees(discord_env):
     assert refused.callback["data"]["content"].startswith("No podcast here is called")
     listed = await fake.command("search", [option("query", "stories")])
     assert "Gamma" not in listed.callback["data"]["embeds"][0]["description"]
+
+    await discord_env.store.set_announce_channel(GUILD_ID, NEWS_CHANNEL)
+    feed_server.serve("/gamma.xml", body=show("Gamma", range(1, 5), "volcanoes"), etag='"g2"')
+    feed_server.serve("/alpha.xml", body=show("Alpha", range(1, 7), "gardening"), etag='"a2"')
+    await discord_env.library.sync_all()
+    await announcer(discord_env).deliver()
+    assert posted_titles(discord_env, NEWS_CHANNEL) == ["6: Alpha 6: gardening stories part 6"]  # gamma is hidden
 
     await admin(fake, "admin podcasts only", [option("podcast", "beta")])
     alone = await fake.command("search", [option("query", "stories")])
