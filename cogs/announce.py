@@ -77,13 +77,10 @@ def ping(settings: GuildSettings) -> tuple[str | None, discord.AllowedMentions]:
 
 
 class Announcements(commands.Cog):
-    def __init__(
-        self, bot: PodBot, store: Store, settings: AnnounceConfig, show: embeds.ShowOf = embeds.no_show
-    ) -> None:
+    def __init__(self, bot: PodBot, store: Store, settings: AnnounceConfig) -> None:
         self.bot = bot
         self.store = store
         self.settings = settings
-        self.show = show
         self._lock = asyncio.Lock()
         # Set on start-up and by permission events: only then can a failed channel work again.
         self._permissions_changed = True
@@ -238,7 +235,8 @@ class Announcements(commands.Cog):
         content, mentions = ping(await self.store.guild_settings(delivery.guild_id))
         await self.store.update_announcements(delivery.row_ids, "sending", count_attempt=True)
         channel = self.bot.get_partial_messageable(delivery.channel_id, guild_id=delivery.guild_id)
-        full, minimal = announcement_embed_for(episodes, self.show), embeds.minimal_announcement_embed(episodes)
+        show = await self._show_in(delivery.guild_id)
+        full, minimal = announcement_embed_for(episodes, show), embeds.minimal_announcement_embed(episodes)
         shown = full
         try:
             try:
@@ -275,6 +273,10 @@ class Announcements(commands.Cog):
         )
         log.info("announced %d episode(s) in channel %s", len(episodes), delivery.channel_id)
 
+    async def _show_in(self, guild_id: int) -> embeds.ShowOf:
+        """How posts in the server name their show: by its title when it sees several, else not at all."""
+        return (await self.bot.podcasts.scope(guild_id)).show
+
     async def _record_failure(self, delivery: Delivery, code: int, text: str) -> None:
         if code in PERMANENT_ERROR_CODES:
             log.warning(
@@ -305,7 +307,7 @@ class Announcements(commands.Cog):
         for message_id in (message_id for messages in newest.values() for message_id in messages):
             rows = await self.store.announcements_for_message(message_id)
             episodes = await self.store.episodes([row.episode_id for row in rows])
-            embed = announcement_embed_for(episodes, self.show)
+            embed = announcement_embed_for(episodes, await self._show_in(rows[0].guild_id))
             digest = payload_digest(embed)
             if digest == rows[0].posted_digest:  # the change is nothing the message shows
                 await self.store.update_announcements([row.id for row in rows], "sent")
@@ -329,6 +331,4 @@ def _shows(message: discord.Message, episode: Episode) -> bool:
 
 
 async def setup(bot: PodBot) -> None:
-    library = bot.library
-    show = bot.podcasts.title if library.several else embeds.no_show
-    await bot.add_cog(Announcements(bot, library.store, library.config.announce, show))
+    await bot.add_cog(Announcements(bot, bot.library.store, bot.library.config.announce))

@@ -104,6 +104,11 @@ async def test_a_server_chooses_the_podcasts_it_sees(discord_env, feed_server):
     alone = await fake.command("search", [option("query", "stories")])
     assert "Beta Show · " not in alone.callback["data"]["embeds"][0]["description"]  # one show: not named
     assert (await discord_env.store.guild_podcasts(GUILD_ID)) == ("beta",)
+    feed_server.serve("/beta.xml", body=show("Beta", range(1, 6), "compilers"), etag='"b2"')
+    await discord_env.library.sync("beta")
+    await announcer(discord_env).deliver()
+    (*_, beta_post) = fake.messages[NEWS_CHANNEL]
+    assert beta_post["embeds"][0]["author"]["name"] == "New episode"  # the one show here: not named
     await admin(fake, "admin podcasts all")
     assert (await discord_env.store.guild_podcasts(GUILD_ID)) is None
 
