@@ -130,6 +130,7 @@ class Library:
         self._ids: dict[str, int] = {}
         self._listeners: list[SyncListener] = []
         self._refresher: RefreshScheduler | None = None
+        self._relating = asyncio.Lock()
 
     @classmethod
     async def open(
@@ -451,10 +452,13 @@ class Library:
             except FeedError as error:
                 warnings.append(str(error))
         try:
-            caught_up = await self.store.relate()
-            while not caught_up:  # each step is bounded and awaits the database
+            # One podcast's sync at a time brings the store-wide links, topics and related
+            # episodes up to date: the others' would only repeat the same work meanwhile.
+            async with self._relating:
                 caught_up = await self.store.relate()
-            await self.update_related()
+                while not caught_up:  # each step is bounded and awaits the database
+                    caught_up = await self.store.relate()
+                await self.update_related()
         except StoreError as error:
             log.warning("could not update topics and companion links: %s", error)
             warnings.append(f"topics not updated ({error})")

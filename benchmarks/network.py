@@ -1,0 +1,168 @@
+"""Many podcasts in one bot, each measurement in its own process (its peak RSS is its own):
+`python -m benchmarks.network MODE` prints JSON.
+
+  not-modified  1,000 feeds on a loopback server, all answering 304 to the second sync of them all
+  catalogue     100 feeds x 1,000 episodes: the first sync of them all, then search and
+                autocomplete across every show
+  broken        100 small feeds synced with and without one of them hanging until its timeout
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from aiohttp import web
+
+from benchmarks import synthetic
+from benchmarks.child import peak_rss_kb
+from bot.core.config import Config, FeedConfig, PodcastConfig, RefreshConfig
+from bot.core.library import Library
+from tests.loopback import serve_on_loopback
+
+
+class Feeds:
+    """A loopback server of many feeds, /NAME.xml each, with an ETag; one may hang instead."""
+
+    def __init__(self, bodies: dict[str, bytes], hanging: str | None = None) -> None:
+        self.bodies = bodies
+        self.hanging = hanging
+        self.port = 0
+        self._runner: web.AppRunner | None = None
+        self._stop = asyncio.Event()
+
+    async def __aenter__(self) -> Feeds:
+        app = web.Application()
+        app.router.add_get("/{name}.xml", self._serve)
+        self._runner, self.port = await serve_on_loopback(app)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._stop.set()
+        assert self._runner is not None
+        await self._runner.cleanup()
+
+    async def _serve(self, request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        if name == self.hanging:
+            await self._stop.wait()
+        etag = f'"{name}"'
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
+        return web.Response(body=self.bodies[name], headers={"ETag": etag}, content_type="application/rss+xml")
+
+    def config(self, **refresh: int) -> Config:
+        return Config(
+            feed=FeedConfig(timeout_seconds=10, max_bytes=500_000_000),
+            refresh=RefreshConfig(**refresh),
+            listed_podcasts=tuple(
+                PodcastConfig(name=name, url=f"http://127.0.0.1:{self.port}/{name}.xml") for name in self.bodies
+            ),
+        )
+
+
+def small_feed(name: str, count: int) -> bytes:
+    items = synthetic.episodes(count, seed=hash(name) % 10_000)
+    return synthetic.feed_xml(items).replace(b"<title>Synthetic</title>", f"<title>{name}</title>".encode(), 1)
+
+
+async def not_modified(feeds: int = 1_000) -> dict:
+    bodies = {f"show-{n}": small_feed(f"show-{n}", 3) for n in range(feeds)}
+    with tempfile.TemporaryDirectory() as folder:
+        async with Feeds(bodies) as server:
+            async with await Library.open(server.config(), db=Path(folder) / "network.db") as library:
+                started = time.perf_counter()
+                first = await library.sync_all()
+                first_seconds = time.perf_counter() - started
+                started = time.perf_counter()
+                again = await library.sync_all()
+                seconds = time.perf_counter() - started
+    assert all(not isinstance(r, Exception) for r in first)
+    assert all(not isinstance(r, Exception) and r.not_modified for r in again)
+    return {"feeds": feeds, "first_sync_seconds": first_seconds, "seconds": seconds}
+
+
+async def catalogue(feeds: int = 100, episodes: int = 1_000, queries: int = 1_000) -> dict:
+    shows = {f"show-{n}": synthetic.episodes(episodes, seed=n) for n in range(feeds)}
+    bodies = {name: synthetic.feed_xml(items) for name, items in shows.items()}
+    with tempfile.TemporaryDirectory() as folder:
+        async with Feeds(bodies) as server:
+            async with await Library.open(server.config(), db=Path(folder) / "network.db") as library:
+                started = time.perf_counter()
+                reports = await library.sync_all()
+                sync_seconds = time.perf_counter() - started
+                assert all(not isinstance(r, Exception) for r in reports)
+                asked = synthetic.queries([e for items in shows.values() for e in items], queries)
+                for query in asked:  # warm, as in a running bot
+                    await library.search(query)
+                search = await _timed(library.search, asked)
+                suggest = await _timed(lambda q: library.suggest(q, 25), asked)
+                total = sum(p.episodes for p in await library.podcasts())
+    return {
+        "feeds": feeds,
+        "episodes": total,
+        "sync_seconds": sync_seconds,
+        "search_ms": search,
+        "suggest_ms": suggest,
+        "peak_rss_mb": peak_rss_kb() / 1024,
+    }
+
+
+async def broken(feeds: int = 100, episodes: int = 30) -> dict:
+    bodies = {f"show-{n}": small_feed(f"show-{n}", episodes) for n in range(feeds)}
+    found = {}
+    for hanging in (None, "show-0"):
+        with tempfile.TemporaryDirectory() as folder:
+            async with Feeds(bodies, hanging) as server:
+                async with await Library.open(server.config(), db=Path(folder) / "network.db") as library:
+                    found["healthy" if hanging is None else "one hanging"] = await _each_synced(library, hanging)
+    return found
+
+
+async def _each_synced(library: Library, hanging: str | None) -> dict:
+    """Each podcast's sync time and when the healthy ones were all done, synced as sync_all does
+    (at most refresh.feeds_at_once at a time)."""
+    slots = asyncio.Semaphore(library.config.refresh.feeds_at_once)
+    durations: list[float] = []
+    started = time.perf_counter()
+    done = 0.0
+
+    async def one(name: str) -> None:
+        nonlocal done
+        async with slots:
+            began = time.perf_counter()
+            try:
+                await library.sync(name)
+            except Exception:  # the hanging feed's timeout: recorded, the others go on
+                return
+            durations.append(time.perf_counter() - began)
+            done = max(done, time.perf_counter() - started)
+
+    await asyncio.gather(*(one(name) for name in library.podcast_names))
+    return {
+        "median_s": statistics.median(durations),
+        "p99_s": sorted(durations)[int(len(durations) * 0.99) - 1],
+        "others_done_s": done,
+        "synced": len(durations),
+    }
+
+
+async def _timed(call, arguments: list[str]) -> tuple[float, float, float]:
+    samples = []
+    for argument in arguments:
+        began = time.perf_counter()
+        await call(argument)
+        samples.append((time.perf_counter() - began) * 1000)
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[int(len(ordered) * 0.99)], ordered[-1]
+
+
+if __name__ == "__main__":
+    measure = {"not-modified": not_modified, "catalogue": catalogue, "broken": broken}[sys.argv[1]]
+    arguments = [int(a) for a in sys.argv[2:]]
+    print(json.dumps(asyncio.run(measure(*arguments))))
