@@ -122,7 +122,7 @@ class PodBot(commands.Bot):
 
     async def _announce_sync(self, report: SyncReport) -> None:
         """Tell the cogs a sync finished (listeners: on_podcast_synced), whoever started it."""
-        await self.podcasts.refresh()  # a new podcast's title, once its feed has said it
+        await self.podcasts.synced(report.podcast)  # a new podcast's title, once its feed has said it
         self.dispatch("podcast_synced", report)
 
     async def on_command_error(self, context: commands.Context, error: commands.CommandError) -> None:

@@ -43,6 +43,12 @@ class PodcastDirectory:
             if summary.configured
         }
 
+    async def synced(self, name: str) -> None:
+        """Podcast NAME was synced: its feed may have a title now (one read, not one per podcast)."""
+        if name in self.library.podcast_names:
+            info = await self.library.podcast(name)
+            self._titles[name] = " ".join((info.title if info else "").split()) or name
+
     def title(self, name: str) -> str:
         return self._titles.get(name) or name
 

@@ -202,3 +202,17 @@ async def test_status_pages_page_through_every_podcast(discord_env, monkeypatch)
     second = turned.callback["data"]["embeds"][0]
     assert second["footer"]["text"].startswith("Page 2 of 3") and "**beta**" in second["description"]
     assert not second.get("fields")
+
+
+class TestAShowWhoseFeedFailedFromTheStart:
+    @pytest.fixture
+    def bot_config(self, three_feeds, feed_server):  # noqa: F811 (the fixture imported above)
+        feed_server.serve("/gamma.xml", status=500, body=b"down")
+        return network(*three_feeds.items())
+
+    async def test_is_offered_by_name_until_its_feed_gives_a_title(self, discord_env, feed_server):
+        fake = discord_env.fake
+        assert [c["name"] for c in await fake.autocomplete("episode", "podcast", "gam")] == ["gamma"]
+        feed_server.serve("/gamma.xml", body=show("Gamma", range(1, 4), "volcanoes"), etag='"g1"')
+        await discord_env.library.sync("gamma")  # as the scheduler's syncs: the bot hears of it
+        assert [c["name"] for c in await fake.autocomplete("episode", "podcast", "gam")] == ["Gamma Show (gamma)"]
