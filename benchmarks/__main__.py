@@ -262,6 +262,41 @@ def sync_rows() -> list[list[str]]:
     return rows
 
 
+def network_rows() -> list[list[str]]:
+    """Many podcasts in one bot (benchmarks/network.py), each measured in a fresh process."""
+
+    def measured(mode: str) -> dict:
+        output = subprocess.run(
+            [sys.executable, "-m", "benchmarks.network", mode], capture_output=True, text=True, check=True, cwd=ROOT
+        )
+        return json.loads(output.stdout)
+
+    quiet = measured("not-modified")
+    rows = [
+        row("first sync of 1,000 small feeds (3 episodes each)", f"{quiet['first_sync_seconds']:.1f} s"),
+        row("re-sync of 1,000 feeds all answering 304", f"{quiet['seconds']:.2f} s", "", "", "< 10 s"),
+    ]
+    big = measured("catalogue")
+    label = f"{big['feeds']} feeds, {big['episodes']:,} episodes"
+    rows.append(row(f"first sync of {label}", f"{big['sync_seconds']:.1f} s", f"peak RSS {big['peak_rss_mb']:.0f} MB"))
+    for name, key, target in (("search", "search_ms", "p99 < 10 ms"), ("autocomplete", "suggest_ms", "p99 < 5 ms")):
+        rows.append(row(f"{name} across all shows ({label})", *(f"{v:.2f} ms" for v in big[key]), target))
+    rows.append(row(f"bot RSS after syncing and searching {label}", f"{big['peak_rss_mb']:.0f} MB", "", "", "< 300 MB"))
+    broken = measured("broken")
+    for case, figures in broken.items():
+        rows.append(
+            row(
+                f"100 small feeds, {case}: each healthy feed's sync",
+                f"{figures['median_s'] * 1000:.0f} ms",
+                f"{figures['p99_s'] * 1000:.0f} ms",
+                "",
+                "unchanged by the hanging one",
+            )
+        )
+        rows.append(row(f"100 small feeds, {case}: all healthy ones synced after", f"{figures['others_done_s']:.1f} s"))
+    return rows
+
+
 async def loop_block_row() -> list[str]:
     """The longest event-loop stall while the bot syncs a hostile 10k-item feed whose GUIDs all
     change (issue 20 moved this figure here from a timed test)."""
@@ -353,6 +388,7 @@ async def main(sizes: list[str], record: bool) -> None:
     rows.append(await loop_block_row())
     rows.append(await round_trip_row(snapshot))
     rows += await member_load_rows(snapshot)
+    rows += network_rows()
     report(rows, record)
 
 

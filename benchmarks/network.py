@@ -10,11 +10,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from aiohttp import web
@@ -73,15 +75,13 @@ def small_feed(name: str, count: int) -> bytes:
 
 async def not_modified(feeds: int = 1_000) -> dict:
     bodies = {f"show-{n}": small_feed(f"show-{n}", 3) for n in range(feeds)}
-    with tempfile.TemporaryDirectory() as folder:
-        async with Feeds(bodies) as server:
-            async with await Library.open(server.config(), db=Path(folder) / "network.db") as library:
-                started = time.perf_counter()
-                first = await library.sync_all()
-                first_seconds = time.perf_counter() - started
-                started = time.perf_counter()
-                again = await library.sync_all()
-                seconds = time.perf_counter() - started
+    async with _network(bodies) as library:
+        started = time.perf_counter()
+        first = await library.sync_all()
+        first_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        again = await library.sync_all()
+        seconds = time.perf_counter() - started
     assert all(not isinstance(r, Exception) for r in first)
     assert all(not isinstance(r, Exception) and r.not_modified for r in again)
     return {"feeds": feeds, "first_sync_seconds": first_seconds, "seconds": seconds}
@@ -90,19 +90,17 @@ async def not_modified(feeds: int = 1_000) -> dict:
 async def catalogue(feeds: int = 100, episodes: int = 1_000, queries: int = 1_000) -> dict:
     shows = {f"show-{n}": synthetic.episodes(episodes, seed=n) for n in range(feeds)}
     bodies = {name: synthetic.feed_xml(items) for name, items in shows.items()}
-    with tempfile.TemporaryDirectory() as folder:
-        async with Feeds(bodies) as server:
-            async with await Library.open(server.config(), db=Path(folder) / "network.db") as library:
-                started = time.perf_counter()
-                reports = await library.sync_all()
-                sync_seconds = time.perf_counter() - started
-                assert all(not isinstance(r, Exception) for r in reports)
-                asked = synthetic.queries([e for items in shows.values() for e in items], queries)
-                for query in asked:  # warm, as in a running bot
-                    await library.search(query)
-                search = await _timed(library.search, asked)
-                suggest = await _timed(lambda q: library.suggest(q, 25), asked)
-                total = sum(p.episodes for p in await library.podcasts())
+    async with _network(bodies) as library:
+        started = time.perf_counter()
+        reports = await library.sync_all()
+        sync_seconds = time.perf_counter() - started
+        assert all(not isinstance(r, Exception) for r in reports)
+        asked = synthetic.queries([e for items in shows.values() for e in items], queries)
+        for query in asked:  # warm, as in a running bot
+            await library.search(query)
+        search = await _timed(library.search, asked)
+        suggest = await _timed(lambda q: library.suggest(q, 25), asked)
+        total = sum(p.episodes for p in await library.podcasts())
     return {
         "feeds": feeds,
         "episodes": total,
@@ -117,14 +115,23 @@ async def broken(feeds: int = 100, episodes: int = 30) -> dict:
     bodies = {f"show-{n}": small_feed(f"show-{n}", episodes) for n in range(feeds)}
     found = {}
     for hanging in (None, "show-0"):
-        with tempfile.TemporaryDirectory() as folder:
-            async with Feeds(bodies, hanging) as server:
-                async with await Library.open(server.config(), db=Path(folder) / "network.db") as library:
-                    found["healthy" if hanging is None else "one hanging"] = await _each_synced(library, hanging)
+        async with _network(bodies, hanging) as library:
+            found["healthy" if hanging is None else "one hanging"] = await _each_synced(library)
     return found
 
 
-async def _each_synced(library: Library, hanging: str | None) -> dict:
+@contextlib.asynccontextmanager
+async def _network(bodies: dict[str, bytes], hanging: str | None = None) -> AsyncIterator[Library]:
+    """A library following every feed of BODIES, served on loopback, in a fresh store."""
+    with tempfile.TemporaryDirectory() as folder:
+        async with (
+            Feeds(bodies, hanging) as server,
+            await Library.open(server.config(), db=Path(folder) / "network.db") as library,
+        ):
+            yield library
+
+
+async def _each_synced(library: Library) -> dict:
     """Each podcast's sync time and when the healthy ones were all done, synced as sync_all does
     (at most refresh.feeds_at_once at a time)."""
     slots = asyncio.Semaphore(library.config.refresh.feeds_at_once)

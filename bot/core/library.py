@@ -131,6 +131,7 @@ class Library:
         self._listeners: list[SyncListener] = []
         self._refresher: RefreshScheduler | None = None
         self._relating = asyncio.Lock()
+        self._current_at: str | None = None  # the store generation links, topics and related are current for
 
     @classmethod
     async def open(
@@ -289,17 +290,20 @@ class Library:
         episodes = {episode.id: episode for episode in await self.store.episodes([i for i, _, _ in stored])}
         return [Related(episodes[i], score, reason) for i, score, reason in stored if i in episodes]
 
-    async def update_related(self) -> None:
+    async def update_related(self) -> bool:
         """Compute and store the related episodes of the episodes a sync wrote (and of those like
         them), a few at a time in the search thread, at most _RELATED_PER_SYNC a call: later
-        syncs go on, and replies compute the rest meanwhile."""
+        syncs go on, and replies compute the rest meanwhile. Whether none is left to compute."""
         done = 0
-        while done < _RELATED_PER_SYNC and (due := await self.store.related_due(_RELATED_BATCH)):
+        while done < _RELATED_PER_SYNC:
+            if not (due := await self.store.related_due(_RELATED_BATCH)):
+                return True
             ids = [episode_id for episode_id, _ in due]
             found = await self.searcher.run(topic_search.related_many, ids, _RELATED_STORED)
             stored = {i: [(r.episode.id, r.score, r.reason) for r in found[i]] for i in ids}
             await self.store.save_related(stored, [episode_id for episode_id, written in due if written])
             done += len(ids)
+        return False
 
     async def topics_of(self, episode_ids: list[int]) -> dict[int, list[EpisodeTopic]]:
         """Each episode's topics, the most trusted source first."""
@@ -455,10 +459,14 @@ class Library:
             # One podcast's sync at a time brings the store-wide links, topics and related
             # episodes up to date: the others' would only repeat the same work meanwhile.
             async with self._relating:
+                generation = await self.store.generation()
+                if generation == self._current_at and generation is not None:
+                    return warnings  # nothing was written since all of it was brought up to date
                 caught_up = await self.store.relate()
                 while not caught_up:  # each step is bounded and awaits the database
                     caught_up = await self.store.relate()
-                await self.update_related()
+                if await self.update_related():
+                    self._current_at = generation
         except StoreError as error:
             log.warning("could not update topics and companion links: %s", error)
             warnings.append(f"topics not updated ({error})")

@@ -36,6 +36,8 @@ def test_sync_syncs_every_podcast_and_reports_the_broken_one_beside_the_others(n
     ]
     assert listed[2]["last_sync"] is None and "gamma.xml" in listed[2]["last_error"]
     assert "never synced" in run(network, "podcasts").stdout.splitlines()[2]
+    health = run(network, "health")  # one broken feed among several: shown, not a restart
+    assert health.returncode == 0 and "ok: 2 of 3 podcasts synced lately" in health.stdout
 
 
 def test_results_name_their_podcast(network):
