@@ -297,6 +297,34 @@ def network_rows() -> list[list[str]]:
     return rows
 
 
+def discord_network_rows() -> list[list[str]]:
+    """Many podcasts through Discord (benchmarks/network_discord.py), in a fresh process."""
+    output = subprocess.run(
+        [sys.executable, "-m", "benchmarks.network_discord", "100", "5"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    measured = json.loads(output.stdout)
+    label = f"{measured['feeds']} podcasts"
+    return [
+        row(
+            f"/episode across {label}, fake Discord round trip",
+            *(f"{v:.1f} ms" for v in measured["episode_round_trip_ms"]),
+        ),
+        row(f"podcast option autocomplete ({label})", *(f"{v:.2f} ms" for v in measured["podcast_autocomplete_ms"])),
+        row(
+            f"/admin status of {label}",
+            f"{measured['status_ms']:.0f} ms",
+            f"{measured['status_pages']} pages",
+            "",
+            "within embed limits",
+        ),
+        row(f"bot RSS with {label} connected", f"{measured['peak_rss_mb']:.0f} MB"),
+    ]
+
+
 async def loop_block_row() -> list[str]:
     """The longest event-loop stall while the bot syncs a hostile 10k-item feed whose GUIDs all
     change (issue 20 moved this figure here from a timed test)."""
@@ -389,6 +417,7 @@ async def main(sizes: list[str], record: bool) -> None:
     rows.append(await round_trip_row(snapshot))
     rows += await member_load_rows(snapshot)
     rows += network_rows()
+    rows += discord_network_rows()
     report(rows, record)
 
 

@@ -8,14 +8,11 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from benchmarks import synthetic
 from benchmarks.child import peak_rss_kb
-from benchmarks.network import Feeds, _timed
-from bot.core.library import Library
+from benchmarks.network import _network, _timed
 from bot.discord_app.app import bot_for
 from bot.discord_app.endpoints import discord_endpoints
 from tests.fake_discord import ADMIN_ID, FakeDiscord, embed_problems
@@ -29,9 +26,11 @@ async def discord_network(feeds: int = 100, episodes: int = 200) -> dict:
     asked = synthetic.queries([e for items in shows.values() for e in items], ROUND_TRIPS)
     fake = FakeDiscord()
     await fake.start()
-    with tempfile.TemporaryDirectory() as folder, discord_endpoints(fake.api_base, fake.gateway_url):
-        async with Feeds(bodies) as server, await Library.open(server.config(), db=Path(folder) / "n.db") as library:
+    with discord_endpoints(fake.api_base, fake.gateway_url):
+        async with _network(bodies) as library:
+            started = time.perf_counter()
             await library.sync_all()
+            _progress(f"first sync of {feeds} feeds: {time.perf_counter() - started:.1f} s")
             bot = bot_for(library, refresh=False, guild_ready_timeout=0.05)
             await bot.login("fake-token")
             connection = asyncio.create_task(bot.connect())
@@ -39,9 +38,11 @@ async def discord_network(feeds: int = 100, episodes: int = 200) -> dict:
             try:
                 for query in asked[:50]:  # warm, as in a running bot
                     await library.search(query)
+                _progress("connected")
                 episode = await _timed(
                     lambda q: fake.command("episode", [{"name": "query", "type": 3, "value": q}]), asked
                 )
+                _progress(f"/episode x{len(asked)}: {episode}")
                 podcast_choices = await _timed(
                     lambda q: fake.autocomplete("episode", "podcast", q),
                     [f"show-{n}"[: 5 + n % 4] for n in range(feeds)],
@@ -64,6 +65,10 @@ async def discord_network(feeds: int = 100, episodes: int = 200) -> dict:
         "status_pages": int(page[0]["footer"]["text"].split(" of ")[1].split(" ")[0]),
         "peak_rss_mb": peak_rss_kb() / 1024,
     }
+
+
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":
