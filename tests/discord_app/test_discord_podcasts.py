@@ -35,6 +35,10 @@ def announcer(env):
     return env.bot.get_cog("Announcements")
 
 
+def _lines(record):
+    return record.callback["data"]["embeds"][0]["description"].splitlines()
+
+
 def posted_titles(env, channel):
     return [
         post["embeds"][0].get("title") or post["embeds"][0]["description"]
@@ -63,6 +67,8 @@ async def test_episode_with_and_without_the_podcast_option_names_the_show(discor
     listed = await fake.command("search", [option("query", "stories")])
     lines = listed.callback["data"]["embeds"][0]["description"]
     assert "Alpha Show · " in lines and "Beta Show · " in lines
+    about = await fake.command("topic", [option("name", "stories")])
+    assert {line.split(" · ")[0] for line in _lines(about)[3::2]} == {"Alpha Show", "Beta Show"}
     latest = await fake.command("latest", [option("podcast", "alpha"), option("count", 2, 4)])
     fields = latest.callback["data"]["embeds"][0]["fields"]
     assert [f["name"][:8] for f in fields] == ["5: Alpha", "4: Alpha"] and "Show" not in fields[0]["value"]

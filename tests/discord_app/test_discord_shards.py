@@ -3,7 +3,7 @@
 import pytest
 
 from bot.core.config import Config, DiscordConfig
-from bot.discord_app.app import ShardedPodBot
+from bot.discord_app.app import PodBot, ShardedPodBot, bot_for
 from bot.discord_app.sharding import IDENTIFY_INTERVAL_SECONDS, IdentifyPacing
 from tests.conftest import numbered_feed
 from tests.fake_discord import ADMIN_ID, GUILD_ID, NEWS_CHANNEL, OTHER_GUILD_CHANNEL, SECOND_GUILD_ID
@@ -72,3 +72,7 @@ def test_shards_identify_together_as_far_as_max_concurrency_allows():
     one_at_a_time = IdentifyPacing(max_concurrency=1)
     one_at_a_time.identified(0, now=100.0)
     assert one_at_a_time.delay(1, now=100.0) == IDENTIFY_INTERVAL_SECONDS
+
+
+async def test_without_the_key_the_bot_is_one_connection(library):
+    assert type(bot_for(library, refresh=False)) is PodBot
