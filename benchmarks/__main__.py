@@ -298,30 +298,47 @@ def network_rows() -> list[list[str]]:
 
 
 def discord_network_rows() -> list[list[str]]:
-    """Many podcasts through Discord (benchmarks/network_discord.py), in a fresh process."""
-    output = subprocess.run(
-        [sys.executable, "-m", "benchmarks.network_discord", "100", "5"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    measured = json.loads(output.stdout)
-    label = f"{measured['feeds']} podcasts"
+    """Many podcasts and servers through Discord (benchmarks/network_discord.py), each in a fresh process."""
+
+    def measured(*arguments: str) -> dict:
+        output = subprocess.run(
+            [sys.executable, "-m", "benchmarks.network_discord", *arguments],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        return json.loads(output.stdout)
+
+    podcasts, servers = measured("podcasts", "100", "5"), measured("servers", "2500", "2")
+    label = f"{podcasts['feeds']} podcasts"
+    where = f"{servers['servers']:,} servers, {servers['shards']} shards"
     return [
         row(
-            f"/episode across {label}, fake Discord round trip",
-            *(f"{v:.1f} ms" for v in measured["episode_round_trip_ms"]),
+            f"bot connecting to {where}",
+            f"{servers['connect_seconds']:.1f} s",
+            f"peak RSS {servers['peak_rss_mb']:.0f} MB",
         ),
-        row(f"podcast option autocomplete ({label})", *(f"{v:.2f} ms" for v in measured["podcast_autocomplete_ms"])),
+        row(
+            f"one new episode announced in {where}",
+            f"{servers['announce_seconds']:.1f} s",
+            f"{servers['posted']:,} posts, {servers['posted_again']} again",
+            "",
+            "each channel once",
+        ),
+        row(
+            f"/episode across {label}, fake Discord round trip",
+            *(f"{v:.1f} ms" for v in podcasts["episode_round_trip_ms"]),
+        ),
+        row(f"podcast option autocomplete ({label})", *(f"{v:.2f} ms" for v in podcasts["podcast_autocomplete_ms"])),
         row(
             f"/admin status of {label}",
-            f"{measured['status_ms']:.0f} ms",
-            f"{measured['status_pages']} pages",
+            f"{podcasts['status_ms']:.0f} ms",
+            f"{podcasts['status_pages']} pages",
             "",
             "within embed limits",
         ),
-        row(f"bot RSS with {label} connected", f"{measured['peak_rss_mb']:.0f} MB"),
+        row(f"bot RSS with {label} connected", f"{podcasts['peak_rss_mb']:.0f} MB"),
     ]
 
 
