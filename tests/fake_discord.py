@@ -261,6 +261,11 @@ class FakeDiscord:
         if len(self._sockets) == self._shard_count:
             self.ready.set()
 
+    async def new_session(self, shard_id: int) -> None:
+        """Shard SHARD_ID starts a new session (as after an IDENTIFY that followed a lost
+        connection): READY and its servers again, the bot's caches read afresh."""
+        await self._identified(self._sockets[shard_id], [shard_id, self._shard_count])
+
     def shard_of(self, guild_id: int) -> int:
         return (guild_id >> 22) % self._shard_count
 

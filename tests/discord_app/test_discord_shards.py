@@ -1,5 +1,7 @@
 """discord.shards: the bot over several gateway connections, each server heard on its own shard."""
 
+import asyncio
+
 import pytest
 
 from bot.core.config import Config, DiscordConfig
@@ -76,3 +78,25 @@ def test_shards_identify_together_as_far_as_max_concurrency_allows():
 
 async def test_without_the_key_the_bot_is_one_connection(library):
     assert type(bot_for(library, refresh=False)) is PodBot
+
+
+async def test_a_shard_with_a_new_session_posts_what_its_servers_permissions_held_back(discord_env, feed_server):
+    fake, bot = discord_env.fake, discord_env.bot
+    await discord_env.store.set_announce_channel(SECOND_GUILD_ID, OTHER_GUILD_CHANNEL)
+    fake.locked_channels.add(OTHER_GUILD_CHANNEL)
+    feed_server.serve(body=numbered_feed(21), etag='"v2"')
+    await discord_env.library.syncer.sync()
+    announcer = bot.get_cog("Announcements")
+    await announcer.deliver()
+    assert (await discord_env.store.outbox_summary(SECOND_GUILD_ID)).counts == {"failed": 1, "skipped": 20}
+    fake.locked_channels.discard(OTHER_GUILD_CHANNEL)  # the permission came back while shard 1 was away
+    await announcer.deliver()
+    assert OTHER_GUILD_CHANNEL not in fake.messages  # nothing told the bot yet
+
+    await fake.new_session(1)
+    for _ in range(200):  # shard_ready comes after the shard's servers arrived
+        if fake.messages.get(OTHER_GUILD_CHANNEL):
+            break
+        await asyncio.sleep(0.01)
+    (post,) = fake.messages[OTHER_GUILD_CHANNEL]
+    assert post["embeds"][0]["title"].startswith("21: Topic 21")
