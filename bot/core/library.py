@@ -131,6 +131,8 @@ class Library:
         self._listeners: list[SyncListener] = []
         self._refresher: RefreshScheduler | None = None
         self._relating = asyncio.Lock()
+        self._deriving: asyncio.Task[None] | None = None
+        self._derive_wanted = False
         self._current_at: str | None = None  # the store generation links, topics and related are current for
 
     @classmethod
@@ -412,17 +414,23 @@ class Library:
     async def sync(
         self, podcast: str | None = None, *, dry_run: bool = False, wait: bool = True, force: bool = False
     ) -> SyncReport:
-        """Bring the store up to date with PODCAST's feed (default: the first; see Syncer.sync);
-        listeners hear of it."""
-        followed = self._podcast(podcast)
+        """Bring the store up to date with PODCAST's feed (default: the first; see Syncer.sync)
+        and its companions, then topics, links and related episodes; listeners hear of it."""
+        return await self._sync(self._podcast(podcast), dry_run=dry_run, wait=wait, force=force, derive=True)
+
+    async def _sync(self, followed: Followed, *, dry_run: bool, wait: bool, force: bool, derive: bool) -> SyncReport:
         try:
             report = await followed.syncer.sync(dry_run=dry_run, wait=wait, force=force)
         except FeedError:
             if not dry_run:
-                await self.refresh_reading(followed.name, force=force)
+                await self._sync_companions(followed, force)
+                if derive:
+                    await self._derive()
             raise
         if not dry_run:
-            report.warnings.extend(await self.refresh_reading(followed.name, force=force))
+            report.warnings.extend(await self._sync_companions(followed, force))
+            if derive:
+                report.warnings.extend(await self._derive())
             await self._tell_listeners(report)
         return report
 
@@ -430,38 +438,52 @@ class Library:
         self, podcasts: Sequence[str] | None = None, *, dry_run: bool = False, wait: bool = True, force: bool = False
     ) -> list[SyncReport | FeedError]:
         """Sync PODCASTS (None: every configured podcast), at most `refresh.feeds_at_once` feeds
-        at a time: each podcast's report, or the FeedError its feed failed with (which changed
-        nothing of it and nothing of the others), in the order given (config order)."""
-        names = list(self.followed) if podcasts is None else [self._podcast(name).name for name in podcasts]
+        at a time, then bring topics, links and related episodes up to date once: each podcast's
+        report (listeners hear of each as it is done), or the FeedError its feed failed with
+        (which changed nothing of it and nothing of the others), in the order given."""
+        chosen = list(self.followed.values()) if podcasts is None else [self._podcast(name) for name in podcasts]
         limit = asyncio.Semaphore(self.config.refresh.feeds_at_once)
 
-        async def one(name: str) -> SyncReport | FeedError:
+        async def one(followed: Followed) -> SyncReport | FeedError:
             async with limit:
                 try:
-                    return await self.sync(name, dry_run=dry_run, wait=wait, force=force)
+                    return await self._sync(followed, dry_run=dry_run, wait=wait, force=force, derive=False)
                 except FeedError as error:
                     return error
 
-        return list(await asyncio.gather(*(one(name) for name in names)))
+        reports = list(await asyncio.gather(*(one(followed) for followed in chosen)))
+        if not dry_run:
+            warnings = await self._derive()
+            for report in reports:
+                if isinstance(report, SyncReport):
+                    report.warnings.extend(warnings)
+        return reports
 
     async def refresh_reading(self, podcast: str | None = None, *, force: bool = False) -> list[str]:
         """Sync PODCAST's companion feeds (None: every podcast's), then bring links and topics up
         to date. A failing companion is recorded and returned as a warning; it never stops the
         podcast's own sync or the others."""
-        warnings = []
         chosen = [self._podcast(podcast)] if podcast is not None else list(self.followed.values())
-        for companion in (companion for followed in chosen for companion in followed.companions):
+        warnings = [warning for followed in chosen for warning in await self._sync_companions(followed, force)]
+        return warnings + await self._derive()
+
+    async def _sync_companions(self, followed: Followed, force: bool) -> list[str]:
+        warnings = []
+        for companion in followed.companions:
             try:
                 await companion.sync(force=force)
             except FeedError as error:
                 warnings.append(str(error))
+        return warnings
+
+    async def _derive(self) -> list[str]:
+        """Bring the store-wide links, topics and related episodes up to date, one caller at a
+        time (another's would only repeat the same work meanwhile)."""
         try:
-            # One podcast's sync at a time brings the store-wide links, topics and related
-            # episodes up to date: the others' would only repeat the same work meanwhile.
             async with self._relating:
                 generation = await self.store.generation()
                 if generation == self._current_at and generation is not None:
-                    return warnings  # nothing was written since all of it was brought up to date
+                    return []  # nothing was written since all of it was brought up to date
                 caught_up = await self.store.relate()
                 while not caught_up:  # each step is bounded and awaits the database
                     caught_up = await self.store.relate()
@@ -469,8 +491,34 @@ class Library:
                     self._current_at = generation
         except StoreError as error:
             log.warning("could not update topics and companion links: %s", error)
-            warnings.append(f"topics not updated ({error})")
-        return warnings
+            return [f"topics not updated ({error})"]
+        return []
+
+    def _derive_soon(self) -> None:
+        """_derive in the background, once more after the run under way when one is: a scheduled
+        sync of one podcast among many does not hold its feed slot (nor its announcements) for
+        work that covers them all."""
+        self._derive_wanted = True
+        if self._deriving is None or self._deriving.done():
+            self._deriving = asyncio.create_task(self._derive_while_wanted())
+
+    async def _derive_while_wanted(self) -> None:
+        while self._derive_wanted:
+            self._derive_wanted = False
+            try:
+                await self._derive()
+            except Exception:
+                log.exception("updating topics and related episodes crashed")
+
+    async def _after_scheduled(self, syncer: Syncer) -> None:
+        """After a scheduled sync: its companions; then topics and related episodes, in the
+        background when several podcasts share them."""
+        followed = self.followed[syncer.podcast]
+        await self._sync_companions(followed, force=False)
+        if self.several:
+            self._derive_soon()
+        else:
+            await self._derive()
 
     async def ensure_loaded(self) -> None:
         """A fresh store loads its feeds once, so the first search on a new machine just works. A
@@ -491,7 +539,7 @@ class Library:
                 [followed.syncer for followed in self.followed.values()],
                 self.config.refresh,
                 self._tell_listeners,
-                after_each=lambda syncer: self.refresh_reading(syncer.podcast),
+                after_each=self._after_scheduled,
                 intervals={
                     name: followed.config.refresh_minutes
                     for name, followed in self.followed.items()
@@ -505,6 +553,10 @@ class Library:
         if self._refresher is not None:
             refresher, self._refresher = self._refresher, None
             await refresher.stop()
+        if self._deriving is not None:
+            self._deriving.cancel()  # its writes are transactions: a stopped one wrote nothing
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._deriving
 
     async def _tell_listeners(self, report: SyncReport) -> None:
         for listener in self._listeners:

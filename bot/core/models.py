@@ -199,6 +199,7 @@ class SyncReport:
     linked_fetched: int = 0
     linked_pending: int = 0
     podcast: str = ""  # the name of the podcast synced
+    seconds: float = 0.0  # how long the sync took (its own fetch, parse and write)
 
 
 @dataclass(frozen=True, slots=True)

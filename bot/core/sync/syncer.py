@@ -166,6 +166,7 @@ class Syncer:
         if not wait and self._lock.locked():
             raise SyncInProgress("a sync is already running")
         async with self._lock:
+            started = utcnow()
             try:
                 with sparing_the_collector():
                     if self.session is None and is_url(self.source):
@@ -188,6 +189,7 @@ class Syncer:
                 message = f"{self.source}: sync failed unexpectedly ({type(error).__name__}: {error})"
                 await self._record_failure(message, dry_run)
                 raise FeedError(shorten(message, 500)) from error
+            report.seconds = (utcnow() - started).total_seconds()
             if not dry_run:
                 self.last_report = report
             return report
