@@ -8,14 +8,15 @@ from discord.ext import commands
 
 from bot.core.library import Library
 from bot.core.search.searcher import MAX_QUERY_CHARS
+from bot.core.topics.answers import MOST_LISTED
 from bot.discord_app import topic_embeds
 from bot.discord_app.app import PodBot
 from bot.discord_app.autocomplete import AutocompleteGate
 from bot.discord_app.choices import MAX_CHOICES, topic_choices
 from bot.discord_app.podcasts import PODCAST_OPTION, PodcastDirectory, podcast_autocomplete
-from bot.discord_app.views import TopicView, respond_with
+from bot.discord_app.views import TopicsView, TopicView, respond_with
 
-TOPIC_RESULTS = 25
+TOPIC_RESULTS = MOST_LISTED  # every episode /topics counts, five a page
 
 
 class Topics(commands.Cog):
@@ -53,12 +54,12 @@ class Topics(commands.Cog):
         return topic_choices(await self.library.suggest_topics(current, MAX_CHOICES, podcasts=scope.podcasts))
 
     @app_commands.autocomplete(podcast=podcast_autocomplete)
-    @app_commands.command(name="topics", description="Every topic, with how many episodes and articles")
+    @app_commands.command(name="topics", description="The topics worth browsing, with how many episodes and articles")
     @app_commands.describe(podcast=PODCAST_OPTION)
     async def topics(self, interaction: discord.Interaction, podcast: str | None = None) -> None:
         scope = await self.podcasts.scope(interaction.guild_id, podcast)
         topics = await self.library.topics(podcasts=scope.podcasts)
-        await interaction.response.send_message(embed=topic_embeds.topics_embed(topics))
+        await respond_with(interaction, TopicsView(interaction.user.id, topics))
 
 
 async def setup(bot: PodBot) -> None:

@@ -6,7 +6,9 @@ The output follows the layout libsyn serves (RSS 2.0 with the itunes, content an
 namespaces). It holds only facts from the input: an unknown title, number, duration or
 description is left out rather than invented. Two things a feed cannot do without are
 synthesised and say so: GUIDs (a stable UUID derived from what identifies the episode) and,
-for episodes with no known date, a date between their neighbours, marked in a comment.
+for episodes with no known date, a date between their neighbours, marked in a comment. An
+episode whose title was not seen but whose page address names it ("86-a-hard-cell-...") takes
+the title from the address, written as its companion post writes the words, marked in a comment.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ CHANNEL_DESCRIPTION = (
     "A reconstruction of the Meta Tech Podcast feed from public pages (Apple Podcasts, Castbox, "
     "Podbean, libsyn, engineering.fb.com), bundled with podbot so it works offline. It is not the "
     "publisher's feed: GUIDs are synthesised, dates marked as estimated are not published facts, "
-    "and elements whose facts are unknown are left out."
+    "a title not seen is read from its episode page's address, and elements whose facts are "
+    "unknown are left out."
 )
 
 
@@ -139,15 +142,42 @@ def episode_stem(episode: dict) -> str:
     return "mtp-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")[:48]
 
 
+def title_from_address(episode: dict) -> str | None:
+    """The title an episode's page address names ("86-a-hard-cell-engineering-ultra-narrow-..."
+    -> "A Hard Cell Engineering Ultra-Narrow Batteries for AI Glasses"): its words as the
+    companion post's title writes them (hyphenated pairs too), the others capitalised."""
+    words = (episode.get("slug") or "").split("-")
+    if words[:1] == [str(episode.get("number"))]:
+        words = words[1:]
+    if not any(words):
+        return None
+    post = (episode.get("blog_post") or {}).get("title") or ""
+    written = {form.casefold().replace("-", " "): form for form in re.findall(r"\w+(?:-\w+)*", post)}
+    title, at = [], 0
+    while at < len(words):
+        pair = " ".join(words[at : at + 2])
+        if at + 1 < len(words) and pair in written:
+            title.append(written[pair])
+            at += 2
+            continue
+        word = words[at]
+        title.append(written.get(word) or word[:1].upper() + word[1:])
+        at += 1
+    return " ".join(title)
+
+
 def item_xml(episode: dict, published: dt.date | None, date_comment: str | None) -> str:
     stem = episode_stem(episode)
     guid = uuid.uuid5(GUID_NAMESPACE, stem)
     lines = ["  <item>"]
     if episode.get("number") is None and episode.get("number_inferred") is not None:
         lines.append(f"    <!-- number not published; {episode['number_inferred']} by position only -->")
-    if episode.get("title"):
-        lines.append(f"    <title>{escape(episode['title'])}</title>")
-        lines.append(f"    <itunes:title>{escape(episode['title'])}</itunes:title>")
+    title = episode.get("title")
+    if not title and (title := title_from_address(episode)):
+        lines.append("    <!-- title not seen; read from the episode page's address -->")
+    if title:
+        lines.append(f"    <title>{escape(title)}</title>")
+        lines.append(f"    <itunes:title>{escape(title)}</itunes:title>")
     if published:
         if date_comment:
             lines.append(f"    <!-- {date_comment} -->")

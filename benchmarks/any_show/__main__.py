@@ -35,7 +35,8 @@ async def run(feeds_dir: Path | None, only: set[str], quiet: bool) -> tuple[list
             feed_file = Path(work) / f"{feed.name}.xml"
             feed_file.write_bytes(document)
             asked = [q for q in queries if q["feed"] == feed.name]
-            result = await measure_feed(feed.name, feed.language, feed_file, Path(work) / f"{feed.name}.db", asked)
+            db = Path(work) / f"{feed.name}.db"
+            result = await measure_feed(feed.name, feed.language, feed_file, db, asked, feed.topics_only)
             results.append(result)
             if not quiet:
                 print(feed_text(result), flush=True)
@@ -61,6 +62,9 @@ def main() -> int:
                 "kinds": kind_figures(queries),
                 "topics": sum(r.topics for r in results),
                 "show_wide_topics": sum(len(r.show_wide) for r in results),
+                "worth_browsing_topics": sum(r.worth_browsing for r in results),
+                "miscounted_topics": sum(len(r.miscounted) for r in results),
+                "sponsor_topics": sum(len(r.sponsors) for r in results),
                 "related_reasons": sum(len(r.reasons) for r in results),
                 "weak_reasons": sum(w for r in results for *_, w in r.reasons),
             },

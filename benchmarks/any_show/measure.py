@@ -23,6 +23,10 @@ NEVER = "never-covered"
 # A reason names what the two episodes share after its framing words ("both discuss X", "also about X").
 FRAMING = re.compile(r"^(?:both (?:discuss|mention|feature|cover|with)|also (?:about|with)|same guest:?|with)\s+", re.I)
 PARTS = re.compile(r",\s*|\s+and\s+|\s*;\s*")
+# The topic counts checked against what `topic NAME` lists, the largest first.
+COUNTS_CHECKED = 30
+SPONSOR_LINE = re.compile(r"\bsponsor(?:ed by)?:\s*(\S.*)", re.I)
+SPONSORED_BY = re.compile(r"^sponsored by:?$", re.I)
 MONTHS = {name.casefold() for name in (*calendar.month_name, *calendar.month_abbr) if name}
 
 
@@ -49,6 +53,9 @@ class FeedResult:
     queries: list[QueryResult] = field(default_factory=list)
     topics: int = 0
     show_wide: list[str] = field(default_factory=list)
+    worth_browsing: int = 0
+    miscounted: list[str] = field(default_factory=list)  # "label: N counted, M listed"
+    sponsors: list[str] = field(default_factory=list)  # topics the notes' sponsor reads name
     reasons: list[tuple[str, str, bool]] = field(default_factory=list)  # (episode title, reason, weak)
 
     def by_kind(self) -> dict[str, list[QueryResult]]:
@@ -63,7 +70,14 @@ class FeedResult:
             "language": self.language,
             "episodes": self.episodes,
             "kinds": kind_figures(self.queries),
-            "topics": {"total": self.topics, "show_wide": len(self.show_wide), "show_wide_labels": self.show_wide},
+            "topics": {
+                "total": self.topics,
+                "show_wide": len(self.show_wide),
+                "show_wide_labels": self.show_wide,
+                "worth_browsing": self.worth_browsing,
+                "miscounted": self.miscounted,
+                "sponsors": self.sponsors,
+            },
             "related": {
                 "reasons": len(self.reasons),
                 "weak": sum(weak for *_, weak in self.reasons),
@@ -96,7 +110,7 @@ def kind_figures(queries: list[QueryResult]) -> dict[str, dict[str, float]]:
 
 
 async def measure_feed(
-    name: str, language: str, feed_file: Path, db: Path, queries: list[dict[str, Any]]
+    name: str, language: str, feed_file: Path, db: Path, queries: list[dict[str, Any]], topics_only: bool = False
 ) -> FeedResult:
     async with await Library.open(Config(), db=db, feed=str(feed_file)) as library:
         await library.sync()
@@ -107,6 +121,15 @@ async def measure_feed(
         topics = await library.topics()
         result.topics = len(topics)
         result.show_wide = [t.label for t in topics if t.episodes > len(episodes) / 2]
+        result.worth_browsing = sum(t.worth_browsing for t in topics)
+        for topic in topics[:COUNTS_CHECKED]:
+            listed = len((await library.topic(topic.name)).results)
+            if listed != topic.episodes:
+                result.miscounted.append(f"{topic.label}: {topic.episodes} counted, {listed} listed")
+        names = _sponsor_names(episodes)
+        result.sponsors = [t.label for t in topics if t.label.casefold() in names]
+        if topics_only:
+            return result
         weak_words = _weak_words(language, result.show_wide)
         step = max(1, len(episodes) // RELATED_EPISODES)
         for episode in episodes[::step][:RELATED_EPISODES]:
@@ -129,6 +152,22 @@ async def _ask(library: Library, query: dict[str, Any]) -> QueryResult:
         answer = await library.topic(result.query)
         result.refused_by_topic = not answer.results and not answer.articles
     return result
+
+
+def _sponsor_names(episodes: list[Any]) -> set[str]:
+    """What the notes name as sponsors: "0:50 Sponsor: A Cloud Guru", and the "Name: tagline"
+    lines under a "Sponsored by:" line; case-folded."""
+    names = set()
+    for episode in episodes:
+        under_heading = False
+        for line in episode.description_text.splitlines():
+            if found := SPONSOR_LINE.search(line):
+                names.add(found.group(1).strip().casefold())
+            if under_heading and ":" in line:
+                names.add(line.split(":")[0].strip().casefold())
+            else:
+                under_heading = bool(SPONSORED_BY.match(line.strip()))
+    return names - {""}
 
 
 def _weak_words(language: str, show_wide: list[str]) -> set[str]:

@@ -26,7 +26,12 @@ def kind_rows(queries: list[QueryResult]) -> list[str]:
 def feed_text(result: FeedResult) -> str:
     weak = [r for r in result.reasons if r[2]]
     lines = [f"== {result.name} ({result.language}, {result.episodes} episodes)", *kind_rows(result.queries)]
-    lines.append(f"  topics: {result.topics} total, {len(result.show_wide)} show-wide {result.show_wide[:8]}")
+    lines.append(
+        f"  topics: {result.topics} total, {result.worth_browsing} worth browsing, "
+        f"{len(result.show_wide)} show-wide {result.show_wide[:8]}, "
+        f"{len(result.miscounted)} counted unlike topic NAME {result.miscounted[:3]}, "
+        f"{len(result.sponsors)} sponsors {result.sponsors[:8]}"
+    )
     share = len(weak) / len(result.reasons) if result.reasons else 0.0
     lines.append(f"  related reasons: {len(result.reasons)}, weak {len(weak)} ({share:.0%})")
     lines.extend(f"    weak: {reason!r} (for {title[:50]!r})" for title, reason, _ in weak[:6])
@@ -43,7 +48,10 @@ def overall_text(results: list[FeedResult]) -> str:
     weak = sum(w for *_, w in reasons)
     lines = [f"== overall ({len(results)} feeds, {len(queries)} queries)", *kind_rows(queries)]
     lines.append(
-        f"  topics: {sum(r.topics for r in results)} total, {sum(len(r.show_wide) for r in results)} show-wide"
+        f"  topics: {sum(r.topics for r in results)} total, {sum(r.worth_browsing for r in results)} worth browsing, "
+        f"{sum(len(r.show_wide) for r in results)} show-wide, "
+        f"{sum(len(r.miscounted) for r in results)} counted unlike topic NAME, "
+        f"{sum(len(r.sponsors) for r in results)} sponsors"
     )
     share = weak / len(reasons) if reasons else 0.0
     lines.append(f"  related reasons: {len(reasons)}, weak {weak} ({share:.0%})")

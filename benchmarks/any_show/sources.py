@@ -21,6 +21,7 @@ class FeedSource:
     path: str
     language: str
     kind: str
+    topics_only: bool = False  # no queries: only its topics are measured
 
 
 def manifest() -> tuple[Path, list[FeedSource]]:

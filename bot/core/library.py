@@ -58,6 +58,9 @@ SyncListener = Callable[[SyncReport], Awaitable[None]]
 _RELATED_STORED = 10
 _RELATED_BATCH = 8
 _RELATED_PER_SYNC = 500
+# Topic counts: this many topics counted at a time (5 to 10 ms each on a real show), so a reply
+# waits for the search thread no more than a few tens of milliseconds while a sync counts.
+_TOPICS_COUNTED_BATCH = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,14 +273,17 @@ class Library:
         return await self.searcher.episode(episode_id)
 
     async def topics(self, podcasts: Sequence[str] | None = None) -> list[TopicCount]:
-        """Every topic, with how many episodes and articles have it; the largest first."""
+        """Every topic, with how many episodes `topic` lists and how many articles have it; the
+        largest first (TopicCount.worth_browsing says which /topics shows)."""
         return await self.searcher.run(topic_search.all_topics, podcasts=await self._scope(podcasts))
 
     async def suggest_topics(self, typed: str, limit: int, podcasts: Sequence[str] | None = None) -> list[TopicCount]:
         """Autocomplete for a topic name: the largest topics, or those TYPED begins or resembles."""
         return await self.searcher.run(topic_search.suggest_topics, typed, limit, podcasts=await self._scope(podcasts))
 
-    async def topic(self, name: str, limit: int = 25, podcasts: Sequence[str] | None = None) -> TopicAnswer:
+    async def topic(
+        self, name: str, limit: int = topic_search.MOST_LISTED, podcasts: Sequence[str] | None = None
+    ) -> TopicAnswer:
         """The episodes (and articles) of the topic NAME names; for words no topic has, the
         episodes substantially about them; when none is, the closest topics instead. Across
         several podcasts, each result's episode names its podcast."""
@@ -306,6 +312,22 @@ class Library:
             await self.store.save_related(stored, [episode_id for episode_id, written in due if written])
             done += len(ids)
         return False
+
+    async def update_topic_counts(self) -> None:
+        """Count the episodes `topic NAME` lists for every topic after a sync changed the store,
+        a few topics at a time in the search thread, and store the counts for /topics."""
+        generation = await self.store.topic_counts_due()
+        if generation is None:
+            return
+        counted: dict[int, list[tuple[str, int, int]]] = {}
+        for podcast_id in await self.searcher.run(lambda asking: list(asking.reader.podcasts())):
+            scope = [podcast_id]
+            tagged = await self.searcher.run(lambda asking: asking.reader.tagged_topic_counts(), podcasts=scope)
+            counted[podcast_id] = []
+            for start in range(0, len(tagged), _TOPICS_COUNTED_BATCH):
+                batch = tagged[start : start + _TOPICS_COUNTED_BATCH]
+                counted[podcast_id] += await self.searcher.run(topic_search.listed_counts, batch, podcasts=scope)
+        await self.store.save_topic_counts(counted, generation)
 
     async def topics_of(self, episode_ids: list[int]) -> dict[int, list[EpisodeTopic]]:
         """Each episode's topics, the most trusted source first."""
@@ -487,7 +509,9 @@ class Library:
                 caught_up = await self.store.relate()
                 while not caught_up:  # each step is bounded and awaits the database
                     caught_up = await self.store.relate()
-                if await self.update_related():
+                related_done = await self.update_related()
+                await self.update_topic_counts()
+                if related_done:
                     self._current_at = generation
         except StoreError as error:
             log.warning("could not update topics and companion links: %s", error)

@@ -280,12 +280,28 @@ class EpisodeTopic:
     source: str  # topics.SOURCES: article | feed | url | inferred
 
 
+# A topic worth browsing lists at least this many episodes, or has this many articles. Measured on
+# real feeds: a keyword on one episode is most of a tagging show's topics (LINUX Unplugged: 1,384
+# of 2,055; SE Radio 212 of 439), and a list of them is no way to browse a show.
+WORTH_BROWSING = 2
+
+
 @dataclass(frozen=True, slots=True)
 class TopicCount:
     name: str
     label: str
-    episodes: int
+    episodes: int  # as many as `topic NAME` lists
     articles: int
+
+    @property
+    def worth_browsing(self) -> bool:
+        """Whether /topics lists it (every topic is still found by name and autocomplete)."""
+        return self.episodes >= WORTH_BROWSING or self.articles >= WORTH_BROWSING
+
+
+def browsable(topics: list[TopicCount]) -> list[TopicCount]:
+    """The topics /topics lists, in order: those worth browsing; every topic when none is."""
+    return [topic for topic in topics if topic.worth_browsing] or topics
 
 
 @dataclass(frozen=True, slots=True)

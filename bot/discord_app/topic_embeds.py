@@ -40,18 +40,32 @@ def topic_embed(answer: TopicAnswer, page: int, show: ShowOf = no_show) -> disco
     return within_total(embed)
 
 
-def topics_embed(topics: list[TopicCount]) -> discord.Embed:
+TOPICS_PER_PAGE = 20
+
+
+def topics_embed(topics: list[TopicCount], shown: list[TopicCount], page: int) -> discord.Embed:
+    """A page of the topics SHOWN (those worth browsing, of all TOPICS), each with its counts; the
+    footer says what else there is."""
     embed = discord.Embed(title="Topics", colour=COLOUR)
     if not topics:
         embed.description = "No topics yet: no companion articles or feed categories tag the episodes."
         return embed
+    first = page * TOPICS_PER_PAGE
     lines = [
         f"**{plain(topic.label, 100)}** · {formatting.counted(topic.episodes, 'episode')} · {formatting.counted(topic.articles, 'article')}"
-        for topic in topics
+        for topic in shown[first : first + TOPICS_PER_PAGE]
     ]
     embed.description = fit_lines(lines, DESCRIPTION_LIMIT, more="…and {} more topics")
-    embed.set_footer(text="/topic NAME lists a topic's episodes and articles")
+    footer = [f"Page {page + 1} of {topics_pages(shown)}"] if len(shown) > TOPICS_PER_PAGE else []
+    if len(shown) < len(topics):
+        footer.append(f"{len(topics) - len(shown):,} more on a single episode or article")
+    footer.append("/topic NAME lists a topic's episodes and articles")
+    embed.set_footer(text=" · ".join(footer))
     return within_total(embed)
+
+
+def topics_pages(shown: list[TopicCount]) -> int:
+    return max(1, -(-len(shown) // TOPICS_PER_PAGE))
 
 
 def unknown_topic_message(answer: TopicAnswer) -> str:

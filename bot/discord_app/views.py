@@ -27,7 +27,9 @@ from bot.core.models import (
     MatchReason,
     PodcastInfo,
     TopicAnswer,
+    TopicCount,
     TopicResult,
+    browsable,
 )
 from bot.discord_app import embeds, topic_embeds
 from bot.discord_app.embeds import ShowOf, no_show
@@ -442,3 +444,24 @@ class StatusPagesView(PagedView):
     def release(self) -> None:
         super().release()
         self.pages = []
+
+
+class TopicsView(PagedView):
+    """Pages of the topics worth browsing, the largest first."""
+
+    def __init__(self, invoker_id: int, topics: list[TopicCount]) -> None:
+        super().__init__(invoker_id)
+        self.topics = topics
+        self.shown = browsable(topics)
+        self.opening = topic_embeds.topics_embed(self.topics, self.shown, 0)
+        self.layout()
+
+    def page_count(self) -> int:
+        return topic_embeds.topics_pages(self.shown)
+
+    async def render(self) -> discord.Embed:
+        return topic_embeds.topics_embed(self.topics, self.shown, self.page)
+
+    def release(self) -> None:
+        super().release()
+        self.topics = self.shown = []

@@ -22,10 +22,13 @@ from bot.core.config import Config, ConfigError, load_config
 from bot.core.ingest.feed import FeedError
 from bot.core.ingest.urls import redact_addresses
 from bot.core.library import FeedHealth, Library, UnknownPodcast
+from bot.core.models import browsable
 from bot.core.store import StoreError
+from bot.core.topics.answers import MOST_LISTED
 from bot.terminal import render_text, render_topics
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_FEED = 0, 1, 2, 3
+TOPICS_SHOWN = 50  # `topics` lists this many worth browsing, the largest first; a screenful or two
 log = logging.getLogger("bot")
 
 
@@ -125,7 +128,16 @@ async def cmd_episode(library: Library, args: argparse.Namespace) -> int:
 async def cmd_topics(library: Library, args: argparse.Namespace) -> int:
     await library.ensure_loaded()
     topics = await library.topics(podcasts=args.podcast)
-    show(args, lambda: render_topics.topics_json(topics), lambda: render_topics.topics_text(topics))
+    if args.json and not args.limit:
+        shown = topics  # a machine gets every topic, each saying whether it is worth browsing
+    else:
+        shown = (topics if args.all else browsable(topics))[: args.limit or (None if args.all else TOPICS_SHOWN)]
+    left_out = render_topics.left_out_text(topics, shown, more="--limit N", every="--all")
+    show(
+        args,
+        lambda: render_topics.topics_json(topics, None if len(shown) == len(topics) else shown),
+        lambda: render_topics.topics_text(shown, left_out),
+    )
     return EXIT_OK
 
 
@@ -296,14 +308,20 @@ def build_parser() -> _Parser:
     sub.add_argument("--count", type=_positive_int, default=5, help="how many (default 5)")
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
     _podcast_option(sub)
-    sub = command("topics", cmd_topics, "every topic with its episode and article counts, like /topics")
-    sub.add_argument("--json", action="store_true", help=_JSON_HELP)
+    sub = command("topics", cmd_topics, "the topics worth browsing with their episode and article counts, like /topics")
+    sub.add_argument(
+        "--limit", type=_positive_int, help=f"at most this many (default {TOPICS_SHOWN}; with --json, all of them)"
+    )
+    sub.add_argument("--all", action="store_true", help="every topic, those on a single episode or article too")
+    sub.add_argument("--json", action="store_true", help=_JSON_HELP + " (every topic, unless --limit)")
     _podcast_option(sub)
     sub = command("podcasts", cmd_podcasts, "every podcast with its episode count and how its syncing goes")
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
     sub = command("topic", cmd_topic, "the episodes and articles of a topic (or about a word), like /topic")
     sub.add_argument("query", metavar="NAME", nargs="?", help="a topic: security, ml, kotlin, open source, ...")
-    sub.add_argument("--limit", type=_positive_int, default=25, help="at most this many episodes (default 25)")
+    sub.add_argument(
+        "--limit", type=_positive_int, default=MOST_LISTED, help=f"at most this many episodes (default {MOST_LISTED})"
+    )
     sub.add_argument("--json", action="store_true", help=_JSON_HELP)
     _podcast_option(sub)
     sub = command("related", cmd_related, "the episodes most like the one a query finds")

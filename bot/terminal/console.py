@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from bot.core.library import Library, UnknownPodcast
+from bot.core.models import browsable
 from bot.core.search.searcher import MAX_QUERY_CHARS
 from bot.terminal import render_text, render_topics
 
@@ -29,12 +30,13 @@ with contextlib.suppress(ImportError):
     import readline  # importing it gives input() line editing and history
 
 MAX_LATEST = 50
+TOPICS_PER_PAGE = 25
 HELP = f"""Commands:
   /episode QUERY   the best match with its chapters (e.g. /episode caddy, /episode #64)
   /search QUERY    the ten best matches
   /latest [N]      the N newest episodes (default 5, at most {MAX_LATEST})
   /topic NAME      a topic's episodes and articles (e.g. /topic security, /topic kotlin)
-  /topics          every topic with its episode and article counts
+  /topics [PAGE]   the topics worth browsing with their episode and article counts, 25 a page
   /related QUERY   the episodes most like the one QUERY finds
   /podcasts        every podcast with its episodes and how its syncing goes
   /help            this help
@@ -206,6 +208,26 @@ class Reply(NamedTuple):
     headed: bool = False
 
 
+async def _topics_page(rest: str, library: Library) -> Reply:
+    """/topics [PAGE]: a page of the topics worth browsing, and what else there is."""
+    try:
+        page = int(rest) if rest else 1
+    except ValueError:
+        page = 0
+    topics = await library.topics()
+    listed = browsable(topics)
+    pages = max(1, -(-len(listed) // TOPICS_PER_PAGE))
+    if not 1 <= page <= pages:
+        return Reply(f"Usage: /topics [PAGE], with PAGE from 1 to {pages}")
+    shown = listed[(page - 1) * TOPICS_PER_PAGE : page * TOPICS_PER_PAGE]
+    before = listed[: (page - 1) * TOPICS_PER_PAGE]
+    more = f"/topics {page + 1}" if page < pages else "/topics"
+    left_out = render_topics.left_out_text(topics, before + shown, more=more, every="/topic NAME finds any")
+    heading = f"Topics, page {page} of {pages}" if pages > 1 else ""
+    text = render_topics.topics_text(shown, left_out)
+    return Reply(f"{heading}\n{text}" if heading else text, headed=bool(heading))
+
+
 async def answer(line: str, library: Library) -> Reply:
     """The console's reply to one line of input."""
     if len(line) > MAX_QUERY_CHARS:
@@ -233,7 +255,7 @@ async def answer(line: str, library: Library) -> Reply:
     if command == "/podcasts":
         return Reply(render_text.podcasts_text(await library.podcasts()))
     if command == "/topics":
-        return Reply(render_topics.topics_text(await library.topics()), headed=False)
+        return await _topics_page(rest, library)
     if command == "/topic":
         if not rest:
             return Reply("Usage: /topic NAME")

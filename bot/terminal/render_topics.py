@@ -20,22 +20,49 @@ from bot.terminal.render_text import episode_json, match_json, ranked_lines, tit
 TOPIC_RESULTS_SHOWN = 10
 
 
+NO_TOPICS = "No topics yet: no companion articles or feed categories tag the episodes."
+
+
 def topic_count_json(topic: TopicCount) -> dict[str, Any]:
-    return {"name": topic.name, "label": topic.label, "episodes": topic.episodes, "articles": topic.articles}
+    return {
+        "name": topic.name,
+        "label": topic.label,
+        "episodes": topic.episodes,
+        "articles": topic.articles,
+        "worth_browsing": topic.worth_browsing,
+    }
 
 
-def topics_json(topics: list[TopicCount]) -> dict[str, Any]:
-    return {"topics": [topic_count_json(topic) for topic in topics]}
+def topics_json(topics: list[TopicCount], shown: list[TopicCount] | None = None) -> dict[str, Any]:
+    """Every topic, or those SHOWN of them and how many are left out."""
+    document: dict[str, Any] = {"topics": [topic_count_json(topic) for topic in (topics if shown is None else shown)]}
+    if shown is not None:
+        document["left_out"] = len(topics) - len(shown)
+    return document
 
 
-def topics_text(topics: list[TopicCount]) -> str:
-    if not topics:
-        return "No topics yet: no companion articles or feed categories tag the episodes."
-    width = max(len(topic.label) for topic in topics)
-    return "\n".join(
+def topics_text(shown: list[TopicCount], left_out: str = "") -> str:
+    """SHOWN topics a line each, then the LEFT_OUT line (what else there is and how to see it)."""
+    width = max((len(topic.label) for topic in shown), default=0)
+    lines = [
         f"{topic.label:<{width}}  {formatting.counted(topic.episodes, 'episode')}, {formatting.counted(topic.articles, 'article')}"
-        for topic in topics
-    )
+        for topic in shown
+    ]
+    return "\n".join([*lines, left_out] if left_out else lines) or NO_TOPICS
+
+
+def left_out_text(topics: list[TopicCount], shown: list[TopicCount], more: str, every: str) -> str:
+    """What of TOPICS is not SHOWN, as one line naming how to see it: MORE for the next topics
+    worth browsing, EVERY for those on one episode; "" when nothing is left out."""
+    listed = {topic.name for topic in shown}
+    worth = [t for t in topics if t.name not in listed and t.worth_browsing]
+    rare = [t for t in topics if t.name not in listed and not t.worth_browsing]
+    parts = []
+    if worth:
+        parts.append(f"{len(worth):,} more worth browsing ({more})")
+    if rare:
+        parts.append(f"{len(rare):,} on a single episode or article ({every})")
+    return f"…and {' and '.join(parts)}" if parts else ""
 
 
 def reading_json(reading: Reading) -> dict[str, Any]:

@@ -48,3 +48,21 @@ async def test_plurals_are_stemmed_in_the_feeds_language(tmp_path):
         await library.sync()
         topics = {t.label: t.episodes for t in await library.topics()}
     assert topics == {"Pel·lícules": 3}, topics  # "Sèries" is on 6 of the 9 episodes: the show's
+
+
+async def test_a_sponsor_the_notes_read_out_is_the_shows_not_a_topic(tmp_path):
+    read = "<p>Sponsored by Acme Cloud: hundreds of courses, thousands of labs.</p><p>0:{n}0 Sponsor: Acme Cloud</p>"
+    own = {1: "KDE", 2: "KDE", 3: "Fedora", 4: "Fedora", 5: "ZFS", 6: "ZFS", 7: "Btrfs", 8: "Btrfs", 9: "Arch"}
+    items = [
+        tagged_item(
+            n, [own.get(n, "Debian")] + (["Acme Cloud"] if n in (1, 4, 7) else []), f"<p>We try {own.get(n)}.</p>"
+        )
+        for n in range(1, 11)
+    ]
+    items += [tagged_item(n, [], read.replace("{n}", str(n))) for n in range(11, 17)]
+    feed = tmp_path / "show.xml"
+    feed.write_bytes(rss(*items, title="Desktop Weekly"))
+    async with await Library.open(Config(), db=tmp_path / "s.db", feed=str(feed)) as library:
+        await library.sync()
+        topics = {t.label for t in await library.topics()}
+    assert topics == {"KDE", "Fedora", "ZFS", "Btrfs", "Arch", "Debian"}, topics

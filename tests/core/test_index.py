@@ -101,9 +101,10 @@ def before_several_podcasts(connection: sqlite3.Connection) -> None:
 
 
 def back_to_schema_5(connection: sqlite3.Connection) -> None:
-    """Undo migrations 012 (several podcasts), 009 (publishers' UTC offsets), 008 (outbox
-    posted_at, posted_digest), 007 (tags, related episodes) and 006 (topics and companion
-    articles), as a podbot before them left the file."""
+    """Undo migrations 014 (topic counts), 012 (several podcasts), 009 (publishers' UTC offsets),
+    008 (outbox posted_at, posted_digest), 007 (tags, related episodes) and 006 (topics and
+    companion articles), as a podbot before them left the file."""
+    connection.execute("DROP TABLE topic_counts")
     before_several_podcasts(connection)
     connection.execute("ALTER TABLE episodes DROP COLUMN published_offset_minutes")
     connection.execute("DROP INDEX outbox_by_posted")
@@ -116,7 +117,8 @@ def back_to_schema_5(connection: sqlite3.Connection) -> None:
         connection.execute(f"DROP TABLE {table}")
     connection.execute("ALTER TABLE episodes DROP COLUMN topics_inferred_at")
     connection.execute(
-        "DELETE FROM store_meta WHERE key IN ('related_generation', 'linked_generation', 'topics_reference')"
+        "DELETE FROM store_meta WHERE key IN ('related_generation', 'linked_generation', 'topics_reference', "
+        "'topics_counted')"
     )
     connection.execute("PRAGMA user_version = 5")
 

@@ -279,9 +279,12 @@ async def test_inference_works_in_bounded_steps_and_a_sync_catches_up(tmp_path, 
     from bot.core.store import reading
 
     monkeypatch.setattr(reading, "_INFERRED_PER_CALL", 2)
-    notes = "<p>Edge networking: NICs, packets, TCP and latency.</p>"
-    tagged = [episode(n, f"Packets {n}", notes, extra="<category>Networking</category>") for n in (1, 2)]
-    untagged = [episode(n, f"Packets {n}", notes) for n in (3, 4, 5, 6, 7)]
+
+    def notes(n):  # notes seven episodes said word for word would be the show's boilerplate
+        return f"<p>Edge networking: NICs, packets, TCP and latency, {'then ' * n}more.</p>"
+
+    tagged = [episode(n, f"Packets {n}", notes(n), extra="<category>Networking</category>") for n in (1, 2)]
+    untagged = [episode(n, f"Packets {n}", notes(n)) for n in (3, 4, 5, 6, 7)]
     others = [episode(n, f"Baking {n}", f"<p>Flour, water and yeast, loaf {n}.</p>") for n in (8, 9, 10, 11)]
     library, _ = await open_synced(tmp_path, feed_server, rss(*tagged, *untagged, *others))
     async with library:
@@ -361,3 +364,24 @@ async def test_a_feed_inventing_tags_brings_a_bounded_set_of_topics(tmp_path, fe
     async with library:
         topics = {t.name for t in await library.topics()}
         assert "security" in topics and len(topics) <= MAX_FEED_TOPICS
+
+
+async def test_every_topics_count_is_what_topic_lists(snapshot_library):
+    topics = await snapshot_library.topics()
+    assert len(topics) >= 10
+    for topic in topics:
+        for asked in (topic.name, topic.label):  # "Messaging and queues" as /topics shows it
+            answer = await snapshot_library.topic(asked)
+            assert (len(answer.results), len(answer.articles)) == (topic.episodes, topic.articles), asked
+
+
+async def test_a_sync_counts_a_topic_again_when_a_new_episode_is_about_it(tmp_path, feed_server):
+    tagged = [episode(n, f"Packets {n}", extra="<category>Networking</category>") for n in (1, 2)]
+    others = [episode(n, f"Baking {n}", f"<p>Flour, water and yeast, loaf {n}.</p>") for n in (3, 4, 5)]
+    library, _ = await open_synced(tmp_path, feed_server, rss(*tagged, *others))
+    async with library:
+        assert {t.name: t.episodes for t in await library.topics()} == {"networking": 2}
+        feed_server.serve("/feed.xml", body=rss(episode(6, "Networking careers"), *tagged, *others))
+        await library.sync()
+        assert {t.name: t.episodes for t in await library.topics()} == {"networking": 3}
+        assert len((await library.topic("networking")).results) == 3

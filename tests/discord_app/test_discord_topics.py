@@ -39,7 +39,7 @@ async def test_topic_security_pages_its_episodes_with_reasons_and_lists_its_arti
 
 async def test_topic_autocomplete_lists_topics_with_counts_best_first(discord_env):
     everything = await discord_env.fake.autocomplete("topic", "name", "")
-    assert everything[0] == {"name": "Developer tools (7 episodes)", "value": "developer-tools"}
+    assert everything[0] == {"name": "ML systems (11 episodes)", "value": "ml-systems"}
     typed = await discord_env.fake.autocomplete("topic", "name", "secu")
     assert typed[0]["value"] == "security" and typed[0]["name"].startswith("Security (")
     misspelt = await discord_env.fake.autocomplete("topic", "name", "virtal reality")
@@ -56,10 +56,19 @@ async def test_an_untagged_subject_and_an_unknown_word(discord_env):
     assert "Closest topics: Security (" in unknown.callback["data"]["content"]
 
 
-async def test_topics_lists_every_topic_with_counts(discord_env):
+async def test_topics_lists_those_worth_browsing_each_counted_as_topic_lists_it(discord_env):
     embed = embed_of(await discord_env.fake.command("topics", []))
     assert embed["title"] == "Topics"
-    assert "**Security** · " in embed["description"] and "5 articles" in embed["description"]
+    counts = {}
+    for line in embed["description"].splitlines():
+        label, episodes, _ = line.split(" · ")
+        counts[label.strip("*")] = int(episodes.split()[0])
+    assert counts["Security"] == 7 and counts["Android"] == 10  # were 5 and 1: the episodes tagged
+    assert "General" not in counts  # one article and no episode: not worth browsing
+    assert embed["footer"]["text"].startswith("5 more on a single episode or article")
+    for label in ("Security", "Android", "Developer tools"):
+        listed = embed_of(await discord_env.fake.command("topic", name_option(label)))
+        assert listed["footer"]["text"].endswith(f"· {counts[label]} results"), label
 
 
 async def test_episode_84_reads_its_companion_post_and_opens_a_related_episode(discord_env):

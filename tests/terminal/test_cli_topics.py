@@ -27,6 +27,25 @@ def test_topic_security_lists_the_tagged_episodes_first_and_the_blogs_articles(s
     assert "  How Advanced Browsing Protection Works in Messenger\n" in result.stdout
 
 
+def test_topics_counts_what_topic_lists_and_leaves_out_the_one_offs(synced):
+    topics = json.loads(run(synced, "topics", "--json").stdout)["topics"]  # complete: every topic
+    assert {t["name"]: t["episodes"] for t in topics if t["name"] in ("security", "android")} == {
+        "security": 7,
+        "android": 10,
+    }
+    for name in ("security", "android"):
+        assert len(json.loads(run(synced, "topic", name, "--json").stdout)["results"]) == (
+            7 if name == "security" else 10
+        )
+    text = run(synced, "topics").stdout.splitlines()
+    worth = [t for t in topics if t["worth_browsing"]]
+    assert [line.split("  ")[0] for line in text[:-1]] == [t["label"] for t in worth]
+    assert text[-1] == f"…and {len(topics) - len(worth)} on a single episode or article (--all)"
+    assert len(run(synced, "topics", "--all").stdout.splitlines()) == len(topics)
+    cut = json.loads(run(synced, "topics", "--json", "--limit", "2").stdout)
+    assert len(cut["topics"]) == 2 and cut["left_out"] == len(topics) - 2
+
+
 def test_topics_topic_related_and_episode_json(synced):
     topics = json.loads(run(synced, "topics", "--json").stdout)["topics"]
     by_name = {topic["name"]: topic for topic in topics}

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from rapidfuzz import fuzz
 
 from bot.core.models import Episode, Link, PodcastInfo
+from bot.core.words.text import tokenize
 
 # Only a feed with this many episodes has boilerplate; what at least this share of its episodes
 # repeat is boilerplate. A quarter, not a half: shows change accounts over the years (Twitter,
@@ -19,6 +20,10 @@ from bot.core.models import Episode, Link, PodcastInfo
 # episode's own links are in one or two (8% at most).
 MIN_EPISODES = 4
 SHARE = 0.25
+# A sentence that this many episodes' notes say, its numbers aside, is read out rather than written
+# for the episode: a sponsor read, a chapter "0:50 Sponsor: Linode", the show's sign-off. More than
+# a series' parts, which may share their notes (LINUX Unplugged's sponsor reads: 6 to 15 episodes).
+REPEATED_IN = 5
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 # Lines that head a part of the notes rather than say something.
 NOTES_HEADINGS = ("Links", "Timestamps", "Chapters", "Show notes", "In this episode", "Topics discussed")
@@ -34,6 +39,15 @@ def sentences(text: str) -> list[str]:
 
 def _key(sentence: str) -> str:
     return " ".join(sentence.casefold().split())
+
+
+def said_sentences(notes: Iterable[str]) -> Counter[tuple[str, ...]]:
+    """Each sentence of NOTES (one text per episode) as its words without numbers, with how many
+    episodes say it."""
+    said: Counter[tuple[str, ...]] = Counter()
+    for text in notes:
+        said.update({tuple(word for word in tokenize(s) if not word.isdigit()) for s in sentences(text)})
+    return said
 
 
 def find_boilerplate(notes: Sequence[str], links: Sequence[Iterable[Link]]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -25,6 +25,7 @@ from bot.core.store.rows import (
     LINK_REASON_ORDER,
     LIVE_EPISODES,
     TOPIC_SOURCE_ORDER,
+    TOPICS_COUNTED,
     assemble,
     chapters_sql,
     episodes_sql,
@@ -316,13 +317,25 @@ class IndexReader:
     # -- topics and companion articles ------------------------------------------------------
 
     def topic_counts(self) -> list[tuple[str, int, int]]:
-        """Every topic with how many episodes in the feed and how many articles have it: counted
-        once per store generation (autocomplete asks on every keystroke)."""
+        """Every topic with how many episodes `topic NAME` lists and how many articles have it
+        in the podcasts in focus, as the sync counted them for each podcast
+        (topics.answers.listed_counts); until it has, the episodes tagged with it. Read once per
+        store generation and focus (autocomplete asks on every keystroke)."""
         if self._topic_counts is None:
-            self._topic_counts = self._count_topics()
+            counted = self._db.execute(f"SELECT value FROM store_meta WHERE key = '{TOPICS_COUNTED}'").fetchone()
+            if counted is not None and counted[0] == (self._generation or "0"):
+                rows = self._db.execute(
+                    f"""SELECT topic, sum(episodes), sum(articles) FROM topic_counts
+                        WHERE 1{self._podcasts_within("podcast_id")} GROUP BY topic"""
+                )
+                self._topic_counts = [(row[0], row[1], row[2]) for row in rows]
+            else:
+                self._topic_counts = self.tagged_topic_counts()
         return self._topic_counts
 
-    def _count_topics(self) -> list[tuple[str, int, int]]:
+    def tagged_topic_counts(self) -> list[tuple[str, int, int]]:
+        """Every topic with how many episodes in the feed are tagged with it (or inferred to be
+        about it) and how many articles are."""
         rows = self._db.execute(
             f"""SELECT topic, sum(episodes), sum(articles) FROM (
                     SELECT t.topic, count(DISTINCT t.episode_id) AS episodes, 0 AS articles

@@ -19,15 +19,16 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from bot.core.ingest.boilerplate import said_sentences
 from bot.core.ingest.urls import category_in_path, url_key
 from bot.core.sync.identity import normalise_title
-from bot.core.topics.labels import Vector, feed_topics, infer, inverse_document_frequency, vector
+from bot.core.topics.labels import FeedTopics, Vector, feed_topics, infer, inverse_document_frequency, vector
 from bot.core.words.text import tokenize
 
 from ..models import Article, FeedState, Reading
 from .database import iso, parse_iso, utcnow
 from .episodes import EpisodeTables
-from .rows import LINK_REASON_ORDER, NEWEST_FIRST, marks, reading_of
+from .rows import LINK_REASON_ORDER, NEWEST_FIRST, TOPICS_COUNTED, marks, reading_of
 
 # A companion keeps at most this many articles (a blog's feed lists 10 to 50; one feed is cut at
 # articles.MAX_ARTICLES, so what its feed lists always fits).
@@ -45,6 +46,8 @@ _BATCH = 500
 # this many episodes a call.
 _NOTES_READ = 5_000
 _INFERRED_PER_CALL = 2_000
+# Sponsors are found in the notes of at most this many episodes (the newest).
+_NOTES_FOR_READS = 2_000
 _RELATED_GENERATION = "related_generation"  # links and every topic are current for it
 _REFERENCE_PRINT = "topics_reference"
 
@@ -178,7 +181,8 @@ class ReadingTables(EpisodeTables):
 
     async def _topics_from_tags(self) -> None:
         """The episodes' 'feed' topics from the tags their items carry (topics.feed_topics), per
-        podcast: a tag one show puts on most of its episodes is that show's, never a topic."""
+        podcast: a tag one show puts on most of its episodes, or reads out as a sponsor, is that
+        show's, never a topic."""
         tags: dict[int, list[tuple[int, str]]] = {}
         for podcast_id, episode_id, tag in await self._fetchall(
             "SELECT e.podcast_id, t.episode_id, t.tag FROM episode_tags t "
@@ -190,8 +194,15 @@ class ReadingTables(EpisodeTables):
         spellings: dict[str, str] = {}
         for podcast_id, podcast_tags in tags.items():
             language = await self._fetchvalue("SELECT (SELECT language FROM podcasts WHERE id = ?)", (podcast_id,))
-            count = await self.episode_count(podcast_id)
-            found = await asyncio.to_thread(feed_topics, podcast_tags, count, language)
+            notes = [  # what the show reads out (its sponsors) is in its newest episodes' notes
+                row[0]
+                for row in await self._fetchall(
+                    f"""SELECT description_text FROM episodes WHERE podcast_id = ? AND removed_at IS NULL
+                        ORDER BY {NEWEST_FIRST} LIMIT {_NOTES_FOR_READS}""",
+                    (podcast_id,),
+                )
+            ]
+            found = await asyncio.to_thread(_feed_topics, podcast_tags, language, notes)
             rows += found.rows
             labels = {**found.labels, **labels}  # the first podcast's spelling of a topic they share
             spellings = {**found.spellings, **spellings}
@@ -324,6 +335,29 @@ class ReadingTables(EpisodeTables):
             (key, value),
         )
 
+    # -- topic counts -------------------------------------------------------------------------
+
+    async def topic_counts_due(self) -> str | None:
+        """The store generation whose topic counts are still to be computed, or None when the
+        stored ones are current."""
+        generation = await self._meta("generation") or "0"
+        return None if generation == await self._meta(TOPICS_COUNTED) else generation
+
+    async def save_topic_counts(self, counts: dict[int, list[tuple[str, int, int]]], generation: str) -> bool:
+        """Store each podcast's topics (podcast id -> (name, episodes listed, articles)) as
+        counted at GENERATION, in one transaction; not when a sync changed the store since
+        (False: the next one counts again)."""
+        async with self._transaction():
+            if (await self._meta("generation") or "0") != generation:
+                return False
+            await self._execute("DELETE FROM topic_counts")
+            await self._executemany(
+                "INSERT OR REPLACE INTO topic_counts (podcast_id, topic, episodes, articles) VALUES (?, ?, ?, ?)",
+                [(podcast_id, *row) for podcast_id, rows in counts.items() for row in rows],
+            )
+            await self._set_meta(TOPICS_COUNTED, generation)
+        return True
+
     # -- related episodes ---------------------------------------------------------------------
 
     async def related_due(self, limit: int) -> list[tuple[int, bool]]:
@@ -414,6 +448,10 @@ def _article_values(article: Article) -> tuple[object, ...]:
         json.dumps(list(article.tags)),
         json.dumps([key for link in article.links if (key := url_key(link))]),
     )
+
+
+def _feed_topics(tags: list[tuple[int, str]], language: str | None, notes: list[str]) -> FeedTopics:
+    return feed_topics(tags, language, said_sentences(notes))
 
 
 def _inferred(

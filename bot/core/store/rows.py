@@ -11,6 +11,7 @@ from ..formatting import as_published
 from ..models import Chapter, Episode, Link, Reading
 from .database import parse_iso
 
+TOPICS_COUNTED = "topics_counted"  # store_meta: the generation whose counts topic_counts holds
 NEWEST_FIRST = "published IS NULL, published DESC, number DESC, id DESC"
 # Kept by every sync in the same transaction (counting 100,000 rows takes 70 ms).
 LIVE_EPISODES = "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM store_meta WHERE key = 'live_episodes'), 0)"

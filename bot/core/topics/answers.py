@@ -9,6 +9,7 @@ when no episode is, the closest topics. `related`: the episodes closest to one b
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from bot.core.words.language import stop_words
 from bot.core.words.text import tokenize
 
 _CANDIDATES = 50
+MOST_LISTED = 200  # `topic NAME` lists at most this many episodes, and /topics counts as many
 _MENTIONS_THAT_COUNT = 2  # "carrying weight in the notes": said at least this often
 _SUGGESTIONS = 5
 _SUGGESTION_CUTOFF = 60
@@ -49,7 +51,8 @@ def label_of(asking: Asking, name: str) -> str:
 def all_topics(asking: Asking) -> list[TopicCount]:
     """Every topic with its episode and article counts, those with most episodes first."""
     counts = [
-        TopicCount(name=name, label=label_of(asking, name), episodes=episodes, articles=articles)
+        # Across podcasts the counts add up, and `topic NAME` lists at most MOST_LISTED of them.
+        TopicCount(name=name, label=label_of(asking, name), episodes=min(episodes, MOST_LISTED), articles=articles)
         for name, episodes, articles in asking.reader.topic_counts()
     ]
     return sorted(counts, key=lambda t: (-t.episodes, -t.articles, t.name))
@@ -57,7 +60,7 @@ def all_topics(asking: Asking) -> list[TopicCount]:
 
 def topic_answer(asking: Asking, asked: str, limit: int) -> TopicAnswer:
     text = " ".join((asked or "").split())[:MAX_QUERY_CHARS]
-    name = topic_named(asking, text)
+    name = topic_named(asking, text) or _labelled(asking, text)
     if name is not None:
         return _tagged(asking, text, name, limit)
     results = _substantially_about(asking, text, limit)
@@ -67,10 +70,29 @@ def topic_answer(asking: Asking, asked: str, limit: int) -> TopicAnswer:
     return TopicAnswer(asked=text, name=phrase, label=text, tagged=False, suggestions=tuple(_closest(asking, text)))
 
 
+def _labelled(asking: Asking, text: str) -> str | None:
+    """The topic /topics shows as TEXT ("Messaging and queues" for messaging-queues), if any."""
+    phrase = phrase_of(text)
+    return next(
+        (name for name, _, _ in asking.reader.topic_counts() if phrase_of(label_of(asking, name)) == phrase), None
+    )
+
+
 def _tagged(asking: Asking, asked: str, name: str, limit: int) -> TopicAnswer:
+    results = _listed(asking, asked, name, limit)
+    articles = tuple(reading_of(row, "") for row in asking.reader.topic_articles(name))
+    return TopicAnswer(
+        asked=asked, name=name, label=label_of(asking, name), tagged=True, results=tuple(results), articles=articles
+    )
+
+
+def _listed(asking: Asking, asked: str, name: str, limit: int) -> list[TopicResult]:
+    """The episodes topic NAME lists when ASKED: those tagged with it, then those substantially
+    about its words, then those inferred to be about it; the first LIMIT of them (a shorter list
+    is the start of the longer one, so every page agrees with the count /topics shows)."""
     reader = asking.reader
     label = label_of(asking, name)
-    members = reader.topic_members(name, limit)
+    members = reader.topic_members(name, MOST_LISTED)
     episodes = {episode.id: episode for episode in reader.episodes([m[0] for m in members])}
     titles = reader.linked_article_titles([m[0] for m in members if m[1] == "article"])
     tagged: list[TopicResult] = []
@@ -84,16 +106,20 @@ def _tagged(asking: Asking, asked: str, name: str, limit: int) -> TopicAnswer:
     listed = {result.match.episode.id for result in [*tagged, *inferred]}
     words_for_it = asking.topic_words.words_for(name)
     phrases = dict.fromkeys([*words_for_it, phrase_of(asked)])  # the asked words are often among them
-    about = {phrase: _substantially_about(asking, phrase, limit) for phrase in phrases}
+    about = {phrase: _substantially_about(asking, phrase, MOST_LISTED) for phrase in phrases}
     mentioning = [result for words in words_for_it for result in about[words] if result.match.episode.id not in listed]
     ordered = [*tagged, *mentioning, *inferred]
     if phrase_of(asked) not in (phrase_of(name), phrase_of(label)):
         # Asked by another word ("privacy" for security): the episodes about that word come first.
         about_it = {r.match.episode.id for r in about[phrase_of(asked)]}
         ordered.sort(key=lambda result: result.match.episode.id not in about_it)
-    results = list({r.match.episode.id: r for r in ordered}.values())[:limit]
-    articles = tuple(reading_of(row, "") for row in reader.topic_articles(name))
-    return TopicAnswer(asked=asked, name=name, label=label, tagged=True, results=tuple(results), articles=articles)
+    return list({r.match.episode.id: r for r in ordered}.values())[:limit]
+
+
+def listed_counts(asking: Asking, topics: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """TOPICS (name, episodes tagged, articles) with the episodes `topic NAME` lists in place of
+    those tagged: what a sync stores, so /topics counts what /topic shows."""
+    return [(name, len(_listed(asking, name, name, MOST_LISTED)), articles) for name, _, articles in topics]
 
 
 _SOURCE_SCORE = {"article": 100.0, "feed": 95.0, "url": 90.0}
@@ -162,13 +188,20 @@ def _holds(text: str, forms: list[list[str]]) -> bool:
 
 def _mentions(text: str, forms: list[list[str]]) -> int:
     """How many times TEXT says one of FORMS (word sequences, compared without their endings)."""
-    tokens = [_bare(token) for token in tokenize(text)]
+    tokens = _bare_words(text)
     return sum(
         1
-        for words in forms
+        for words in map(tuple, forms)
         for start in range(len(tokens) - len(words) + 1)
-        if tokens[start : start + len(words)] == words
+        if tokens[start] == words[0] and tokens[start : start + len(words)] == words
     )
+
+
+@functools.lru_cache(maxsize=512)
+def _bare_words(text: str) -> tuple[str, ...]:
+    """TEXT's words without their endings. Kept for the last few hundred texts: a sync counting
+    every topic reads the same episodes' notes for many topics."""
+    return tuple(_bare(token) for token in tokenize(text))
 
 
 def suggest_topics(asking: Asking, typed: str, limit: int) -> list[TopicCount]:
