@@ -302,6 +302,51 @@ def network_rows() -> list[list[str]]:
     return rows
 
 
+def discord_network_rows() -> list[list[str]]:
+    """Many podcasts and servers through Discord (benchmarks/network_discord.py), each in a fresh process."""
+
+    def measured(*arguments: str) -> dict:
+        output = subprocess.run(
+            [sys.executable, "-m", "benchmarks.network_discord", *arguments],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        return json.loads(output.stdout)
+
+    podcasts, servers = measured("podcasts", "100", "5"), measured("servers", "2500", "2")
+    label = f"{podcasts['feeds']} podcasts"
+    where = f"{servers['servers']:,} servers, {servers['shards']} shards"
+    return [
+        row(
+            f"bot connecting to {where}",
+            f"{servers['connect_seconds']:.1f} s",
+            f"peak RSS {servers['peak_rss_mb']:.0f} MB",
+        ),
+        row(
+            f"one new episode announced in {where}",
+            f"{servers['announce_seconds']:.1f} s",
+            f"{servers['posted']:,} posts, {servers['posted_again']} again",
+            "",
+            "each channel once",
+        ),
+        row(
+            f"/episode across {label}, fake Discord round trip",
+            *(f"{v:.1f} ms" for v in podcasts["episode_round_trip_ms"]),
+        ),
+        row(f"podcast option autocomplete ({label})", *(f"{v:.2f} ms" for v in podcasts["podcast_autocomplete_ms"])),
+        row(
+            f"/admin status of {label}",
+            f"{podcasts['status_ms']:.0f} ms",
+            f"{podcasts['status_pages']} pages",
+            "",
+            "within embed limits",
+        ),
+        row(f"bot RSS with {label} connected", f"{podcasts['peak_rss_mb']:.0f} MB"),
+    ]
+
+
 async def loop_block_row() -> list[str]:
     """The longest event-loop stall while the bot syncs a hostile 10k-item feed whose GUIDs all
     change (issue 20 moved this figure here from a timed test)."""
@@ -395,6 +440,7 @@ async def main(sizes: list[str], record: bool) -> None:
     rows.append(await round_trip_row(snapshot))
     rows += await member_load_rows(snapshot)
     rows += network_rows()
+    rows += discord_network_rows()
     report(rows, record)
 
 

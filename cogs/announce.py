@@ -59,8 +59,11 @@ def payload_digest(embed: discord.Embed) -> str:
     return hashlib.sha256(json.dumps(embed.to_dict(), sort_keys=True, default=str).encode()).hexdigest()
 
 
-def announcement_embed_for(episodes: list[Episode]) -> discord.Embed:
-    return embeds.digest_embed(episodes) if len(episodes) > 1 else embeds.announcement_embed(episodes[0])
+def announcement_embed_for(episodes: list[Episode], show: embeds.ShowOf = embeds.no_show) -> discord.Embed:
+    """One episode's post, or a digest of several; SHOW names each one's podcast (when several are followed)."""
+    if len(episodes) > 1:
+        return embeds.digest_embed(episodes, show)
+    return embeds.announcement_embed(episodes[0], show(episodes[0].podcast))
 
 
 def ping(settings: GuildSettings) -> tuple[str | None, discord.AllowedMentions]:
@@ -106,6 +109,12 @@ class Announcements(commands.Cog):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         await self.deliver()
+
+    @commands.Cog.listener()
+    async def on_shard_ready(self, shard_id: int) -> None:
+        """A shard connected again with a new session (no on_ready follows when only one did):
+        its servers' channels and roles were read afresh."""
+        await self._permissions_may_have_changed()
 
     @commands.Cog.listener()
     async def on_podcast_synced(self, report: SyncReport) -> None:
@@ -226,7 +235,8 @@ class Announcements(commands.Cog):
         content, mentions = ping(await self.store.guild_settings(delivery.guild_id))
         await self.store.update_announcements(delivery.row_ids, "sending", count_attempt=True)
         channel = self.bot.get_partial_messageable(delivery.channel_id, guild_id=delivery.guild_id)
-        full, minimal = announcement_embed_for(episodes), embeds.minimal_announcement_embed(episodes)
+        show = await self._show_in(delivery.guild_id)
+        full, minimal = announcement_embed_for(episodes, show), embeds.minimal_announcement_embed(episodes)
         shown = full
         try:
             try:
@@ -263,6 +273,10 @@ class Announcements(commands.Cog):
         )
         log.info("announced %d episode(s) in channel %s", len(episodes), delivery.channel_id)
 
+    async def _show_in(self, guild_id: int) -> embeds.ShowOf:
+        """How posts in the server name their show: by its title when it sees several, else not at all."""
+        return (await self.bot.podcasts.scope(guild_id)).show
+
     async def _record_failure(self, delivery: Delivery, code: int, text: str) -> None:
         if code in PERMANENT_ERROR_CODES:
             log.warning(
@@ -293,7 +307,7 @@ class Announcements(commands.Cog):
         for message_id in (message_id for messages in newest.values() for message_id in messages):
             rows = await self.store.announcements_for_message(message_id)
             episodes = await self.store.episodes([row.episode_id for row in rows])
-            embed = announcement_embed_for(episodes)
+            embed = announcement_embed_for(episodes, await self._show_in(rows[0].guild_id))
             digest = payload_digest(embed)
             if digest == rows[0].posted_digest:  # the change is nothing the message shows
                 await self.store.update_announcements([row.id for row in rows], "sent")

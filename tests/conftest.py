@@ -9,7 +9,7 @@ import html
 import os
 import shutil
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -267,8 +267,9 @@ class DiscordEnv:
 
 
 @pytest.fixture
-def bot_feed() -> str:
-    """The feed the in-process bot loads; a test module overrides this fixture for another feed."""
+def bot_feed() -> str | None:
+    """The feed the in-process bot loads ("": the bundled snapshot; None: the config's podcasts);
+    a test module overrides this fixture for another feed."""
     return ""
 
 
@@ -281,35 +282,60 @@ def bot_config() -> Config:
 
 
 @pytest.fixture
+def prepare_fake() -> Callable[[FakeDiscord], None]:
+    """Sets the fake Discord up before the bot connects (its servers, its shard advice); a test
+    module overrides this fixture to change them."""
+    return lambda fake: None
+
+
+@pytest.fixture
 async def discord_env(
-    tmp_path: Path, bot_feed: str, bot_config: Config, snapshot_db: Path
+    tmp_path: Path,
+    bot_feed: str | None,
+    bot_config: Config,
+    snapshot_db: Path,
+    prepare_fake: Callable[[FakeDiscord], None],
 ) -> AsyncIterator[DiscordEnv]:
     """The real bot, in process, connected to the fake Discord, with the snapshot loaded."""
     from bot.core.library import Library
-    from bot.discord_app.app import PodBot
-    from bot.discord_app.endpoints import discord_endpoints
     from tests.fake_discord import FakeDiscord
 
     fake = FakeDiscord()
+    prepare_fake(fake)
     await fake.start()
     database = tmp_path / "episodes.db"
     if not bot_feed and bot_config == Config():
         shutil.copyfile(snapshot_db, database)  # synced once per session; the sync below finds it current
     library = await Library.open(bot_config, db=database, feed=bot_feed)
-    await library.sync()
+    if library.several:
+        await library.sync_all()
+    else:
+        await library.sync()
+    try:
+        async with connected_bot(fake, library) as bot:
+            yield DiscordEnv(fake, bot, library)
+    finally:
+        await library.close()
+        await fake.stop()
+    assert fake.violations == []
+
+
+@contextlib.asynccontextmanager
+async def connected_bot(fake: FakeDiscord, library: Library) -> AsyncIterator[PodBot]:
+    """The real bot over LIBRARY, connected to FAKE until the block ends (a restart is two blocks)."""
+    from bot.discord_app.app import bot_for
+    from bot.discord_app.endpoints import discord_endpoints
+
     with discord_endpoints(fake.api_base, fake.gateway_url):
-        bot = PodBot(library=library, refresh=False, guild_ready_timeout=0.05)
+        bot = bot_for(library, refresh=False, guild_ready_timeout=0.05)
         await bot.login("fake-token")
         connection = asyncio.create_task(bot.connect())
         await asyncio.wait_for(bot.wait_until_ready(), 10)
         try:
-            yield DiscordEnv(fake, bot, library)
+            yield bot
         finally:
             await bot.close()
             await asyncio.wait_for(connection, 10)
-            await library.close()
-            await fake.stop()
-    assert fake.violations == []
 
 
 @pytest.fixture

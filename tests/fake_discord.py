@@ -28,7 +28,19 @@ ADMIN_ID = 300000000000000001
 MEMBER_ID = 300000000000000002
 NEWS_CHANNEL = 400000000000000001
 LOCKED_CHANNEL = 400000000000000002
-OTHER_GUILD_CHANNEL = 400000000000000003  # a channel in a second server, reachable by id only
+OTHER_GUILD_CHANNEL = 400000000000000003  # #news of a second server (SECOND_GUILD_ID), else reachable by id only
+SHOWS_CHANNEL = 400000000000000004  # a second channel of the first server, for one show's announcements
+# A second server that a bot with two shards hears on shard 1 (Discord: (guild_id >> 22) % shards).
+SECOND_GUILD_ID = (47683715821 << 22) | 1
+NEWS_CHANNELS = {GUILD_ID: NEWS_CHANNEL, SECOND_GUILD_ID: OTHER_GUILD_CHANNEL}
+
+
+def news_channel(guild_id: int) -> int:
+    """A server's #news: the named ones above, else one made from the server's id (benchmarks
+    put the bot in thousands of servers)."""
+    return NEWS_CHANNELS.get(guild_id, guild_id + 1)
+
+
 BOT_ROLE = 500000000000000001
 FANS_ROLE = 500000000000000002
 
@@ -168,7 +180,14 @@ class FakeDiscord:
         self.fail_next_posts: list[tuple[int, dict[str, Any]]] = []
         self._ids = itertools.count(900000000000000001)
         self._sequence = itertools.count(1)
-        self._socket: web.WebSocketResponse | None = None
+        self._sockets: dict[int, web.WebSocketResponse] = {}  # by shard id (0 when not sharded)
+        self._shard_count = 1  # as the IDENTIFYs said
+        # The servers the bot is in: a test may add SECOND_GUILD_ID before the bot connects.
+        self.guild_ids: tuple[int, ...] = (GUILD_ID,)
+        # What GET /gateway/bot recommends, and how many shards may IDENTIFY at once.
+        self.recommended_shards = 1
+        self.max_concurrency = 16
+        self.identifies: list[list[int] | None] = []  # each IDENTIFY's "shard" field
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.locked_channels = {LOCKED_CHANNEL}
@@ -197,8 +216,9 @@ class FakeDiscord:
         self._runner, self.port = await serve_on_loopback(app)
 
     async def stop(self) -> None:
-        if self._socket is not None and not self._socket.closed:
-            await self._socket.close()
+        for socket in list(self._sockets.values()):
+            if not socket.closed:
+                await socket.close()
         if self._runner:
             await self._runner.cleanup()
 
@@ -207,7 +227,6 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
-        self._socket = socket
         await socket.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
         async for message in socket:
             if message.type != WSMsgType.TEXT:
@@ -216,26 +235,50 @@ class FakeDiscord:
             if payload["op"] == 1:
                 await socket.send_str(json.dumps({"op": 11}))
             elif payload["op"] == 2:
-                await self.dispatch(
-                    "READY",
-                    {
-                        "v": 10,
-                        "user": BOT_USER,
-                        "session_id": "fake-session",
-                        "resume_gateway_url": self.gateway_url,
-                        "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
-                        "application": {"id": str(APP_ID), "flags": 0},
-                    },
-                )
-                await self.dispatch("GUILD_CREATE", self.guild())
-                self.ready.set()
+                await self._identified(socket, payload["d"].get("shard"))
         return socket
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        assert self._socket is not None, "the bot is not connected"
-        await self._socket.send_str(json.dumps({"op": 0, "t": event, "s": next(self._sequence), "d": data}))
+    async def _identified(self, socket: web.WebSocketResponse, shard: list[int] | None) -> None:
+        """READY for the shard the IDENTIFY named, then its servers: as Discord, only those with
+        (guild_id >> 22) % shard_count equal to the shard id."""
+        self.identifies.append(shard)
+        shard_id, self._shard_count = shard or (0, 1)
+        self._sockets[shard_id] = socket
+        guilds = [guild_id for guild_id in self.guild_ids if self.shard_of(guild_id) == shard_id]
+        ready = {
+            "v": 10,
+            "user": BOT_USER,
+            "session_id": f"fake-session-{shard_id}",
+            "resume_gateway_url": self.gateway_url,
+            "guilds": [{"id": str(guild_id), "unavailable": True} for guild_id in guilds],
+            "application": {"id": str(APP_ID), "flags": 0},
+        }
+        if shard is not None:
+            ready["shard"] = shard
+        await self._send(socket, "READY", ready)
+        for guild_id in guilds:
+            await self._send(socket, "GUILD_CREATE", self.guild(guild_id))
+        if len(self._sockets) == self._shard_count:
+            self.ready.set()
 
-    def guild(self) -> dict[str, Any]:
+    async def new_session(self, shard_id: int) -> None:
+        """Shard SHARD_ID starts a new session (as after an IDENTIFY that followed a lost
+        connection): READY and its servers again, the bot's caches read afresh."""
+        await self._identified(self._sockets[shard_id], [shard_id, self._shard_count])
+
+    def shard_of(self, guild_id: int) -> int:
+        return (guild_id >> 22) % self._shard_count
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """EVENT on the connection (shard) that serves the server DATA belongs to."""
+        socket = self._sockets.get(self.shard_of(int(data.get("guild_id") or GUILD_ID)))
+        assert socket is not None, "the bot is not connected"
+        await self._send(socket, event, data)
+
+    async def _send(self, socket: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
+        await socket.send_str(json.dumps({"op": 0, "t": event, "s": next(self._sequence), "d": data}))
+
+    def guild(self, guild_id: int = GUILD_ID) -> dict[str, Any]:
         def role(role_id: int, name: str, permissions: int, mentionable: bool = False) -> dict[str, Any]:
             return {
                 "id": str(role_id),
@@ -255,16 +298,23 @@ class FakeDiscord:
                 "type": 0,
                 "name": name,
                 "position": 0,
-                "guild_id": str(GUILD_ID),
+                "guild_id": str(guild_id),
                 "permission_overwrites": overwrites,
                 "nsfw": False,
                 "parent_id": None,
             }
 
         deny_send = [{"id": str(BOT_ROLE), "type": 0, "allow": "0", "deny": str(SEND_MESSAGES)}]
+        channels = [
+            channel(NEWS_CHANNEL, "news", []),
+            channel(LOCKED_CHANNEL, "locked", deny_send),
+            channel(SHOWS_CHANNEL, "shows", []),
+        ]
+        if guild_id != GUILD_ID:
+            channels = [channel(news_channel(guild_id), "news", [])]
         return {
-            "id": str(GUILD_ID),
-            "name": "Podcast fans",
+            "id": str(guild_id),
+            "name": "Podcast fans" if guild_id == GUILD_ID else "Another server",
             "owner_id": str(ADMIN_ID),
             "icon": None,
             "splash": None,
@@ -285,11 +335,11 @@ class FakeDiscord:
             "afk_timeout": 300,
             "joined_at": now_iso(),
             "roles": [
-                role(GUILD_ID, "@everyone", MEMBER_PERMISSIONS),
+                role(guild_id, "@everyone", MEMBER_PERMISSIONS),
                 role(BOT_ROLE, "podbot", 0),
                 role(FANS_ROLE, "fans", 0, mentionable=True),
             ],
-            "channels": [channel(NEWS_CHANNEL, "news", []), channel(LOCKED_CHANNEL, "locked", deny_send)],
+            "channels": channels,
             "members": [
                 {
                     "user": BOT_USER,
@@ -309,8 +359,11 @@ class FakeDiscord:
 
     # -- interactions ------------------------------------------------------------------------
 
-    def _base_interaction(self, kind: int, user_id: int, data: dict[str, Any], age: float = 0.0) -> Interaction:
-        """An interaction made AGE seconds ago (its id is a snowflake of that time, as Discord's)."""
+    def _base_interaction(
+        self, kind: int, user_id: int, data: dict[str, Any], age: float = 0.0, guild_id: int = GUILD_ID
+    ) -> Interaction:
+        """An interaction made AGE seconds ago (its id is a snowflake of that time, as Discord's)
+        in #news of the server GUILD_ID."""
         interaction_id = self._message_id() - (int(age * 1000) << 22)
         token = f"token-{interaction_id}"
         permissions = ADMIN_PERMISSIONS if user_id == ADMIN_ID else MEMBER_PERMISSIONS
@@ -320,9 +373,9 @@ class FakeDiscord:
             "type": kind,
             "token": token,
             "version": 1,
-            "guild_id": str(GUILD_ID),
-            "channel_id": str(NEWS_CHANNEL),
-            "channel": {"id": str(NEWS_CHANNEL), "type": 0, "name": "news", "guild_id": str(GUILD_ID)},
+            "guild_id": str(guild_id),
+            "channel_id": str(news_channel(guild_id)),
+            "channel": {"id": str(news_channel(guild_id)), "type": 0, "name": "news", "guild_id": str(guild_id)},
             "member": {
                 "user": USERS.get(user_id) or user(user_id, f"member-{user_id}"),
                 "roles": [],
@@ -336,7 +389,7 @@ class FakeDiscord:
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "authorizing_integration_owners": {"0": str(guild_id)},
             "context": 0,
             "attachment_size_limit": 8388608,
             "data": data,
@@ -353,16 +406,17 @@ class FakeDiscord:
         user_id: int = MEMBER_ID,
         resolved: dict[str, Any] | None = None,
         wait: bool = True,
+        guild_id: int = GUILD_ID,
     ) -> Interaction:
         """Run a slash command; NAME may be 'admin announce channel'. Waits for the first answer."""
         parts = name.split()
         nested: list[dict[str, Any]] = options or []
         for sub in reversed(parts[1:]):
             nested = [{"name": sub, "type": 1 if sub == parts[-1] else 2, "options": nested}]
-        data = {"id": str(next(self._ids)), "name": parts[0], "type": 1, "options": nested, "guild_id": str(GUILD_ID)}
+        data = {"id": str(next(self._ids)), "name": parts[0], "type": 1, "options": nested, "guild_id": str(guild_id)}
         if resolved:
             data["resolved"] = resolved
-        record = self._base_interaction(2, user_id, data)
+        record = self._base_interaction(2, user_id, data, guild_id=guild_id)
         await self.dispatch("INTERACTION_CREATE", record.payload)
         if wait:
             await asyncio.wait_for(record.answered.wait(), 10)
@@ -393,24 +447,41 @@ class FakeDiscord:
             },
         )
 
-    async def autocomplete(self, name: str, option: str, value: str) -> list[dict[str, Any]]:
-        record = await self.send_autocomplete(name, option, value)
+    async def autocomplete(
+        self,
+        name: str,
+        option: str,
+        value: str,
+        *,
+        others: list[dict[str, Any]] | None = None,
+        guild_id: int = GUILD_ID,
+    ) -> list[dict[str, Any]]:
+        """The choices offered while OPTION of /NAME is typed (OTHERS: options already filled in)."""
+        record = await self.send_autocomplete(name, option, value, others=others, guild_id=guild_id)
         await asyncio.wait_for(record.answered.wait(), 10)
         assert record.callback and record.callback["type"] == 8, record.callback
         return record.callback["data"]["choices"]
 
     async def send_autocomplete(
-        self, name: str, option: str, value: str, *, age: float = 0.0, user_id: int = MEMBER_ID
+        self,
+        name: str,
+        option: str,
+        value: str,
+        *,
+        age: float = 0.0,
+        user_id: int = MEMBER_ID,
+        others: list[dict[str, Any]] | None = None,
+        guild_id: int = GUILD_ID,
     ) -> Interaction:
         """An autocomplete keystroke made AGE seconds ago, sent without waiting for the answer."""
         data = {
             "id": str(next(self._ids)),
             "name": name,
             "type": 1,
-            "guild_id": str(GUILD_ID),
-            "options": [{"name": option, "type": 3, "value": value, "focused": True}],
+            "guild_id": str(guild_id),
+            "options": [*(others or []), {"name": option, "type": 3, "value": value, "focused": True}],
         }
-        record = self._base_interaction(4, user_id, data, age)
+        record = self._base_interaction(4, user_id, data, age, guild_id)
         await self.dispatch("INTERACTION_CREATE", record.payload)
         return record
 
@@ -454,6 +525,7 @@ class FakeDiscord:
         return {
             ("GET", "users", "@me"): self._me,
             ("GET", "oauth2", "applications", "@me"): self._application,
+            ("GET", "gateway", "bot"): self._gateway_bot,
             ("PUT", "applications", "{}", "commands"): self._put_commands,
             ("PUT", "applications", "{}", "guilds", "{}", "commands"): self._put_commands,
             ("POST", "interactions", "{}", "{}", "callback"): self._callback,
@@ -488,6 +560,11 @@ class FakeDiscord:
                 "summary": "",
             }
         )
+
+    async def _gateway_bot(self, request, parts, body):
+        """Where to connect and how many shards Discord recommends (AutoShardedBot asks)."""
+        limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": self.max_concurrency}
+        return reply({"url": self.gateway_url, "shards": self.recommended_shards, "session_start_limit": limit})
 
     async def _put_commands(self, request, parts, body):
         scope = "global" if len(parts) == 3 else f"guild:{parts[3]}"
@@ -648,7 +725,8 @@ class FakeDiscord:
             return reply(error, status=status, headers=headers)
         if channel_id in self.locked_channels:
             return reply({"code": 50013, "message": "Missing Permissions"}, status=403)
-        if channel_id not in (NEWS_CHANNEL, LOCKED_CHANNEL, OTHER_GUILD_CHANNEL):
+        known = (NEWS_CHANNEL, LOCKED_CHANNEL, OTHER_GUILD_CHANNEL, SHOWS_CHANNEL)
+        if channel_id not in known and channel_id - 1 not in self.guild_ids:
             return reply({"code": 10003, "message": "Unknown Channel"}, status=404)
         message, problems = self._message(channel_id, body)
         if problems:

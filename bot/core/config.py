@@ -68,6 +68,9 @@ class DiscordConfig:
     test_guild_id: int = 0
     owner_ids: tuple[int, ...] = ()
     resync_cooldown_seconds: int = 60
+    # None: one gateway connection (commands.Bot). "auto": as many shards as Discord recommends;
+    # a number: that many. Discord requires shards past 2,500 servers.
+    shards: int | str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,7 @@ RANGES: dict[str, tuple[float, float]] = {
     "discord.test_guild_id": (0, _BIGGEST_ID),
     "discord.owner_ids": (1, _BIGGEST_ID),
     "discord.resync_cooldown_seconds": (0, 86400),
+    "discord.shards": (1, 10_000),
     "announce.digest_after": (1, 1000),
     "announce.digest_pending_after_hours": (0.01, 8760.0),
 }
@@ -379,7 +383,12 @@ def _check_value(
     def out_of_range(message: str, number: typing.Any) -> typing.NoReturn:
         raise ConfigError(f"{source}: '{shown or key}' {message}, got {number!r}")
 
-    if expected is bool:
+    if key == "discord.shards":
+        if value == "auto":
+            return value
+        if isinstance(value, bool) or not isinstance(value, int):
+            fail('must be "auto" or a whole number of shards')
+    elif expected is bool:
         if not isinstance(value, bool):
             fail("must be true or false")
     elif expected is int:

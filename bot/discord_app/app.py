@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.library import Library
+from bot.core.library import Library, UnknownPodcast
 from bot.core.models import SyncReport
+from bot.discord_app import markdown
 from bot.discord_app.autocomplete import AutocompleteGate, QuietDrops
+from bot.discord_app.podcasts import PodcastDirectory
+from bot.discord_app.sharding import IdentifyPacing
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +60,14 @@ def user_message(error: app_commands.AppCommandError) -> str | None:
         return f"“{error.value}” is not a valid {error.type.name.replace('_', ' ')}."
     if isinstance(error, app_commands.CheckFailure):
         return "You can't use this command here."
+    if isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, UnknownPodcast):
+        return _unknown_podcast_message(error.original)
     return None
+
+
+def _unknown_podcast_message(error: UnknownPodcast) -> str:
+    name = markdown.escape(markdown.visible(error.name))[:200]
+    return f"No podcast here is called “{name}”. Pick one of the suggestions as you type its name."
 
 
 class PodBot(commands.Bot):
@@ -89,8 +100,10 @@ class PodBot(commands.Bot):
         self.cog_modules = cog_modules
         self.failed_cogs: dict[str, str] = {}
         self.autocomplete = AutocompleteGate()  # shared: every autocomplete waits on one search thread
+        self.podcasts = PodcastDirectory(library)
 
     async def setup_hook(self) -> None:
+        await self.podcasts.refresh()
         for module in self.cog_modules:
             try:
                 await self.load_extension(module)
@@ -109,6 +122,7 @@ class PodBot(commands.Bot):
 
     async def _announce_sync(self, report: SyncReport) -> None:
         """Tell the cogs a sync finished (listeners: on_podcast_synced), whoever started it."""
+        await self.podcasts.synced(report.podcast)  # a new podcast's title, once its feed has said it
         self.dispatch("podcast_synced", report)
 
     async def on_command_error(self, context: commands.Context, error: commands.CommandError) -> None:
@@ -124,3 +138,29 @@ class PodBot(commands.Bot):
     async def close(self) -> None:
         await self.library.stop_refreshing()
         await super().close()
+
+
+class ShardedPodBot(PodBot, commands.AutoShardedBot):
+    """PodBot over several gateway connections (discord.py's AutoShardedBot), for bots in more
+    servers than one connection may serve. Each server's events arrive on its own shard; nothing
+    else changes."""
+
+    async def setup_hook(self) -> None:
+        try:
+            limits = await self.fetch_session_start_limits()
+        except discord.GatewayNotFound:
+            limits = None
+        self.identify_pacing = IdentifyPacing(limits.max_concurrency if limits else 1)
+        await super().setup_hook()
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        await self.identify_pacing.wait_turn(shard_id or 0)
+
+
+def bot_for(library: Library, **options: Any) -> PodBot:
+    """The bot the configuration asks for: one connection, or shards (discord.shards)."""
+    shards = library.config.discord.shards
+    if shards is None:
+        return PodBot(library=library, **options)
+    count = None if shards == "auto" else shards
+    return ShardedPodBot(library=library, shard_count=count, **options)

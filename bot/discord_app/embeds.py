@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import discord
@@ -32,6 +32,13 @@ DEAD_FEED_AFTER = dt.timedelta(days=1)
 
 
 EMBED_TOTAL_LIMIT = 6000
+# The title to name a podcast by in a reply (from its name), or None when the reply names no shows:
+# only when more than one podcast is in play does a line say whose episode it is.
+ShowOf = Callable[[str], "str | None"]
+
+
+def no_show(name: str) -> str | None:
+    return None
 
 
 def link_target(url: str | None) -> str | None:
@@ -62,8 +69,9 @@ def plain(text: str, limit: int) -> str:
     past four times LIMIT could never be shown (and a 250,000-character title costs nothing)."""
     head = 4 * limit
     text = markdown.visible(text[:head]) + ("…" if len(text) > head else "")
-    escaped = markdown.escape(text)
     room = limit
+    # Only what escaping adds to the first LIMIT characters is to be made room for.
+    escaped = markdown.escape(formatting.shorten(text, room))
     while len(escaped) > limit and room > 0:
         room -= len(escaped) - limit
         escaped = markdown.escape(formatting.shorten(text, max(room, 0)))
@@ -168,10 +176,12 @@ def episode_embed(
     pages: list[str] | None = None,
     podcast: PodcastInfo | None = None,
     extras: EpisodeExtras | None = None,
+    show: str | None = None,
 ) -> discord.Embed:
     """The /episode reply; PAGES (from chapter_pages) are passed in by views that show several.
     The title links to the episode's page, else the podcast's; the podcast's artwork is the
-    thumbnail. EXTRAS add the episode's companion posts ("Read") and topics."""
+    thumbnail. EXTRAS add the episode's companion posts ("Read") and topics; SHOW, the podcast's
+    title, heads it when several podcasts are in play."""
     episode = match.episode
     pages = pages if pages is not None else chapter_pages(episode, matched_chapter(match))
     page = max(0, min(page, len(pages) - 1))
@@ -200,6 +210,8 @@ def episode_embed(
         description=formatting.shorten("\n\n".join(intro), DESCRIPTION_LIMIT),
         colour=COLOUR,
     )
+    if show:
+        embed.set_author(name=title_text(show))
     if artwork := link_target(episode.image_url) or link_target(podcast.image_url if podcast else None):
         embed.set_thumbnail(url=artwork)
     if listen := _listen_field(episode):
@@ -272,10 +284,16 @@ def _links_field(episode: Episode, boilerplate_urls: tuple[str, ...] = ()) -> st
 
 
 def results_embed(
-    query: str, matches: list[Match], page: int, *, title: str | None = None, reasons: Sequence[str] | None = None
+    query: str,
+    matches: list[Match],
+    page: int,
+    *,
+    title: str | None = None,
+    reasons: Sequence[str] | None = None,
+    show: ShowOf = no_show,
 ) -> discord.Embed:
-    """A page of results: each linked title, then its date and why it matched (or its REASON,
-    one per match, worded by the caller). TITLE replaces "Episodes matching “QUERY”"."""
+    """A page of results: each linked title, then its podcast (SHOW), date and why it matched (or
+    its REASON, one per match, worded by the caller). TITLE replaces "Episodes matching “QUERY”"."""
     pages = max(1, -(-len(matches) // RESULTS_PER_PAGE))
     first = page * RESULTS_PER_PAGE
     shown = matches[first : first + RESULTS_PER_PAGE]
@@ -290,6 +308,8 @@ def results_embed(
         if target and len(target) < INLINE_URL_CHARS:
             heading = f"**{rank}.** [{title}]({target})"
         line = _result_line(match) if reasons is None else _reason_line(match, reasons[rank - 1])
+        if named := show(episode.podcast):
+            line = f"{plain(named, 100)} · {line}"
         blocks.append(f"{heading}\n{formatting.shorten(line, 700)}")
     embed.description = fit_lines(blocks, DESCRIPTION_LIMIT, more="…and {} more")
     embed.set_footer(text=f"Page {page + 1} of {pages} · {len(matches)} results")
@@ -328,10 +348,19 @@ def highlighted(text: str, word: str | None, limit: int) -> str:
     return shown if at < 0 else f"{shown[:at]}**{shown[at : at + len(escaped)]}**{shown[at + len(escaped) :]}"
 
 
-def latest_embed(episodes: list[Episode]) -> discord.Embed:
+def latest_embed(episodes: list[Episode], show: ShowOf = no_show) -> discord.Embed:
     embed = discord.Embed(title="Latest episodes", colour=COLOUR)
     for episode in episodes:
-        facts = [f for f in (formatting.date(episode.published), formatting.duration(episode.duration_seconds)) if f]
+        named = show(episode.podcast)
+        facts = [
+            f
+            for f in (
+                plain(named, 100) if named else None,
+                formatting.date(episode.published),
+                formatting.duration(episode.duration_seconds),
+            )
+            if f
+        ]
         target = episode_target(episode)
         if target and len(" · ".join([*facts, f"[listen]({target})"])) <= FIELD_LIMIT:
             facts.append(f"[listen]({target})")
@@ -341,7 +370,8 @@ def latest_embed(episodes: list[Episode]) -> discord.Embed:
     return within_total(embed)
 
 
-def announcement_embed(episode: Episode) -> discord.Embed:
+def announcement_embed(episode: Episode, show: str | None = None) -> discord.Embed:
+    """A new episode's post; SHOW, its podcast's title, is named when several are announced."""
     embed = discord.Embed(
         title=title_text(episode.display_title),
         url=episode_target(episode),
@@ -349,7 +379,7 @@ def announcement_embed(episode: Episode) -> discord.Embed:
         colour=COLOUR,
         timestamp=episode.published,
     )
-    embed.set_author(name="New episode")
+    embed.set_author(name=title_text(f"New episode · {show}") if show else "New episode")
     if length := formatting.duration(episode.duration_seconds):
         embed.add_field(name="Duration", value=length, inline=True)
     if episode.chapters:
@@ -372,12 +402,14 @@ def digest_title(episode: Episode) -> str:
     return plain(episode.display_title, 200) or "Untitled"
 
 
-def digest_embed(episodes: list[Episode]) -> discord.Embed:
-    """Several new episodes in one message, newest first."""
+def digest_embed(episodes: list[Episode], show: ShowOf = no_show) -> discord.Embed:
+    """Several new episodes in one message, newest first, each with its podcast (SHOW) when named."""
     newest_first = sorted(episodes, key=lambda e: (e.published is not None, e.published), reverse=True)
     lines: list[str] = []
     for episode in newest_first:
         line = f"**{linked(digest_title(episode), episode_target(episode))}**"
+        if named := show(episode.podcast):
+            line += f" · {plain(named, 100)}"
         if published := formatting.date(episode.published):
             line += f" · {published}"
         lines.append(line)
@@ -406,6 +438,20 @@ def sync_report_embed(report: SyncReport) -> discord.Embed:
         embed.add_field(name="Skipped feed items", value=_bounded_list(list(report.skipped_items)), inline=False)
     if report.warnings:
         embed.add_field(name="Warnings", value=_bounded_list(report.warnings), inline=False)
+    return within_total(embed)
+
+
+def sync_all_embed(outcomes: Mapping[str, SyncReport | Exception], dry_run: bool) -> discord.Embed:
+    """/admin resync of every podcast: a line each, what changed or why its feed failed."""
+    lines = []
+    for name, outcome in outcomes.items():
+        if isinstance(outcome, SyncReport):
+            lines.append(f"✅ **{plain(name, 60)}**: {report_summary(outcome)}")
+        else:
+            lines.append(f"❗ **{plain(name, 60)}**: failed, nothing changed: {plain(str(outcome), 300)}")
+    title = "Resync of every podcast (dry run)" if dry_run else "Resync of every podcast"
+    embed = discord.Embed(title=title, description=fit_lines(lines, DESCRIPTION_LIMIT), colour=COLOUR)
+    embed.set_footer(text="/admin resync podcast:NAME shows one podcast's changes in full")
     return within_total(embed)
 
 
@@ -445,30 +491,28 @@ class StatusFacts:
     companions: tuple[tuple[str, FeedState | None], ...] = ()
     store_problem: str | None = None
     transcripts: tuple[int, int] = (0, 0)  # stored, failing (retried later)
+    shard: str | None = None  # "shard 1 of 4" when the bot runs several gateway connections
+    title: str = "podbot status"
+    sees: str | None = None  # which podcasts the server sees, when the instance has several
 
 
 def status_embed(facts: StatusFacts) -> discord.Embed:
     healthy = facts.last_error is None and facts.last_success is not None
-    embed = discord.Embed(title="podbot status", colour=discord.Colour.green() if healthy else discord.Colour.orange())
+    colour = discord.Colour.green() if healthy else discord.Colour.orange()
+    embed = discord.Embed(title=title_text(facts.title), colour=colour)
     embed.add_field(name="Episodes", value=str(facts.episodes), inline=True)
-    last_sync = _when(facts.last_success)
+    last_sync = when(facts.last_success)
     if facts.last_result:
         last_sync += f"\n{facts.last_result}"
     embed.add_field(name="Last successful sync", value=last_sync, inline=True)
-    embed.add_field(name="Next sync", value="running now" if facts.syncing else _when(facts.next_sync), inline=True)
-    if facts.store_problem:
-        embed.colour = discord.Colour.red()
-        embed.add_field(
-            name="⛔ Database file gone: nothing is synced or announced",
-            value=formatting.shorten(facts.store_problem, FIELD_LIMIT),
-            inline=False,
-        )
+    embed.add_field(name="Next sync", value="running now" if facts.syncing else when(facts.next_sync), inline=True)
+    add_store_problem(embed, facts.store_problem)
     if facts.last_error:
-        dead = facts.last_success is None or dt.datetime.now(dt.UTC) - facts.last_success > DEAD_FEED_AFTER
+        dead = is_dead(facts.last_success)
         name = "Feed is dead: no successful sync for over a day" if dead else "Feed problem"
         embed.add_field(
             name=f"{'⛔ ' if dead else ''}{name} ({facts.consecutive_failures} failed attempts in a row)",
-            value=formatting.shorten(f"{facts.last_error} (last try {_when(facts.last_attempt)})", FIELD_LIMIT),
+            value=formatting.shorten(f"{facts.last_error} (last try {when(facts.last_attempt)})", FIELD_LIMIT),
             inline=False,
         )
     if facts.feed_warnings:
@@ -480,6 +524,28 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
     if facts.companions:
         lines = ["• " + _companion_line(name, state) for name, state in facts.companions]
         embed.add_field(name="Companion feeds", value=fit_lines(lines, FIELD_LIMIT), inline=False)
+    add_server_fields(embed, facts)
+    embed.set_footer(text=formatting.shorten(f"Feed: {facts.feed}", 2048))
+    return within_total(embed)
+
+
+def add_store_problem(embed: discord.Embed, problem: str | None) -> None:
+    if problem:
+        embed.colour = discord.Colour.red()
+        embed.add_field(
+            name="⛔ Database file gone: nothing is synced or announced",
+            value=formatting.shorten(problem, FIELD_LIMIT),
+            inline=False,
+        )
+
+
+def is_dead(last_success: dt.datetime | None) -> bool:
+    """A feed with no successful sync for over a day (or ever) is flagged as dead."""
+    return last_success is None or dt.datetime.now(dt.UTC) - last_success > DEAD_FEED_AFTER
+
+
+def add_server_fields(embed: discord.Embed, facts: StatusFacts) -> None:
+    """What /admin status says about this server and the bot, whatever the podcasts' health."""
     channel = facts.announce_channel or "not set (use /admin announce channel)"
     if facts.announce_problem:
         channel += f"\n⚠️ {facts.announce_problem}"
@@ -490,12 +556,14 @@ def status_embed(facts: StatusFacts) -> discord.Embed:
     if facts.last_announce_failure:
         channel += f"\nLast failure: {facts.last_announce_failure}"
     embed.add_field(name="Announcements", value=formatting.shorten(channel, FIELD_LIMIT), inline=False)
+    if facts.sees:
+        embed.add_field(name="Podcasts this server sees", value=plain(facts.sees, FIELD_LIMIT), inline=False)
     embed.add_field(name="Role ping", value=facts.announce_role or "none", inline=True)
     latency = f"{facts.latency_ms:.0f} ms" if facts.latency_ms is not None else "unknown"
+    if facts.shard:
+        latency += f" ({facts.shard})"
     embed.add_field(name="Gateway latency", value=latency, inline=True)
     embed.add_field(name="Version", value=facts.version, inline=True)
-    embed.set_footer(text=formatting.shorten(f"Feed: {facts.feed}", 2048))
-    return within_total(embed)
 
 
 def _companion_line(name: str, state: FeedState | None) -> str:
@@ -504,8 +572,8 @@ def _companion_line(name: str, state: FeedState | None) -> str:
         return f"{plain(name, 100)}: not synced yet"
     if state.last_error:
         return f"⚠️ {plain(name, 100)}: {state.consecutive_failures} failed in a row: {plain(state.last_error, 200)}"
-    return f"{plain(name, 100)}: synced {_when(state.last_success)}"
+    return f"{plain(name, 100)}: synced {when(state.last_success)}"
 
 
-def _when(moment: dt.datetime | None) -> str:
+def when(moment: dt.datetime | None) -> str:
     return discord.utils.format_dt(moment, "R") if moment else "never"

@@ -17,7 +17,7 @@ import discord
 from bot.core.config import Config
 from bot.core.library import Library
 
-from .app import PodBot
+from .app import PodBot, bot_for
 from .endpoints import endpoints_from_environment
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ async def run_bot(config: Config, db_path: str | None, *, sync_commands_only: bo
     logging.getLogger("discord.client").addFilter(_NoVoiceWarnings())
     with endpoints_from_environment():
         async with await Library.open(config, db=db_path) as library:
-            bot = PodBot(library=library, refresh=not sync_commands_only)
+            bot = bot_for(library, refresh=not sync_commands_only)
             async with bot:
                 if sync_commands_only:
                     await _login(bot, token)

@@ -10,7 +10,9 @@ from bot.discord_app.embeds import (
     COLOUR,
     DESCRIPTION_LIMIT,
     FIELD_LIMIT,
+    ShowOf,
     fit_lines,
+    no_show,
     plain,
     reading_lines,
     results_embed,
@@ -20,11 +22,14 @@ from bot.discord_app.embeds import (
 UNTAGGED_NOTE = "*Not a tagged topic: these episodes talk about it.*"
 
 
-def topic_embed(answer: TopicAnswer, page: int) -> discord.Embed:
-    """A page of a topic's episodes, each with why it is in the topic; its articles on the first page."""
+def topic_embed(answer: TopicAnswer, page: int, show: ShowOf = no_show) -> discord.Embed:
+    """A page of a topic's episodes, each with why it is in the topic (and its podcast, SHOW, when
+    several are in play); its articles on the first page."""
     matches = [result.match for result in answer.results]
     title = answer.label if answer.tagged else f"Episodes about “{answer.label}”"
-    embed = results_embed(answer.asked, matches, page, title=title, reasons=[r.reason for r in answer.results])
+    embed = results_embed(
+        answer.asked, matches, page, title=title, reasons=[r.reason for r in answer.results], show=show
+    )
     if not matches:
         embed.description = "*No episodes in this topic yet; its articles are below.*"
         embed.remove_footer()

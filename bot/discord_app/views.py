@@ -19,6 +19,7 @@ from typing import Protocol
 import discord
 
 from bot.core import formatting
+from bot.core.library import UnknownPodcast
 from bot.core.models import (
     Episode,
     EpisodeExtras,
@@ -31,6 +32,7 @@ from bot.core.models import (
     browsable,
 )
 from bot.discord_app import embeds, topic_embeds
+from bot.discord_app.embeds import ShowOf, no_show
 
 log = logging.getLogger(__name__)
 VIEW_TIMEOUT_SECONDS = 300
@@ -47,7 +49,16 @@ class Reader(Protocol):
 
     async def extras(self, episode_id: int, related: int = 5) -> EpisodeExtras: ...
 
-    async def podcast(self) -> PodcastInfo | None: ...
+    async def podcast(self, name: str | None = None) -> PodcastInfo | None: ...
+
+
+async def podcast_of(reader: Reader, episode: Episode) -> PodcastInfo | None:
+    """The episode's own podcast (its artwork, its repeated links); None for a podcast the
+    instance no longer follows."""
+    try:
+        return await reader.podcast(episode.podcast or None)
+    except UnknownPodcast:
+        return None
 
 
 def outline(match: Match) -> Match:
@@ -182,15 +193,15 @@ async def _stopped(interaction: discord.Interaction) -> None:
     """A stopped view's component: discord.py no longer dispatches to it."""
 
 
-async def respond_with(interaction: discord.Interaction, view: PagedView) -> None:
+async def respond_with(interaction: discord.Interaction, view: PagedView, *, ephemeral: bool = False) -> None:
     """Answer with the view's embed, attaching the view only when it has controls."""
     embed = view.embed()
     view.opening = None
     if not view.children:
         view.stop()
-        await interaction.response.send_message(embed=embed)
+        await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
         return
-    callback = await interaction.response.send_message(embed=embed, view=view)
+    callback = await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral)
     view.message = callback.resource if isinstance(callback.resource, discord.InteractionMessage) else None
     live_views.add(view)
 
@@ -209,9 +220,11 @@ class EpisodeView(PagedView):
         podcast: PodcastInfo | None = None,
         extras: EpisodeExtras | None = None,
         reader: Reader | None = None,
+        show: ShowOf = no_show,
     ) -> None:
         super().__init__(invoker_id)
         self.reader = reader
+        self.show_of = show
         self.choices = [outline(match) for match in (shown, *alternatives)]
         self.shown = self.choices[0]
         self.did_you_mean: discord.ui.Select | None = None
@@ -224,7 +237,7 @@ class EpisodeView(PagedView):
         pages = embeds.chapter_pages(shown.episode, embeds.matched_chapter(shown))
         self._pages = len(pages)
         self.page = embeds.page_of_chapter(pages)  # open where the matched chapter is
-        self.opening = embeds.episode_embed(shown, self.page, pages, podcast, extras)
+        self.opening = embeds.episode_embed(shown, self.page, pages, podcast, extras, show(shown.episode.podcast))
         self.layout()
 
     def _offer_related(self, extras: EpisodeExtras | None) -> None:
@@ -251,7 +264,7 @@ class EpisodeView(PagedView):
             discord.SelectOption(
                 label=embeds.title_text(match.episode.display_title, 100),
                 value=str(index),
-                description=embeds.title_text(_why(match), 100),
+                description=embeds.title_text(_why(match, self.show_of), 100),
             )
             for index, match in enumerate(self.choices)
             if match is not self.shown
@@ -273,7 +286,8 @@ class EpisodeView(PagedView):
         self._pages = len(pages)
         self.page = embeds.page_of_chapter(pages) if at_matched_chapter else min(self.page, len(pages) - 1)
         self._offer_related(extras)
-        return embeds.episode_embed(shown, self.page, pages, await self.reader.podcast(), extras)
+        podcast = await podcast_of(self.reader, episode)
+        return embeds.episode_embed(shown, self.page, pages, podcast, extras, self.show_of(episode.podcast))
 
     def extra_items(self) -> list[discord.ui.Item]:
         return [item for item in (self.did_you_mean, self.related) if item is not None]
@@ -289,12 +303,13 @@ class EpisodeView(PagedView):
     async def _open_related(self, interaction: discord.Interaction) -> None:
         assert self.related is not None and self.reader is not None
         chosen = self.related_ids[int(self.related.values[0])]
-        await open_episode(interaction, self.invoker_id, chosen, self.reader)
+        await open_episode(interaction, self.invoker_id, chosen, self.reader, show=self.show_of)
 
     def release(self) -> None:
         super().release()
         self.choices = []
         self.did_you_mean = self.related = None
+        self.show_of = no_show
 
 
 async def open_episode(
@@ -303,6 +318,7 @@ async def open_episode(
     episode_id: int,
     reader: Reader,
     match: Match | None = None,
+    show: ShowOf = no_show,
 ) -> None:
     """Answer with the full /episode reply for the episode EPISODE_ID (a chosen result or a
     related episode), read again: the view that offered it keeps no more than its title."""
@@ -315,12 +331,13 @@ async def open_episode(
         if match
         else Match(episode, 100.0, MatchReason("title", episode.title))
     )
-    view = EpisodeView(invoker_id, match, [], await reader.podcast(), await reader.extras(episode_id), reader)
-    await respond_with(interaction, view)
+    podcast, extras = await podcast_of(reader, episode), await reader.extras(episode_id)
+    await respond_with(interaction, EpisodeView(invoker_id, match, [], podcast, extras, reader, show))
 
 
-def _why(match: Match) -> str:
-    """Why a match matched, for the option under its title: the chapter, guest or field, and when."""
+def _why(match: Match, show: ShowOf = no_show) -> str:
+    """Why a match matched, for the option under its title: the podcast (when named), the
+    chapter, guest or field, and when."""
     reason = {
         "chapter": f"chapter {formatting.timestamp(match.matched.start_seconds or 0)} {match.matched.text}",
         "guest": f"guest {match.matched.text}",
@@ -330,7 +347,9 @@ def _why(match: Match) -> str:
         "transcript": f"{formatting.said_at(match.matched).lower()}: {match.matched.text}",
     }.get(match.matched.field, "title words")
     published = formatting.date(match.episode.published)
-    return f"{reason} · {published}" if published else reason
+    reason = f"{reason} · {published}" if published else reason
+    named = show(match.episode.podcast)
+    return f"{named} · {reason}" if named else reason
 
 
 class SearchView(PagedView):
@@ -344,9 +363,11 @@ class SearchView(PagedView):
         matches: list[Match],
         reader: Reader | None = None,
         title: str | None = None,
+        show: ShowOf = no_show,
     ) -> None:
         super().__init__(invoker_id)
         self.reader = reader
+        self.show_of = show
         self.query = query
         self.title = title
         self.matches = [outline(match) for match in matches]
@@ -359,7 +380,7 @@ class SearchView(PagedView):
         return max(1, -(-len(self.matches) // embeds.RESULTS_PER_PAGE))
 
     def _page_embed(self) -> discord.Embed:
-        return embeds.results_embed(self.query, self.matches, self.page, title=self.title)
+        return embeds.results_embed(self.query, self.matches, self.page, title=self.title, show=self.show_of)
 
     async def render(self) -> discord.Embed:
         return self._page_embed()
@@ -371,7 +392,7 @@ class SearchView(PagedView):
             discord.SelectOption(
                 label=embeds.title_text(f"{first + rank}. {match.episode.display_title}", 100),
                 value=str(first + rank - 1),
-                description=embeds.title_text(_why(match), 100),
+                description=embeds.title_text(_why(match, self.show_of), 100),
             )
             for rank, match in enumerate(shown, start=1)
         ]
@@ -380,29 +401,52 @@ class SearchView(PagedView):
     async def _open(self, interaction: discord.Interaction) -> None:
         assert self.reader is not None, "a view with controls reads through the library"
         chosen = self.matches[int(self.open_episode.values[0])]
-        await open_episode(interaction, self.invoker_id, chosen.episode.id, self.reader, chosen)
+        await open_episode(interaction, self.invoker_id, chosen.episode.id, self.reader, chosen, self.show_of)
 
     def release(self) -> None:
         super().release()
         self.matches = []
         self.open_episode.callback = _stopped  # type: ignore[method-assign]
+        self.show_of = no_show
 
 
 class TopicView(SearchView):
     """Pages of a topic's episodes (each with why it is in the topic) and an "Open episode" menu."""
 
-    def __init__(self, invoker_id: int, answer: TopicAnswer, reader: Reader | None = None) -> None:
+    def __init__(
+        self, invoker_id: int, answer: TopicAnswer, reader: Reader | None = None, show: ShowOf = no_show
+    ) -> None:
         self.answer = dataclasses.replace(
             answer, results=tuple(TopicResult(outline(result.match), result.reason) for result in answer.results)
         )
-        super().__init__(invoker_id, answer.asked, [result.match for result in self.answer.results], reader)
+        super().__init__(invoker_id, answer.asked, [result.match for result in self.answer.results], reader, show=show)
 
     def _page_embed(self) -> discord.Embed:
-        return topic_embeds.topic_embed(self.answer, self.page)
+        return topic_embeds.topic_embed(self.answer, self.page, self.show_of)
 
     def release(self) -> None:
         super().release()
         self.answer = dataclasses.replace(self.answer, results=(), articles=())
+
+
+class StatusPagesView(PagedView):
+    """/admin status for several podcasts: pages of their health, made once when asked."""
+
+    def __init__(self, invoker_id: int, pages: list[discord.Embed]) -> None:
+        super().__init__(invoker_id)
+        self.pages = pages
+        self.opening = pages[0]
+        self.layout()
+
+    def page_count(self) -> int:
+        return len(self.pages)
+
+    async def render(self) -> discord.Embed:
+        return self.pages[self.page]
+
+    def release(self) -> None:
+        super().release()
+        self.pages = []
 
 
 class TopicsView(PagedView):

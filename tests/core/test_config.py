@@ -31,6 +31,9 @@ def test_values_are_read(tmp_path):
         )
     )
     assert config.feed.url == "https://x.example/rss"
+    assert config.discord.shards is None
+    assert load_config(write(tmp_path, '[discord]\nshards = "auto"\n')).discord.shards == "auto"
+    assert load_config(write(tmp_path, "[discord]\nshards = 4\n")).discord.shards == 4
     assert config.discord.owner_ids == (1, 2)
     assert config.refresh.interval_minutes == 5
 
@@ -44,6 +47,8 @@ def test_values_are_read(tmp_path):
         ("[refresh]\ninterval_minutes = 0\n", "'refresh.interval_minutes' must be between 1 and 10080, got 0"),
         ("[discord]\nowner_ids = ['me']\n", "'discord.owner_ids' must be a list of whole numbers"),
         ("[discord]\ntest_guild_id = true\n", "'discord.test_guild_id' must be a whole number"),
+        ("[discord]\nshards = 'many'\n", "'discord.shards' must be \"auto\" or a whole number of shards"),
+        ("[discord]\nshards = 0\n", "'discord.shards' must be between 1 and 10000, got 0"),
         ("[logging]\nlevel = 'LOUD'\n", "'logging.level' must be one of"),
         ("[feed]\nmax_shrink_ratio = 2\n", "'feed.max_shrink_ratio' must be between 0 and 1"),
         ("feed = 3\n", "'feed' must be a table"),

@@ -48,7 +48,7 @@ async def test_commands_register_and_admin_defaults_to_manage_server(discord_env
     registered = {command["name"]: command for command in discord_env.fake.commands["global"]}
     assert set(registered) == {"episode", "search", "latest", "topic", "topics", "admin"}
     assert int(registered["admin"]["default_member_permissions"]) == 1 << 5
-    assert {option["name"] for option in registered["admin"]["options"]} == {"resync", "status", "announce"}
+    assert {option["name"] for option in registered["admin"]["options"]} == {"resync", "status", "announce", "podcasts"}
     assert registered["episode"]["options"][0]["autocomplete"] is True
 
 

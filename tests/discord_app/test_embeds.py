@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from bot.discord_app.embeds import StatusFacts, fit_lines, status_embed
+from bot.discord_app.embeds import StatusFacts, fit_lines, plain, status_embed
 
 
 def facts(**overrides):
@@ -51,3 +51,9 @@ def test_long_lists_fit_discord_limits_and_say_what_was_left_out():
         "…and 1 more in the notes",
     ]
     assert fit_lines(["a", "b"], 1024) == "a\nb"
+
+
+def test_long_feed_text_keeps_its_start_within_the_limit():
+    assert plain("word " * 300, 200).startswith("word word")
+    escaped = plain("snake_case " * 100, 100)
+    assert escaped.startswith("snake\\_case") and len(escaped) <= 100
