@@ -71,7 +71,7 @@ async def test_a_title_made_up_from_the_notes_is_not_a_title_match(tmp_path, fee
 
 
 def before_several_podcasts(connection: sqlite3.Connection) -> None:
-    """Undo migration 012 (several podcasts), as a podbot before it left the file: one podcast
+    """Undo migration 010 (several podcasts), as a podbot before it left the file: one podcast
     row, episodes without podcast_id and with a store-wide unique guid."""
     connection.execute(
         """CREATE TABLE podcast (id INTEGER PRIMARY KEY CHECK (id = 1), title TEXT NOT NULL, link TEXT,
@@ -101,7 +101,7 @@ def before_several_podcasts(connection: sqlite3.Connection) -> None:
 
 
 def back_to_schema_5(connection: sqlite3.Connection) -> None:
-    """Undo migrations 015 (transcripts), 014 (topic counts), 013 (seasons), 012 (several
+    """Undo migrations 013 (transcripts), 012 (topic counts), 011 (seasons), 010 (several
     podcasts), 009 (publishers' UTC offsets), 008 (outbox posted_at, posted_digest), 007 (tags,
     related episodes) and 006 (topics and companion articles), as a podbot before them left the
     file."""

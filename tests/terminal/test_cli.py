@@ -163,7 +163,7 @@ def test_a_database_from_a_newer_podbot_is_refused(tmp_path):
     connection.close()
     result = run(tmp_path, "search", "rust", "--db", "new.db")
     assert result.returncode == 2
-    assert "written by a newer podbot (schema 99, this one knows 15)" in result.stderr
+    assert "written by a newer podbot (schema 99, this one knows 13)" in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 

@@ -115,7 +115,7 @@ class Database:
             await store._check_readable()
             await connection.execute("PRAGMA journal_mode = WAL")
             # Foreign keys are enforced from after the migrations: a migration rebuilding a table
-            # (012: episodes) must not cascade the rebuild's DROP to the rows that point at it.
+            # (010: episodes) must not cascade the rebuild's DROP to the rows that point at it.
             await store._migrate()
             await connection.execute("PRAGMA foreign_keys = ON")
         except StoreError:
