@@ -370,3 +370,49 @@ async def test_a_word_with_sharp_s_is_found_as_written_and_as_typed_without_it(t
 async def test_a_topic_in_another_language_leaves_out_that_languages_stop_words(catalan, name, title):
     answer = await catalan.topic(name)
     assert [result.match.episode.title for result in answer.results] == [title]
+
+
+def tagged_feed(*items: tuple[str, str, tuple[str, ...]]) -> bytes:
+    """An English channel of (title, notes, the item's categories) items, newest first."""
+    entries = [
+        rss_item(
+            title=title,
+            guid=f"tagged-{i}",
+            notes=f"<p>{html.escape(notes)}</p>",
+            audio=f"https://cdn.example/audio/tagged-{i}.mp3",
+            pub_date=f"Mon, {1 + i:02d} Jan 2024 12:00:00 +0000",
+            extra="".join(f"<category>{html.escape(tag)}</category>" for tag in tags),
+        )
+        for i, (title, notes, tags) in enumerate(items)
+    ]
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>An engineering show</title>'
+        "<link>https://example.com</link><language>en</language>" + "".join(entries) + "</channel></rss>"
+    ).encode()
+
+
+engineering = synced_show(
+    "engineering",
+    tagged_feed(
+        (
+            "Adrian Cole on Platform as a Service",
+            "Why teams rent a platform instead of running servers.",
+            ("Docker", "Cloud"),
+        ),
+        ("James Turnbull on Docker", "Containers, images and what they changed for operations.", ()),
+        ("Neha Narkhede on Kafka", "Logs as the heart of a data platform.", ("Streaming",)),
+        ("Martin Kleppmann on CRDTs", "Editing the same document offline and merging later.", ("Distributed systems",)),
+        ("Kelsey Hightower on Kubernetes", "Scheduling containers across a cluster.", ("Docker", "Cloud")),
+        ("Charity Majors on Observability", "Events, traces and asking new questions in production.", ("Operations",)),
+        ("Bryan Cantrill on Debugging", "Postmortem debugging and the tools that make it possible.", ("Operations",)),
+    ),
+)
+
+
+async def test_an_episode_whose_title_says_the_topic_beats_one_a_tag_is_all_it_has(engineering):
+    # SE Radio: `episode docker` answered a PaaS episode because of its "Docker" tag alone.
+    found = await engineering.find("docker")
+    assert found.best is not None and found.best.episode.title == "James Turnbull on Docker"
+    listed = [match.episode.title for match in await engineering.search("docker")]
+    assert set(listed[:3]) >= {"James Turnbull on Docker", "Adrian Cole on Platform as a Service"}

@@ -284,7 +284,9 @@ def topic_named(asking: Asking, text: str) -> str | None:
 def _topic_first(reader: IndexReader, matches: list[Match], topic: str, limit: int) -> list[Match]:
     """The episodes tagged with TOPIC ahead of those that only mention its words: the matching
     ones in their order, the rest of the tagged ones (most trusted first), then the other
-    matches; episodes only inferred to be about it come after those, as they are less sure.
+    matches; episodes only inferred to be about it come after those, as they are less sure. An
+    untagged episode whose title says it comes before a tagged one that never says its words
+    (SE Radio's "James Turnbull on Docker" before a PaaS episode a "Docker" tag is all it has).
     Show-wide tags are no topics (topics.feed_topics), so they never put an episode first."""
     members = reader.topic_members(topic, limit)
     found = {match.episode.id for match in matches}
@@ -295,10 +297,13 @@ def _topic_first(reader: IndexReader, matches: list[Match], topic: str, limit: i
         ids = [i for i, source, _ in members if (source == "inferred") == inferred and i not in found][:limit]
         return [Match(episode, _TOPIC_SCORE, reason) for episode in reader.episodes(ids)]
 
+    untagged = [m for m in matches if m.episode.id not in tagged]
+    titled = [m for m in untagged if m.matched.field == "title"]
     return (
         [m for m in matches if m.episode.id in tagged]
+        + titled
         + not_found(inferred=False)
-        + [m for m in matches if m.episode.id not in tagged]
+        + [m for m in untagged if m not in titled]
         + not_found(inferred=True)
     )
 
