@@ -373,23 +373,21 @@ async def test_a_topic_in_another_language_leaves_out_that_languages_stop_words(
 
 
 def tagged_feed(*items: tuple[str, str, tuple[str, ...]]) -> bytes:
-    """An English channel of (title, notes, the item's categories) items, newest first."""
-    entries = [
-        rss_item(
-            title=title,
-            guid=f"tagged-{i}",
-            notes=f"<p>{html.escape(notes)}</p>",
-            audio=f"https://cdn.example/audio/tagged-{i}.mp3",
-            pub_date=f"Mon, {1 + i:02d} Jan 2024 12:00:00 +0000",
-            extra="".join(f"<category>{html.escape(tag)}</category>" for tag in tags),
-        )
-        for i, (title, notes, tags) in enumerate(items)
-    ]
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
-        'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel><title>An engineering show</title>'
-        "<link>https://example.com</link><language>en</language>" + "".join(entries) + "</channel></rss>"
-    ).encode()
+    """A channel (no <language>: English) of (title, notes, the item's categories) items, newest first."""
+    return rss(
+        *(
+            rss_item(
+                title=title,
+                guid=f"tagged-{i}",
+                notes=f"<p>{html.escape(notes)}</p>",
+                audio=f"https://cdn.example/audio/tagged-{i}.mp3",
+                pub_date=f"Mon, {1 + i:02d} Jan 2024 12:00:00 +0000",
+                extra="".join(f"<category>{html.escape(tag)}</category>" for tag in tags),
+            )
+            for i, (title, notes, tags) in enumerate(items)
+        ),
+        title="An engineering show",
+    )
 
 
 engineering = synced_show(
