@@ -23,6 +23,7 @@ from benchmarks.child import peak_rss_kb
 from benchmarks.network import Feeds, _network, _timed
 from bot.core.config import DiscordConfig
 from bot.core.library import Library
+from bot.core.longlived import settle_after_startup
 from bot.discord_app.app import bot_for
 from bot.discord_app.endpoints import discord_endpoints
 from tests.fake_discord import ADMIN_ID, GUILD_ID, FakeDiscord, embed_problems, news_channel
@@ -48,6 +49,7 @@ async def discord_network(feeds: int = 100, episodes: int = 200) -> dict:
             try:
                 for query in asked[:50]:  # warm, as in a running bot
                     await library.search(query)
+                settle_after_startup()  # as the bot does once it has started
                 _progress("connected")
                 episode = await _timed(
                     lambda q: fake.command("episode", [{"name": "query", "type": 3, "value": q}]), asked

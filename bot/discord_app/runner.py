@@ -16,6 +16,7 @@ import discord
 
 from bot.core.config import Config
 from bot.core.library import Library
+from bot.core.longlived import settle_after_startup
 
 from .app import PodBot, bot_for
 from .endpoints import endpoints_from_environment
@@ -47,6 +48,7 @@ async def run_bot(config: Config, db_path: str | None, *, sync_commands_only: bo
     with endpoints_from_environment():
         async with await Library.open(config, db=db_path) as library:
             bot = bot_for(library, refresh=not sync_commands_only)
+            settle_after_startup()
             async with bot:
                 if sync_commands_only:
                     await _login(bot, token)

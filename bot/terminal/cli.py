@@ -23,6 +23,7 @@ from bot.core.config import Config, ConfigError, load_config
 from bot.core.ingest.feed import EXAMPLE_FEED_NAME, FeedError
 from bot.core.ingest.urls import redact_addresses
 from bot.core.library import FeedHealth, Library, UnknownPodcast
+from bot.core.longlived import settle_after_startup
 from bot.core.models import browsable
 from bot.core.store import StoreError
 from bot.core.topics.answers import MOST_LISTED
@@ -210,6 +211,7 @@ async def cmd_console(library: Library, args: argparse.Namespace) -> int:
     from .console import run_console
 
     await library.ensure_loaded()
+    settle_after_startup()
     await run_console(library)
     return EXIT_OK
 
