@@ -325,19 +325,26 @@ class Library:
 
     async def update_topic_counts(self) -> None:
         """Count the episodes `topic NAME` lists for every topic after a sync changed the store,
-        a few topics at a time in the search thread, and store the counts for /topics."""
+        a few topics at a time in the search thread, and store the counts for /topics. Only the
+        podcasts whose episodes, topics or articles changed since their last count are counted
+        again (a sync of one show among a hundred counts that show's topics)."""
         generation = await self.store.topic_counts_due()
         if generation is None:
             return
+        counted_from = await self.store.topic_count_prints()
         counted: dict[int, list[tuple[str, int, int]]] = {}
+        prints: dict[int, str] = {}
         for podcast_id in await self.searcher.run(lambda asking: list(asking.reader.podcasts())):
             scope = [podcast_id]
+            prints[podcast_id] = await self.searcher.run(lambda asking: asking.reader.topic_inputs_print(), podcasts=scope)
+            if counted_from.get(podcast_id) == prints[podcast_id]:
+                continue
             tagged = await self.searcher.run(lambda asking: asking.reader.tagged_topic_counts(), podcasts=scope)
             counted[podcast_id] = []
             for start in range(0, len(tagged), _TOPICS_COUNTED_BATCH):
                 batch = tagged[start : start + _TOPICS_COUNTED_BATCH]
                 counted[podcast_id] += await self.searcher.run(topic_search.listed_counts, batch, podcasts=scope)
-        await self.store.save_topic_counts(counted, generation)
+        await self.store.save_topic_counts(counted, generation, prints)
 
     async def topics_of(self, episode_ids: list[int]) -> dict[int, list[EpisodeTopic]]:
         """Each episode's topics, the most trusted source first."""

@@ -5,6 +5,7 @@ import pytest
 from bot.core.config import Config, FeedConfig, PodcastConfig, RefreshConfig
 from bot.core.ingest.feed import FeedError
 from bot.core.library import Library, UnknownPodcast
+from bot.core.topics import answers
 from tests.conftest import rss, rss_item
 
 
@@ -164,6 +165,33 @@ async def test_topics_are_each_podcasts_own(tmp_path, feed_server):
         assert answer.tagged and len(in_topic) == counts["gardening"] >= 2
         assert {episode.podcast for episode in in_topic} == {"beta"}  # Alpha's only mention the word
         assert "gardening" not in {t.name for t in await library.topics(podcasts=["alpha"])}
+
+
+async def test_a_sync_of_one_podcast_counts_only_its_own_topics_again(tmp_path, feed_server, monkeypatch):
+    alpha = feed_server.serve("/alpha.xml", body=show("Alpha", range(1, 7), "gardening", tag="Roses", tagged=2))
+    beta = feed_server.serve("/beta.xml", body=show("Beta", range(1, 7), "compilers", tag="Parsers", tagged=2))
+    async with await Library.open(network(("alpha", alpha), ("beta", beta)), db=tmp_path / "network.db") as library:
+        await library.sync_all()
+        before = {t.name: t.episodes for t in await library.topics()}
+        counted: list[str] = []
+        count = answers.listed_counts
+
+        def listed_counts(asking, topics):
+            counted.extend(name for name, _, _ in topics)
+            return count(asking, topics)
+
+        monkeypatch.setattr(answers, "listed_counts", listed_counts)
+        # Every Beta episode's notes change; Alpha's episodes and everyone's tags stay the same.
+        feed_server.serve("/beta.xml", body=show("Beta", range(1, 7), "compilers parsing", tag="Parsers", tagged=2))
+        await library.sync("beta")
+        assert counted == ["parsers"]
+        after = {t.name: t.episodes for t in await library.topics()}
+        assert after == before
+        for name in ("roses", "parsers"):
+            assert len((await library.topic(name)).results) == after[name]
+        counted.clear()
+        await library.sync_all(force=True)  # the same feeds again: nothing of either to count
+        assert counted == []
 
 
 async def test_a_single_feed_is_named_by_its_source_and_keeps_its_name(tmp_path, feed_server):

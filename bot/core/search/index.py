@@ -12,6 +12,7 @@ of the episodes it changed, so a sync that changes one episode changes a few hun
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
@@ -376,6 +377,24 @@ class IndexReader:
             else:
                 self._topic_counts = self.tagged_topic_counts()
         return self._topic_counts
+
+    def topic_inputs_print(self) -> str:
+        """A digest of what the topic counts of the podcasts in focus are counted from: their
+        episodes as last written, their topics, their articles' tags, and the topics' labels and
+        spellings. Unchanged, the counts a sync stored for them still hold."""
+        digest = hashlib.sha256()
+        for query in (
+            f"SELECT id, fingerprint_json FROM episodes WHERE removed_at IS NULL{self._within('id')} ORDER BY id",
+            f"""SELECT t.episode_id, t.topic, t.source, t.weight FROM episode_topics t {_LIVE}{self._within("e.id")}
+                ORDER BY t.episode_id, t.topic, t.source""",
+            f"SELECT id, tags_json FROM articles a WHERE 1{self._podcasts_within('a.podcast_id')} ORDER BY id",
+            "SELECT topic, label FROM topic_labels ORDER BY topic",
+            "SELECT spelling, topic FROM topic_spellings ORDER BY spelling",
+        ):
+            for row in self._db.execute(query):
+                digest.update(repr(row).encode())
+            digest.update(b"\0")
+        return digest.hexdigest()
 
     def tagged_topic_counts(self) -> list[tuple[str, int, int]]:
         """Every topic with how many episodes in the feed are tagged with it (or inferred to be

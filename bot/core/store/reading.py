@@ -48,6 +48,7 @@ _NOTES_READ = 5_000
 _INFERRED_PER_CALL = 2_000
 # Sponsors are found in the notes of at most this many episodes (the newest).
 _NOTES_FOR_READS = 2_000
+_COUNTED_FROM = "topic_counts_from:"  # store_meta, + a podcast id: its counts' IndexReader.topic_inputs_print
 _RELATED_GENERATION = "related_generation"  # links and every topic are current for it
 _REFERENCE_PRINT = "topics_reference"
 
@@ -343,17 +344,33 @@ class ReadingTables(EpisodeTables):
         generation = await self._meta("generation") or "0"
         return None if generation == await self._meta(TOPICS_COUNTED) else generation
 
-    async def save_topic_counts(self, counts: dict[int, list[tuple[str, int, int]]], generation: str) -> bool:
-        """Store each podcast's topics (podcast id -> (name, episodes listed, articles)) as
-        counted at GENERATION, in one transaction; not when a sync changed the store since
-        (False: the next one counts again)."""
+    async def topic_count_prints(self) -> dict[int, str]:
+        """Each podcast's digest of what its stored topic counts were counted from
+        (IndexReader.topic_inputs_print)."""
+        rows = await self._fetchall("SELECT key, value FROM store_meta WHERE key GLOB ?", (f"{_COUNTED_FROM}*",))
+        return {int(row[0].removeprefix(_COUNTED_FROM)): row[1] for row in rows}
+
+    async def save_topic_counts(
+        self, counts: dict[int, list[tuple[str, int, int]]], generation: str, prints: dict[int, str]
+    ) -> bool:
+        """Store the topics of the podcasts COUNTS recounted (podcast id -> (name, episodes listed,
+        articles)) as counted at GENERATION, and each podcast's digest of what its counts are
+        from (PRINTS), in one transaction; the other podcasts' counts are kept. Not when a sync
+        changed the store since (False: the next one counts again)."""
         async with self._transaction():
             if (await self._meta("generation") or "0") != generation:
                 return False
-            await self._execute("DELETE FROM topic_counts")
+            await self._execute(f"DELETE FROM topic_counts WHERE podcast_id NOT IN ({marks(list(prints))})", list(prints))
+            for podcast_id, rows in counts.items():
+                await self._execute("DELETE FROM topic_counts WHERE podcast_id = ?", (podcast_id,))
+                await self._executemany(
+                    "INSERT OR REPLACE INTO topic_counts (podcast_id, topic, episodes, articles) VALUES (?, ?, ?, ?)",
+                    [(podcast_id, *row) for row in rows],
+                )
+            await self._execute("DELETE FROM store_meta WHERE key GLOB ?", (f"{_COUNTED_FROM}*",))
             await self._executemany(
-                "INSERT OR REPLACE INTO topic_counts (podcast_id, topic, episodes, articles) VALUES (?, ?, ?, ?)",
-                [(podcast_id, *row) for podcast_id, rows in counts.items() for row in rows],
+                "INSERT INTO store_meta (key, value) VALUES (?, ?)",
+                [(f"{_COUNTED_FROM}{podcast_id}", digest) for podcast_id, digest in prints.items()],
             )
             await self._set_meta(TOPICS_COUNTED, generation)
         return True
