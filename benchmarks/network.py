@@ -5,12 +5,15 @@
   catalogue     100 feeds x 1,000 episodes: the first sync of them all, then search and
                 autocomplete across every show
   broken        100 small feeds synced with and without one of them hanging until its timeout
+  topic-counts  10 tagged feeds x 300 episodes: a sync that brings one of them a new episode, with
+                the topic counts it brings up to date
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import shutil
 import statistics
@@ -156,6 +159,33 @@ async def broken(feeds: int = 100, episodes: int = 30) -> dict:
     return found
 
 
+async def topic_counts(feeds: int = 10, episodes: int = 300) -> dict:
+    """The first sync of FEEDS tagged feeds, then one that brings the first of them a new episode:
+    how long that sync takes, topics, related episodes and topic counts included."""
+    shows = {f"show-{n}": synthetic.episodes(episodes, seed=n, tagged=True) for n in range(feeds)}
+    bodies = {name: synthetic.feed_xml(items) for name, items in shows.items()}
+    async with Feeds(bodies) as server, contextlib.AsyncExitStack() as stack:
+        folder = stack.enter_context(tempfile.TemporaryDirectory())
+        library = await stack.enter_async_context(await Library.open(server.config(), db=Path(folder) / "t.db"))
+        started = time.perf_counter()
+        await library.sync_all()
+        first_seconds = time.perf_counter() - started
+        topics = len(await library.topics(podcasts=["show-0"]))
+        newest = dataclasses.replace(synthetic.episodes(1, seed=1_000, tagged=True)[0], guid="new")
+        server.bodies["show-0"] = synthetic.feed_xml([newest, *shows["show-0"]])
+        started = time.perf_counter()
+        report = await library.sync("show-0", force=True)  # the same ETag: asked again unconditionally
+        seconds = time.perf_counter() - started
+    assert len(report.new) == 1
+    return {
+        "feeds": feeds,
+        "episodes": episodes,
+        "topics_a_show": topics,
+        "first_sync_seconds": first_seconds,
+        "one_show_sync_seconds": seconds,
+    }
+
+
 @contextlib.asynccontextmanager
 async def _network(bodies: dict[str, bytes], hanging: str | None = None) -> AsyncIterator[Library]:
     """A library following every feed of BODIES, served on loopback, in a fresh store."""
@@ -202,5 +232,10 @@ if __name__ == "__main__":
     if sys.argv[1] == "write":
         write_catalogue(sys.argv[2], *(int(a) for a in sys.argv[3:6]))
     else:
-        measure = {"not-modified": not_modified, "catalogue": catalogue, "broken": broken}[sys.argv[1]]
+        measure = {
+            "not-modified": not_modified,
+            "catalogue": catalogue,
+            "broken": broken,
+            "topic-counts": topic_counts,
+        }[sys.argv[1]]
         print(json.dumps(asyncio.run(measure(*(int(a) for a in sys.argv[2:])))))

@@ -59,8 +59,9 @@ def _episode_notes(
     return notes_html, "\n".join([*sentences, "Timestamps", *lines]), tuple(chapters)
 
 
-def episodes(count: int, seed: int = 1234) -> list[ParsedEpisode]:
-    """COUNT episodes, newest first, the same for the same seed."""
+def episodes(count: int, seed: int = 1234, *, tagged: bool = False) -> list[ParsedEpisode]:
+    """COUNT episodes, newest first, the same for the same seed; TAGGED, each with its topic and
+    subject as the item's categories."""
     rng = random.Random(seed)
     start = dt.datetime(2010, 1, 1, 12, tzinfo=dt.UTC)
     result = []
@@ -88,6 +89,7 @@ def episodes(count: int, seed: int = 1234) -> list[ParsedEpisode]:
                 links=(),
                 chapters=chapters,
                 guests=tuple(guests),
+                categories=(topic, thing) if tagged else (),
             )
         )
     return result
@@ -106,7 +108,9 @@ def feed_xml(items: list[ParsedEpisode]) -> bytes:
             f"<description><![CDATA[{episode.description_html}]]></description>"
             f'<enclosure url="{episode.audio_url}" type="audio/mpeg" length="1"/>'
             f"<itunes:duration>{episode.duration_seconds}</itunes:duration>"
-            f"<itunes:episode>{episode.number}</itunes:episode></item>"
+            f"<itunes:episode>{episode.number}</itunes:episode>"
+            + "".join(f"<category>{escape(category)}</category>" for category in episode.categories)
+            + "</item>"
         )
     parts.append("</channel></rss>")
     return "".join(parts).encode()

@@ -17,6 +17,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import aiosqlite
 from rapidfuzz import fuzz
 
 from bot.core.ingest.boilerplate import said_sentences
@@ -50,7 +51,8 @@ _INFERRED_PER_CALL = 2_000
 _NOTES_FOR_READS = 2_000
 _COUNTED_FROM = "topic_counts_from:"  # store_meta, + a podcast id: its counts' IndexReader.topic_inputs_print
 _RELATED_GENERATION = "related_generation"  # links and every topic are current for it
-_REFERENCE_PRINT = "topics_reference"
+_STORE_REFERENCE_PRINT = "topics_reference"  # store_meta, before: every podcast's at once
+_REFERENCE_PRINT = "topics_reference:"  # + a podcast id: what its episodes' topics were inferred from
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,15 +254,9 @@ class ReadingTables(EpisodeTables):
             f"""SELECT id, title, summary, tags_json, podcast_id FROM articles WHERE tags_json != '[]'
                 ORDER BY published IS NULL, published DESC, id DESC LIMIT {_MAX_REFERENCE_ARTICLES}"""
         )
-        reference_print = hashlib.sha256(
-            json.dumps([[tuple(r) for r in references], [tuple(a) for a in articles]]).encode()
-        ).hexdigest()
-        if reference_print != await self._meta(_REFERENCE_PRINT):
-            await self._execute("DELETE FROM episode_topics WHERE source = 'inferred'")
-            await self._execute("UPDATE episodes SET topics_inferred_at = NULL WHERE topics_inferred_at IS NOT NULL")
-            await self._set_meta(_REFERENCE_PRINT, reference_print)
-        else:  # an episode a sync tagged since is no longer inferred
-            await self._execute(f"DELETE FROM episode_topics WHERE source = 'inferred' AND episode_id IN ({tagged})")
+        await self._forget_inferred_where_references_changed(references, articles)
+        # An episode a sync tagged since is no longer inferred.
+        await self._execute(f"DELETE FROM episode_topics WHERE source = 'inferred' AND episode_id IN ({tagged})")
         rows = await self._fetchall(
             f"""SELECT id, podcast_id FROM episodes WHERE removed_at IS NULL AND topics_inferred_at IS NULL
                 AND id NOT IN ({tagged}) ORDER BY {NEWEST_FIRST} LIMIT {_INFERRED_PER_CALL + 1}"""
@@ -297,6 +293,56 @@ class ReadingTables(EpisodeTables):
                 f"UPDATE episodes SET topics_inferred_at = ? WHERE id IN ({marks(batch)})", [now, *batch]
             )
         return caught_up
+
+    async def _forget_inferred_where_references_changed(
+        self, references: list[aiosqlite.Row], articles: list[aiosqlite.Row]
+    ) -> None:
+        """Each podcast whose tagged episodes or articles (what its episodes are inferred from)
+        changed has all its episodes inferred again; the other podcasts keep theirs, so a new
+        tagged episode of one show among a hundred re-infers that show alone."""
+        podcast_ids = [row[0] for row in await self._fetchall("SELECT id FROM podcasts ORDER BY id")]
+        prints = {
+            podcast_id: hashlib.sha256(
+                json.dumps(
+                    [
+                        [tuple(r) for r in references if r["podcast_id"] == podcast_id],
+                        [tuple(a) for a in articles if a["podcast_id"] in (podcast_id, None)],
+                    ]
+                ).encode()
+            ).hexdigest()
+            for podcast_id in podcast_ids
+        }
+        stored = {
+            int(row[0].removeprefix(_REFERENCE_PRINT)): row[1]
+            for row in await self._fetchall(
+                "SELECT key, value FROM store_meta WHERE key GLOB ?", (f"{_REFERENCE_PRINT}*",)
+            )
+        }
+        if not stored:  # kept store-wide before: still current, it holds for each podcast
+            whole = hashlib.sha256(
+                json.dumps([[tuple(r) for r in references], [tuple(a) for a in articles]]).encode()
+            ).hexdigest()
+            if whole == await self._meta(_STORE_REFERENCE_PRINT):
+                stored = dict(prints)
+        changed = [podcast_id for podcast_id in podcast_ids if stored.get(podcast_id) != prints[podcast_id]]
+        for start in range(0, len(changed), _BATCH):
+            batch = changed[start : start + _BATCH]
+            episodes = f"SELECT id FROM episodes WHERE podcast_id IN ({marks(batch)})"
+            await self._execute(
+                f"DELETE FROM episode_topics WHERE source = 'inferred' AND episode_id IN ({episodes})", batch
+            )
+            await self._execute(
+                f"UPDATE episodes SET topics_inferred_at = NULL WHERE topics_inferred_at IS NOT NULL "
+                f"AND podcast_id IN ({marks(batch)})",
+                batch,
+            )
+        await self._execute(
+            "DELETE FROM store_meta WHERE key GLOB ? OR key = ?", (f"{_REFERENCE_PRINT}*", _STORE_REFERENCE_PRINT)
+        )
+        await self._executemany(
+            "INSERT INTO store_meta (key, value) VALUES (?, ?)",
+            [(f"{_REFERENCE_PRINT}{podcast_id}", digest) for podcast_id, digest in prints.items()],
+        )
 
     async def _episode_words(self, ids: Sequence[int]) -> list[list[str]]:
         """The indexed words of each of IDS (title, chapters, the start of the notes without
@@ -360,7 +406,9 @@ class ReadingTables(EpisodeTables):
         async with self._transaction():
             if (await self._meta("generation") or "0") != generation:
                 return False
-            await self._execute(f"DELETE FROM topic_counts WHERE podcast_id NOT IN ({marks(list(prints))})", list(prints))
+            await self._execute(
+                f"DELETE FROM topic_counts WHERE podcast_id NOT IN ({marks(list(prints))})", list(prints)
+            )
             for podcast_id, rows in counts.items():
                 await self._execute("DELETE FROM topic_counts WHERE podcast_id = ?", (podcast_id,))
                 await self._executemany(
