@@ -336,7 +336,9 @@ class Library:
         prints: dict[int, str] = {}
         for podcast_id in await self.searcher.run(lambda asking: list(asking.reader.podcasts())):
             scope = [podcast_id]
-            prints[podcast_id] = await self.searcher.run(lambda asking: asking.reader.topic_inputs_print(), podcasts=scope)
+            prints[podcast_id] = await self.searcher.run(
+                lambda asking: asking.reader.topic_inputs_print(), podcasts=scope
+            )
             if counted_from.get(podcast_id) == prints[podcast_id]:
                 continue
             tagged = await self.searcher.run(lambda asking: asking.reader.tagged_topic_counts(), podcasts=scope)

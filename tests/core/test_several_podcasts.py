@@ -167,6 +167,20 @@ async def test_topics_are_each_podcasts_own(tmp_path, feed_server):
         assert "gardening" not in {t.name for t in await library.topics(podcasts=["alpha"])}
 
 
+async def test_a_show_whose_episodes_were_stored_between_another_shows_is_searched_whole(tmp_path, feed_server):
+    alpha = feed_server.serve("/alpha.xml", body=show("Alpha", range(1, 4), "gardening"))
+    beta = feed_server.serve("/beta.xml", body=show("Beta", range(1, 4), "gardening"))
+    async with await Library.open(network(("alpha", alpha), ("beta", beta)), db=tmp_path / "network.db") as library:
+        await library.sync("alpha")
+        await library.sync("beta")
+        feed_server.serve("/alpha.xml", body=show("Alpha", range(1, 7), "gardening"))
+        await library.sync("alpha")  # Alpha's new episodes are stored after Beta's
+        found = await library.search("gardening stories", 10, podcasts=["alpha"])
+        assert sorted(m.episode.number for m in found) == [1, 2, 3, 4, 5, 6]
+        assert {m.episode.podcast for m in found} == {"alpha"}
+        assert [m.episode.number for m in await library.search("alpha 5", 1, podcasts=["alpha"])] == [5]
+
+
 async def test_a_sync_of_one_podcast_counts_only_its_own_topics_again(tmp_path, feed_server, monkeypatch):
     alpha = feed_server.serve("/alpha.xml", body=show("Alpha", range(1, 7), "gardening", tag="Roses", tagged=2))
     beta = feed_server.serve("/beta.xml", body=show("Beta", range(1, 9), "compilers", tag="Parsers", tagged=2))
