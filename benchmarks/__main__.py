@@ -66,6 +66,8 @@ BEFORE = {
     "bot RSS growth over 2,000 mixed commands": "+79 MB (issue 23)",
     "bot RSS after 1,000 /search": "+2,548 MB (issue 23: 2.1 GB)",
     "1,000 autocompletes at once": "14.6% late (issue 23)",
+    "sync bringing one of 10 tagged shows": "1.80 s (every show's topics counted and inferred again)",
+    "search in 10 of the shows": "p99 26-39 ms (each word's matches read for every show)",
 }
 
 
@@ -287,6 +289,16 @@ def network_rows() -> list[list[str]]:
         rows.append(row(f"{name} across all shows ({label})", *(f"{v:.2f} ms" for v in big[key]), target))
     rows.append(row(f"search in 10 of the shows ({label})", *(f"{v:.2f} ms" for v in big["scoped_search_ms"])))
     rows.append(row(f"bot RSS after syncing and searching {label}", f"{big['peak_rss_mb']:.0f} MB", "", "", "< 300 MB"))
+    counts = measured("topic-counts")
+    rows.append(
+        row(
+            f"sync bringing one of {counts['feeds']} tagged shows a new episode, topics and counts included",
+            f"{counts['one_show_sync_seconds']:.2f} s",
+            f"{counts['topics_a_show']} topics a show",
+            "",
+            "counts that show's topics alone",
+        )
+    )
     broken = measured("broken")
     for case, figures in broken.items():
         rows.append(
