@@ -21,6 +21,12 @@ from .database import Database, iso, parse_iso, utcnow
 
 
 class GuildTables(Database):
+    def __init__(self, connection: aiosqlite.Connection, path: str) -> None:
+        super().__init__(connection, path)
+        # Which podcasts each guild sees, once read or set here: asked by every command and
+        # keystroke, changed only by /admin podcasts, in the process that serves that guild.
+        self._guilds_see: dict[int, tuple[str, ...] | None] = {}
+
     async def guild_settings(self, guild_id: int) -> GuildSettings:
         row = await self._fetchone(
             """SELECT guild_id, announce_channel_id, announce_role_id, announce_since, announce_note
@@ -127,10 +133,12 @@ class GuildTables(Database):
 
     async def guild_podcasts(self, guild_id: int) -> tuple[str, ...] | None:
         """The podcasts GUILD_ID sees, by name (None: every podcast)."""
-        listed = await self._fetchvalue(
-            "SELECT (SELECT podcasts_json FROM guild_settings WHERE guild_id = ?)", (guild_id,)
-        )
-        return None if listed is None else tuple(json.loads(listed))
+        if guild_id not in self._guilds_see:
+            listed = await self._fetchvalue(
+                "SELECT (SELECT podcasts_json FROM guild_settings WHERE guild_id = ?)", (guild_id,)
+            )
+            self._guilds_see[guild_id] = None if listed is None else tuple(json.loads(listed))
+        return self._guilds_see[guild_id]
 
     async def set_guild_podcasts(self, guild_id: int, names: Sequence[str] | None) -> None:
         listed = None if names is None else json.dumps(list(dict.fromkeys(names)))
@@ -140,6 +148,7 @@ class GuildTables(Database):
                    updated_at = excluded.updated_at""",
             (guild_id, listed, iso(utcnow())),
         )
+        self._guilds_see.pop(guild_id, None)
 
     # -- announcement outbox ----------------------------------------------------------------
 
