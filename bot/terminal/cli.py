@@ -191,14 +191,14 @@ async def cmd_latest(library: Library, args: argparse.Namespace) -> int:
 
 async def cmd_export(library: Library, args: argparse.Namespace) -> int:
     await library.ensure_loaded()
-    chosen = args.podcast[0] if args.podcast and len(args.podcast) == 1 else None
-    podcast, episodes = await library.podcast(chosen), await library.episodes(podcasts=args.podcast)
+    episodes = await library.episodes(podcasts=args.podcast)
     if not args.json:
         print(render_text.export_text(episodes, named=library.several))
         return EXIT_OK
     ids = [episode.id for episode in episodes]
     topics, reading = await library.topics_of(ids), await library.reading(ids)
-    document = render_text.export_json(podcast, episodes)
+    names = list(dict.fromkeys(args.podcast)) if args.podcast else library.podcast_names
+    document = render_text.export_json([(name, await library.podcast(name)) for name in names], episodes)
     for episode, fields in zip(episodes, document["episodes"]):
         fields["topics"] = render_topics.episode_topics_json(topics[episode.id])
         fields["reading"] = [render_topics.reading_json(r) for r in reading[episode.id]]

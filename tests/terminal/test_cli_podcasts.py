@@ -53,5 +53,14 @@ def test_results_name_their_podcast(network):
     ]
     exported = json.loads(run(network, "export", "--json", "--podcast", "beta").stdout)
     assert exported["podcast"]["title"] == "Beta Show" and {e["podcast"] for e in exported["episodes"]} == {"beta"}
+    assert [(p["name"], p["title"]) for p in exported["podcasts"]] == [("beta", "Beta Show")]
+    everything = json.loads(run(network, "export", "--json").stdout)
+    # Several shows exported: none of them is "the" podcast, and each is described.
+    assert everything["podcast"] is None
+    assert [(p["name"], p["title"]) for p in everything["podcasts"]] == [
+        ("alpha", "Alpha Show"),
+        ("beta", "Beta Show"),
+        ("gamma", None),
+    ]
     unknown = run(network, "search", "stories", "--podcast", "delta")
     assert unknown.returncode == 2 and "no podcast named 'delta' (podcasts: alpha, beta, gamma)" in unknown.stderr
