@@ -95,10 +95,13 @@ class PodcastSummary:
 class UnknownPodcast(Exception):
     """A podcast name the instance does not follow; the message names the ones it does."""
 
-    def __init__(self, name: str, known: Sequence[str] = ()) -> None:
+    def __init__(self, name: str, known: Sequence[str] = (), *, removed: bool = False) -> None:
         self.name = name
         listed = f" (podcasts: {', '.join(known)})" if known else ""
-        super().__init__(f"no podcast named {name!r}{listed}")
+        if removed:
+            super().__init__(f"podcast {name!r} was removed from the config: its episodes are kept, not searched{listed}")
+        else:
+            super().__init__(f"no podcast named {name!r}{listed}")
 
 
 @dataclass(slots=True)
@@ -233,6 +236,8 @@ class Library:
         has none yet, and no episodes."""
         names = list(self.followed) if podcasts is None else list(dict.fromkeys(podcasts))
         for name in names:
+            if name not in self.followed and await self.store.podcast_id(name) is not None:
+                raise UnknownPodcast(name, self.podcast_names, removed=True)
             self._podcast(name)
             if name not in self._ids and (found := await self.store.podcast_id(name)) is not None:
                 self._ids[name] = found

@@ -106,6 +106,8 @@ async def test_a_podcast_removed_from_the_config_is_kept_but_no_longer_synced(tm
         assert (listed["beta"].configured, listed["beta"].episodes, listed["alpha"].configured) == (False, 4, True)
         assert all(m.episode.podcast != "beta" for m in await library.search("compilers"))
         assert {e.podcast for e in await library.episodes()} == {"alpha", "gamma"}
+        with pytest.raises(UnknownPodcast, match="'beta' was removed from the config: its episodes are kept"):
+            await library.search("compilers", podcasts=["beta"])
 
 
 async def test_a_podcast_added_later_announces_none_of_its_back_catalogue(tmp_path, feed_server, three_feeds):
