@@ -69,8 +69,8 @@ async def cmd_sync(library: Library, args: argparse.Namespace) -> int:
             ]
         },
         lambda: "\n".join(
-            f"{name}: "
-            + (f"feed error: {redact_addresses(str(report))}" if isinstance(report, FeedError) else "")
+            f"{name}:"
+            + (f" feed error: {redact_addresses(str(report))}" if isinstance(report, FeedError) else "")
             + ("" if isinstance(report, FeedError) else "\n  " + render_text.sync_text(report).replace("\n", "\n  "))
             for name, report in named
         ),

@@ -219,8 +219,9 @@ def latest_text(episodes: list[Episode], *, named: bool = False) -> str:
 
 
 def export_text(episodes: list[Episode], *, named: bool = False) -> str:
+    width = max((len(e.podcast) for e in episodes), default=0)
     return "\n".join(
-        f"{e.podcast + '  ' if named else ''}{e.number if e.number is not None else '-':>4}  {e.title}  "
+        f"{e.podcast.ljust(width) + '  ' if named else ''}{e.number if e.number is not None else '-':>4}  {e.title}  "
         f"({len(e.chapters)} chapters)"
         for e in episodes
     )
