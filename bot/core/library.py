@@ -99,7 +99,9 @@ class UnknownPodcast(Exception):
         self.name = name
         listed = f" (podcasts: {', '.join(known)})" if known else ""
         if removed:
-            super().__init__(f"podcast {name!r} was removed from the config: its episodes are kept, not searched{listed}")
+            super().__init__(
+                f"podcast {name!r} was removed from the config: its episodes are kept, not searched{listed}"
+            )
         else:
             super().__init__(f"no podcast named {name!r}{listed}")
 
