@@ -612,7 +612,8 @@ async def _podcasts_to_follow(config: Config, store: Store, feed: str | None) ->
     """FEED alone when given; else the config's podcasts; for a config that names no feed, the
     podcasts the store holds (what it was synced from), else the bundled snapshot. A single
     podcast (FEED, `[feed] url`) in a store of one podcast is that podcast, whatever its feed was:
-    a new feed's first sync replaces its episodes, as a moved feed's should. A [[podcasts]] entry
+    a new feed's first sync replaces its episodes, as a moved feed's should; in a store of
+    several, it is the stored podcast of the same feed, when there is one. A [[podcasts]] entry
     whose name the store lacks takes over the stored podcast of the same feed (a renamed entry)."""
     held = [p for p in await store.stored_podcasts() if p.source]
     if feed is None and config.listed_podcasts:
@@ -629,4 +630,6 @@ async def _podcasts_to_follow(config: Config, store: Store, feed: str | None) ->
     single = single_podcast(feed if feed is not None else config.feed.url, config.companions)
     if len(held) == 1:
         return (replace(single, name=held[0].name),)
-    return (single,)
+    # In a store of several, the feed may be one of them, held under its [[podcasts]] name.
+    same_feed = [p for p in held if p.source == resolve_source(single.url)]
+    return (replace(single, name=same_feed[0].name) if same_feed else single,)

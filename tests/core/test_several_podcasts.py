@@ -110,6 +110,16 @@ async def test_a_podcast_removed_from_the_config_is_kept_but_no_longer_synced(tm
             await library.search("compilers", podcasts=["beta"])
 
 
+async def test_feed_option_on_a_store_of_several_podcasts_reads_that_feeds_podcast(tmp_path, feed_server, three_feeds):
+    path = tmp_path / "network.db"
+    # Named otherwise than its feed's address (beta.xml) would name it.
+    async with await Library.open(network(("alpha", three_feeds["alpha"]), ("b", three_feeds["beta"])), db=path) as lib:
+        await lib.sync_all()
+    async with await Library.open(Config(), db=path, feed=three_feeds["beta"]) as library:
+        assert library.podcast_names == ("b",)
+        assert [(e.podcast, e.number) for e in await library.latest(2)] == [("b", 4), ("b", 3)]
+
+
 async def test_a_podcast_added_later_announces_none_of_its_back_catalogue(tmp_path, feed_server, three_feeds):
     path = tmp_path / "network.db"
     async with await Library.open(network(("alpha", three_feeds["alpha"])), db=path) as library:
