@@ -100,7 +100,7 @@ class UnknownPodcast(Exception):
         listed = f" (podcasts: {', '.join(known)})" if known else ""
         if removed:
             super().__init__(
-                f"podcast {name!r} was removed from the config: its episodes are kept, not searched{listed}"
+                f"podcast {name!r} was removed from the config: its episodes are kept, not synced or searched{listed}"
             )
         else:
             super().__init__(f"no podcast named {name!r}{listed}")
@@ -238,12 +238,17 @@ class Library:
         has none yet, and no episodes."""
         names = list(self.followed) if podcasts is None else list(dict.fromkeys(podcasts))
         for name in names:
-            if name not in self.followed and await self.store.podcast_id(name) is not None:
-                raise UnknownPodcast(name, self.podcast_names, removed=True)
-            self._podcast(name)
+            await self._configured(name)
             if name not in self._ids and (found := await self.store.podcast_id(name)) is not None:
                 self._ids[name] = found
         return [self._ids[name] for name in names if name in self._ids]
+
+    async def _configured(self, name: str | None) -> Followed:
+        """Podcast NAME (None: the first), which the config must list; a podcast it no longer
+        lists is named as removed."""
+        if name is not None and name not in self.followed and await self.store.podcast_id(name) is not None:
+            raise UnknownPodcast(name, self.podcast_names, removed=True)
+        return self._podcast(name)
 
     async def _id_of(self, name: str) -> int | None:
         """The store's id of podcast NAME; None before its first sync."""
@@ -456,7 +461,7 @@ class Library:
     ) -> SyncReport:
         """Bring the store up to date with PODCAST's feed (default: the first; see Syncer.sync)
         and its companions, then topics, links and related episodes; listeners hear of it."""
-        return await self._sync(self._podcast(podcast), dry_run=dry_run, wait=wait, force=force, derive=True)
+        return await self._sync(await self._configured(podcast), dry_run=dry_run, wait=wait, force=force, derive=True)
 
     async def _sync(self, followed: Followed, *, dry_run: bool, wait: bool, force: bool, derive: bool) -> SyncReport:
         try:
@@ -481,7 +486,9 @@ class Library:
         at a time, then bring topics, links and related episodes up to date once: each podcast's
         report (listeners hear of each as it is done), or the FeedError its feed failed with
         (which changed nothing of it and nothing of the others), in the order given."""
-        chosen = list(self.followed.values()) if podcasts is None else [self._podcast(name) for name in podcasts]
+        chosen = (
+            list(self.followed.values()) if podcasts is None else [await self._configured(name) for name in podcasts]
+        )
         limit = asyncio.Semaphore(self.config.refresh.feeds_at_once)
 
         async def one(followed: Followed) -> SyncReport | FeedError:

@@ -108,6 +108,10 @@ async def test_a_podcast_removed_from_the_config_is_kept_but_no_longer_synced(tm
         assert {e.podcast for e in await library.episodes()} == {"alpha", "gamma"}
         with pytest.raises(UnknownPodcast, match="'beta' was removed from the config: its episodes are kept"):
             await library.search("compilers", podcasts=["beta"])
+        with pytest.raises(
+            UnknownPodcast, match="'beta' was removed from the config: its episodes are kept, not synced"
+        ):
+            await library.sync("beta")
 
 
 async def test_feed_option_on_a_store_of_several_podcasts_reads_that_feeds_podcast(tmp_path, feed_server, three_feeds):
