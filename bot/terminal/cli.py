@@ -398,7 +398,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
             args.query, unknown = " ".join(unknown), []
         elif args.query is not None and unknown and not any(word.startswith("-") for word in unknown):
             args.query, unknown = " ".join([args.query, *unknown]), []  # `topic open source`, unquoted
-        if args.query is None:
+        if args.query is None or not args.query.strip():
             fail(f"{args.command} needs a query")
         args.query = as_text(args.query)
     if unknown:
