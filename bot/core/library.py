@@ -308,7 +308,8 @@ class Library:
     ) -> TopicAnswer:
         """The episodes (and articles) of the topic NAME names; for words no topic has, the
         episodes substantially about them; when none is, the closest topics instead. Across
-        several podcasts, each result's episode names its podcast."""
+        several podcasts, each result's episode names its podcast; `show:NAME` is show's topic."""
+        name, podcasts = self._narrowed(name, podcasts)
         return await self.searcher.run(topic_search.topic_answer, name, limit, podcasts=await self._scope(podcasts))
 
     async def related(self, episode_id: int, limit: int = 5) -> list[Related]:

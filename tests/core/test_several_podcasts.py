@@ -114,6 +114,16 @@ async def test_a_podcast_removed_from_the_config_is_kept_but_no_longer_synced(tm
             await library.sync("beta")
 
 
+async def test_a_podcast_prefix_narrows_a_topic_to_that_show(tmp_path, feed_server, three_feeds):
+    shows = network(("north", three_feeds["alpha"]), ("south", three_feeds["beta"]))
+    async with await Library.open(shows, db=tmp_path / "network.db") as library:
+        await library.sync_all()
+        everywhere = await library.topic("stories")  # every show's titles say it
+        assert {r.match.episode.podcast for r in everywhere.results} == {"north", "south"}
+        narrowed = await library.topic("south:stories")
+        assert narrowed.results and {r.match.episode.podcast for r in narrowed.results} == {"south"}
+
+
 async def test_feed_option_on_a_store_of_several_podcasts_reads_that_feeds_podcast(tmp_path, feed_server, three_feeds):
     path = tmp_path / "network.db"
     # Named otherwise than its feed's address (beta.xml) would name it.
