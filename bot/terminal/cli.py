@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import difflib
 import json
 import logging
 import os
+import re
 import sys
 import typing
 from collections.abc import Callable
@@ -270,10 +272,19 @@ def _global_options(suppress_defaults: bool) -> _Parser:
     return options
 
 
+# argparse's words for a command it does not know (Python 3.11 suggests no close one itself).
+_INVALID_CHOICE = re.compile(r"argument COMMAND: invalid choice: '(?P<typed>[^']*)' \(choose from (?P<choices>.*)\)$")
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors as one line, "podbot: …", with where to look next, and exit code 2."""
 
     def error(self, message: str) -> typing.NoReturn:
+        if mistyped := _INVALID_CHOICE.match(message):
+            typed, choices = mistyped["typed"], re.findall(r"'([^']*)'", mistyped["choices"])
+            closest = difflib.get_close_matches(typed, choices, n=1, cutoff=0.6)
+            hint = f" (did you mean '{closest[0]}'?)" if closest else f" (choose from {', '.join(choices)})"
+            message = f"unknown command '{typed}'{hint}"
         self.usage_error(message, self.prog)
 
     def usage_error(self, message: str, prog: str) -> typing.NoReturn:
