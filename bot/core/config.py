@@ -359,6 +359,8 @@ def _number_text(number: float) -> str:
 
 def _kind(value: typing.Any) -> str:
     """What VALUE is, without showing it: a secret put under the wrong key stays unseen."""
+    if value is None:
+        return "nothing: the key is missing"
     if isinstance(value, bool):
         return "true or false"
     if isinstance(value, str):

@@ -95,10 +95,15 @@ class PodcastSummary:
 class UnknownPodcast(Exception):
     """A podcast name the instance does not follow; the message names the ones it does."""
 
-    def __init__(self, name: str, known: Sequence[str] = ()) -> None:
+    def __init__(self, name: str, known: Sequence[str] = (), *, removed: bool = False) -> None:
         self.name = name
         listed = f" (podcasts: {', '.join(known)})" if known else ""
-        super().__init__(f"no podcast named {name!r}{listed}")
+        if removed:
+            super().__init__(
+                f"podcast {name!r} was removed from the config: its episodes are kept, not synced or searched{listed}"
+            )
+        else:
+            super().__init__(f"no podcast named {name!r}{listed}")
 
 
 @dataclass(slots=True)
@@ -233,10 +238,17 @@ class Library:
         has none yet, and no episodes."""
         names = list(self.followed) if podcasts is None else list(dict.fromkeys(podcasts))
         for name in names:
-            self._podcast(name)
+            await self._configured(name)
             if name not in self._ids and (found := await self.store.podcast_id(name)) is not None:
                 self._ids[name] = found
         return [self._ids[name] for name in names if name in self._ids]
+
+    async def _configured(self, name: str | None) -> Followed:
+        """Podcast NAME (None: the first), which the config must list; a podcast it no longer
+        lists is named as removed."""
+        if name is not None and name not in self.followed and await self.store.podcast_id(name) is not None:
+            raise UnknownPodcast(name, self.podcast_names, removed=True)
+        return self._podcast(name)
 
     async def _id_of(self, name: str) -> int | None:
         """The store's id of podcast NAME; None before its first sync."""
@@ -296,7 +308,8 @@ class Library:
     ) -> TopicAnswer:
         """The episodes (and articles) of the topic NAME names; for words no topic has, the
         episodes substantially about them; when none is, the closest topics instead. Across
-        several podcasts, each result's episode names its podcast."""
+        several podcasts, each result's episode names its podcast; `show:NAME` is show's topic."""
+        name, podcasts = self._narrowed(name, podcasts)
         return await self.searcher.run(topic_search.topic_answer, name, limit, podcasts=await self._scope(podcasts))
 
     async def related(self, episode_id: int, limit: int = 5) -> list[Related]:
@@ -458,7 +471,7 @@ class Library:
     ) -> SyncReport:
         """Bring the store up to date with PODCAST's feed (default: the first; see Syncer.sync)
         and its companions, then topics, links and related episodes; listeners hear of it."""
-        return await self._sync(self._podcast(podcast), dry_run=dry_run, wait=wait, force=force, derive=True)
+        return await self._sync(await self._configured(podcast), dry_run=dry_run, wait=wait, force=force, derive=True)
 
     async def _sync(self, followed: Followed, *, dry_run: bool, wait: bool, force: bool, derive: bool) -> SyncReport:
         try:
@@ -483,7 +496,9 @@ class Library:
         at a time, then bring topics, links and related episodes up to date once: each podcast's
         report (listeners hear of each as it is done), or the FeedError its feed failed with
         (which changed nothing of it and nothing of the others), in the order given."""
-        chosen = list(self.followed.values()) if podcasts is None else [self._podcast(name) for name in podcasts]
+        chosen = (
+            list(self.followed.values()) if podcasts is None else [await self._configured(name) for name in podcasts]
+        )
         limit = asyncio.Semaphore(self.config.refresh.feeds_at_once)
 
         async def one(followed: Followed) -> SyncReport | FeedError:
@@ -614,7 +629,8 @@ async def _podcasts_to_follow(config: Config, store: Store, feed: str | None) ->
     """FEED alone when given; else the config's podcasts; for a config that names no feed, the
     podcasts the store holds (what it was synced from), else the bundled snapshot. A single
     podcast (FEED, `[feed] url`) in a store of one podcast is that podcast, whatever its feed was:
-    a new feed's first sync replaces its episodes, as a moved feed's should. A [[podcasts]] entry
+    a new feed's first sync replaces its episodes, as a moved feed's should; in a store of
+    several, it is the stored podcast of the same feed, when there is one. A [[podcasts]] entry
     whose name the store lacks takes over the stored podcast of the same feed (a renamed entry)."""
     held = [p for p in await store.stored_podcasts() if p.source]
     if feed is None and config.listed_podcasts:
@@ -631,4 +647,6 @@ async def _podcasts_to_follow(config: Config, store: Store, feed: str | None) ->
     single = single_podcast(feed if feed is not None else config.feed.url, config.companions)
     if len(held) == 1:
         return (replace(single, name=held[0].name),)
-    return (single,)
+    # In a store of several, the feed may be one of them, held under its [[podcasts]] name.
+    same_feed = [p for p in held if p.source == resolve_source(single.url)]
+    return (replace(single, name=same_feed[0].name) if same_feed else single,)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import difflib
 import json
 import logging
 import os
+import re
 import sys
 import typing
 from collections.abc import Callable
@@ -70,8 +72,8 @@ async def cmd_sync(library: Library, args: argparse.Namespace) -> int:
             ]
         },
         lambda: "\n".join(
-            f"{name}: "
-            + (f"feed error: {redact_addresses(str(report))}" if isinstance(report, FeedError) else "")
+            f"{name}:"
+            + (f" feed error: {redact_addresses(str(report))}" if isinstance(report, FeedError) else "")
             + ("" if isinstance(report, FeedError) else "\n  " + render_text.sync_text(report).replace("\n", "\n  "))
             for name, report in named
         ),
@@ -192,14 +194,14 @@ async def cmd_latest(library: Library, args: argparse.Namespace) -> int:
 
 async def cmd_export(library: Library, args: argparse.Namespace) -> int:
     await library.ensure_loaded()
-    chosen = args.podcast[0] if args.podcast and len(args.podcast) == 1 else None
-    podcast, episodes = await library.podcast(chosen), await library.episodes(podcasts=args.podcast)
+    episodes = await library.episodes(podcasts=args.podcast)
     if not args.json:
         print(render_text.export_text(episodes, named=library.several))
         return EXIT_OK
     ids = [episode.id for episode in episodes]
     topics, reading = await library.topics_of(ids), await library.reading(ids)
-    document = render_text.export_json(podcast, episodes)
+    names = list(dict.fromkeys(args.podcast)) if args.podcast else library.podcast_names
+    document = render_text.export_json([(name, await library.podcast(name)) for name in names], episodes)
     for episode, fields in zip(episodes, document["episodes"]):
         fields["topics"] = render_topics.episode_topics_json(topics[episode.id])
         fields["reading"] = [render_topics.reading_json(r) for r in reading[episode.id]]
@@ -272,10 +274,19 @@ def _global_options(suppress_defaults: bool) -> _Parser:
     return options
 
 
+# argparse's words for a command it does not know (Python 3.11 suggests no close one itself).
+_INVALID_CHOICE = re.compile(r"argument COMMAND: invalid choice: '(?P<typed>[^']*)' \(choose from (?P<choices>.*)\)$")
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors as one line, "podbot: …", with where to look next, and exit code 2."""
 
     def error(self, message: str) -> typing.NoReturn:
+        if mistyped := _INVALID_CHOICE.match(message):
+            typed, choices = mistyped["typed"], re.findall(r"'([^']*)'", mistyped["choices"])
+            closest = difflib.get_close_matches(typed, choices, n=1, cutoff=0.6)
+            hint = f" (did you mean '{closest[0]}'?)" if closest else f" (choose from {', '.join(choices)})"
+            message = f"unknown command '{typed}'{hint}"
         self.usage_error(message, self.prog)
 
     def usage_error(self, message: str, prog: str) -> typing.NoReturn:
@@ -400,7 +411,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
             args.query, unknown = " ".join(unknown), []
         elif args.query is not None and unknown and not any(word.startswith("-") for word in unknown):
             args.query, unknown = " ".join([args.query, *unknown]), []  # `topic open source`, unquoted
-        if args.query is None:
+        if args.query is None or not args.query.strip():
             fail(f"{args.command} needs a query")
         args.query = as_text(args.query)
     if unknown:

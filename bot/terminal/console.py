@@ -32,17 +32,20 @@ with contextlib.suppress(ImportError):
 MAX_LATEST = 50
 TOPICS_PER_PAGE = 25
 HELP = f"""Commands:
-  /episode QUERY   the best match with its chapters (e.g. /episode caddy, /episode #64)
-  /search QUERY    the ten best matches (QUERY in:transcript: the moments the transcripts say it)
+  /episode QUERY   the best match and its chapters (/episode caddy, /episode 64)
+  /search QUERY    the ten best matches (QUERY in:transcript: the moments said)
   /latest [N]      the N newest episodes (default 5, at most {MAX_LATEST})
-  /topic NAME      a topic's episodes and articles (e.g. /topic security, /topic kotlin)
-  /topics [PAGE]   the topics worth browsing with their episode and article counts, 25 a page
+  /topic NAME      a topic's episodes and articles (/topic security)
+  /topics [PAGE]   the topics worth browsing, with episode and article counts,
+                   25 a page
   /related QUERY   the episodes most like the one QUERY finds
   /podcasts        every podcast with its episodes and how its syncing goes
   /help            this help
-  quit             leave (or Ctrl-D; Ctrl-C clears the line, twice on an empty line leaves)
-Anything else is searched as if typed after /search. With several podcasts, NAME:QUERY searches
-one of them (/episode coder-radio:64), and /latest N NAME lists one's newest."""
+  quit             leave (or Ctrl-D; Ctrl-C clears the line, and twice on an
+                   empty line leaves)
+Anything else is searched as if typed after /search. With several podcasts,
+NAME:QUERY searches one of them (/episode coder-radio:64), and /latest N NAME
+lists one's newest."""
 
 
 def styled() -> bool:

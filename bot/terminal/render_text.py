@@ -30,16 +30,25 @@ def episode_match_json(match: Match) -> dict[str, Any]:
     return {**match_json(match), "chapters": _chapters_json(match.episode)}
 
 
-def export_json(podcast: PodcastInfo | None, episodes: list[Episode]) -> dict[str, Any]:
+def export_json(podcasts: Sequence[tuple[str, PodcastInfo | None]], episodes: list[Episode]) -> dict[str, Any]:
+    """Every exported podcast (name, info) described under "podcasts"; "podcast" is the one
+    exported, null when there are several."""
+    described = [_feed_json(name, info) for name, info in podcasts]
     return {
-        "podcast": {
-            "title": podcast.title if podcast else None,
-            "link": podcast.link if podcast else None,
-            "description": podcast.description if podcast else None,
-            "image_url": podcast.image_url if podcast else None,
-            "language": podcast.language if podcast else None,
-        },
+        "podcast": described[0] if len(described) == 1 else None,
+        "podcasts": described,
         "episodes": [episode_json(episode) for episode in episodes],
+    }
+
+
+def _feed_json(name: str, podcast: PodcastInfo | None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "title": podcast.title if podcast else None,
+        "link": podcast.link if podcast else None,
+        "description": podcast.description if podcast else None,
+        "image_url": podcast.image_url if podcast else None,
+        "language": podcast.language if podcast else None,
     }
 
 
@@ -210,8 +219,9 @@ def latest_text(episodes: list[Episode], *, named: bool = False) -> str:
 
 
 def export_text(episodes: list[Episode], *, named: bool = False) -> str:
+    width = max((len(e.podcast) for e in episodes), default=0)
     return "\n".join(
-        f"{e.podcast + '  ' if named else ''}{e.number if e.number is not None else '-':>4}  {e.title}  "
+        f"{e.podcast.ljust(width) + '  ' if named else ''}{e.number if e.number is not None else '-':>4}  {e.title}  "
         f"({len(e.chapters)} chapters)"
         for e in episodes
     )

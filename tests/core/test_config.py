@@ -53,6 +53,14 @@ def test_values_are_read(tmp_path):
         ("[feed]\nmax_shrink_ratio = 2\n", "'feed.max_shrink_ratio' must be between 0 and 1"),
         ("feed = 3\n", "'feed' must be a table"),
         ("[feed\nurl = 1", "not valid TOML"),
+        (
+            "[[podcasts]]\nurl = 'a.xml'\n",
+            r"'podcasts\[1\]\.name' must be a non-empty string, got nothing: the key is missing",
+        ),
+        (
+            "[[companions]]\nname = 'blog'\n",
+            r"'companions\[1\]\.url' must be a non-empty string, got nothing: the key is missing",
+        ),
     ],
 )
 def test_bad_config_names_the_key_and_the_file(tmp_path, text, message):

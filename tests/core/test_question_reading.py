@@ -20,6 +20,7 @@ def test_keywords_are_searched_as_typed():
 def test_question_words_are_dropped_and_the_meaning_kept():
     question = read_question("who was the guest that talked about rust on mobile?")
     assert question.asked and question.words == ("rust", "mobile")
+    assert read_question("what did they say about cobol").words == ("cobol",)
 
 
 def test_recency_and_originals():

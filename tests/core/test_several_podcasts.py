@@ -107,6 +107,32 @@ async def test_a_podcast_removed_from_the_config_is_kept_but_no_longer_synced(tm
         assert (listed["beta"].configured, listed["beta"].episodes, listed["alpha"].configured) == (False, 4, True)
         assert all(m.episode.podcast != "beta" for m in await library.search("compilers"))
         assert {e.podcast for e in await library.episodes()} == {"alpha", "gamma"}
+        with pytest.raises(UnknownPodcast, match="'beta' was removed from the config: its episodes are kept"):
+            await library.search("compilers", podcasts=["beta"])
+        with pytest.raises(
+            UnknownPodcast, match="'beta' was removed from the config: its episodes are kept, not synced"
+        ):
+            await library.sync("beta")
+
+
+async def test_a_podcast_prefix_narrows_a_topic_to_that_show(tmp_path, feed_server, three_feeds):
+    shows = network(("north", three_feeds["alpha"]), ("south", three_feeds["beta"]))
+    async with await Library.open(shows, db=tmp_path / "network.db") as library:
+        await library.sync_all()
+        everywhere = await library.topic("stories")  # every show's titles say it
+        assert {r.match.episode.podcast for r in everywhere.results} == {"north", "south"}
+        narrowed = await library.topic("south:stories")
+        assert narrowed.results and {r.match.episode.podcast for r in narrowed.results} == {"south"}
+
+
+async def test_feed_option_on_a_store_of_several_podcasts_reads_that_feeds_podcast(tmp_path, feed_server, three_feeds):
+    path = tmp_path / "network.db"
+    # Named otherwise than its feed's address (beta.xml) would name it.
+    async with await Library.open(network(("alpha", three_feeds["alpha"]), ("b", three_feeds["beta"])), db=path) as lib:
+        await lib.sync_all()
+    async with await Library.open(Config(), db=path, feed=three_feeds["beta"]) as library:
+        assert library.podcast_names == ("b",)
+        assert [(e.podcast, e.number) for e in await library.latest(2)] == [("b", 4), ("b", 3)]
 
 
 async def test_a_podcast_added_later_announces_none_of_its_back_catalogue(tmp_path, feed_server, three_feeds):

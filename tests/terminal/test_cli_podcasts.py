@@ -26,6 +26,9 @@ def test_sync_syncs_every_podcast_and_reports_the_broken_one_beside_the_others(n
     reports = {entry["podcast"]: entry for entry in json.loads(result.stdout)["podcasts"]}
     assert (len(reports["alpha"]["new"]), len(reports["beta"]["new"])) == (3, 3)
     assert "gamma.xml" in reports["gamma"]["error"]
+    together = run(network, "sync").stdout.splitlines()
+    assert together[:2] == ["alpha:", "  Feed unchanged since the last sync (3 episodes stored)."]
+    assert together[-1].startswith("gamma: feed error: ") and "gamma.xml" in together[-1]
     text = run(network, "sync", "--podcast", "alpha")
     assert (text.returncode, text.stdout.strip()) == (0, "Feed unchanged since the last sync (3 episodes stored).")
     listed = json.loads(run(network, "podcasts", "--json").stdout)["podcasts"]
@@ -53,5 +56,18 @@ def test_results_name_their_podcast(network):
     ]
     exported = json.loads(run(network, "export", "--json", "--podcast", "beta").stdout)
     assert exported["podcast"]["title"] == "Beta Show" and {e["podcast"] for e in exported["episodes"]} == {"beta"}
+    assert [(p["name"], p["title"]) for p in exported["podcasts"]] == [("beta", "Beta Show")]
+    # The podcast column lines up however long each show's name is.
+    listed = run(network, "export", "--podcast", "beta", "--podcast", "alpha").stdout.splitlines()
+    assert {line.split()[0] for line in listed} == {"alpha", "beta"}
+    assert len({line.index(line.split()[2]) for line in listed}) == 1  # every title starts in one column
+    everything = json.loads(run(network, "export", "--json").stdout)
+    # Several shows exported: none of them is "the" podcast, and each is described.
+    assert everything["podcast"] is None
+    assert [(p["name"], p["title"]) for p in everything["podcasts"]] == [
+        ("alpha", "Alpha Show"),
+        ("beta", "Beta Show"),
+        ("gamma", None),
+    ]
     unknown = run(network, "search", "stories", "--podcast", "delta")
     assert unknown.returncode == 2 and "no podcast named 'delta' (podcasts: alpha, beta, gamma)" in unknown.stderr

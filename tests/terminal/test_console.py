@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from bot.terminal.console import HELP, wrap
 from tests.conftest import ROOT
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[a-zA-Z]|\x1b[()][AB012]|\r")
@@ -90,6 +91,11 @@ def test_answers_wrap_at_80_columns_on_word_boundaries_with_a_blank_line_after(t
     assert too_wide == []
     assert "mechanical engineers Ed, Jason, Fan, and Raghavan" in " ".join(answer.split())
     assert "score" not in screen
+
+
+def test_help_reads_as_written_on_an_80_column_terminal():
+    # Wrapping a line of /help would split its sentences at odd places ("...NAME:QUERY searches" / "one of them").
+    assert wrap(HELP, 80) == HELP
 
 
 def test_ctrl_c_clears_a_line_every_time_and_two_on_an_empty_line_leave_cleanly(terminal):

@@ -19,7 +19,7 @@ FILLER = frozenset(
     could cover covered covering covers did discuss discussed discusses discussing do does doing done
     ever explain explained explains find get gets getting go going got guest guests guy had has have
     he heard hear her here him his i if in into is it its just know looking me mention mentioned
-    mentions my of on one ones or part point remember show shows so some somebody someone something
+    mentions my of on one ones or part point remember said say saying says show shows so some somebody someone something
     speak spoke talk talked talking talks tell that the their them there these they thing things this
     those time to topic us was way we were what whats when where which who whom whose why will with
     would you your episode episodes ep podcast use used uses using make makes making made look looks
