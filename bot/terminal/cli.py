@@ -27,6 +27,7 @@ from bot.core.ingest.urls import redact_addresses
 from bot.core.library import FeedHealth, Library, UnknownPodcast
 from bot.core.longlived import settle_after_startup
 from bot.core.models import browsable
+from bot.core.search.moments import asks_for_moments
 from bot.core.store import StoreError
 from bot.core.topics.answers import MOST_LISTED
 from bot.terminal import render_text, render_topics
@@ -411,7 +412,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
             args.query, unknown = " ".join(unknown), []
         elif args.query is not None and unknown and not any(word.startswith("-") for word in unknown):
             args.query, unknown = " ".join([args.query, *unknown]), []  # `topic open source`, unquoted
-        if args.query is None or not args.query.strip():
+        if args.query is None or not asks_for_moments(args.query)[0]:  # nothing, or only 'in:transcript'
             fail(f"{args.command} needs a query")
         args.query = as_text(args.query)
     if unknown:

@@ -220,6 +220,7 @@ def test_a_reader_that_stops_early_gets_its_line_and_no_traceback(synced):
         (("search", "--bogus", "x"), "podbot: unrecognized arguments: --bogus; try 'python -m bot search --help'"),
         (("search",), "podbot: search needs a query; try 'python -m bot search --help'"),
         (("episode", "  "), "podbot: episode needs a query; try 'python -m bot episode --help'"),
+        (("search", "IN:Transcript"), "podbot: search needs a query; try 'python -m bot search --help'"),
         (("latest", "--count", "0"), "podbot: argument --count: must be at least 1; try 'python -m bot latest --help'"),
         (("frobnicate",), "podbot: unknown command 'frobnicate' (choose from run, sync-commands, sync, search,"),
         (("serch", "caddy"), "podbot: unknown command 'serch' (did you mean 'search'?); try 'python -m bot --help'"),
