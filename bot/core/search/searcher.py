@@ -207,20 +207,21 @@ def _episodes(asking: Asking, ids: list[int]) -> list[Episode]:
     return asking.reader.episodes(ids)
 
 
-def _search(asking: Asking, query: str, limit: int, completing: bool) -> list[Match]:
-    """Podcasts in several languages: each language's read of the query, best of all first."""
+def _search(asking: Asking, query: str, limit: int, completing: bool, *, moments: bool = True) -> list[Match]:
+    """Podcasts in several languages: each language's read of the query, best of all first.
+    MOMENTS: transcript moments merged in (a full search, not autocomplete, that shows them)."""
     groups = asking.reader.language_groups()
     if len(groups) < 2:
-        return _search_one_language(asking, query, limit, completing)
+        return _search_one_language(asking, query, limit, completing, moments)
     found: list[Match] = []
     for podcast_ids in groups:
         with asking.reader.focused(podcast_ids):
-            found += _search_one_language(asking, query, limit, completing)
+            found += _search_one_language(asking, query, limit, completing, moments)
     found.sort(key=lambda match: (match.matched.field != "number", -match.score))
     return found[:limit]
 
 
-def _search_one_language(asking: Asking, query: str, limit: int, completing: bool) -> list[Match]:
+def _search_one_language(asking: Asking, query: str, limit: int, completing: bool, moments: bool) -> list[Match]:
     query = (query or "").strip()[:MAX_QUERY_CHARS]
     if not query or limit <= 0:
         return []
@@ -258,7 +259,7 @@ def _search_one_language(asking: Asking, query: str, limit: int, completing: boo
         found = _in_order(found, question)
     if question.when and found:
         found[0] = _at_the_moment(found[0], question, language)
-    if not completing and number is None:
+    if moments and not completing and number is None:
         found = with_moments(asking, question.words, found, wanted)
     results += [m for m in found if m.episode.id not in seen]
     return results[:limit]
@@ -309,8 +310,10 @@ def _topic_first(reader: IndexReader, matches: list[Match], topic: str, limit: i
 
 
 def search_in(asking: Asking, query: str, limit: int) -> list[Match]:
-    """A full search (not autocomplete) for callers already in the search thread (Searcher.run)."""
-    return _search(asking, query, limit, False)
+    """The episodes whose titles, guests, chapters or notes match QUERY, for callers already in the
+    search thread (Searcher.run): topics, which count what episodes say in writing, so no
+    transcript moments are looked for."""
+    return _search(asking, query, limit, False, moments=False)
 
 
 def _in_order(matches: list[Match], question: Question) -> list[Match]:
