@@ -281,14 +281,7 @@ def _build_podcasts(raw: typing.Any, source: str) -> tuple[PodcastConfig, ...]:
     podcasts: list[PodcastConfig] = []
     for position, table in enumerate(raw, start=1):
         where = f"podcasts[{position}]"
-        for key in table:
-            if key not in _PODCAST_KEYS:
-                raise ConfigError(f"{source}: unknown key '{where}.{key}' (known: {', '.join(_PODCAST_KEYS)})")
-        for key in ("name", "url"):
-            value = table.get(key)
-            if not isinstance(value, str) or not value.strip():
-                raise ConfigError(f"{source}: '{where}.{key}' must be a non-empty string, got {_kind(value)}")
-        name, url = table["name"].strip(), table["url"].strip()
+        name, url = _name_and_url(table, source, where, _PODCAST_KEYS)
         if not _SLUG.match(name):
             raise ConfigError(
                 f"{source}: '{where}.name' must be a short lower-case name (letters, digits and '-', at most 32), "
@@ -324,17 +317,23 @@ def _build_companions(raw: typing.Any, source: str, key: str) -> tuple[Companion
     companions: list[CompanionConfig] = []
     for position, table in enumerate(raw, start=1):
         where = f"{key}[{position}]"
-        for key in table:
-            if key not in ("name", "url"):
-                raise ConfigError(f"{source}: unknown key '{where}.{key}' (known: name, url)")
-        for key in ("name", "url"):
-            value = table.get(key)
-            if not isinstance(value, str) or not value.strip():
-                raise ConfigError(f"{source}: '{where}.{key}' must be a non-empty string, got {_kind(value)}")
-        if any(companion.name == table["name"].strip() for companion in companions):
+        name, url = _name_and_url(table, source, where, ("name", "url"))
+        if any(companion.name == name for companion in companions):
             raise ConfigError(f"{source}: '{where}.name' repeats the name {table['name']!r}")
-        companions.append(CompanionConfig(name=table["name"].strip(), url=table["url"].strip()))
+        companions.append(CompanionConfig(name=name, url=url))
     return tuple(companions)
+
+
+def _name_and_url(table: dict[str, typing.Any], source: str, where: str, known: tuple[str, ...]) -> tuple[str, str]:
+    """The name and url of the table at WHERE ([[podcasts]], [[companions]]), which may hold only KNOWN keys."""
+    for key in table:
+        if key not in known:
+            raise ConfigError(f"{source}: unknown key '{where}.{key}' (known: {', '.join(known)})")
+    for key in ("name", "url"):
+        value = table.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{source}: '{where}.{key}' must be a non-empty string, got {_kind(value)}")
+    return table["name"].strip(), table["url"].strip()
 
 
 def _build_section(section_type: type, section: str, raw: dict[str, typing.Any], source: str) -> typing.Any:

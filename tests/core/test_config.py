@@ -91,7 +91,10 @@ def test_companions_and_topic_aliases_are_read_and_checked(tmp_path):
     for text, message in (
         ('[[companions]]\nname = "x"\n', "'companions[1].url' must be a non-empty string"),
         ('[[companions]]\nname = "x"\nurl = "u"\nfeed = "f"\n', "unknown key 'companions[1].feed'"),
-        ('[[companions]]\nname = "x"\nurl = "u"\n[[companions]]\nname = "x"\nurl = "v"\n', "repeats the name"),
+        (
+            '[[companions]]\nname = "x"\nurl = "u"\n[[companions]]\nname = "x"\nurl = "v"\n',
+            "'companions[2].name' repeats the name 'x'",
+        ),
         ("companions = 3\n", "'companions' must be [[companions]] tables"),
         ("[topics]\naliases = [1]\n", "'topics.aliases' must be a table of words"),
     ):
