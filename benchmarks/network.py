@@ -30,8 +30,8 @@ from benchmarks import synthetic
 from benchmarks.child import peak_rss_kb
 from benchmarks.stores import CACHE
 from bot.core.config import Config, FeedConfig, PodcastConfig, RefreshConfig
+from bot.core.ingest.heap import settle_after_startup
 from bot.core.library import Library
-from bot.core.longlived import settle_after_startup
 from bot.core.models import SyncReport
 from tests.loopback import serve_on_loopback
 

@@ -22,8 +22,8 @@ from benchmarks import synthetic
 from benchmarks.child import peak_rss_kb
 from benchmarks.network import Feeds, _network, _timed
 from bot.core.config import DiscordConfig
+from bot.core.ingest.heap import settle_after_startup
 from bot.core.library import Library
-from bot.core.longlived import settle_after_startup
 from bot.discord_app.app import bot_for
 from bot.discord_app.endpoints import discord_endpoints
 from tests.fake_discord import ADMIN_ID, GUILD_ID, FakeDiscord, embed_problems, news_channel

@@ -15,8 +15,8 @@ import signal
 import discord
 
 from bot.core.config import Config
+from bot.core.ingest.heap import settle_after_startup
 from bot.core.library import Library
-from bot.core.longlived import settle_after_startup
 
 from .app import PodBot, bot_for
 from .endpoints import endpoints_from_environment

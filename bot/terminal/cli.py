@@ -23,9 +23,9 @@ from typing import Any
 from bot import __version__
 from bot.core.config import Config, ConfigError, load_config
 from bot.core.ingest.feed import EXAMPLE_FEED_NAME, FeedError
+from bot.core.ingest.heap import settle_after_startup
 from bot.core.ingest.urls import redact_addresses
 from bot.core.library import FeedHealth, Library, UnknownPodcast
-from bot.core.longlived import settle_after_startup
 from bot.core.models import browsable
 from bot.core.search.moments import asks_for_moments
 from bot.core.store import StoreError
