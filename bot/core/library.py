@@ -78,7 +78,6 @@ class FeedHealth:
     store_problem: str | None = None  # the database file was deleted or replaced under podbot
     transcripts: tuple[int, int] = (0, 0)  # transcripts stored, and those whose last download failed
     podcast: str = ""  # the podcast's name
-    configured: bool = True  # False: removed from the config, its episodes kept, no longer synced
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,7 +453,6 @@ class Library:
                 next_sync=None,
                 syncing=False,
                 podcast=name,
-                configured=False,
             )
             summaries.append(PodcastSummary(name, kept.title, kept.episodes, health, configured=False))
         return summaries
@@ -515,14 +513,6 @@ class Library:
                 if isinstance(report, SyncReport):
                     report.warnings.extend(warnings)
         return reports
-
-    async def refresh_reading(self, podcast: str | None = None, *, force: bool = False) -> list[str]:
-        """Sync PODCAST's companion feeds (None: every podcast's), then bring links and topics up
-        to date. A failing companion is recorded and returned as a warning; it never stops the
-        podcast's own sync or the others."""
-        chosen = [self._podcast(podcast)] if podcast is not None else list(self.followed.values())
-        warnings = [warning for followed in chosen for warning in await self._sync_companions(followed, force)]
-        return warnings + await self._derive()
 
     async def _sync_companions(self, followed: Followed, force: bool) -> list[str]:
         warnings = []

@@ -235,7 +235,8 @@ async def _download(
         log.info("%s file %s failed (%d in a row): %s", kind.name, url, failures, error)
         failed = replace(base, last_error=str(error), failures=failures, next_attempt_at=now + retry)
         return failed, kind.max_bytes
-    if body is None or (base.body_sha256 is not None and body_digest(body) == base.body_sha256):
+    digest = None if body is None else await asyncio.to_thread(body_digest, body)  # transcripts run to megabytes
+    if body is None or (base.body_sha256 is not None and digest == base.body_sha256):
         unchanged = replace(
             base,
             fetched_at=now,
@@ -247,9 +248,7 @@ async def _download(
         )
         return unchanged, len(body or b"")
     read = await asyncio.to_thread(kind.read, url, body, config, round_)
-    return replace(read, etag=etag, last_modified=last_modified, body_sha256=body_digest(body), fetched_at=now), len(
-        body
-    )
+    return replace(read, etag=etag, last_modified=last_modified, body_sha256=digest, fetched_at=now), len(body)
 
 
 def _read_local(path_text: str, feed_folder: Path | None, config: FeedConfig, kind: _Kind) -> bytes:
