@@ -4,12 +4,13 @@ value (`id:N`) that names the picked episode exactly when the command runs."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from discord import app_commands
 
 from bot.core import formatting
 from bot.core.models import Episode, Match, TopicCount
+from bot.discord_app.embeds import ShowOf, no_show
 from bot.discord_app.markdown import visible
 
 MAX_CHOICES = 25
@@ -28,9 +29,7 @@ def chosen_episode_id(value: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def choices(
-    matches: list[Match], show: Callable[[str], str | None] = lambda name: None
-) -> list[app_commands.Choice[str]]:
+def choices(matches: list[Match], show: ShowOf = no_show) -> list[app_commands.Choice[str]]:
     """Suggestions for MATCHES; SHOW gives the title to name each episode's podcast by (None: not named)."""
     return [
         app_commands.Choice(name=choice_name(m, show(m.episode.podcast)), value=choice_value(m.episode))

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import discord
 
 from bot.core import formatting
 from bot.core.ingest.urls import redact_addresses
-from bot.core.library import FeedHealth
+from bot.core.library import PodcastSummary
 from bot.discord_app.embeds import (
     DESCRIPTION_LIMIT,
     StatusFacts,
@@ -34,25 +33,6 @@ PAGE_CHARS = 3000
 ERROR_CHARS = 150
 
 
-class PodcastHealth(Protocol):
-    """A podcast and its feed's health, as the library lists them (PodcastSummary)."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def title(self) -> str: ...
-
-    @property
-    def episodes(self) -> int: ...
-
-    @property
-    def health(self) -> FeedHealth: ...
-
-    @property
-    def configured(self) -> bool: ...
-
-
 # Each state's place in the list and in the count above it: the worst first.
 STATES = ("dead", "failing", "with warnings", "removed", "fine")
 COLOURS = {"dead": discord.Colour.red(), "failing": discord.Colour.orange(), "with warnings": discord.Colour.orange()}
@@ -64,7 +44,7 @@ class PodcastLine:
     state: str  # one of STATES
 
 
-def podcast_line(podcast: PodcastHealth) -> PodcastLine:
+def podcast_line(podcast: PodcastSummary) -> PodcastLine:
     """One podcast's health in a line: `**name** · Title · 120 episodes · synced 2 h ago · next in 13 min`,
     its problem (failures, warnings) after it."""
     health, state = podcast.health, podcast.health.state
@@ -91,7 +71,7 @@ def podcast_line(podcast: PodcastHealth) -> PodcastLine:
     return PodcastLine(f"{mark} {line}", status)
 
 
-def status_pages(podcasts: Sequence[PodcastHealth], server: StatusFacts) -> list[discord.Embed]:
+def status_pages(podcasts: Sequence[PodcastSummary], server: StatusFacts) -> list[discord.Embed]:
     """Every podcast's line, problems first, in pages within Discord's limits; the first page
     also carries the server's facts."""
     # sorted() is stable: within a state, the config's order.
