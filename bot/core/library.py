@@ -24,7 +24,6 @@ from typing import Self
 import aiohttp
 
 from bot.core.ingest.feed import BUNDLED_SNAPSHOT, FeedError, resolve_source
-from bot.core.ingest.urls import redacted
 from bot.core.search.moments import MOST_MOMENTS, asks_for_moments, transcript_moments
 from bot.core.search.searcher import Asking, Searcher
 from bot.core.search.synonyms import Synonyms
@@ -574,7 +573,7 @@ class Library:
         store that holds a feed is only read: what it holds changes with a sync, never a question."""
         if await self.store.feed_source() is None and await self.store.episode_count() == 0:
             for name, followed in self.followed.items():
-                log.info("store is empty; loading episodes from %s", redacted(followed.syncer.source))
+                log.info("store is empty; loading episodes from %s", followed.syncer.shown_source)
                 if self.several:
                     with contextlib.suppress(FeedError):  # recorded; the other podcasts still load
                         await self.sync(name)
