@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from bot.core.models import Match, MatchReason
 from bot.core.search.index import IndexReader, quote_term
-from bot.core.search.questions import read_question
+from bot.core.search.questions import MAX_QUERY_CHARS, read_question
 from bot.core.words.text import tokenize
 
 if TYPE_CHECKING:
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 TRANSCRIPT_WEIGHT = 0.65
 PHRASE_WEIGHT = 0.75  # the query's words said together, in its order
 MOST_MOMENTS = 10
-MAX_QUERY_CHARS = 200
 _PER_EPISODE = 3
 _CANDIDATES = 200
 _MIN_COVERAGE = 0.5

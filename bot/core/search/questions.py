@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.core.words.text import tokenize
 
+MAX_QUERY_CHARS = 200  # the longest query read (search, autocomplete, transcript moments)
 NEWEST, OLDEST = "newest", "oldest"
 # Words of English questions that say how something is asked, not what it is about.
 FILLER = frozenset(

@@ -39,7 +39,7 @@ from bot.core.ingest.urls import without_urls
 from bot.core.models import Episode, Found, Match, MatchReason
 from bot.core.search.index import CHAPTER, DESCRIPTION, GUEST, TITLE, IndexReader, quote_term
 from bot.core.search.moments import with_moments
-from bot.core.search.questions import NEWEST, Question, read_question
+from bot.core.search.questions import MAX_QUERY_CHARS, NEWEST, Question, read_question
 from bot.core.search.synonyms import Synonyms
 from bot.core.store import StoreError, describe_error
 from bot.core.sync.identity import is_rerelease
@@ -47,7 +47,6 @@ from bot.core.topics.labels import TopicWords, inverse_document_frequency, topic
 from bot.core.words.language import Language
 from bot.core.words.text import tokenize
 
-MAX_QUERY_CHARS = 200
 MIN_SCORE = 30.0
 MAX_ALTERNATIVES = 5
 # "Did you mean" offers the matches scoring within this of the best.
