@@ -60,6 +60,11 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
+def page_count(items: int, per_page: int) -> int:
+    """How many pages of PER_PAGE hold ITEMS; one, empty, when there are none."""
+    return max(1, -(-items // per_page))
+
+
 def counted(count: int, noun: str) -> str:
     """ "1 episode", "3 episodes"."""
     return f"{count} {noun}{'' if count == 1 else 's'}"

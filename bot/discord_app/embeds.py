@@ -294,7 +294,7 @@ def results_embed(
 ) -> discord.Embed:
     """A page of results: each linked title, then its podcast (SHOW), date and why it matched (or
     its REASON, one per match, worded by the caller). TITLE replaces "Episodes matching “QUERY”"."""
-    pages = max(1, -(-len(matches) // RESULTS_PER_PAGE))
+    pages = formatting.page_count(len(matches), RESULTS_PER_PAGE)
     first = page * RESULTS_PER_PAGE
     shown = matches[first : first + RESULTS_PER_PAGE]
     heading_text = title or f"Episodes matching “{query}”"

@@ -65,7 +65,7 @@ def topics_embed(topics: list[TopicCount], shown: list[TopicCount], page: int) -
 
 
 def topics_pages(shown: list[TopicCount]) -> int:
-    return max(1, -(-len(shown) // TOPICS_PER_PAGE))
+    return formatting.page_count(len(shown), TOPICS_PER_PAGE)
 
 
 def unknown_topic_message(answer: TopicAnswer) -> str:

@@ -377,7 +377,7 @@ class SearchView(PagedView):
         self.layout()
 
     def page_count(self) -> int:
-        return max(1, -(-len(self.matches) // embeds.RESULTS_PER_PAGE))
+        return formatting.page_count(len(self.matches), embeds.RESULTS_PER_PAGE)
 
     def _page_embed(self) -> discord.Embed:
         return embeds.results_embed(self.query, self.matches, self.page, title=self.title, show=self.show_of)

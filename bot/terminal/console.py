@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
+from bot.core import formatting
 from bot.core.library import Library, UnknownPodcast
 from bot.core.models import browsable
 from bot.core.search.searcher import MAX_QUERY_CHARS
@@ -237,7 +238,7 @@ async def _topics_page(rest: str, library: Library) -> Reply:
         page = 0
     topics = await library.topics()
     listed = browsable(topics)
-    pages = max(1, -(-len(listed) // TOPICS_PER_PAGE))
+    pages = formatting.page_count(len(listed), TOPICS_PER_PAGE)
     if not 1 <= page <= pages:
         return Reply(f"Usage: /topics [PAGE], with PAGE from 1 to {pages}")
     shown = listed[(page - 1) * TOPICS_PER_PAGE : page * TOPICS_PER_PAGE]
