@@ -254,7 +254,9 @@ class ReadingTables(EpisodeTables):
             f"""SELECT id, title, summary, tags_json, podcast_id FROM articles WHERE tags_json != '[]'
                 ORDER BY published IS NULL, published DESC, id DESC LIMIT {_MAX_REFERENCE_ARTICLES}"""
         )
-        await self._forget_inferred_where_references_changed(references, articles)
+        podcast_ids = [row[0] for row in await self._fetchall("SELECT id FROM podcasts ORDER BY id")]
+        own_rows = _rows_by_podcast(references, articles, podcast_ids)
+        await self._forget_inferred_where_references_changed(own_rows, references, articles)
         # An episode a sync tagged since is no longer inferred.
         await self._execute(f"DELETE FROM episode_topics WHERE source = 'inferred' AND episode_id IN ({tagged})")
         rows = await self._fetchall(
@@ -267,8 +269,8 @@ class ReadingTables(EpisodeTables):
         if not candidates:
             return True
         for podcast_id in dict.fromkeys(row["podcast_id"] for row in rows):
-            own_references = [r for r in references if r["podcast_id"] == podcast_id]
-            own_articles = [a[:4] for a in articles if a["podcast_id"] in (podcast_id, None)]
+            own_references, podcast_articles = own_rows[podcast_id]
+            own_articles = [a[:4] for a in podcast_articles]
             if not own_references and not own_articles:
                 continue
             texts = [
@@ -295,23 +297,18 @@ class ReadingTables(EpisodeTables):
         return caught_up
 
     async def _forget_inferred_where_references_changed(
-        self, references: list[aiosqlite.Row], articles: list[aiosqlite.Row]
+        self, own_rows: dict[int, _OwnRows], references: list[aiosqlite.Row], articles: list[aiosqlite.Row]
     ) -> None:
-        """Each podcast whose tagged episodes or articles (what its episodes are inferred from)
-        changed has all its episodes inferred again; the other podcasts keep theirs, so a new
+        """Each podcast whose tagged episodes or articles (OWN_ROWS: what its episodes are inferred
+        from) changed has all its episodes inferred again; the other podcasts keep theirs, so a new
         tagged episode of one show among a hundred re-infers that show alone."""
-        podcast_ids = [row[0] for row in await self._fetchall("SELECT id FROM podcasts ORDER BY id")]
         prints = {
             podcast_id: hashlib.sha256(
-                json.dumps(
-                    [
-                        [tuple(r) for r in references if r["podcast_id"] == podcast_id],
-                        [tuple(a) for a in articles if a["podcast_id"] in (podcast_id, None)],
-                    ]
-                ).encode()
+                json.dumps([[tuple(r) for r in own_references], [tuple(a) for a in own_articles]]).encode()
             ).hexdigest()
-            for podcast_id in podcast_ids
+            for podcast_id, (own_references, own_articles) in own_rows.items()
         }
+        podcast_ids = list(own_rows)
         stored = {
             int(row[0].removeprefix(_REFERENCE_PRINT)): row[1]
             for row in await self._fetchall(
@@ -550,3 +547,27 @@ def _same_title_and_time(
             if fuzz.ratio(title, episode_title) >= SAME_TITLE
         ]
     return pairs
+
+
+_OwnRows = tuple[list[aiosqlite.Row], list[aiosqlite.Row]]
+
+
+def _rows_by_podcast(
+    references: list[aiosqlite.Row], articles: list[aiosqlite.Row], podcast_ids: list[int]
+) -> dict[int, _OwnRows]:
+    """Each podcast's tagged episodes and articles (an article of no podcast is every podcast's),
+    each in the order read, in one pass over them rather than one per podcast."""
+    references_of: dict[int, list[aiosqlite.Row]] = {podcast_id: [] for podcast_id in podcast_ids}
+    for row in references:
+        references_of.setdefault(row["podcast_id"], []).append(row)
+    articles_of: dict[int | None, list[tuple[int, aiosqlite.Row]]] = {}
+    for position, row in enumerate(articles):
+        articles_of.setdefault(row["podcast_id"], []).append((position, row))
+    shared = articles_of.pop(None, [])
+    return {
+        podcast_id: (
+            references_of[podcast_id],
+            [row for _, row in sorted(articles_of.get(podcast_id, []) + shared, key=lambda placed: placed[0])],
+        )
+        for podcast_id in podcast_ids
+    }
