@@ -29,6 +29,7 @@ from bot.core.ingest.heap import spare_new_objects
 from bot.core.ingest.items import (
     FeedWarnings,
     ItemContext,
+    RawItems,
     clean_text,
     episode_from_entry,
     guests_by_item,
@@ -388,9 +389,10 @@ def parse_sync(
     episodes: list[ParsedEpisode] = []
     skipped: list[str] = []
     first_with_guid: dict[str, ParsedEpisode] = {}
-    people = guests_by_item(body, len(document.entries))
+    raw_items = RawItems(body)
+    people = guests_by_item(raw_items, len(document.entries))
     read, warnings = (read_items or read_entries)(document.entries, source, limits, people)
-    transcripts = transcripts_by_item(body, document.entries)
+    transcripts = transcripts_by_item(raw_items, document.entries)
     language = document.feed.get("language")
     for position, episode in enumerate(read, start=1):
         if episode is None:

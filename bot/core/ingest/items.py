@@ -324,14 +324,29 @@ _PERSON_RE = re.compile(rb"<podcast:person\b([^>]*)>(.*?)</podcast:person\s*>", 
 _ROLE_RE = re.compile(rb"""\brole\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 
 
-def guests_by_item(body: bytes, item_count: int) -> dict[int, list[str]]:
+class RawItems:
+    """A feed's items as XML, for what feedparser drops (every podcast:person and
+    podcast:transcript of an item): split once, when a reader first needs them."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self._items: list[bytes] | None = None
+
+    def naming(self, marker: bytes) -> list[bytes]:
+        """The items, if the feed says MARKER anywhere; else none, without splitting it."""
+        if marker not in self.body:
+            return []
+        if self._items is None:
+            self._items = _raw_items(self.body)
+        return self._items
+
+
+def guests_by_item(raw_items: RawItems, item_count: int) -> dict[int, list[str]]:
     """podcast:person entries with role="guest", by item position (1-based). feedparser keeps only
     the last person of an item and drops the role, so they are read from the XML itself; only when
     the items found line up with feedparser's (else the positions could name the wrong episode)."""
-    if b"podcast:person" not in body:
-        return {}
-    items = _raw_items(body)
-    if len(items) != item_count:
+    items = raw_items.naming(b"podcast:person")
+    if not items or len(items) != item_count:
         return {}
     found: dict[int, list[str]] = {}
     for position, raw in enumerate(items, start=1):
@@ -349,12 +364,12 @@ _ATTRIBUTE_RE = re.compile(rb"""\b(url|type|language)\s*=\s*(?:"([^"]*)"|'([^']*
 _MAX_TRANSCRIPTS_PER_ITEM = 20
 
 
-def transcripts_by_item(body: bytes, entries: list[Any]) -> dict[int, list[TranscriptLink]]:
+def transcripts_by_item(raw_items: RawItems, entries: list[Any]) -> dict[int, list[TranscriptLink]]:
     """Every podcast:transcript of each item, by position (1-based). feedparser keeps only an
     item's last one, so they are read from the XML when its items line up with feedparser's;
     else feedparser's one per item is what there is."""
     found: dict[int, list[TranscriptLink]] = {}
-    items = _raw_items(body) if b"podcast:transcript" in body else []
+    items = raw_items.naming(b"podcast:transcript")
     if len(items) == len(entries):
         for position, raw in enumerate(items, start=1):
             for attributes in _TRANSCRIPT_RE.findall(raw)[:_MAX_TRANSCRIPTS_PER_ITEM]:
