@@ -166,7 +166,7 @@ def _where_about(episode: Episode, forms: list[list[str]]) -> tuple[tuple[int, i
                 f"chapter {timestamp(chapter.start_seconds)} {chapter.title}",
                 MatchReason("chapter", chapter.title, chapter.start_seconds),
             )
-    mentions = _mentions(without_urls(episode.description_text), forms)
+    mentions = _mentions(_notes_words(episode.description_text), forms)
     if mentions >= _MENTIONS_THAT_COUNT:
         return (2, -mentions), f"mentioned {mentions} times in the notes", MatchReason("topic", " ".join(forms[0]))
     return None
@@ -185,12 +185,11 @@ _ENDINGS = ("ing", "ed", "es", "s", "e")
 
 
 def _holds(text: str, forms: list[list[str]]) -> bool:
-    return _mentions(text, forms) > 0
+    return _mentions(_bare_words(text), forms) > 0
 
 
-def _mentions(text: str, forms: list[list[str]]) -> int:
-    """How many times TEXT says one of FORMS (word sequences, compared without their endings)."""
-    tokens = _bare_words(text)
+def _mentions(tokens: tuple[str, ...], forms: list[list[str]]) -> int:
+    """How many times TOKENS (bare words) say one of FORMS (word sequences, compared without their endings)."""
     return sum(
         1
         for words in map(tuple, forms)
@@ -199,11 +198,17 @@ def _mentions(text: str, forms: list[list[str]]) -> int:
     )
 
 
-@functools.lru_cache(maxsize=512)
 def _bare_words(text: str) -> tuple[str, ...]:
-    """TEXT's words without their endings. Kept for the last few hundred texts: a sync counting
-    every topic reads the same episodes' notes for many topics."""
+    """TEXT's words without their endings."""
     return tuple(_bare(token) for token in tokenize(text))
+
+
+@functools.lru_cache(maxsize=512)
+def _notes_words(notes: str) -> tuple[str, ...]:
+    """The bare words of NOTES outside their web addresses. Kept for the last few hundred notes: a
+    sync counting every topic reads the same episodes' notes for many topics, and taking the
+    addresses out of up to 100,000 characters is the costly part."""
+    return _bare_words(without_urls(notes))
 
 
 def suggest_topics(asking: Asking, typed: str, limit: int) -> list[TopicCount]:
